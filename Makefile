@@ -1,0 +1,134 @@
+# lockchaos — build, test and run.
+#
+#   make run      install what is missing, build, run the scenario suite
+#                 against the reference lock, write a report
+#   make check    install what is missing, build, run every test
+#
+# Files are discovered: drop a .c into harness/, fixtures/<part>/ or
+# tests/unit/ and it is built. `V=1` shows full command lines.
+
+BUILD    ?= build
+CC       ?= cc
+SANITIZE ?=
+V        ?= 0
+
+DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config
+BROWSER_PACKAGES = chromium
+
+CPPFLAGS += -D_GNU_SOURCE -MMD -MP -Ifixtures/common -Ifixtures/sessionlock -Iharness
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+ifneq ($(SANITIZE),)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+# libjq on Debian 12 ships no .pc file; libfiu and Check do.
+JQ_LIBS    = -ljq
+FIU_LIBS   = -lfiu
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+LDLIBS     = $(JQ_LIBS) $(FIU_LIBS) -lm -lpthread
+
+ifeq ($(V),0)
+Q = @
+say = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q =
+say =
+endif
+
+COMMON_SRC  = $(wildcard fixtures/common/*.c)
+LOCK_SRC    = $(wildcard fixtures/sessionlock/*.c)
+HOLDER_SRC  = $(wildcard fixtures/holder/*.c)
+HARNESS_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c))
+TEST_SRC    = $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBCOMMON  = $(BUILD)/libfixture.a
+LIBLOCK    = $(BUILD)/libsessionlock.a
+LIBHARNESS = $(BUILD)/libharness.a
+HOLDER     = $(BUILD)/sessionlock-holder
+LOCKCHAOS  = $(BUILD)/lockchaos
+TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+.PHONY: all deps deps-browser run check unit unit-asan suite mutants bench soak \
+	adapters matrix format clean help
+
+all: $(LOCKCHAOS) $(HOLDER)
+
+help:
+	@sed -n '1,12p' Makefile
+
+# ---- dependencies: install only what is missing -------------------------
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "  DEPS   installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "  DEPS   all present"; fi
+
+deps-browser:
+	@missing=""; for p in $(BROWSER_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "  DEPS   installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# ---- build ---------------------------------------------------------------
+$(BUILD)/obj/fixtures/sessionlock/%.o: CPPFLAGS += -DFIU_ENABLE
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+$(LIBLOCK): $(call obj,$(LOCK_SRC))
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+$(LIBHARNESS): $(call obj,$(HARNESS_SRC))
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+
+$(HOLDER): $(call obj,$(HOLDER_SRC)) $(LIBLOCK) $(LIBCOMMON)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LOCKCHAOS): $(call obj,harness/main.c) $(LIBHARNESS) $(LIBCOMMON)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- tests ---------------------------------------------------------------
+# Unit tests: every tests/unit/test_*.c is one Check binary. Each must run
+# at least one test; tests/run-unit refuses a run that executed none.
+unit: $(TESTS) $(HOLDER) $(LOCKCHAOS)
+	@tests/run-unit $(TESTS)
+
+unit-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit
+
+suite: all
+	@$(LOCKCHAOS) run --report reports/suite-$$(date +%Y%m%d-%H%M%S) scenarios/
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory suite
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(LOCKCHAOS) run scenarios/
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
