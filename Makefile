@@ -132,3 +132,6 @@ format:
 
 clean:
 	rm -rf build
+
+# Fragments owned by parts of the tree (adapters, browser test ...).
+-include $(wildcard fixtures/*/*.mk tests/*.mk)
