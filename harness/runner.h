@@ -1,0 +1,59 @@
+/*
+ * runner.h - runs one iteration of one scenario, for real.
+ *
+ * scenario_run() is called in a worker process of its own (run.c forks one
+ * per scenario run): it enters a sandbox (supervise.h), starts the holders,
+ * plays the steps at their times, injects the faults, records the history,
+ * snapshots what is left, kills and reaps everything, runs the checkers and
+ * the scenario's expectations, and writes history.jsonl and result.json
+ * into its report folder.
+ */
+#ifndef LOCKCHAOS_RUNNER_H
+#define LOCKCHAOS_RUNNER_H
+
+#include <stdint.h>
+#include <jv.h>
+
+#include "scenario.h"
+
+struct run_opts {
+	char **holder_argv;	  /* the holder command, split into words */
+	const char *report_dir;	  /* this run's folder; must exist */
+	const char *scratch_root; /* where scratch folders are made */
+	uint64_t seed;		  /* this run's seed: jitter, garbage bytes */
+	int iteration;		  /* 1..scenario repeat */
+	int verbose;		  /* -v: every event to stderr as it happens */
+	int keep_scratch;	  /* -i: keep the scratch folder on failure */
+	int want_pidns;		  /* try a private PID namespace */
+};
+
+/* Statuses, as in summary.json. */
+#define STATUS_PASS "pass"
+#define STATUS_FAIL "fail"	   /* a check or expectation failed */
+#define STATUS_NA "na"		   /* the holder lacks a capability */
+#define STATUS_ERROR "error"	   /* the run itself broke: no verdict */
+#define STATUS_UNSUPPORTED "unsupported" /* this machine cannot */
+
+struct run_result {
+	const char *status;   /* one of STATUS_* (static) */
+	char *reason;	      /* one line, for TAP and the matrix */
+	jv failures;	      /* [{checker, msg, at, line}] */
+	int64_t duration_ms;
+	int64_t recovery_ms;  /* first reclaim after the first fault; -1 */
+	char *scratch;	      /* kept scratch folder, or NULL */
+};
+void run_result_init(struct run_result *r);
+void run_result_clear(struct run_result *r);
+
+/*
+ * Runs `s` once with `o`. Always fills `r` (status error with a reason when
+ * the run could not be carried out) and writes r as result.json into
+ * o->report_dir. Returns 0 when result.json was written, -1 if not.
+ */
+int scenario_run(const struct scenario *s, const struct run_opts *o,
+		 struct run_result *r);
+
+/* Reads result.json written by scenario_run. 0, or -1 with *err. */
+int run_result_load(struct run_result *r, const char *path, char **err);
+
+#endif

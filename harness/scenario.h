@@ -1,0 +1,153 @@
+/*
+ * scenario.h - the plain-text scenario language (scenarios/README.md).
+ *
+ * A scenario file is line-based: `verb key=value ...` or, for holder
+ * operations, `HOLDER op key=value ...`, optionally prefixed by `at TIME`.
+ * Every word is checked against a table: unknown words are errors carrying
+ * `file:line:` and what was expected, never ignored.
+ */
+#ifndef LOCKCHAOS_SCENARIO_H
+#define LOCKCHAOS_SCENARIO_H
+
+#include <stdint.h>
+
+/* Lock parameters: scenario defaults from the `lock` line, and per step. */
+struct scn_params {
+	int64_t max_hold_ms;	  /* declared maximum hold, in the payload */
+	int64_t timeout_ms;	  /* acquire timeout */
+	int64_t poll_ms;	  /* acquire retry interval */
+	int64_t grace_ms;	  /* empty/unparsable lock grace, by mtime */
+	int64_t lane_timeout_ms;  /* turn's lane timeout; -1 none */
+	int64_t slack_ms;	  /* added to every checked bound */
+	int64_t deadline_ms;	  /* the whole scenario, then it is an error */
+};
+#define SCN_PARAMS_INIT { 5000, 2000, 50, 2000, -1, 300, 30000 }
+
+enum step_kind {
+	STEP_OP,	/* a holder command: acquire, deliver, turn ... */
+	STEP_KILL,	/* SIGKILL */
+	STEP_TERM,	/* SIGTERM */
+	STEP_FREEZE,	/* SIGSTOP: alive but stuck */
+	STEP_THAW,	/* SIGCONT */
+	STEP_RECYCLE,	/* give a dead holder's pid to an impostor */
+	STEP_FAILPOINT, /* libfiu remote control: enable or disable */
+	STEP_DAMAGE,	/* plant a damaged lock file or transcript */
+	STEP_WAIT,	/* let time pass */
+	STEP_AWAIT,	/* wait until a holder answered all its commands */
+};
+
+/* Holder operations, as in docs/holder-protocol.md. */
+enum op_kind { OP_ACQUIRE, OP_RELEASE, OP_DELIVER, OP_TURN, OP_SPIN, OP_EXIT };
+
+struct scn_step {
+	enum step_kind kind;
+	int line;		/* line in the scenario file */
+	char *text;		/* the line itself, for reports */
+	int64_t at_ms;		/* `at TIME`; -1: right after the previous */
+	int64_t jitter_ms;	/* `at 200ms~50ms`: +-50 ms, from the seed */
+	char *holder;		/* target holder (not for DAMAGE) */
+	/* STEP_OP */
+	enum op_kind op;
+	char *session;		/* default "s1" */
+	char *lane;		/* default "main" */
+	char *msg;		/* deliver/turn: message id */
+	char *label;		/* `as=NAME`, or msg; what expectations name */
+	struct scn_params p;	/* scenario defaults, overridden per step */
+	int64_t hold_ms;	/* turn */
+	int64_t spin_ms;	/* spin: 0 forever */
+	int exit_code;		/* exit */
+	/* STEP_FAILPOINT */
+	char *fp_name;
+	int fp_errno;		/* failinfo: errno for I/O points */
+	int64_t fp_delay_ms;	/* failinfo: delay for pause points */
+	int fp_once;		/* onetime */
+	int fp_off;		/* disable */
+	/* STEP_DAMAGE */
+	char *damage;		/* kind, see scenario.c's damage table */
+	char *owner;		/* whose pid goes into the payload */
+	int64_t age_ms;		/* backdate mtime (and createdAt) by this */
+	/* STEP_WAIT / STEP_AWAIT */
+	int64_t wait_ms;
+};
+
+enum expect_kind {
+	EXPECT_OUTCOME,	   /* expect LABEL ok|fail [reason=R] [within T] */
+	EXPECT_LOCK,	   /* expect lock S absent|present */
+	EXPECT_TRANSCRIPT, /* expect transcript S lines=N */
+	EXPECT_LOG,	   /* expect log H level=WARN [contains=TEXT] */
+	EXPECT_RELEASED,   /* expect released H why=watchdog */
+	EXPECT_FAILURE,	   /* expect failure CHECKER [contains=TEXT] */
+	EXPECT_OUTSIDE,	   /* expect outside intact (symlink target) */
+	EXPECT_JQ,	   /* assert jq 'EXPR' */
+};
+
+struct scn_expect {
+	enum expect_kind kind;
+	int line;
+	char *text;
+	char *label;	  /* OUTCOME: op label; LOG/RELEASED: holder */
+	int want_ok;	  /* OUTCOME: 1 ok, 0 fail */
+	char *reason;	  /* OUTCOME: fail reason; RELEASED: why */
+	int64_t within_ms; /* OUTCOME: from invoke to outcome; -1 any */
+	char *session;	  /* LOCK, TRANSCRIPT */
+	int present;	  /* LOCK */
+	int64_t lines;	  /* TRANSCRIPT */
+	char *level;	  /* LOG */
+	char *contains;	  /* LOG, FAILURE */
+	char *checker;	  /* FAILURE */
+	char *jq;	  /* JQ */
+};
+
+struct scn_holder {
+	char *name;
+	int line;
+	int needs_fiu;	/* a failpoint targets it: run under fiu-run -x */
+};
+
+struct scenario {
+	char *file;
+	char *title;
+	char **tags;
+	int nr_tags;
+	struct scn_params params;
+	struct scn_holder *holders;
+	int nr_holders, alloc_holders;
+	struct scn_step *steps;
+	int nr_steps, alloc_steps;
+	struct scn_expect *expects;
+	int nr_expects, alloc_expects;
+	char **requires;	/* capabilities the holders must have */
+	int nr_requires, alloc_requires;
+	unsigned disabled;	/* checkers switched off: bit (1u << checker) */
+	int repeat;		/* run it this many times; default 1 */
+	int needs_pidns;	/* uses `recycle` */
+};
+#define SCENARIO_INIT { .params = SCN_PARAMS_INIT, .repeat = 1 }
+
+void scenario_init(struct scenario *s);
+void scenario_clear(struct scenario *s);
+
+/*
+ * Parses `text` (the contents of `file`, used for messages). Returns 0, or
+ * -1 with *err (malloc'ed, caller frees) set to `file:line: what, expected
+ * what`. On error `s` holds what was parsed so far; clear it either way.
+ */
+int scenario_parse(struct scenario *s, const char *file, const char *text,
+		   char **err);
+
+/* Reads and parses `path`. 0 or -1 with *err as scenario_parse. */
+int scenario_load(struct scenario *s, const char *path, char **err);
+
+/* The holder with this name, or NULL. */
+struct scn_holder *scenario_holder(struct scenario *s, const char *name);
+
+const char *op_name(enum op_kind op);
+const char *step_kind_name(enum step_kind k);
+
+/* Capability name for an op ("acquire", "turn" ...). */
+const char *op_capability(enum op_kind op);
+
+/* Is `kind` a damage kind the runner knows? */
+int damage_kind_known(const char *kind);
+
+#endif

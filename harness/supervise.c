@@ -1,0 +1,411 @@
+/*
+ * supervise.c - sandboxes and holder processes; see supervise.h.
+ *
+ * After fork, children say nothing themselves: only async-signal-safe calls
+ * until exec, and an exec failure goes back to the parent as an errno over
+ * a close-on-exec pipe.
+ */
+#include "supervise.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---- init: pid 1 of the namespace ---------------------------------------- */
+
+static void init_reply(int fd, const char *s)
+{
+	ssize_t r = write(fd, s, strlen(s));
+
+	(void)r;
+}
+
+/*
+ * Forks until a child gets `want`: set ns_last_pid to want-1, fork, and
+ * retry when something else (a thread of a holder, say) took the pid first.
+ */
+static pid_t init_recycle(pid_t want)
+{
+	int attempt;
+
+	for (attempt = 0; attempt < 50; attempt++) {
+		char buf[32];
+		int fd, len;
+		pid_t pid;
+
+		if (kill(want, 0) == 0 || errno != ESRCH)
+			return -EBUSY; /* still in use, or a zombie */
+		fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		len = snprintf(buf, sizeof(buf), "%d", (int)want - 1);
+		if (write(fd, buf, (size_t)len) != len) {
+			int e = errno;
+
+			close(fd);
+			return -e;
+		}
+		close(fd);
+		pid = fork();
+		if (pid < 0)
+			return -errno;
+		if (pid == 0) {
+			if (getpid() != want)
+				_exit(0);
+			/* An unrelated program: what a recycled pid is in
+			 * the field. Its start time differs from the dead
+			 * holder's, which is what a correct lock compares. */
+			execl("/bin/sleep", "sleep", "3600", (char *)NULL);
+			for (;;)
+				pause();
+		}
+		if (pid == want)
+			return pid;
+		waitpid(pid, NULL, 0);
+	}
+	return -EAGAIN;
+}
+
+static void init_main(int fd)
+{
+	char buf[128];
+	size_t used = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "lockchaos-init");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL)) {
+		snprintf(buf, sizeof(buf), "err cannot mount /proc: %s\n",
+			 strerror(errno));
+		init_reply(fd, buf);
+		_exit(1);
+	}
+	init_reply(fd, "ready\n");
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		char *nl;
+		ssize_t r;
+
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		r = read(fd, buf + used, sizeof(buf) - 1 - used);
+		if (r <= 0)
+			_exit(0); /* the worker is gone: the namespace goes */
+		used += (size_t)r;
+		buf[used] = '\0';
+		while ((nl = strchr(buf, '\n'))) {
+			char reply[96];
+			int want;
+
+			*nl = '\0';
+			if (sscanf(buf, "recycle %d", &want) == 1) {
+				pid_t got = init_recycle(want);
+
+				if (got > 0)
+					snprintf(reply, sizeof(reply),
+						 "ok %d\n", (int)got);
+				else
+					snprintf(reply, sizeof(reply),
+						 "err %s\n", strerror(-got));
+			} else {
+				snprintf(reply, sizeof(reply),
+					 "err unknown request\n");
+			}
+			init_reply(fd, reply);
+			used -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, used + 1);
+		}
+		if (used == sizeof(buf) - 1)
+			used = 0;
+	}
+}
+
+static int read_reply(int fd, char *buf, size_t size, int timeout_ms)
+{
+	size_t used = 0;
+	int64_t end = mono_us() + (int64_t)timeout_ms * 1000;
+
+	while (used < size - 1) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t left = (end - mono_us()) / 1000;
+		ssize_t r;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return -1;
+		r = read(fd, buf + used, 1);
+		if (r <= 0)
+			return -1;
+		if (buf[used] == '\n') {
+			buf[used] = '\0';
+			return 0;
+		}
+		used++;
+	}
+	return -1;
+}
+
+int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err)
+{
+	int sv[2];
+	char buf[160];
+	pid_t pid;
+
+	*err = NULL;
+	if (why)
+		*why = NULL;
+	sb->pidns = 0;
+	sb->init_fd = -1;
+	sb->init_pid = 0;
+	if (!want_pidns)
+		return 0;
+	if (unshare(CLONE_NEWPID | CLONE_NEWNS)) {
+		if (why)
+			*why = xasprintf("cannot create a PID namespace: %s",
+					 strerror(errno));
+		return 0;
+	}
+	/* Private propagation first, or mounting /proc below would show in
+	 * the host's mount namespace too. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		*err = xasprintf("cannot make mounts private: %s",
+				 strerror(errno));
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		*err = xasprintf("cannot create socket pair: %s",
+				 strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		*err = xasprintf("cannot fork init: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		init_main(sv[1]);
+		_exit(0);
+	}
+	close(sv[1]);
+	sb->init_fd = sv[0];
+	sb->init_pid = pid;
+	if (read_reply(sb->init_fd, buf, sizeof(buf), 5000) ||
+	    strcmp(buf, "ready")) {
+		*err = xasprintf("namespace init failed: %s",
+				 strncmp(buf, "err ", 4) ? "no answer"
+							 : buf + 4);
+		sandbox_sweep(sb);
+		return -1;
+	}
+	sb->pidns = 1;
+	return 0;
+}
+
+int sandbox_recycle(struct sandbox *sb, pid_t pid, pid_t *impostor,
+		    char **err)
+{
+	char buf[128];
+	int len;
+
+	if (!sb->pidns) {
+		*err = xasprintf("PID recycling needs a private PID namespace, "
+				 "which this machine does not allow");
+		return -1;
+	}
+	len = snprintf(buf, sizeof(buf), "recycle %d\n", (int)pid);
+	if (write(sb->init_fd, buf, (size_t)len) != len ||
+	    read_reply(sb->init_fd, buf, sizeof(buf), 5000)) {
+		*err = xasprintf("namespace init did not answer");
+		return -1;
+	}
+	if (strncmp(buf, "ok ", 3)) {
+		*err = xasprintf("cannot recycle pid %d: %s", (int)pid,
+				 buf + 4);
+		return -1;
+	}
+	*impostor = (pid_t)atoi(buf + 3);
+	return 0;
+}
+
+void sandbox_sweep(struct sandbox *sb)
+{
+	if (sb->init_pid > 0) {
+		/* Killing pid 1 of a namespace kills all of it. */
+		kill(sb->init_pid, SIGKILL);
+		waitpid(sb->init_pid, NULL, 0);
+		sb->init_pid = 0;
+	}
+	/* Without a namespace each holder leads its own process group, and
+	 * the runner kills those groups itself (holder_kill_group). */
+	if (sb->init_fd >= 0)
+		close(sb->init_fd);
+	sb->init_fd = -1;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/* ---- holders ------------------------------------------------------------- */
+
+int holder_start(struct holder_proc *hp, char *const argv[],
+		 char *const env[], const char *dir, int own_group, char **err)
+{
+	int in[2], out[2], errp[2], ex[2];
+	int child_errno = 0;
+	ssize_t r;
+	pid_t pid;
+
+	*err = NULL;
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
+	    pipe2(errp, O_CLOEXEC) || pipe2(ex, O_CLOEXEC)) {
+		*err = xasprintf("cannot create pipes: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		*err = xasprintf("cannot fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int i, e;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (own_group)
+			setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(errp[1], 2);
+		for (i = 0; env[i]; i++)
+			putenv(env[i]);
+		if (chdir(dir) == 0)
+			execvp(argv[0], argv);
+		e = errno;
+		r = write(ex[1], &e, sizeof(e));
+		_exit(e == ENOENT ? 127 : 126);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(errp[1]);
+	close(ex[1]);
+	do
+		r = read(ex[0], &child_errno, sizeof(child_errno));
+	while (r < 0 && errno == EINTR);
+	close(ex[0]);
+	hp->pid = pid;
+	hp->in_fd = in[1];
+	hp->out_fd = out[0];
+	hp->err_fd = errp[0];
+	if (r == sizeof(child_errno)) {
+		*err = xasprintf("cannot run '%s': %s", argv[0],
+				 strerror(child_errno));
+		waitpid(pid, NULL, 0);
+		holder_close(hp);
+		hp->pid = 0;
+		return -1;
+	}
+	fcntl(hp->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(hp->err_fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+void holder_kill_group(struct holder_proc *hp)
+{
+	if (hp->pid > 0) {
+		kill(-hp->pid, SIGKILL);
+		kill(hp->pid, SIGKILL);
+	}
+}
+
+void holder_close(struct holder_proc *hp)
+{
+	if (hp->in_fd >= 0)
+		close(hp->in_fd);
+	if (hp->out_fd >= 0)
+		close(hp->out_fd);
+	if (hp->err_fd >= 0)
+		close(hp->err_fd);
+	hp->in_fd = hp->out_fd = hp->err_fd = -1;
+}
+
+pid_t pid_inner(pid_t pid)
+{
+	char path[64], *text, *line;
+	pid_t inner = pid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	text = read_file(path, 1 << 16, NULL);
+	if (!text)
+		return pid;
+	line = strstr(text, "\nNSpid:");
+	if (line) {
+		char *p = line + 7, *end;
+		long v;
+
+		/* The last number is the pid in the innermost namespace. */
+		for (;;) {
+			v = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			inner = (pid_t)v;
+			p = end;
+		}
+	}
+	free(text);
+	return inner;
+}
+
+static char *proc_stat_after_comm(pid_t pid, char **buf)
+{
+	char path[64], *close_paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	*buf = read_file(path, 4096, NULL);
+	if (!*buf)
+		return NULL;
+	close_paren = strrchr(*buf, ')');
+	return close_paren ? close_paren + 2 : NULL;
+}
+
+long long proc_starttime(pid_t pid)
+{
+	char *buf, *p = proc_stat_after_comm(pid, &buf);
+	long long v = -1;
+	int field;
+
+	/* p points at field 3 (state); starttime is field 22. */
+	for (field = 3; p && field < 22; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (p)
+		v = strtoll(p, NULL, 10);
+	free(buf);
+	return v;
+}
+
+char proc_state(pid_t pid)
+{
+	char *buf, *p = proc_stat_after_comm(pid, &buf);
+	char c = p ? *p : 0;
+
+	free(buf);
+	return c;
+}

@@ -1,0 +1,60 @@
+/*
+ * util.h - small helpers shared by the harness modules: clock, memory,
+ * strings, files. Allocation failure aborts (a test harness that runs out
+ * of memory has nothing sensible left to report).
+ */
+#ifndef LOCKCHAOS_UTIL_H
+#define LOCKCHAOS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* CLOCK_MONOTONIC in microseconds: the clock holders stamp events with. */
+int64_t mono_us(void);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string the caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Grow *arr (of element size `sz`) so that it holds at least `nr` items. */
+#define ALLOC_GROW(arr, nr, alloc)                                           \
+	do {                                                                 \
+		if ((size_t)(nr) > (size_t)(alloc)) {                        \
+			size_t grow_ = (size_t)(alloc) ? (size_t)(alloc) * 2 \
+						       : 8;                  \
+			if (grow_ < (size_t)(nr))                            \
+				grow_ = (size_t)(nr);                        \
+			(alloc) = grow_;                                     \
+			(arr) = xrealloc((arr), grow_ * sizeof(*(arr)));     \
+		}                                                            \
+	} while (0)
+
+/* mkdir -p; 0 or -1 with errno set. */
+int mkdir_p(const char *path, int mode);
+/* rm -rf of a folder we created; never follows symlinks. 0 or -1. */
+int remove_tree(const char *path);
+/* Reads a whole file (up to `max` bytes) into a NUL-terminated buffer. NULL
+ * with errno set on failure; *len gets the byte count. */
+char *read_file(const char *path, size_t max, size_t *len);
+/* Writes `len` bytes to `path` (created 0644, truncated). 0 or -1. */
+int write_file(const char *path, const void *buf, size_t len);
+
+/*
+ * Parses a duration: "500ms", "2s", "1.5s", "1m", or a bare number of
+ * milliseconds. 0 and *ms set, or -1 when it is not a duration.
+ */
+int parse_duration_ms(const char *s, int64_t *ms);
+
+/* The errno called `name` ("EIO", "ENOSPC") or a number; -1 if unknown. */
+int errno_from_name(const char *name);
+
+/* splitmix64: the harness's one PRNG, so that a seed replays a run. */
+uint64_t prng_next(uint64_t *state);
+
+#endif
