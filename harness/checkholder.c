@@ -1,0 +1,311 @@
+/*
+ * checkholder.c - `lockchaos check-holder CMD`: talks to a holder through
+ * the protocol, one check at a time, and says in TAP which parts of
+ * docs/holder-protocol.md it gets right. For someone writing a holder for
+ * their own lock, before they run a suite against it.
+ */
+#include "cli.h"
+#include "supervise.h"
+#include "util.h"
+
+#include <errno.h>
+#include <jv.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct conv {
+	struct holder_proc hp;
+	char buf[1 << 16];
+	size_t len;
+	int n, failed;
+	int garbage_out; /* lines that were not protocol */
+	int bad_t;	 /* events whose t is not our clock */
+	char *dir;
+};
+
+static void result(struct conv *c, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void result(struct conv *c, int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", ok ? "" : "not ", ++c->n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!ok)
+		c->failed++;
+}
+
+/* Next protocol event within `ms`, or jv_invalid(). */
+static jv next_event(struct conv *c, int ms)
+{
+	int64_t end = mono_us() + (int64_t)ms * 1000;
+
+	for (;;) {
+		char *nl = memchr(c->buf, '\n', c->len);
+
+		if (nl) {
+			jv v, t;
+			size_t l = (size_t)(nl - c->buf);
+
+			v = jv_parse_sized(c->buf, (int)l);
+			c->len -= l + 1;
+			memmove(c->buf, nl + 1, c->len);
+			if (jv_get_kind(v) != JV_KIND_OBJECT) {
+				c->garbage_out++;
+				jv_free(v);
+				continue;
+			}
+			t = jv_object_get(jv_copy(v), jv_string("t"));
+			if (jv_get_kind(t) != JV_KIND_NUMBER ||
+			    jv_number_value(t) > (double)mono_us() + 1e6 ||
+			    jv_number_value(t) < (double)mono_us() - 60e6)
+				c->bad_t++;
+			jv_free(t);
+			return v;
+		}
+		{
+			struct pollfd p = { .fd = c->hp.out_fd,
+					    .events = POLLIN };
+			int64_t left = (end - mono_us()) / 1000;
+			ssize_t r;
+
+			if (left <= 0 || c->hp.out_fd < 0 ||
+			    poll(&p, 1, (int)left) <= 0)
+				return jv_invalid();
+			r = read(c->hp.out_fd, c->buf + c->len,
+				 sizeof(c->buf) - 1 - c->len);
+			if (r <= 0 && errno != EAGAIN)
+				return jv_invalid();
+			if (r > 0)
+				c->len += (size_t)r;
+			if (c->len == sizeof(c->buf) - 1)
+				c->len = 0; /* a monster line: drop it */
+		}
+	}
+}
+
+static int is_ev(jv v, const char *name)
+{
+	jv e = jv_object_get(jv_copy(v), jv_string("ev"));
+	int hit = jv_get_kind(e) == JV_KIND_STRING &&
+		  !strcmp(jv_string_value(e), name);
+
+	jv_free(e);
+	return hit;
+}
+
+static int id_of(jv v)
+{
+	jv e = jv_object_get(jv_copy(v), jv_string("id"));
+	int id = jv_get_kind(e) == JV_KIND_NUMBER ? (int)jv_number_value(e)
+						  : -1;
+
+	jv_free(e);
+	return id;
+}
+
+static void send_cmd(struct conv *c, const char *line)
+{
+	ssize_t r = write(c->hp.in_fd, line, strlen(line));
+
+	r += write(c->hp.in_fd, "\n", 1);
+	(void)r;
+}
+
+/* Sends a command and collects events until its outcome. Sets *seen to a
+ * bit per event kind seen: 1 acquired, 2 released, 4 appended, 8 log. */
+static jv run_cmd(struct conv *c, const char *line, int id, int *seen)
+{
+	*seen = 0;
+	send_cmd(c, line);
+	for (;;) {
+		jv v = next_event(c, 5000);
+
+		if (!jv_is_valid(v))
+			return v;
+		if ((is_ev(v, "ok") || is_ev(v, "fail")) && id_of(v) == id)
+			return v;
+		*seen |= is_ev(v, "acquired")	? 1
+			 : is_ev(v, "released") ? 2
+			 : is_ev(v, "appended") ? 4
+			 : is_ev(v, "log")	? 8
+						: 0;
+		jv_free(v);
+	}
+}
+
+static int has_cap(jv hello, const char *cap)
+{
+	jv caps = jv_object_get(jv_copy(hello), jv_string("caps"));
+	int i, hit = 0;
+
+	for (i = 0; jv_get_kind(caps) == JV_KIND_ARRAY &&
+		    i < jv_array_length(jv_copy(caps));
+	     i++) {
+		jv x = jv_array_get(jv_copy(caps), i);
+
+		hit |= jv_get_kind(x) == JV_KIND_STRING &&
+		       !strcmp(jv_string_value(x), cap);
+		jv_free(x);
+	}
+	jv_free(caps);
+	return hit;
+}
+
+int check_holder_main(int argc, char **argv)
+{
+	struct conv c = { .hp = HOLDER_PROC_INIT };
+	char tmpl[] = "/tmp/lockchaos-check-XXXXXX";
+	char **hargv, *err = NULL, *lock, *tr, *text;
+	char *env[] = { "LOCKCHAOS_HOLDER=checker", NULL, "LOCKCHAOS_PROTO=1",
+			NULL };
+	jv hello, v;
+	int seen, status = 0, i;
+	struct stat st;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: lockchaos check-holder 'CMD [ARGS]'\n"
+				"Starts CMD and checks, one by one, that it "
+				"speaks docs/holder-protocol.md.\n");
+		return 2;
+	}
+	hargv = split_command(argv[1]);
+	if (!hargv || !mkdtemp(tmpl)) {
+		fprintf(stderr, "lockchaos: cannot use '%s'\n", argv[1]);
+		return 2;
+	}
+	c.dir = tmpl;
+	env[1] = xasprintf("LOCKCHAOS_DIR=%s", tmpl);
+	lock = xasprintf("%s/s-check.jsonl.lock", tmpl);
+	tr = xasprintf("%s/s-check.jsonl", tmpl);
+	signal(SIGPIPE, SIG_IGN);
+	printf("TAP version 13\n# checking: %s\n", argv[1]);
+	if (holder_start(&c.hp, hargv, env, tmpl, 1, &err)) {
+		result(&c, 0, "starts: %s", err);
+		free(err);
+		goto done;
+	}
+	hello = next_event(&c, 5000);
+	result(&c, jv_is_valid(hello) && is_ev(hello, "hello"),
+	       "says hello within 5 s");
+	if (!jv_is_valid(hello) || !is_ev(hello, "hello")) {
+		jv_free(hello);
+		goto done;
+	}
+	{
+		jv proto = jv_object_get(jv_copy(hello), jv_string("proto"));
+		jv pid = jv_object_get(jv_copy(hello), jv_string("pid"));
+		jv impl = jv_object_get(jv_copy(hello), jv_string("impl"));
+		jv caps = jv_object_get(jv_copy(hello), jv_string("caps"));
+
+		result(&c, jv_get_kind(proto) == JV_KIND_NUMBER &&
+				   jv_number_value(proto) == 1,
+		       "hello says proto 1");
+		result(&c, jv_get_kind(pid) == JV_KIND_NUMBER &&
+				   (pid_t)jv_number_value(pid) == c.hp.pid,
+		       "hello's pid is the holder's own (%d)", (int)c.hp.pid);
+		result(&c, jv_get_kind(impl) == JV_KIND_STRING,
+		       "hello names its implementation");
+		result(&c, jv_get_kind(caps) == JV_KIND_ARRAY,
+		       "hello lists its capabilities");
+		jv_free(proto);
+		jv_free(pid);
+		jv_free(impl);
+		jv_free(caps);
+	}
+	send_cmd(&c, "this is not json {{{");
+	v = next_event(&c, 2000);
+	result(&c, jv_is_valid(v) && is_ev(v, "error"),
+	       "answers garbage with an error event");
+	jv_free(v);
+	v = run_cmd(&c, "{\"id\":90,\"op\":\"no-such-op\"}", 90, &seen);
+	if (!jv_is_valid(v) || !is_ev(v, "fail")) {
+		/* An error event is the other documented answer. */
+		result(&c, jv_is_valid(v) || kill(c.hp.pid, 0) == 0,
+		       "survives an unknown op");
+	} else {
+		result(&c, 1, "fails an unknown op");
+	}
+	jv_free(v);
+	v = run_cmd(&c,
+		    "{\"id\":1,\"op\":\"acquire\",\"session\":\"s-check\","
+		    "\"lane\":\"main\",\"timeoutMs\":2000,\"pollMs\":50,"
+		    "\"maxHoldMs\":10000,\"graceMs\":2000}",
+		    1, &seen);
+	result(&c, jv_is_valid(v) && is_ev(v, "ok"), "acquire answers ok");
+	result(&c, seen & 1, "acquire reports an acquired event");
+	result(&c, lstat(lock, &st) == 0, "the lock exists while held");
+	jv_free(v);
+	v = run_cmd(&c,
+		    "{\"id\":2,\"op\":\"release\",\"session\":\"s-check\","
+		    "\"lane\":\"main\"}",
+		    2, &seen);
+	result(&c, jv_is_valid(v) && is_ev(v, "ok"), "release answers ok");
+	result(&c, seen & 2, "release reports a released event");
+	result(&c, lstat(lock, &st) != 0, "the lock is gone after release");
+	jv_free(v);
+	if (has_cap(hello, "deliver")) {
+		v = run_cmd(&c,
+			    "{\"id\":3,\"op\":\"deliver\",\"session\":"
+			    "\"s-check\",\"msg\":\"m-check\",\"lane\":\"main\","
+			    "\"timeoutMs\":2000,\"pollMs\":50,\"maxHoldMs\":"
+			    "10000,\"graceMs\":2000}",
+			    3, &seen);
+		result(&c, jv_is_valid(v) && is_ev(v, "ok"),
+		       "deliver answers ok");
+		result(&c, (seen & 5) == 5,
+		       "deliver reports acquired and appended");
+		text = read_file(tr, 1 << 20, NULL);
+		result(&c, text && strstr(text, "\"m-check\"") &&
+				   strstr(text, "\"checker\"") &&
+				   text[strlen(text) - 1] == '\n',
+		       "the transcript line names the message and the holder");
+		free(text);
+		jv_free(v);
+	} else {
+		printf("ok %d - deliver # SKIP not in caps\n", ++c.n);
+	}
+	result(&c, !c.garbage_out, "every line it wrote is a JSON object "
+				   "(%d were not)",
+	       c.garbage_out);
+	result(&c, !c.bad_t, "every event's t is CLOCK_MONOTONIC in µs "
+			     "(%d were not)",
+	       c.bad_t);
+	send_cmd(&c, "{\"id\":4,\"op\":\"exit\",\"code\":7}");
+	for (i = 0; i < 200; i++) {
+		if (waitpid(c.hp.pid, &status, WNOHANG) == c.hp.pid)
+			break;
+		usleep(10000);
+	}
+	result(&c, i < 200 && WIFEXITED(status) && WEXITSTATUS(status) == 7,
+	       "exit ends it with the code asked for");
+	if (i == 200) {
+		kill(c.hp.pid, SIGKILL);
+		waitpid(c.hp.pid, NULL, 0);
+	}
+	c.hp.pid = 0;
+	jv_free(hello);
+done:
+	if (c.hp.pid > 0) {
+		kill(c.hp.pid, SIGKILL);
+		waitpid(c.hp.pid, NULL, 0);
+	}
+	holder_close(&c.hp);
+	remove_tree(tmpl);
+	printf("1..%d\n%d passed, %d failed\n", c.n, c.n - c.failed, c.failed);
+	free(env[1]);
+	free(lock);
+	free(tr);
+	free_argv(hargv);
+	return c.failed ? 1 : 0;
+}

@@ -1,0 +1,174 @@
+#include "cli.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+char **split_command(const char *cmd)
+{
+	char **argv = NULL;
+	int n = 0, alloc = 0;
+	const char *c = cmd;
+
+	for (;;) {
+		char *word, *w;
+		char quote = 0;
+
+		while (*c == ' ' || *c == '\t' || *c == '\n')
+			c++;
+		if (!*c)
+			break;
+		word = w = xmalloc(strlen(c) + 1);
+		while (*c && (quote || (*c != ' ' && *c != '\t' && *c != '\n'))) {
+			if (!quote && (*c == '\'' || *c == '"')) {
+				quote = *c++;
+			} else if (quote && *c == quote) {
+				quote = 0;
+				c++;
+			} else {
+				if (quote != '\'' && *c == '\\' && c[1])
+					c++;
+				*w++ = *c++;
+			}
+		}
+		*w = '\0';
+		ALLOC_GROW(argv, (size_t)n + 2, alloc);
+		argv[n++] = word;
+		argv[n] = NULL;
+		if (quote) {
+			free_argv(argv);
+			return NULL;
+		}
+	}
+	if (!n)
+		return NULL;
+	return argv;
+}
+
+void free_argv(char **argv)
+{
+	int i;
+
+	for (i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+char *exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return xstrdup(".");
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return xstrdup(buf);
+}
+
+int cli_holder_parse(struct cli_holder *h, const char *text, int named)
+{
+	const char *eq = named ? strchr(text, '=') : NULL;
+	const char *space = strpbrk(text, " \t");
+
+	memset(h, 0, sizeof(*h));
+	if (eq && (!space || eq < space) && eq != text) {
+		h->name = xstrndup(text, (size_t)(eq - text));
+		text = eq + 1;
+	}
+	h->cmd = xstrdup(text);
+	h->argv = split_command(text);
+	if (!h->argv) {
+		fprintf(stderr, "lockchaos: --holder: cannot split '%s' into "
+				"words (empty, or an unterminated quote)\n",
+			text);
+		cli_holder_clear(h);
+		return -1;
+	}
+	if (!h->name) {
+		const char *base = strrchr(h->argv[0], '/');
+
+		h->name = xstrdup(base ? base + 1 : h->argv[0]);
+	}
+	return 0;
+}
+
+int cli_holder_default(struct cli_holder *h)
+{
+	char *dir = exe_dir();
+	char *cmd = xasprintf("%s/sessionlock-holder", dir);
+	int rc;
+
+	free(dir);
+	if (access(cmd, X_OK)) {
+		fprintf(stderr, "lockchaos: no reference holder at '%s' (run "
+				"`make`, or pass --holder CMD)\n",
+			cmd);
+		free(cmd);
+		return -1;
+	}
+	rc = cli_holder_parse(h, cmd, 0);
+	free(h->name);
+	h->name = xstrdup("reference");
+	free(cmd);
+	return rc;
+}
+
+void cli_holder_clear(struct cli_holder *h)
+{
+	free(h->name);
+	free(h->cmd);
+	free_argv(h->argv);
+	memset(h, 0, sizeof(*h));
+}
+
+char *cli_report_dir(const char *given)
+{
+	char stamp[32], *dir;
+	time_t now = time(NULL);
+	struct tm tm;
+	int i;
+
+	if (given) {
+		if (mkdir_p(given, 0755)) {
+			fprintf(stderr, "lockchaos: cannot create '%s': %s\n",
+				given, strerror(errno));
+			return NULL;
+		}
+		return xstrdup(given);
+	}
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	/* Two runs in one second get -2, -3 ...: never share a folder. */
+	for (i = 1;; i++) {
+		struct stat st;
+
+		dir = i == 1 ? xasprintf("reports/%s", stamp)
+			     : xasprintf("reports/%s-%d", stamp, i);
+		if (stat(dir, &st))
+			break;
+		free(dir);
+	}
+	if (mkdir_p(dir, 0755)) {
+		fprintf(stderr, "lockchaos: cannot create '%s': %s\n", dir,
+			strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	unlink("reports/latest.tmp");
+	if (symlink(dir + strlen("reports/"), "reports/latest.tmp") ||
+	    rename("reports/latest.tmp", "reports/latest"))
+		fprintf(stderr, "lockchaos: cannot point reports/latest at "
+				"'%s': %s\n",
+			dir, strerror(errno));
+	return dir;
+}

@@ -1,0 +1,44 @@
+/*
+ * cli.h - what the command line needs beyond getopt: holder commands,
+ * report folders, and the check-holder command.
+ */
+#ifndef LOCKCHAOS_CLI_H
+#define LOCKCHAOS_CLI_H
+
+struct cli_holder {
+	char *name;  /* matrix column ("reference", "openclaw-2026.4.15") */
+	char *cmd;   /* the command line as given */
+	char **argv; /* split, NULL-terminated */
+};
+
+/*
+ * Parses a --holder value: "CMD", or with `named` "NAME=CMD" (a bare CMD
+ * is then named after its program). 0, or -1 after printing why.
+ */
+int cli_holder_parse(struct cli_holder *h, const char *text, int named);
+
+/* The reference holder: sessionlock-holder next to this lockchaos. */
+int cli_holder_default(struct cli_holder *h);
+void cli_holder_clear(struct cli_holder *h);
+
+/*
+ * Splits a command line into words: whitespace separates, '...' and "..."
+ * group, backslash escapes inside "...". NULL on an unterminated quote.
+ */
+char **split_command(const char *cmd);
+void free_argv(char **argv);
+
+/* The folder next to the running lockchaos binary (malloc'ed). */
+char *exe_dir(void);
+
+/*
+ * Creates the report folder: `given`, or reports/<YYYYmmdd-HHMMSS>/ with
+ * reports/latest pointing at it. Returns it (malloc'ed) or NULL after
+ * printing why.
+ */
+char *cli_report_dir(const char *given);
+
+/* `lockchaos check-holder CMD`: see checkholder.c. */
+int check_holder_main(int argc, char **argv);
+
+#endif

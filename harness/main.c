@@ -1,0 +1,327 @@
+/*
+ * main.c - the lockchaos command: parse arguments, set up, run, report,
+ * exit with a status CI can act on.
+ *
+ * Exit status: 0 all passed; 1 a scenario failed (a lock bug was found, or
+ * the run broke); 2 usage or scenario syntax error; 3 this machine cannot
+ * run a requested fault (nothing failed, but something could not be run).
+ */
+#include "cli.h"
+#include "matrix.h"
+#include "report.h"
+#include "run.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define EXIT_UNSUPPORTED 3
+
+static const char usage_text[] =
+	"usage: lockchaos run [options] PATH...        run scenarios (files or folders)\n"
+	"       lockchaos list PATH...                 list scenarios: title, tags, holders\n"
+	"       lockchaos check-holder CMD             does CMD speak the holder protocol?\n"
+	"       lockchaos matrix [--holder NAME=CMD]... [options] PATH...\n"
+	"                                              run against several lock implementations\n"
+	"       lockchaos --help | --version\n"
+	"\n"
+	"options of run and matrix:\n"
+	"  --holder CMD     lock implementation under test: a holder command line\n"
+	"                   (default: sessionlock-holder next to lockchaos, the\n"
+	"                   reference lock; add --bug NAME for a mutant)\n"
+	"  --report DIR     where to write the report (default reports/<time>/, with\n"
+	"                   reports/latest pointing at it)\n"
+	"  --seed N         replay a run: every run prints its seed\n"
+	"  --jobs N         scenarios run side by side (default: number of CPUs)\n"
+	"  -v, --verbose    show every event of every holder as it happens\n"
+	"  -i               stop at the first failure and keep its scratch folder\n"
+	"  --no-namespace   do not use PID namespaces (PID recycling becomes unsupported)\n"
+	"\n"
+	"Scenario language: scenarios/README.md. Holder protocol: docs/holder-protocol.md.\n"
+	"Reports: reports/README.md. Exit status: 0 all passed, 1 a scenario failed,\n"
+	"2 usage or syntax error, 3 a fault this machine cannot inject.\n";
+
+static int usage(FILE *out, int status)
+{
+	fputs(usage_text, out);
+	return status;
+}
+
+static const struct option long_opts[] = {
+	{ "holder", required_argument, NULL, 'H' },
+	{ "report", required_argument, NULL, 'r' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "no-namespace", no_argument, NULL, 'N' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct args {
+	struct cli_holder *holders; /* --holder, repeatable for matrix */
+	int nr_holders, alloc_holders;
+	const char *report;
+	uint64_t seed;
+	int seed_given;
+	int jobs;
+	int verbose;
+	int stop_first;
+	int no_pidns;
+	char **paths;
+	int nr_paths;
+};
+
+static int parse_args(struct args *a, int argc, char **argv, int matrix)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (a->jobs < 1)
+		a->jobs = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+vih", long_opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'H':
+			ALLOC_GROW(a->holders, (size_t)a->nr_holders + 1,
+				   a->alloc_holders);
+			if (cli_holder_parse(&a->holders[a->nr_holders++],
+					     optarg, matrix))
+				return -1;
+			break;
+		case 'r':
+			a->report = optarg;
+			break;
+		case 's':
+			errno = 0;
+			a->seed = strtoull(optarg, &end, 10);
+			if (errno || !*optarg || *end) {
+				fprintf(stderr, "lockchaos: --seed: '%s' is "
+						"not a number\n",
+					optarg);
+				return -1;
+			}
+			a->seed_given = 1;
+			break;
+		case 'j':
+			a->jobs = atoi(optarg);
+			if (a->jobs < 1 || a->jobs > 64) {
+				fprintf(stderr, "lockchaos: --jobs: expected "
+						"1 to 64, got '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'v':
+			a->verbose = 1;
+			break;
+		case 'i':
+			a->stop_first = 1;
+			break;
+		case 'N':
+			a->no_pidns = 1;
+			break;
+		case 'h':
+			exit(usage(stdout, 0));
+		default:
+			return -1;
+		}
+	}
+	a->paths = argv + optind;
+	a->nr_paths = argc - optind;
+	if (!a->nr_paths) {
+		fprintf(stderr, "lockchaos: expected one or more scenario "
+				"files or folders\n");
+		return -1;
+	}
+	if (!a->seed_given) {
+		uint64_t s = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
+			     (uint64_t)mono_us();
+
+		a->seed = prng_next(&s) >> 11; /* fits a double: jq-safe */
+	}
+	return 0;
+}
+
+static void args_clear(struct args *a)
+{
+	int i;
+
+	for (i = 0; i < a->nr_holders; i++)
+		cli_holder_clear(&a->holders[i]);
+	free(a->holders);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct args a;
+	struct scenario_list l = { 0 };
+	struct report_sink *sinks[5];
+	struct report_totals t;
+	struct cli_holder def = { 0 };
+	struct cli_holder *h;
+	struct run_config cfg;
+	char *dir;
+	int rc, i;
+
+	if (parse_args(&a, argc, argv, 0))
+		return usage(stderr, EXIT_USAGE);
+	if (a.nr_holders > 1) {
+		fprintf(stderr, "lockchaos run: one --holder (use `lockchaos "
+				"matrix` for several)\n");
+		args_clear(&a);
+		return EXIT_USAGE;
+	}
+	rc = scenario_list_load(&l, a.paths, a.nr_paths);
+	if (rc) {
+		fprintf(stderr, "lockchaos: %s; nothing was run\n",
+			rc == -1 ? "scenario syntax error" : "no scenarios");
+		scenario_list_clear(&l);
+		args_clear(&a);
+		return EXIT_USAGE;
+	}
+	if (a.nr_holders) {
+		h = &a.holders[0];
+	} else {
+		if (cli_holder_default(&def))
+			return EXIT_USAGE;
+		h = &def;
+	}
+	dir = cli_report_dir(a.report);
+	if (!dir) {
+		scenario_list_clear(&l);
+		args_clear(&a);
+		return EXIT_USAGE;
+	}
+	cfg = (struct run_config){
+		.holder_argv = h->argv,
+		.holder = h->cmd,
+		.impl = NULL,
+		.report_dir = dir,
+		.seed = a.seed,
+		.jobs = a.jobs,
+		.verbose = a.verbose,
+		.stop_first = a.stop_first,
+		.want_pidns = !a.no_pidns,
+	};
+	sinks[0] = report_tap(stdout);
+	sinks[1] = report_progress(stderr);
+	sinks[2] = report_json();
+	sinks[3] = report_junit();
+	sinks[4] = NULL;
+	run_scenarios(&l, &cfg, sinks, &t);
+	for (i = 0; sinks[i]; i++)
+		report_free(sinks[i]);
+	rc = t.failed ? EXIT_FAILED : t.unsupported ? EXIT_UNSUPPORTED : 0;
+	if (t.unsupported && !t.failed)
+		fprintf(stderr, "lockchaos: %d scenario(s) could not run on "
+				"this machine (exit 3)\n",
+			t.unsupported);
+	if (!t.passed && !t.failed && !rc) {
+		fprintf(stderr, "lockchaos: no scenario ran to a verdict\n");
+		rc = EXIT_FAILED;
+	}
+	free(dir);
+	cli_holder_clear(&def);
+	scenario_list_clear(&l);
+	args_clear(&a);
+	return rc;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	struct scenario_list l = { 0 };
+	int rc, i, k;
+
+	if (argc < 2)
+		return usage(stderr, EXIT_USAGE);
+	rc = scenario_list_load(&l, argv + 1, argc - 1);
+	for (i = 0; i < l.nr; i++) {
+		struct scenario *s = &l.items[i];
+
+		printf("%s\n  title:   %s\n  tags:   ", s->file, s->title);
+		for (k = 0; k < s->nr_tags; k++)
+			printf(" %s", s->tags[k]);
+		printf("\n  holders:");
+		for (k = 0; k < s->nr_holders; k++)
+			printf(" %s", s->holders[k].name);
+		printf("\n  steps:   %d, expectations: %d%s%s\n", s->nr_steps,
+		       s->nr_expects,
+		       s->repeat > 1 ? ", repeated " : "",
+		       s->repeat > 1 ? "" : "");
+		if (s->repeat > 1)
+			printf("  repeat:  %d\n", s->repeat);
+	}
+	printf("%d scenario(s)\n", l.nr);
+	scenario_list_clear(&l);
+	return rc ? EXIT_USAGE : 0;
+}
+
+static int cmd_matrix(int argc, char **argv)
+{
+	struct args a;
+	struct scenario_list l = { 0 };
+	char *dir;
+	int rc;
+
+	if (parse_args(&a, argc, argv, 1))
+		return usage(stderr, EXIT_USAGE);
+	rc = scenario_list_load(&l, a.paths, a.nr_paths);
+	if (rc) {
+		fprintf(stderr, "lockchaos: %s; nothing was run\n",
+			rc == -1 ? "scenario syntax error" : "no scenarios");
+		scenario_list_clear(&l);
+		args_clear(&a);
+		return EXIT_USAGE;
+	}
+	dir = cli_report_dir(a.report);
+	if (!dir) {
+		scenario_list_clear(&l);
+		args_clear(&a);
+		return EXIT_USAGE;
+	}
+	rc = matrix_run(&l, a.holders, a.nr_holders, dir, a.seed, a.jobs,
+			!a.no_pidns, a.verbose);
+	free(dir);
+	scenario_list_clear(&l);
+	args_clear(&a);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!cmd)
+		return usage(stderr, EXIT_USAGE);
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
+	    !strcmp(cmd, "help"))
+		return usage(stdout, 0);
+	if (!strcmp(cmd, "--version")) {
+		puts("lockchaos 0.1.0 (holder protocol 1)");
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check-holder"))
+		return check_holder_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "matrix"))
+		return cmd_matrix(argc - 1, argv + 1);
+	fprintf(stderr, "lockchaos: unknown command '%s' (expected run, list, "
+			"check-holder, matrix)\n",
+		cmd);
+	return usage(stderr, EXIT_USAGE);
+}

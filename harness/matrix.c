@@ -1,0 +1,335 @@
+#include "matrix.h"
+#include "report.h"
+#include "util.h"
+
+#include <jv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int registered(struct cli_holder **out)
+{
+	struct cli_holder *h = NULL;
+	int n = 0, alloc = 0;
+	char *dir = exe_dir(), *reg, *text, *line, *nl;
+	struct cli_holder def;
+
+	if (cli_holder_default(&def)) {
+		free(dir);
+		return -1;
+	}
+	ALLOC_GROW(h, (size_t)n + 2, alloc);
+	h[n] = def;
+	{
+		char *cmd = xasprintf("%s --impl flock", def.cmd);
+
+		cli_holder_parse(&h[n + 1], cmd, 0);
+		free(h[n + 1].name);
+		h[n + 1].name = xstrdup("flock");
+		free(cmd);
+	}
+	n += 2;
+	reg = xasprintf("%s/adapters/registry", dir);
+	text = read_file(reg, 1 << 16, NULL);
+	if (!text)
+		fprintf(stderr, "lockchaos matrix: no '%s' (run `make "
+				"adapters` for the OpenClaw and proper-lockfile "
+				"columns)\n",
+			reg);
+	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
+		char *tab, *spec;
+
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		tab = strchr(line, '\t');
+		if (!tab || line[0] == '#')
+			continue;
+		*tab = '\0';
+		spec = xasprintf("%s=%s", line, tab + 1);
+		ALLOC_GROW(h, (size_t)n + 1, alloc);
+		if (!cli_holder_parse(&h[n], spec, 1))
+			n++;
+		free(spec);
+		if (!nl)
+			break;
+	}
+	free(text);
+	free(reg);
+	free(dir);
+	*out = h;
+	return n;
+}
+
+static jv load_json(const char *path)
+{
+	char *text = read_file(path, 64 << 20, NULL);
+	jv v = text ? jv_parse(text) : jv_invalid();
+
+	free(text);
+	return v;
+}
+
+static const char *jstr(jv o, const char *k, char *buf, size_t n)
+{
+	jv v = jv_object_get(jv_copy(o), jv_string(k));
+
+	buf[0] = '\0';
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		snprintf(buf, n, "%s", jv_string_value(v));
+	jv_free(v);
+	return buf;
+}
+
+/* Markdown cell text: pipes and newlines would break the table. */
+static void md_cell(FILE *fp, const char *status, const char *reason,
+		    double recovery)
+{
+	char clean[160];
+	size_t i;
+
+	snprintf(clean, sizeof(clean), "%s", reason);
+	for (i = 0; clean[i]; i++)
+		if (clean[i] == '|' || clean[i] == '\n')
+			clean[i] = ' ';
+	if (!strcmp(status, "pass"))
+		fprintf(fp, " pass%s", recovery >= 0 ? "" : "");
+	else if (!strcmp(status, "na") || !strcmp(status, "unsupported"))
+		fprintf(fp, " n/a: %s", clean);
+	else
+		fprintf(fp, " **FAIL** %s", clean);
+	if (recovery >= 0)
+		fprintf(fp, " (%.0f ms)", recovery);
+	fprintf(fp, " |");
+}
+
+int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
+	       int nr_given, const char *dir, uint64_t seed, int jobs,
+	       int want_pidns, int verbose)
+{
+	struct cli_holder *reg = NULL;
+	const struct cli_holder *hs = given;
+	int nh = nr_given, i, k, rc = 0, tap_n = 0;
+	jv impls = jv_array(), rows = jv_array(), all = jv_array();
+	jv index = jv_object();
+	int npass = 0, nfail = 0, nna = 0;
+	char *path;
+	FILE *md;
+
+	if (!nh) {
+		nh = registered(&reg);
+		if (nh < 0)
+			return 2;
+		hs = reg;
+	}
+	printf("TAP version 13\n# lockchaos matrix: %d implementation(s), "
+	       "seed %llu\n",
+	       nh, (unsigned long long)seed);
+	for (i = 0; i < nh; i++) {
+		struct report_sink *sinks[4];
+		struct report_totals t;
+		char *sub = xasprintf("%s/%s", dir, hs[i].name);
+		struct run_config cfg = {
+			.holder_argv = hs[i].argv,
+			.holder = hs[i].cmd,
+			.impl = hs[i].name,
+			.report_dir = sub,
+			.seed = seed,
+			.jobs = jobs,
+			.verbose = verbose,
+			.want_pidns = want_pidns,
+		};
+		jv summary, list;
+		int is_ref = !strcmp(hs[i].name, "reference");
+
+		mkdir_p(sub, 0755);
+		fprintf(stderr, "lockchaos matrix: %s (%s)\n", hs[i].name,
+			hs[i].cmd);
+		sinks[0] = report_progress(stderr);
+		sinks[1] = report_json();
+		sinks[2] = report_junit();
+		sinks[3] = NULL;
+		run_scenarios(l, &cfg, sinks, &t);
+		for (k = 0; sinks[k]; k++)
+			report_free(sinks[k]);
+		impls = jv_array_append(impls, jv_string(hs[i].name));
+		path = xasprintf("%s/summary.json", sub);
+		summary = load_json(path);
+		free(path);
+		list = jv_object_get(summary, jv_string("scenarios"));
+		for (k = 0; jv_get_kind(list) == JV_KIND_ARRAY &&
+			    k < jv_array_length(jv_copy(list));
+		     k++) {
+			jv sc = jv_array_get(jv_copy(list), k), row, cell;
+			char st[32], reason[512], file[512], title[512], d[512];
+			double rec;
+
+			jstr(sc, "status", st, sizeof(st));
+			jstr(sc, "reason", reason, sizeof(reason));
+			jstr(sc, "file", file, sizeof(file));
+			jstr(sc, "title", title, sizeof(title));
+			jstr(sc, "dir", d, sizeof(d));
+			{
+				jv r = jv_object_get(jv_copy(sc),
+						     jv_string("recoveryMs"));
+
+				rec = jv_get_kind(r) == JV_KIND_NUMBER
+					      ? jv_number_value(r)
+					      : -1;
+				jv_free(r);
+			}
+			/* TAP: a finding in another implementation is a
+			 * TODO (expected failure), not a harness failure. */
+			if (!strcmp(st, "pass")) {
+				printf("ok %d - %s: %s\n", ++tap_n,
+				       hs[i].name, file);
+				npass++;
+			} else if (!strcmp(st, "na") ||
+				   !strcmp(st, "unsupported")) {
+				printf("ok %d - %s: %s # SKIP n/a: %s\n",
+				       ++tap_n, hs[i].name, file, reason);
+				nna++;
+			} else {
+				int todo = !is_ref && strcmp(st, "error");
+
+				printf("not ok %d - %s: %s%s%s\n", ++tap_n,
+				       hs[i].name, file,
+				       todo ? " # TODO finding: " : " # ",
+				       reason);
+				nfail++;
+				if (!todo)
+					rc = 1;
+			}
+			cell = jv_object_set(jv_object(), jv_string("status"),
+					     jv_string(st));
+			cell = jv_object_set(cell, jv_string("reason"),
+					     jv_string(reason));
+			cell = jv_object_set(cell, jv_string("recoveryMs"),
+					     jv_number(rec));
+			cell = jv_object_set(cell, jv_string("dir"),
+					     jv_string_fmt("%s/%s",
+							   hs[i].name, d));
+			if (i == 0) {
+				row = jv_object_set(jv_object(),
+						    jv_string("file"),
+						    jv_string(file));
+				row = jv_object_set(row, jv_string("title"),
+						    jv_string(title));
+				row = jv_object_set(row, jv_string("dir"),
+						    jv_string(d));
+				row = jv_object_set(row, jv_string("cells"),
+						    jv_object());
+				rows = jv_array_append(rows, row);
+			}
+			if (k < jv_array_length(jv_copy(rows))) {
+				jv r = jv_array_get(jv_copy(rows), k);
+				jv cells = jv_object_get(jv_copy(r),
+							 jv_string("cells"));
+
+				cells = jv_object_set(cells,
+						      jv_string(hs[i].name),
+						      cell);
+				r = jv_object_set(r, jv_string("cells"), cells);
+				rows = jv_array_set(rows, k, r);
+			} else {
+				jv_free(cell);
+			}
+			/* For the index: every run, linked into its folder. */
+			sc = jv_object_set(sc, jv_string("dir"),
+					   jv_string_fmt("%s/%s", hs[i].name,
+							 d));
+			sc = jv_object_set(sc, jv_string("title"),
+					   jv_string_fmt("[%s] %s", hs[i].name,
+							 title));
+			all = jv_array_append(all, sc);
+		}
+		jv_free(list);
+		free(sub);
+	}
+	printf("1..%d\n", tap_n);
+
+	/* matrix.json and matrix.md */
+	{
+		jv m = jv_object_set(jv_object(), jv_string("impls"),
+				     jv_copy(impls));
+		jv s;
+
+		m = jv_object_set(m, jv_string("rows"), jv_copy(rows));
+		s = jv_dump_string(jv_copy(m), JV_PRINT_PRETTY);
+		path = xasprintf("%s/matrix.json", dir);
+		write_file(path, jv_string_value(s), strlen(jv_string_value(s)));
+		free(path);
+		jv_free(s);
+		index = jv_object_set(index, jv_string("matrix"), m);
+	}
+	path = xasprintf("%s/matrix.md", dir);
+	md = fopen(path, "w");
+	free(path);
+	if (md) {
+		fprintf(md, "| scenario |");
+		for (i = 0; i < nh; i++)
+			fprintf(md, " %s |", hs[i].name);
+		fprintf(md, "\n|---|");
+		for (i = 0; i < nh; i++)
+			fprintf(md, "---|");
+		fprintf(md, "\n");
+		for (k = 0; k < jv_array_length(jv_copy(rows)); k++) {
+			jv r = jv_array_get(jv_copy(rows), k);
+			jv cells = jv_object_get(jv_copy(r), jv_string("cells"));
+			char file[512];
+
+			fprintf(md, "| `%s` |", jstr(r, "file", file,
+						      sizeof(file)));
+			for (i = 0; i < nh; i++) {
+				jv c = jv_object_get(jv_copy(cells),
+						     jv_string(hs[i].name));
+				char st[32], reason[512];
+				jv rec;
+
+				if (jv_get_kind(c) != JV_KIND_OBJECT) {
+					fprintf(md, " - |");
+					jv_free(c);
+					continue;
+				}
+				rec = jv_object_get(jv_copy(c),
+						    jv_string("recoveryMs"));
+				md_cell(md, jstr(c, "status", st, sizeof(st)),
+					jstr(c, "reason", reason,
+					     sizeof(reason)),
+					jv_get_kind(rec) == JV_KIND_NUMBER
+						? jv_number_value(rec)
+						: -1);
+				jv_free(rec);
+				jv_free(c);
+			}
+			fprintf(md, "\n");
+			jv_free(cells);
+			jv_free(r);
+		}
+		fclose(md);
+	}
+	index = jv_object_set(index, jv_string("tool"), jv_string("lockchaos"));
+	index = jv_object_set(index, jv_string("version"), jv_string("0.1.0"));
+	index = jv_object_set(index, jv_string("seed"),
+			      jv_string_fmt("%llu", (unsigned long long)seed));
+	index = jv_object_set(index, jv_string("holder"),
+			      jv_string("matrix"));
+	index = jv_object_set(index, jv_string("jobs"), jv_number(jobs));
+	index = jv_object_set(index, jv_string("passed"), jv_number(npass));
+	index = jv_object_set(index, jv_string("failed"), jv_number(nfail));
+	index = jv_object_set(index, jv_string("skipped"), jv_number(nna));
+	index = jv_object_set(index, jv_string("scenarios"), all);
+	summary_write(dir, index);
+	printf("# matrix: %s/matrix.md\n# matrix cells: %d pass, %d FAIL, "
+	       "%d n/a; the reference %s\n",
+	       dir, npass, nfail, nna,
+	       rc ? "FAILED (see not ok lines without TODO)"
+		  : "passed everything it ran");
+	jv_free(impls);
+	jv_free(rows);
+	for (i = 0; reg && i < nh; i++)
+		cli_holder_clear(&reg[i]);
+	free(reg);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * report.h - report writers, fed by the runner's events.
+ *
+ * The orchestrator (run.c) emits three events: begin (before the first
+ * scenario), item (each scenario run's result, in file order), end (totals).
+ * Each format is one sink in its own file: TAP on stdout (report_tap.c),
+ * progress on stderr (report_tap.c), summary.json (report_json.c), JUnit
+ * XML (report_junit.c), and the HTML index (html.c via report_json.c). A
+ * new format is one new file and one line in run.c.
+ */
+#ifndef LOCKCHAOS_REPORT_H
+#define LOCKCHAOS_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runner.h"
+#include "scenario.h"
+
+struct report_run {
+	const char *report_dir; /* the run's folder */
+	const char *holder;	/* holder command as given */
+	const char *impl;	/* matrix column name, or NULL */
+	uint64_t seed;
+	int jobs;
+	int total;		/* scenario runs planned */
+	int verbose;
+	char started[32];	/* ISO-8601 wall clock */
+	int64_t start_us;	/* mono */
+};
+
+struct report_item {
+	int index;		    /* 1-based, in file order */
+	const struct scenario *s;
+	int iteration;		    /* 1..s->repeat */
+	const char *dir;	    /* folder name inside report_dir */
+	uint64_t seed;
+	const struct run_result *res;
+};
+
+struct report_totals {
+	int passed, failed, skipped, errors, unsupported;
+	int64_t duration_ms;
+};
+
+struct report_sink {
+	void (*begin)(struct report_sink *, const struct report_run *);
+	void (*item)(struct report_sink *, const struct report_run *,
+		     const struct report_item *);
+	void (*end)(struct report_sink *, const struct report_run *,
+		    const struct report_totals *);
+	void *data; /* the sink's own state */
+};
+
+/* Constructors: each returns a sink the caller frees with report_free. */
+struct report_sink *report_tap(FILE *out);
+struct report_sink *report_progress(FILE *err);
+struct report_sink *report_json(void); /* summary.json + index.html */
+struct report_sink *report_junit(void);
+void report_free(struct report_sink *sink);
+
+/*
+ * Writes `summary` (consumed) as DIR/summary.json and renders DIR/index.html
+ * from it. 0, or -1 after saying what failed on stderr.
+ */
+#include <jv.h>
+int summary_write(const char *dir, jv summary);
+
+/* seconds with 3 decimals, for messages */
+#define US_TO_S(us) ((double)(us) / 1e6)
+
+#endif

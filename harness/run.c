@@ -1,0 +1,356 @@
+/*
+ * run.c - the orchestrator: collect scenarios, run each in a worker
+ * process of its own (up to --jobs at once), report results in file order.
+ *
+ * A worker is forked per scenario run: the sandbox (a PID namespace) is per
+ * process, and a worker that crashes takes nothing else down. Results come
+ * back through result.json in the scenario's report folder.
+ */
+#include "run.h"
+#include "html.h"
+#include "runner.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* Appends the *.scn files under `path` to files (sorted per folder). */
+static int collect(const char *path, char ***files, int *nr, int *alloc)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	int n = 0, a = 0, i, rc = 0;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "lockchaos: cannot read '%s': %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		ALLOC_GROW(*files, (size_t)*nr + 1, *alloc);
+		(*files)[(*nr)++] = xstrdup(path);
+		return 0;
+	}
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "lockchaos: cannot open '%s': %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		ALLOC_GROW(names, (size_t)n + 1, a);
+		names[n++] = xasprintf("%s%s%s", path,
+				       ends_with(path, "/") ? "" : "/",
+				       de->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(char *), str_cmp);
+	for (i = 0; i < n; i++) {
+		if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (collect(names[i], files, nr, alloc))
+				rc = -1;
+		} else if (ends_with(names[i], ".scn")) {
+			ALLOC_GROW(*files, (size_t)*nr + 1, *alloc);
+			(*files)[(*nr)++] = xstrdup(names[i]);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int scenario_list_load(struct scenario_list *l, char *const paths[], int n)
+{
+	char **files = NULL;
+	int nf = 0, af = 0, i, rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (collect(paths[i], &files, &nf, &af))
+			rc = -2;
+	if (!rc && !nf) {
+		fprintf(stderr, "lockchaos: no scenario (*.scn) found\n");
+		rc = -2;
+	}
+	for (i = 0; i < nf; i++) {
+		struct scenario s;
+		char *err = NULL;
+
+		scenario_init(&s);
+		if (scenario_load(&s, files[i], &err)) {
+			fprintf(stderr, "%s\n", err);
+			free(err);
+			scenario_clear(&s);
+			if (!rc)
+				rc = -1;
+		} else {
+			ALLOC_GROW(l->items, (size_t)l->nr + 1, l->alloc);
+			l->items[l->nr++] = s;
+		}
+		free(files[i]);
+	}
+	free(files);
+	return rc;
+}
+
+void scenario_list_clear(struct scenario_list *l)
+{
+	int i;
+
+	for (i = 0; i < l->nr; i++)
+		scenario_clear(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->nr = l->alloc = 0;
+}
+
+char *report_dir_name(const char *file, int iteration, int repeat)
+{
+	const char *p = file;
+	char *out, *o;
+
+	while (!strncmp(p, "./", 2))
+		p += 2;
+	if (!strncmp(p, "scenarios/", 10))
+		p += 10;
+	out = o = xmalloc(strlen(p) + 16);
+	for (; *p; p++) {
+		if (!strcmp(p, ".scn"))
+			break;
+		*o++ = (*p == '/' || *p == ' ') ? '-' : *p;
+	}
+	*o = '\0';
+	if (repeat > 1)
+		sprintf(o, "-r%d", iteration);
+	return out;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+struct job {
+	const struct scenario *s;
+	int iteration;
+	char *dir;  /* folder name */
+	char *path; /* report_dir/dir */
+	uint64_t seed;
+	pid_t worker;
+	int state; /* 0 waiting, 1 running, 2 done, 3 reported */
+	struct run_result res;
+};
+
+static void worker_main(struct job *j, const struct run_config *cfg)
+{
+	struct run_opts o = {
+		.holder_argv = cfg->holder_argv,
+		.report_dir = j->path,
+		.scratch_root = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		.seed = j->seed,
+		.iteration = j->iteration,
+		.verbose = cfg->verbose,
+		.keep_scratch = cfg->stop_first,
+		.want_pidns = cfg->want_pidns,
+	};
+	struct run_result res;
+	char *hist, *html, *err = NULL;
+	int rc;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = scenario_run(j->s, &o, &res);
+	hist = xasprintf("%s/history.jsonl", j->path);
+	html = xasprintf("%s/timeline.html", j->path);
+	if (html_timeline_write(hist, html, &err)) {
+		fprintf(stderr, "lockchaos: %s\n", err);
+		free(err);
+	}
+	free(hist);
+	free(html);
+	run_result_clear(&res);
+	_exit(rc ? 1 : 0);
+}
+
+static void finish_job(struct job *j, int status)
+{
+	char *path = xasprintf("%s/result.json", j->path), *err = NULL;
+
+	if (run_result_load(&j->res, path, &err)) {
+		run_result_clear(&j->res);
+		j->res.status = STATUS_ERROR;
+		if (WIFSIGNALED(status))
+			j->res.reason = xasprintf("worker died of %s; %s",
+						  strsignal(WTERMSIG(status)),
+						  err);
+		else
+			j->res.reason = xasprintf("worker exited %d; %s",
+						  WEXITSTATUS(status), err);
+		free(err);
+	}
+	free(path);
+	j->state = 2;
+}
+
+static void tally(struct report_totals *t, const struct run_result *r)
+{
+	if (!strcmp(r->status, STATUS_PASS))
+		t->passed++;
+	else if (!strcmp(r->status, STATUS_NA))
+		t->skipped++;
+	else if (!strcmp(r->status, STATUS_UNSUPPORTED))
+		t->unsupported++, t->skipped++;
+	else if (!strcmp(r->status, STATUS_ERROR))
+		t->errors++, t->failed++;
+	else
+		t->failed++;
+}
+
+int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
+		  struct report_sink **sinks, struct report_totals *t)
+{
+	struct report_run rr = {
+		.report_dir = cfg->report_dir,
+		.holder = cfg->holder,
+		.impl = cfg->impl,
+		.seed = cfg->seed,
+		.jobs = cfg->jobs,
+		.verbose = cfg->verbose,
+	};
+	struct job *jobs = NULL;
+	int nj = 0, aj = 0, i, k, running = 0, next = 0, reported = 0;
+	int stop = 0, planned;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < l->nr; i++) {
+		for (k = 1; k <= l->items[i].repeat; k++) {
+			struct job *j;
+
+			ALLOC_GROW(jobs, (size_t)nj + 1, aj);
+			j = &jobs[nj++];
+			memset(j, 0, sizeof(*j));
+			j->s = &l->items[i];
+			j->iteration = k;
+			j->dir = report_dir_name(j->s->file, k, j->s->repeat);
+			j->path = xasprintf("%s/%s", cfg->report_dir, j->dir);
+			j->seed = prng_next(&(uint64_t){ cfg->seed ^
+							  fnv1a(j->s->file) ^
+							  (uint64_t)k });
+			run_result_init(&j->res);
+		}
+	}
+	rr.total = planned = nj;
+	gmtime_r(&now, &tm);
+	strftime(rr.started, sizeof(rr.started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rr.start_us = mono_us();
+	for (k = 0; sinks[k]; k++)
+		if (sinks[k]->begin)
+			sinks[k]->begin(sinks[k], &rr);
+
+	while (reported < nj) {
+		/* Launch while there is room. */
+		while (!stop && next < nj && running < cfg->jobs) {
+			struct job *j = &jobs[next++];
+			pid_t pid;
+
+			mkdir_p(j->path, 0755);
+			fflush(NULL);
+			pid = fork();
+			if (pid == 0)
+				worker_main(j, cfg);
+			if (pid < 0) {
+				j->res.status = STATUS_ERROR;
+				j->res.reason = xasprintf("cannot fork: %s",
+							  strerror(errno));
+				j->state = 2;
+				continue;
+			}
+			j->worker = pid;
+			j->state = 1;
+			running++;
+		}
+		/* Report, in order, what is done. */
+		while (reported < nj && jobs[reported].state == 2) {
+			struct job *j = &jobs[reported];
+			struct report_item it = {
+				.index = reported + 1,
+				.s = j->s,
+				.iteration = j->iteration,
+				.dir = j->dir,
+				.seed = j->seed,
+				.res = &j->res,
+			};
+
+			tally(t, &j->res);
+			for (k = 0; sinks[k]; k++)
+				if (sinks[k]->item)
+					sinks[k]->item(sinks[k], &rr, &it);
+			j->state = 3;
+			reported++;
+			if (cfg->stop_first && strcmp(j->res.status, STATUS_PASS) &&
+			    strcmp(j->res.status, STATUS_NA))
+				stop = 1;
+		}
+		if (reported == nj)
+			break;
+		if (stop && !running) {
+			/* -i: what never ran is not reported as run. */
+			nj = reported;
+			break;
+		}
+		if (running) {
+			int status;
+			pid_t pid = wait(&status);
+
+			if (pid < 0 && errno == EINTR)
+				continue;
+			for (i = 0; i < nj; i++)
+				if (jobs[i].state == 1 && jobs[i].worker == pid) {
+					finish_job(&jobs[i], status);
+					running--;
+				}
+		}
+	}
+	rr.total = nj;
+	t->duration_ms = (mono_us() - rr.start_us) / 1000;
+	for (k = 0; sinks[k]; k++)
+		if (sinks[k]->end)
+			sinks[k]->end(sinks[k], &rr, t);
+	for (i = 0; i < planned; i++) {
+		free(jobs[i].dir);
+		free(jobs[i].path);
+		run_result_clear(&jobs[i].res);
+	}
+	free(jobs);
+	return 0;
+}
