@@ -94,6 +94,21 @@ int cli_holder_parse(struct cli_holder *h, const char *text, int named)
 		cli_holder_clear(h);
 		return -1;
 	}
+	/* Holders run in their scratch folder: a relative program path
+	 * must be made absolute here, where the user meant it. */
+	if (strchr(h->argv[0], '/') && h->argv[0][0] != '/') {
+		char *abs = realpath(h->argv[0], NULL);
+
+		if (!abs) {
+			fprintf(stderr, "lockchaos: --holder: cannot find "
+					"'%s': %s\n",
+				h->argv[0], strerror(errno));
+			cli_holder_clear(h);
+			return -1;
+		}
+		free(h->argv[0]);
+		h->argv[0] = abs;
+	}
 	if (!h->name) {
 		const char *base = strrchr(h->argv[0], '/');
 

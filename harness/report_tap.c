@@ -56,20 +56,6 @@ static double jnumber(jv o, const char *k, double def)
 	return d;
 }
 
-/* Writes `text` as TAP comment lines, each prefixed with `prefix`. */
-static void comment(FILE *out, const char *prefix, const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-		fprintf(out, "# %s%.*s\n", prefix, len, p);
-		p += len + (nl ? 1 : 0);
-	}
-}
-
 static jv load_history(const struct report_run *rr,
 		       const struct report_item *it)
 {
@@ -200,13 +186,15 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 			    !strcmp(jstring(ev, "process", proc, 64),
 				    s->holders[k].name) &&
 			    shown++ >= count - LOG_TAIL) {
-				char lvl[16];
+				char lvl[16], *nl;
 
-				fprintf(out, "#   %9.3fs %-6s ",
+				jstring(ev, "msg", buf, sizeof(buf));
+				while ((nl = strchr(buf, '\n')))
+					*nl = ' ';
+				fprintf(out, "#   %9.3fs %-6s %.300s\n",
 					US_TO_S(jnumber(ev, "t", 0)),
-					jstring(ev, "level", lvl, sizeof(lvl)));
-				comment(out, "",
-					jstring(ev, "msg", buf, sizeof(buf)));
+					jstring(ev, "level", lvl, sizeof(lvl)),
+					buf);
 			}
 			jv_free(ev);
 		}

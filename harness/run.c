@@ -133,8 +133,8 @@ char *report_dir_name(const char *file, int iteration, int repeat)
 	const char *p = file;
 	char *out, *o;
 
-	while (!strncmp(p, "./", 2))
-		p += 2;
+	while (!strncmp(p, "./", 2) || *p == '/')
+		p += *p == '/' ? 1 : 2;
 	if (!strncmp(p, "scenarios/", 10))
 		p += 10;
 	out = o = xmalloc(strlen(p) + 16);

@@ -1693,7 +1693,11 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	}
 	r.t0 = mono_us();
 	record(&r, meta_event(&r));
-	if (!start_holders(&r)) {
+	if (start_holders(&r)) {
+		/* No verdict without holders: the run itself broke. */
+		res->status = STATUS_ERROR;
+		res->reason = xstrdup(r.error);
+	} else {
 		missing = missing_capability(&r);
 		if (!missing)
 			play(&r);
