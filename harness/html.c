@@ -147,6 +147,21 @@ static char *jdump(jv v)
 	return out;
 }
 
+/* Cuts `s` (malloc'ed) to at most `max` code points, adding an ellipsis;
+ * the whole text stays in the hover. Returns s, maybe moved. */
+static char *label_cut(char *s, size_t max)
+{
+	size_t cps = 0, b = 0;
+	for (; s[b]; b++)
+		if (((unsigned char)s[b] & 0xC0) != 0x80 && cps++ == max)
+			break;
+	if (!s[b])
+		return s;
+	s = xrealloc(s, b + 4);
+	memcpy(s + b, "\xE2\x80\xA6", 4);
+	return s;
+}
+
 static int streq(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
@@ -465,9 +480,9 @@ static int hist_load(struct hist *h, const char *path, char **err)
 			break;
 		}
 		if (h->ev.n == 0 && strcmp(type, "meta") != 0) {
-			jv_free(v);
 			r = fail(err, "%s:%d: first event is '%s', not 'meta'",
 				 path, lineno, type);
+			jv_free(v); /* owns `type` */
 			break;
 		}
 		double t;
@@ -1227,8 +1242,8 @@ static void on_outcome(struct model *m, struct hev *e, int i)
 	const char *op = iv && iv->op ? iv->op : jstr(e->v, "op");
 	if (out == OUT_FAIL)
 		mark_add(m, G_REFUSED, row, e->t, i, PRIO_HIGH,
-			 xasprintf("%s failed: %s", op ? op : "command",
-				   error ? error : reason ? reason : "?"),
+			 label_cut(xasprintf("%s failed: %s", op ? op : "command",
+					     error ? error : reason ? reason : "?"), 56),
 			 xasprintf("%s: %s failed (%s)", e->proc, op ? op : "command",
 				   reason ? reason : "no reason"));
 	else if (out == OUT_INFO && !streq(op, "exit") && !streq(op, "spin"))
@@ -1436,8 +1451,9 @@ static void model_messages(struct model *m, struct hist *h)
 					iv->proc, iv->msg, reason ? reason : "?");
 		} else if (g->out == OUT_FAIL) {
 			gl = G_REFUSED;
-			label = xasprintf("%s refused: %s", iv->msg,
+			label = xasprintf("%s refused: %.*s", iv->msg, 600,
 					  error ? error : reason ? reason : "no error given");
+			label = label_cut(label, 56);
 			tip = xasprintf("%s: %s refused (%s)", iv->proc, iv->msg,
 					reason ? reason : "no reason");
 		} else {
@@ -1668,6 +1684,41 @@ static int wrap(const char *s, size_t width, int max_lines, char ***out)
 	return n;
 }
 
+static void label_place(struct model *m, struct layout *L, struct mark *k)
+{
+	struct row *r = &m->rows.v[k->row];
+	double x = k->gx;
+	int bold = k->prio != PRIO_LOW;
+	double w = text_w(k->label, bold ? 7.0 : CHAR_W);
+	double ys[2], hh = 13;
+	int left_first = k->glyph == G_REFUSED || k->glyph == G_LOST;
+	if (r->kind == ROW_SESSION) {
+		ys[0] = r->y + 1;
+		ys[1] = r->y + r->h - 12;
+	} else {
+		ys[0] = r->y + 2;
+		ys[1] = r->y + r->h - 15;
+	}
+	for (int s = 0; s < 2; s++) {
+		int left = s ^ left_first;
+		for (int tier = 0; tier < 2; tier++) {
+			double x0 = left ? x - 8 - w : x + 8;
+			double x1 = x0 + w;
+			if (x0 < PLOT_X0 - 2 || x1 > SVG_W - 4)
+				continue;
+			/* 6 px of air between neighbours */
+			if (!occ_free(L, x0 - 6, x1 + 6, ys[tier], ys[tier] + hh))
+				continue;
+			occ_take(L, x0, x1, ys[tier], ys[tier] + hh);
+			k->placed = 1;
+			k->lx = left ? x1 : x0;
+			k->anchor_end = left;
+			k->ly = ys[tier] + 10;
+			return;
+		}
+	}
+}
+
 static int cmp_pin(const void *a, const void *b)
 {
 	const struct pin *p = a, *q = b;
@@ -1789,44 +1840,41 @@ static void layout_build(struct model *m, struct layout *L)
 		}
 	}
 
-	/* Labels: the most important first, each where it fits: above the
-	 * bar, then below it; right of its mark, then left. A label that fits
-	 * nowhere is left to the hover text. */
-	for (int prio = PRIO_HIGH; prio >= PRIO_LOW; prio--) {
-		for (size_t i = 0; i < m->marks.n; i++) {
-			struct mark *k = &m->marks.v[i];
-			if ((int)k->prio != prio || !k->label || k->row < 0)
-				continue;
-			struct row *r = &m->rows.v[k->row];
-			double x = k->gx;
-			double w = text_w(k->label, CHAR_W);
-			double ys[2], hh = 13;
-			if (r->kind == ROW_SESSION) {
-				ys[0] = r->y + 1;
-				ys[1] = r->y + r->h - 12;
-			} else {
-				ys[0] = r->y + 2;
-				ys[1] = r->y + r->h - 15;
+	/* Labels: the most important first, earliest first within a rank,
+	 * each where it fits: above the bar, then below it; right of its
+	 * mark, then left (marks that end a bar try left first, over their
+	 * bar). A label that fits nowhere is shortened once, then left to the
+	 * hover text. */
+	size_t *order = xrealloc(NULL, sizeof(*order) * (m->marks.n + 1));
+	for (size_t i = 0; i < m->marks.n; i++)
+		order[i] = i;
+	for (size_t i = 1; i < m->marks.n; i++) /* insertion sort: stable */
+		for (size_t j = i; j > 0; j--) {
+			struct mark *a = &m->marks.v[order[j - 1]];
+			struct mark *b = &m->marks.v[order[j]];
+			if (a->prio > b->prio || (a->prio == b->prio && a->t <= b->t))
+				break;
+			size_t tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	for (size_t oi = 0; oi < m->marks.n; oi++) {
+		struct mark *k = &m->marks.v[order[oi]];
+		if (!k->label || k->row < 0)
+			continue;
+		label_place(m, L, k);
+		if (!k->placed && codepoints(k->label) > 30) {
+			char **lines;
+			int n = wrap(k->label, 28, 1, &lines);
+			if (n == 1) {
+				free(k->label);
+				k->label = lines[0];
+				label_place(m, L, k);
 			}
-			int done = 0;
-			for (int side = 0; side < 2 && !done; side++) {
-				for (int tier = 0; tier < 2 && !done; tier++) {
-					double x0 = side == 0 ? x + 7 : x - 7 - w;
-					double x1 = x0 + w;
-					if (x0 < PLOT_X0 - 2 || x1 > SVG_W - 4)
-						continue;
-					if (!occ_free(L, x0, x1, ys[tier], ys[tier] + hh))
-						continue;
-					occ_take(L, x0, x1, ys[tier], ys[tier] + hh);
-					k->placed = 1;
-					k->lx = side == 0 ? x0 : x1;
-					k->anchor_end = side == 1;
-					k->ly = ys[tier] + 10;
-					done = 1;
-				}
-			}
+			free(lines);
 		}
 	}
+	free(order);
 }
 
 static void tip_event(FILE *f, struct hist *h, int ev)
@@ -1962,7 +2010,7 @@ static void draw_row_labels(FILE *f, struct model *m)
 	for (size_t i = 0; i < m->rows.n; i++) {
 		struct row *r = &m->rows.v[i];
 		if (r->kind == ROW_SESSION) {
-			fprintf(f, "<g class=\"rowlabel\" data-session=\"");
+			fprintf(f, "<g class=\"rowlabel session\" data-session=\"");
 			esc(f, r->session);
 			fprintf(f, "\"><text class=\"rowsub\" x=\"12\" y=\"%.1f\">lock file</text>"
 				"<text class=\"rowname\" x=\"70\" y=\"%.1f\">",
@@ -1973,7 +2021,11 @@ static void draw_row_labels(FILE *f, struct model *m)
 		}
 		struct proc *p = &m->procs.v[r->pi];
 		int first = p->row0 == (int)i;
-		fputs("<g class=\"rowlabel\">", f);
+		fputs("<g class=\"rowlabel lane\" data-holder=\"", f);
+		esc(f, p->name);
+		fputs("\" data-lane=\"", f);
+		esc(f, r->lane);
+		fputs("\">", f);
 		if (first) {
 			fprintf(f, "<text class=\"rowname\" x=\"12\" y=\"%.1f\">", r->y + 20);
 			escn(f, p->name, 16);
@@ -2051,12 +2103,16 @@ static void draw_spans(FILE *f, struct model *m, struct hist *h, struct layout *
 					x0 + 5, y + hh - 5);
 			else
 				continue;
-		} else if (x1 - x0 > w + 10) {
+		} else if (x1 - x0 > w + 30) {
 			int dark = s->kind == SP_WAIT || s->kind == SP_OWN ||
 				   s->kind == SP_HOLD_LOST || s->kind == SP_WAIT_LOST ||
 				   s->kind == SP_STALE;
-			fprintf(f, "<text class=\"bl%s\" x=\"%.1f\" y=\"%.1f\">",
-				dark ? " dark" : "", x0 + 5, y + hh / 2 + 4);
+			/* a failed wait says why at its end, next to the
+			 * refusal; the start is where verdicts point */
+			int at_end = s->kind == SP_WAIT_FAIL || s->kind == SP_WAIT_LOST;
+			fprintf(f, "<text class=\"bl%s\" x=\"%.1f\" y=\"%.1f\"%s>",
+				dark ? " dark" : "", at_end ? x1 - 16 : x0 + 5, y + hh / 2 + 4,
+				at_end ? " text-anchor=\"end\"" : "");
 		} else
 			continue;
 		esc(f, s->label);
