@@ -210,7 +210,7 @@ static void prep(struct sessionlock *l, const char *owner, int64_t timeout_ms,
 	o.poll_ms = 10;
 	o.max_hold_ms = max_hold_ms;
 	o.grace_ms = grace_ms;
-	sessionlock_init(l);
+	/* setup clears what *l held before: l must be initialised */
 	ck_assert_int_eq(sessionlock_setup(l, transcript, owner, &o), 0);
 }
 
@@ -231,7 +231,7 @@ static const char *verdict(int64_t grace_ms, int *stale)
 
 START_TEST(create_writes_openclaw_payload)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	struct stat st;
 	jv v;
 	char *s;
@@ -276,7 +276,7 @@ END_TEST
 
 START_TEST(reentrant_same_owner_drains)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	prep(&l, "main", 1000, 60000, 5000);
 	ck_assert_int_eq(sessionlock_try(&l), SESSIONLOCK_ACQUIRED);
@@ -295,7 +295,7 @@ END_TEST
 
 START_TEST(other_lane_waits_with_exact_timeout_text)
 {
-	struct sessionlock a, b;
+	struct sessionlock a = SESSIONLOCK_INIT, b = SESSIONLOCK_INIT;
 	char want[PATH_MAX + 128];
 
 	prep(&a, "main", 1000, 60000, 5000);
@@ -320,7 +320,7 @@ END_TEST
 
 START_TEST(dead_pid_is_reclaimed_with_warn)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	pid_t dead = dead_pid();
 	int stale;
 
@@ -375,7 +375,7 @@ END_TEST
 
 START_TEST(live_holder_within_max_hold_is_not_reclaimed)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	pid_t live = spawn_sleeper();
 	char pid[32];
 
@@ -396,7 +396,7 @@ END_TEST
 START_TEST(hold_exceeded_by_real_age)
 {
 	pid_t live = spawn_sleeper();
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	int stale;
 
 	write_payload(lockp, live, starttime_of(live), 100, 0);
@@ -453,7 +453,7 @@ END_TEST
 
 START_TEST(empty_file_gets_grace_by_mtime)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	int stale;
 
 	write_str(lockp, "");
@@ -524,7 +524,7 @@ END_TEST
 
 START_TEST(orphan_self_is_reclaimed)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	int stale;
 
 	write_payload(lockp, getpid(), starttime_of(getpid()), 60000, 0);
@@ -572,7 +572,7 @@ END_TEST
 START_TEST(symlink_is_never_followed_or_deleted)
 {
 	char outside[PATH_MAX], target[PATH_MAX + 16], payload[256];
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	const char *tmp = getenv("TMPDIR");
 
 	snprintf(outside, sizeof(outside), "%s/lockchaos-outside-XXXXXX",
@@ -606,7 +606,7 @@ END_TEST
 
 START_TEST(directory_and_fifo_are_never_deleted)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	ck_assert_int_eq(mkdir(lockp, 0755), 0);
 	set_mtime_ago(lockp, 60000);
@@ -674,7 +674,7 @@ END_TEST
  */
 static int race_reclaim(int *kept)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	pid_t live = spawn_sleeper(), racer;
 	char tmp[PATH_MAX + 16], want[512];
 	int r, status;
@@ -739,7 +739,7 @@ static void take_over(struct sessionlock *l, pid_t thief)
 
 START_TEST(fencing_sees_a_takeover)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	pid_t thief = spawn_sleeper();
 	char keep[4096];
 
@@ -757,7 +757,7 @@ END_TEST
 
 START_TEST(fencing_sees_an_in_place_rewrite)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	char buf[128];
 
 	prep(&l, "main", 1000, 60000, 5000);
@@ -778,7 +778,7 @@ END_TEST
 
 START_TEST(mutant_no_fencing_writes_after_takeover)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	sessionlock_set_bug(SESSIONLOCK_BUG_NO_FENCING);
 	take_over(&l, spawn_sleeper());
@@ -799,7 +799,7 @@ static void on_watchdog(void *ctx, const char *path, const char *owner)
 
 static void hold_past_max(void)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	watchdog_calls = 0;
 	prep(&l, "main", 1000, 100, 5000);
@@ -834,7 +834,7 @@ END_TEST
 
 static int cleanup_with_failing_dispose(struct sessionlock_cleanup *res)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	int r;
 
 	prep(&l, "main", 1000, 60000, 5000);
@@ -868,7 +868,7 @@ END_TEST
 
 START_TEST(cleanup_without_failures_releases)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	struct sessionlock_cleanup res;
 
 	prep(&l, "main", 1000, 60000, 5000);
@@ -884,7 +884,7 @@ END_TEST
 START_TEST(mutant_cleanup_throw_skips_release)
 {
 	struct sessionlock_cleanup res;
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	sessionlock_set_bug(SESSIONLOCK_BUG_CLEANUP_THROW_SKIPS_RELEASE);
 	ck_assert_int_eq(cleanup_with_failing_dispose(&res), -1);
@@ -905,7 +905,7 @@ END_TEST
 
 static void acquire_twice_release_twice(void)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	prep(&l, "main", 1000, 60000, 5000);
 	ck_assert_int_eq(sessionlock_try(&l), SESSIONLOCK_ACQUIRED);
@@ -940,7 +940,7 @@ END_TEST
 
 START_TEST(mutant_no_liveness)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	write_payload(lockp, dead_pid(), 1, 60000, 0);
 	sessionlock_set_bug(SESSIONLOCK_BUG_NO_LIVENESS);
@@ -970,7 +970,7 @@ END_TEST
 START_TEST(mutant_hold_exceeded_report_only)
 {
 	pid_t live = spawn_sleeper();
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	int stale;
 
 	write_payload(lockp, live, starttime_of(live), 100, -1000);
@@ -993,14 +993,14 @@ END_TEST
  */
 static int contend_with_slow_creator(void)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	pid_t creator;
 	int r, tries = 0;
 
 	creator = fork();
 	ck_assert_int_ge(creator, 0);
 	if (creator == 0) {
-		struct sessionlock c;
+		struct sessionlock c = SESSIONLOCK_INIT;
 
 		sessionlock_set_bug(SESSIONLOCK_BUG_NONE);
 		fiu_enable("sessionlock/create/pause-before-payload", 1,
@@ -1039,7 +1039,7 @@ END_TEST
 
 START_TEST(failpoint_open_fails_acquire_with_errno)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	fiu_enable("sessionlock/posix/open", 1, (void *)(intptr_t)EACCES, 0);
 	prep(&l, "main", 1000, 60000, 5000);
@@ -1054,7 +1054,7 @@ END_TEST
 
 START_TEST(failpoint_write_leaves_no_half_lock)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	static const char *const points[] = {
 		"sessionlock/posix/write", "sessionlock/posix/fsync",
 		"sessionlock/posix/close",
@@ -1075,7 +1075,7 @@ END_TEST
 
 START_TEST(failpoint_unlink_fails_release)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	prep(&l, "main", 1000, 60000, 5000);
 	ck_assert_int_eq(sessionlock_try(&l), SESSIONLOCK_ACQUIRED);
@@ -1151,7 +1151,7 @@ END_TEST
 
 START_TEST(flock_excludes_reenters_and_removes)
 {
-	struct sessionlock a, b;
+	struct sessionlock a = SESSIONLOCK_INIT, b = SESSIONLOCK_INIT;
 
 	prep(&a, "main", 1000, 60000, 5000);
 	prep(&b, "other", 1000, 60000, 5000);
@@ -1179,7 +1179,7 @@ END_TEST
 
 START_TEST(flock_dead_holder_is_free_at_once)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 	pid_t holder;
 	int p[2];
 	char c;
@@ -1188,7 +1188,7 @@ START_TEST(flock_dead_holder_is_free_at_once)
 	holder = fork();
 	ck_assert_int_ge(holder, 0);
 	if (holder == 0) {
-		struct sessionlock h;
+		struct sessionlock h = SESSIONLOCK_INIT;
 
 		prep(&h, "main", 1000, 60000, 5000);
 		if (flocklock_try(&h) != SESSIONLOCK_ACQUIRED ||
@@ -1211,7 +1211,7 @@ END_TEST
 
 START_TEST(flock_fencing_and_not_regular)
 {
-	struct sessionlock l;
+	struct sessionlock l = SESSIONLOCK_INIT;
 
 	prep(&l, "main", 1000, 60000, 5000);
 	ck_assert_int_eq(flocklock_try(&l), SESSIONLOCK_ACQUIRED);
