@@ -136,6 +136,37 @@ static int jfalse(jv o, const char *key)
 	return f;
 }
 
+/* o.key as one line of text, malloc'ed: a string as is, an array of
+ * strings (an argv) joined by spaces, a number printed; NULL otherwise. */
+static char *jwords(jv o, const char *key)
+{
+	jv v = jget(o, key);
+	char *out = NULL;
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		out = strdup(jv_string_value(v));
+	} else if (jv_get_kind(v) == JV_KIND_NUMBER) {
+		jv s = jv_dump_string(jv_copy(v), 0);
+		out = strdup(jv_string_value(s));
+		jv_free(s);
+	} else if (jv_get_kind(v) == JV_KIND_ARRAY) {
+		size_t len = 0;
+		jv_array_foreach(v, i, w) {
+			if (jv_get_kind(w) == JV_KIND_STRING) {
+				const char *ws = jv_string_value(w);
+				size_t wl = strlen(ws);
+				out = xrealloc(out, len + wl + 2);
+				if (len)
+					out[len++] = ' ';
+				memcpy(out + len, ws, wl + 1);
+				len += wl;
+			}
+			jv_free(w);
+		}
+	}
+	jv_free(v);
+	return out;
+}
+
 /* Compact JSON text of `v` (borrowed), malloc'ed. */
 static char *jdump(jv v)
 {
@@ -297,6 +328,7 @@ static const char CSS[] =
 	".num{text-align:right;white-space:nowrap;font-variant-numeric:"
 	"tabular-nums}\n"
 	".reason{color:var(--mut);font-size:13px}\n"
+	"td.links{white-space:nowrap}.totals{margin-top:10px}\n"
 	".totals{display:flex;gap:14px;align-items:center;flex-wrap:wrap}\n"
 	".tot{font:700 22px/1.1 system-ui,sans-serif}\n"
 	".tot small{display:block;font:500 12px system-ui,sans-serif;"
@@ -426,7 +458,25 @@ struct hev {
 
 struct hist {
 	VEC(struct hev) ev;
+	char seed[32]; /* meta's seed as written: a double loses 64-bit seeds */
 };
+
+/* Copies the digits of `"seed":N` from the raw meta line: jq parses numbers
+ * into doubles, and a seed above 2^53 must still replay. */
+static void raw_seed(const char *line, char *out, size_t n)
+{
+	const char *p = strstr(line, "\"seed\":");
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += 7;
+	while (*p == ' ')
+		p++;
+	size_t k = 0;
+	while (k + 1 < n && *p >= '0' && *p <= '9')
+		out[k++] = *p++;
+	out[k] = '\0';
+}
 
 static void hist_clear(struct hist *h)
 {
@@ -488,6 +538,8 @@ static int hist_load(struct hist *h, const char *path, char **err)
 		double t;
 		if (jhas_num(v, "t", &t) && isfinite(t))
 			last_t = (int64_t)t;
+		if (h->ev.n == 0)
+			raw_seed(line, h->seed, sizeof(h->seed));
 		struct hev *e = vec_push(&h->ev);
 		e->v = v;
 		e->t = last_t;
@@ -809,6 +861,11 @@ static int lane_op(const char *op)
 /* First pass: holders (in order of appearance), their lanes, sessions. */
 static void model_discover(struct model *m, struct hist *h)
 {
+	/* Holders in the order the scenario first commands them (spawns run
+	 * in parallel, so their order is chance), then any others. */
+	for (size_t i = 0; i < h->ev.n; i++)
+		if (streq(h->ev.v[i].type, "invoke") && is_holder(h->ev.v[i].proc))
+			proc_add(m, h->ev.v[i].proc);
 	for (size_t i = 0; i < h->ev.n; i++) {
 		struct hev *e = &h->ev.v[i];
 		const char *type = e->type;
@@ -2315,7 +2372,9 @@ static void header(FILE *f, struct model *m, struct hist *h)
 		fputs("</b></span>", f);
 	}
 	double d;
-	if (jhas_num(meta, "seed", &d))
+	if (jhas_num(meta, "seed", &d) && h->seed[0] && strtod(h->seed, NULL) == d)
+		fprintf(f, "<span>seed <b id=\"seed\">%s</b></span>", h->seed);
+	else if (jhas_num(meta, "seed", &d))
 		fprintf(f, "<span>seed <b id=\"seed\">%.0f</b></span>", d);
 	else if (jstr(meta, "seed")) {
 		fputs("<span>seed <b id=\"seed\">", f);
@@ -2355,10 +2414,12 @@ static void header(FILE *f, struct model *m, struct hist *h)
 	if (!n)
 		fputs("unknown", f);
 	fputs("</b></span>", f);
-	if (jstr(meta, "holder")) {
+	char *cmd = jwords(meta, "holder");
+	if (cmd) {
 		fputs("<span>command <b class=\"mono\">", f);
-		escn(f, jstr(meta, "holder"), 80);
+		escn(f, cmd, 100);
 		fputs("</b></span>", f);
+		free(cmd);
 	}
 	fputs("</div><div class=\"meta\">", f);
 	jv params = jget(meta, "params");
@@ -2668,8 +2729,13 @@ static void index_print(FILE *f, jv sum, jv scs)
 		esc(f, jstr(sum, "started"));
 		fputs("</b></span>", f);
 	}
-	if (jhas_num(sum, "seed", &d))
-		fprintf(f, "<span>seed <b>%.0f</b></span>", d);
+	char *seed = jwords(sum, "seed");
+	if (seed) {
+		fputs("<span>seed <b>", f);
+		esc(f, seed);
+		fputs("</b></span>", f);
+		free(seed);
+	}
 	if (jhas_num(sum, "jobs", &d))
 		fprintf(f, "<span>jobs <b>%.0f</b></span>", d);
 	if (jstr(sum, "version")) {
@@ -2677,10 +2743,12 @@ static void index_print(FILE *f, jv sum, jv scs)
 		esc(f, jstr(sum, "version"));
 		fputs("</b></span>", f);
 	}
-	if (jstr(sum, "holder")) {
+	char *cmd = jwords(sum, "holder");
+	if (cmd) {
 		fputs("<span>holder <b class=\"mono\">", f);
-		escn(f, jstr(sum, "holder"), 100);
+		escn(f, cmd, 100);
 		fputs("</b></span>", f);
+		free(cmd);
 	}
 	fputs("</div></div></header>\n<div class=\"totals\" id=\"totals\">", f);
 	/* The summary's own totals win; counted ones fill in. */
@@ -2722,6 +2790,7 @@ static void index_print(FILE *f, jv sum, jv scs)
 
 	fputs("<h2>Scenarios</h2>\n<table id=\"scenarios\"><thead><tr><th>verdict</th>"
 	      "<th>scenario</th><th>tags</th><th class=\"num\">duration</th>"
+	      "<th class=\"num\" title=\"slowest contender's wait after its holder stopped being able to release\">recovery</th>"
 	      "<th class=\"num\">seed</th><th>report</th></tr></thead><tbody>\n", f);
 	jv_array_foreach(scs, i, sc) {
 		const char *st = jstr(sc, "status");
@@ -2760,9 +2829,14 @@ static void index_print(FILE *f, jv sum, jv scs)
 		if (jhas_num(sc, "durationMs", &d))
 			fmt_ms(f, d);
 		fputs("</td><td class=\"num\">", f);
-		if (jhas_num(sc, "seed", &d))
-			fprintf(f, "%.0f", d);
-		fputs("</td><td>", f);
+		if (jhas_num(sc, "recoveryMs", &d))
+			fmt_ms(f, d);
+		fputs("</td><td class=\"num mono\">", f);
+		char *sseed = jwords(sc, "seed");
+		if (sseed)
+			esc(f, sseed);
+		free(sseed);
+		fputs("</td><td class=\"links\">", f);
 		index_links(f, jstr(sc, "dir"));
 		fputs("</td></tr>\n", f);
 		jv_free(sc);

@@ -237,7 +237,9 @@ END_TEST
 START_TEST(test_unfinished_history)
 {
 	const char *h = path_in("h.jsonl");
-	spill(h, "{\"t\":0,\"type\":\"meta\",\"title\":\"cut short\",\"params\":{\"maxHoldMs\":100}}\n"
+	spill(h, "{\"t\":0,\"type\":\"meta\",\"title\":\"cut short\",\"seed\":9343623426058435252,"
+		 "\"holder\":[\"build/sessionlock-holder\",\"--bug\",\"no-watchdog\"],"
+		 "\"params\":{\"maxHoldMs\":100}}\n"
 		 "\n"
 		 "{\"t\":10,\"type\":\"invoke\",\"process\":\"A\",\"id\":1,\"op\":\"acquire\",\"session\":\"s\"}\n"
 		 "{\"t\":20,\"type\":\"acquired\",\"process\":\"A\",\"id\":1,\"session\":\"s\"}\n"
@@ -251,6 +253,9 @@ START_TEST(test_unfinished_history)
 	ck_assert_int_eq(count(page, "class=\"ev mk g-lostmsg\""), 1);
 	ck_assert_int_eq(count(page, "class=\"ev deadline hot\""), 1); /* maxHoldMs from meta */
 	ck_assert_int_eq(count(page, "class=\"ev bar over\""), 1);
+	/* a 64-bit seed survives (a double would round it); argv is joined */
+	ck_assert_ptr_nonnull(strstr(page, "<b id=\"seed\">9343623426058435252</b>"));
+	ck_assert_ptr_nonnull(strstr(page, "build/sessionlock-holder --bug no-watchdog"));
 	free(page);
 }
 END_TEST
