@@ -1238,7 +1238,7 @@ static void recovery_gap(struct model *m, const char *session, int64_t f,
 					 s->frozen ? "frozen" : "spinning",
 					 secs(s->from).s);
 			snprintf(what, sizeof(what),
-				 "%s%s held it past its maxHoldMs %lld "
+				 "after %s%s held it past its maxHoldMs %lld "
 				 "(acquired at %s)",
 				 pname(m, cause->proc), state,
 				 ms(cause->maxhold_us), secs(cause->acq_t).s);
@@ -2151,11 +2151,14 @@ static void jq_collect(void *data, jv msg)
 
 static void jq_quiet(void *data, jv msg)
 {
+	(void)data;
 	jv_free(msg);
 }
 
 static jv jq_no_input(jq_state *jq, void *data)
 {
+	(void)jq;
+	(void)data;
 	return jv_invalid();
 }
 

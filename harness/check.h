@@ -7,6 +7,18 @@
  * clock, so a stored history.jsonl can be re-checked and unit tests feed
  * hand-made histories.
  */
+/*
+ * The Check unit-test framework's header is also called check.h, and with
+ * harness/ on the -I path `#include <check.h>` finds this file first. A test
+ * that wants the framework defines LOCKCHAOS_WANT_CHECK_FRAMEWORK before
+ * including <check.h>, and this passes the include on. (Putting harness/ on
+ * -iquote instead of -I makes this unnecessary.)
+ */
+#ifdef LOCKCHAOS_WANT_CHECK_FRAMEWORK
+#undef LOCKCHAOS_WANT_CHECK_FRAMEWORK
+#include_next <check.h>
+#endif
+
 #ifndef LOCKCHAOS_CHECK_H
 #define LOCKCHAOS_CHECK_H
 
