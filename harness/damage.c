@@ -185,6 +185,10 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 		    chmod(lock, 0))
 			rc = -1;
 		goto done;
+	} else if (!strcmp(kind, "removed")) {
+		if (unlink(lock) && errno != ENOENT)
+			rc = -1;
+		goto done_no_lock;
 	} else if (!strcmp(kind, "torn-transcript")) {
 		char *tr = xasprintf("%s/%s.jsonl", d->dir, session);
 		const char *torn = "{\"msg\":\"torn\",\"holder\":\"crashed\",\"t\":1";

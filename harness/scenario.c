@@ -154,6 +154,8 @@ static const char *const damage_kinds[] = {
 	"maxhold-huge", /* 10^15 ms: a hold that never ends */
 	"unreadable",	/* mode 000 and owned by nobody */
 	"torn-transcript", /* the transcript's last line cut short */
+	"removed",	/* the lock deleted behind its holder's back, as the
+			   cleanup cron of seed 001 does */
 	NULL
 };
 
@@ -807,6 +809,32 @@ static int stmt_list(struct parser *p, struct words *w, char ***arr, int *nr,
 	return 0;
 }
 
+/* A title is free text, apostrophes and all: it is not split into words. */
+static int is_title(const char *line)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	return !strncmp(line, "title", 5) && isspace((unsigned char)line[5]);
+}
+
+static int stmt_title(struct parser *p, const char *line)
+{
+	const char *rest = strstr(line, "title") + 5;
+	size_t len;
+
+	while (isspace((unsigned char)*rest))
+		rest++;
+	len = strlen(rest);
+	while (len && isspace((unsigned char)rest[len - 1]))
+		len--;
+	if (!len)
+		return fail(p, "title: expected text");
+	if (p->s->title)
+		return fail(p, "title: given twice");
+	p->s->title = xstrndup(rest, len);
+	return 0;
+}
+
 static const char *const verbs[] = {
 	"title", "tags", "lock", "holder", "repeat", "requires", "disable",
 	"at", "kill", "term", "freeze", "thaw", "recycle", "failpoint",
@@ -850,18 +878,8 @@ static int parse_line(struct parser *p, struct words *w)
 			       "operation or a fault)",
 			    v);
 
-	if (!strcmp(v, "title")) {
-		const char *rest = strstr(p->text, "title") + 5;
-
-		while (isspace((unsigned char)*rest))
-			rest++;
-		if (!*rest)
-			return fail(p, "title: expected text");
-		if (s->title)
-			return fail(p, "title: given twice");
-		s->title = xstrdup(rest);
-		return 0;
-	}
+	if (!strcmp(v, "title"))
+		return fail(p, "title: expected text");
 	if (!strcmp(v, "tags")) {
 		int alloc = s->nr_tags;
 
@@ -1006,6 +1024,8 @@ int scenario_parse(struct scenario *s, const char *file, const char *text,
 		p.text = copy;
 		if (memchr(line, '\0', len))
 			rc = fail(&p, "NUL byte in line");
+		else if (is_title(copy))
+			rc = stmt_title(&p, copy);
 		else if (split_words(&p, copy, &w) > 0)
 			rc = parse_line(&p, &w);
 		else if (p.err)
