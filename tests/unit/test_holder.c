@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+/* the Check framework, not harness/check.h (which is on the -I path too) */
+#define LOCKCHAOS_WANT_CHECK_FRAMEWORK 1
 #include <check.h>
 #include <jv.h>
 
@@ -588,7 +590,7 @@ START_TEST(acquire_deliver_release)
 	jv ev, line;
 	char pid[32];
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\",\"maxHoldMs\":60000}");
 	ev = hp_wait(h, "acquired", 1, WAIT_MS);
 	ck_assert_str_eq(ev_str(ev, "session"), "s1");
@@ -637,14 +639,14 @@ START_TEST(sigkilled_holder_lock_is_reclaimed)
 	char want[64];
 	int64_t t0;
 
-	hp_wait(a, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
 	hp_send(a, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
 	expect_ok(a, 1);
 	hp_kill9(a);
 	ck_assert(exists("s1.jsonl.lock"));
 
 	b = hp_start("B", NULL);
-	hp_wait(b, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(b, "hello", -1, WAIT_MS));
 	t0 = now_ms();
 	hp_send(b, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"after-kill\","
 		   "\"timeoutMs\":3000,\"pollMs\":50}");
@@ -667,8 +669,8 @@ START_TEST(deliver_timeout_fails_loudly)
 	const char *err;
 	char want[PATH_MAX + 128];
 
-	hp_wait(a, "hello", -1, WAIT_MS);
-	hp_wait(b, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
+	jv_free(hp_wait(b, "hello", -1, WAIT_MS));
 	hp_send(a, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
 	expect_ok(a, 1);
 	hp_send(b, "{\"id\":7,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m7\","
@@ -687,8 +689,8 @@ START_TEST(mutant_silent_drop_when_busy)
 	static const char *const args[] = { "--bug", "silent-drop-when-busy", NULL };
 	struct hp *a = hp_start("A", NULL), *b = hp_start("B", args);
 
-	hp_wait(a, "hello", -1, WAIT_MS);
-	hp_wait(b, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
+	jv_free(hp_wait(b, "hello", -1, WAIT_MS));
 	hp_send(a, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
 	expect_ok(a, 1);
 	hp_send(b, "{\"id\":7,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m7\","
@@ -732,7 +734,7 @@ START_TEST(garbage_input_gets_error_events)
 	size_t nbad = sizeof(bad) / sizeof(*bad);
 	size_t nid = sizeof(bad_with_id) / sizeof(*bad_with_id);
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	for (size_t i = 0; i < nbad; i++) {
 		jv ev;
 
@@ -769,7 +771,7 @@ START_TEST(huge_lines_and_random_bytes)
 	jv ev;
 	int errors;
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	/* > 1 MB of a valid-looking object: refused whole, echo cut to 200 */
 	memset(line, ' ', big);
 	memcpy(line, "{\"id\":5,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"", 45);
@@ -808,7 +810,7 @@ START_TEST(spin_blocks_the_loop)
 	struct hp *h = hp_start("A", NULL);
 	int64_t t0;
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	t0 = now_ms();
 	hp_send(h, "{\"id\":1,\"op\":\"spin\",\"ms\":400}");
 	hp_send(h, "{\"id\":2,\"op\":\"acquire\",\"session\":\"s1\",\"lane\":\"other\"}");
@@ -830,7 +832,7 @@ START_TEST(lanes_run_concurrently)
 	struct hp *h = hp_start("A", NULL);
 	jv ev;
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	hp_send(h, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"lane\":\"a\",\"holdMs\":800,"
 		   "\"msg\":\"slow\"}");
 	hp_send(h, "{\"id\":2,\"op\":\"deliver\",\"session\":\"s2\",\"lane\":\"b\",\"msg\":\"fast\"}");
@@ -854,7 +856,7 @@ static struct hp *outrun_lane(const char *const *args)
 	struct hp *h = hp_start("A", args);
 	jv ev;
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	hp_send(h, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"holdMs\":5000,"
 		   "\"laneTimeoutMs\":300,\"msg\":\"late\",\"maxHoldMs\":60000}");
 	ev = hp_wait(h, "acquired", 1, WAIT_MS);
@@ -891,7 +893,7 @@ static struct hp *hold_and_forget(const char *const *args)
 {
 	struct hp *h = hp_start("A", args);
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\",\"maxHoldMs\":200}");
 	expect_ok(h, 1);
 	return h;
@@ -926,7 +928,7 @@ static struct hp *stuck_holder(void)
 {
 	struct hp *a = hp_start("A", NULL);
 
-	hp_wait(a, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
 	hp_send(a, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\",\"maxHoldMs\":300}");
 	expect_ok(a, 1);
 	hp_send(a, "{\"id\":2,\"op\":\"spin\",\"ms\":0}");
@@ -973,7 +975,7 @@ static struct hp *takeover_mid_turn(const char *const *args)
 	char tmp[PATH_MAX + 64], payload[128];
 	int fd;
 
-	hp_wait(a, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
 	hp_send(a, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"holdMs\":400,\"msg\":\"stale-write\"}");
 	jv_free(hp_wait(a, "acquired", 1, WAIT_MS));
 	snprintf(tmp, sizeof(tmp), "%s", path_in("thief"));
@@ -1003,7 +1005,7 @@ START_TEST(mutant_no_fencing_in_holder)
 	static const char *const args[] = { "--bug", "no-fencing", NULL };
 	struct hp *a = takeover_mid_turn(args);
 
-	hp_outcome(a, 1, WAIT_MS);
+	jv_free(hp_outcome(a, 1, WAIT_MS));
 	ck_assert_int_eq(transcript_has("s1", "stale-write"), 1);
 }
 END_TEST
@@ -1041,7 +1043,7 @@ static struct hp *fiu_holder(const char *const *args)
 
 	snprintf(env, sizeof(env), "FIU_CTRL_FIFO=%s/fc", dir);
 	h = hp_start_env("A", args, envs);
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	return h;
 }
 
@@ -1107,8 +1109,8 @@ START_TEST(flock_impl_works_and_dies_with_its_holder)
 	struct hp *a = hp_start("A", args), *b = hp_start("B", args);
 	jv ev;
 
-	hp_wait(a, "hello", -1, WAIT_MS);
-	hp_wait(b, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
+	jv_free(hp_wait(b, "hello", -1, WAIT_MS));
 	hp_send(a, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"f1\"}");
 	expect_ok(a, 1);
 	ck_assert(!exists("s1.jsonl.lock"));
@@ -1133,7 +1135,7 @@ START_TEST(exit_releases_nothing)
 	struct hp *h = hp_start("A", NULL);
 	int st;
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
 	expect_ok(h, 1);
 	hp_send(h, "{\"id\":2,\"op\":\"exit\",\"code\":3}");
@@ -1150,7 +1152,7 @@ START_TEST(end_of_input_drains_and_releases)
 	jv ev;
 	int st;
 
-	hp_wait(h, "hello", -1, WAIT_MS);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
 	hp_send(h, "{\"id\":2,\"op\":\"turn\",\"session\":\"s2\",\"holdMs\":200,\"msg\":\"t\"}");
 	close(h->in);
