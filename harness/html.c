@@ -2684,13 +2684,22 @@ static void index_matrix(FILE *f, jv mx)
 				const char *st = jstr(cell, "status");
 				const char *reason = jstr(cell, "reason");
 				double rec;
-				fprintf(f, "<td class=\"cell %s\"><span class=\"st %s\">%s</span>",
-					status_cls(st), status_cls(st), status_word(st));
+				const char *dir = jstr(cell, "dir");
+				fprintf(f, "<td class=\"cell %s\">", status_cls(st));
+				if (dir) {
+					fputs("<a href=\"", f);
+					urlesc(f, dir);
+					fputs("/timeline.html\">", f);
+				}
+				fprintf(f, "<span class=\"st %s\">%s</span>", status_cls(st),
+					status_word(st));
+				if (dir)
+					fputs("</a>", f);
 				if (reason && *reason) {
 					fputc(' ', f);
 					escn(f, reason, 160);
 				}
-				if (jhas_num(cell, "recoveryMs", &rec)) {
+				if (jhas_num(cell, "recoveryMs", &rec) && rec >= 0) {
 					fputs("<div class=\"reason\">recovered in ", f);
 					fmt_ms(f, rec);
 					fputs("</div>", f);
@@ -2788,6 +2797,12 @@ static void index_print(FILE *f, jv sum, jv scs)
 		fputs("</ul>\n", f);
 	}
 
+	/* A matrix run is read by its matrix first. */
+	jv mx = jget(sum, "matrix");
+	if (jv_get_kind(mx) == JV_KIND_OBJECT)
+		index_matrix(f, mx);
+	jv_free(mx);
+
 	fputs("<h2>Scenarios</h2>\n<table id=\"scenarios\"><thead><tr><th>verdict</th>"
 	      "<th>scenario</th><th>tags</th><th class=\"num\">duration</th>"
 	      "<th class=\"num\" title=\"slowest contender's wait after its holder stopped being able to release\">recovery</th>"
@@ -2829,7 +2844,7 @@ static void index_print(FILE *f, jv sum, jv scs)
 		if (jhas_num(sc, "durationMs", &d))
 			fmt_ms(f, d);
 		fputs("</td><td class=\"num\">", f);
-		if (jhas_num(sc, "recoveryMs", &d))
+		if (jhas_num(sc, "recoveryMs", &d) && d >= 0) /* -1: none */
 			fmt_ms(f, d);
 		fputs("</td><td class=\"num mono\">", f);
 		char *sseed = jwords(sc, "seed");
@@ -2843,10 +2858,6 @@ static void index_print(FILE *f, jv sum, jv scs)
 	}
 	fputs("</tbody></table>\n", f);
 
-	jv mx = jget(sum, "matrix");
-	if (jv_get_kind(mx) == JV_KIND_OBJECT)
-		index_matrix(f, mx);
-	jv_free(mx);
 	page_close(f, 0);
 }
 
