@@ -740,9 +740,10 @@ struct msg {
 struct owner {
 	const char *session;
 	int row;
-	const char *proc; /* NULL: nobody */
+	const char *proc;    /* NULL: nobody */
 	int64_t t0;
 	int ev, stale;
+	const char *damage;  /* the harness damaged the file: its kind */
 };
 
 struct model {
@@ -1018,6 +1019,13 @@ static struct owner *owner_of(struct model *m, const char *session)
 
 static void owner_close(struct model *m, struct owner *o, int64_t t, int ev)
 {
+	if (o && o->damage) {
+		struct span *s = span_add(m, SP_STALE, o->row, o->t0, t, o->ev, ev);
+		s->label = xasprintf("damaged: %s", o->damage);
+		s->tip = xasprintf("lock file damaged by the harness (%s)", o->damage);
+		o->damage = NULL;
+		return;
+	}
 	if (!o || !o->proc)
 		return;
 	struct span *s = span_add(m, o->stale ? SP_STALE : SP_OWN, o->row,
@@ -1383,6 +1391,17 @@ static void on_fault(struct model *m, struct hev *e, int i)
 		const char *s = jstr(e->v, "session") ? jstr(e->v, "session") : target;
 		row = row_of_session(m, s);
 		label = xasprintf("lock %s", kind ? kind : "damaged");
+		/* whatever owned the file does not any more; a removed file
+		 * leaves nothing, anything else leaves a bad file */
+		struct owner *o = s ? owner_of(m, s) : NULL;
+		if (o) {
+			owner_close(m, o, e->t, i);
+			if (!streq(kind, "removed")) {
+				o->damage = kind ? kind : "?";
+				o->t0 = e->t;
+				o->ev = i;
+			}
+		}
 		tip = xasprintf("harness damaged the lock file of %s: %s",
 				s ? s : "?", kind ? kind : "?");
 	} else {
