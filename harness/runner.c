@@ -129,6 +129,18 @@ static jv ev_str(jv ev, const char *k, const char *v)
 	return v ? jv_object_set(ev, jv_string(k), jv_string(v)) : ev;
 }
 
+/* Copies field `k` of `from` into `to` when it is there: a holder's hello
+ * may leave optional fields out, and an invalid jv must never be stored. */
+static jv ev_copy_field(jv to, jv from, const char *k)
+{
+	jv v = jv_object_get(jv_copy(from), jv_string(k));
+
+	if (jv_is_valid(v))
+		return jv_object_set(to, jv_string(k), v);
+	jv_free(v);
+	return to;
+}
+
 static jv ev_num(jv ev, const char *k, double v)
 {
 	return jv_object_set(ev, jv_string(k), jv_number(v));
@@ -234,13 +246,10 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 				 "hello without proto 1"));
 	out = ev_num(out, "pid", h->inner);
 	out = ev_num(out, "starttime", (double)h->starttime);
-	out = jv_object_set(out, jv_string("t"),
-			    jv_object_get(jv_copy(ev), jv_string("t")));
+	out = ev_copy_field(out, ev, "t");
 	out = ev_str(out, "impl", h->impl);
-	out = jv_object_set(out, jv_string("bug"),
-			    jv_object_get(jv_copy(ev), jv_string("bug")));
-	out = jv_object_set(out, jv_string("version"),
-			    jv_object_get(jv_copy(ev), jv_string("version")));
+	out = ev_copy_field(out, ev, "bug");
+	out = ev_copy_field(out, ev, "version");
 	out = jv_object_set(out, jv_string("caps"), jv_copy(h->caps));
 	record(r, out);
 	jv_free(pid);
