@@ -237,6 +237,8 @@ async function main() {
     const v = await pg.eval(`return document.getElementById('verdict')?.textContent;`);
     const want = s.status === 'fail' ? 'FAIL' : s.status === 'pass' ? 'PASS' : null;
     if (want) check(`${s.dir}: timeline says ${want}`, v === want, v);
+    const ov = await pg.eval(OVERLAPS);
+    check(`${s.dir}: no two labels overlap`, ov.length === 0, ov.slice(0, 10).join('\n'));
     clean(pg, s.dir);
     await pg.close();
     if (s.status === 'fail' && !failing) failing = s;
