@@ -1804,7 +1804,9 @@ static int cmp_pin(const void *a, const void *b)
 static void layout_build(struct model *m, struct layout *L)
 {
 	L->t0 = m->t_min;
-	L->t1 = m->t_end;
+	/* 3% of air after the end: what happens last (a burst of deliveries,
+	 * the final state) needs room for its glyphs */
+	L->t1 = m->t_end + (m->t_end - m->t_min) * 3 / 100;
 	L->scale = (PLOT_X1 - PLOT_X0) / (double)(L->t1 - L->t0);
 
 	/* Verdict boxes, stacked in tiers above the rows. */
