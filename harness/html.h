@@ -42,13 +42,15 @@
  *
  *   {"file":"scenarios/seeds/002-sigkill.scn","title":"...","tags":["seed"],
  *    "status":"pass|fail|na|error","reason":"one line","durationMs":N,
- *    "seed":N,"dir":"seeds-002-sigkill","repeat":K,
+ *    "recoveryMs":N,"seed":N,"dir":"seeds-002-sigkill","repeat":K,
  *    "failures":[{"checker":"recovery","msg":"...","at":T}]}
  *
  * | field | meaning |
  * | --- | --- |
  * | `status` | `pass`; `fail` (a checker failed); `na` (the holder lacks a capability, `reason` says which); `error` (the harness could not run it) |
  * | `reason` | one line: why it failed, was n/a or errored; empty on pass |
+ * | `recoveryMs` | the slowest contender's wait after its holder stopped being able to release; -1 or absent: nothing was contended |
+ * | `seed` | a number, or a string of digits (64-bit seeds do not fit a JSON double); the same holds for the run's `seed` |
  * | `dir` | the scenario's folder, relative to summary.json: it holds `timeline.html` and `history.jsonl` |
  * | `repeat` | iteration number when a scenario runs more than once |
  * | `failures` | the failed verdicts (docs/history.md), `at` in microseconds |
@@ -58,12 +60,13 @@
  *   {"impls":["reference","openclaw-2026.4.15"],
  *    "rows":[{"file":"...","title":"...",
  *             "cells":{"reference":{"status":"pass","reason":"",
- *                                   "recoveryMs":N}}}]}
+ *                                   "recoveryMs":N,"dir":"reference/seeds-002-sigkill"}}}]}
  *
  * | field | meaning |
  * | --- | --- |
  * | `impls` | column order |
- * | `cells` | per implementation: `status` as above, `reason`, and `recoveryMs` (how long the slowest contender waited after its holder stopped being able to release; absent when nothing was contended) |
+ * | `cells` | per implementation: `status` as above, `reason`, `recoveryMs` (as in SCENARIO), and `dir`, the cell's scenario folder (the cell links to its timeline) |
+ * | `holder` | (top level) a command line, or an argv array of strings |
  *
  * Unknown fields are ignored; a missing field is shown as absent, never
  * guessed.
