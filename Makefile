@@ -15,7 +15,7 @@ V        ?= 0
 DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config
 BROWSER_PACKAGES = chromium
 
-CPPFLAGS += -D_GNU_SOURCE -MMD -MP -Ifixtures/common -Ifixtures/sessionlock -Iharness
+CPPFLAGS += -D_GNU_SOURCE -MMD -MP -iquote fixtures/common -iquote fixtures/sessionlock -iquote harness
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 ifneq ($(SANITIZE),)
@@ -52,7 +52,7 @@ HOLDER     = $(BUILD)/sessionlock-holder
 LOCKCHAOS  = $(BUILD)/lockchaos
 TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all deps deps-browser run check unit unit-asan suite mutants bench soak \
+.PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants bench soak matrix-seeds \
 	adapters matrix format clean help
 
 all: $(LOCKCHAOS) $(HOLDER)
@@ -111,16 +111,53 @@ $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBCOMMO
 unit: $(TESTS) $(HOLDER) $(LOCKCHAOS)
 	@tests/run-unit $(TESTS)
 
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, in a
+# build of their own. libjq and libonig are not instrumented; leaks that are
+# theirs are suppressed by name in tests/lsan.supp, ours are not.
 unit-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 $(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit
 
+# Command-line tests: tests/t/*.sh, one scratch folder each.
+scripts: all
+	@tests/run-scripts
+
+REPORT_STAMP := $(shell date +%Y%m%d-%H%M%S)
+
+# The scenario suite against the reference lock (TAP; ends "N passed, N failed").
 suite: all
-	@$(LOCKCHAOS) run --report reports/suite-$$(date +%Y%m%d-%H%M%S) scenarios/
+	@$(LOCKCHAOS) run --report reports/suite-$(REPORT_STAMP) scenarios/
 
+# The mutation gate: every historical bug must be caught by some scenario,
+# and the reference must pass everything.
+mutants: all
+	@tests/mutants reports/mutants-$(REPORT_STAMP) scenarios/
+
+# The seed scenarios against every registered implementation.
+matrix-seeds: all adapters
+	@$(LOCKCHAOS) matrix --report reports/matrix-seeds-$(REPORT_STAMP) scenarios/seeds/
+
+matrix: all adapters
+	@$(LOCKCHAOS) matrix --report reports/matrix-$(REPORT_STAMP) scenarios/
+
+bench: all
+	@tests/bench reports/bench-$(REPORT_STAMP)
+
+soak: all
+	@tests/soak reports/soak-$(REPORT_STAMP)
+
+# Everything, in an order that fails fast; the scenario suite runs last so
+# that its "N passed, N failed" closes the output.
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory scripts
+	@$(MAKE) --no-print-directory browser-test
+	@$(MAKE) --no-print-directory matrix-seeds
+	@$(MAKE) --no-print-directory mutants
 	@$(MAKE) --no-print-directory suite
 
 run: deps

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <jv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 
 static const char usage_text[] =
 	"usage: lockchaos run [options] PATH...        run scenarios (files or folders)\n"
-	"       lockchaos list PATH...                 list scenarios: title, tags, holders\n"
+	"       lockchaos list [--json] PATH...        list scenarios: title, tags, holders, floor\n"
 	"       lockchaos check-holder CMD             does CMD speak the holder protocol?\n"
 	"       lockchaos matrix [--holder NAME=CMD]... [options] PATH...\n"
 	"                                              run against several lock implementations\n"
@@ -238,31 +239,95 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The floor of a scenario: how long its own script makes it last, whatever
+ * the harness — the latest `at`, the waits, the turns' holds (cut by their
+ * lane timeouts), timed spins, and the acquire timeouts of operations it
+ * expects to time out. An estimate, for `make bench`: a harness cannot run
+ * the scenario faster than this.
+ */
+static int64_t scenario_floor_ms(const struct scenario *s)
+{
+	int64_t start = 0, floor = 0;
+	int i, k;
+
+	for (i = 0; i < s->nr_steps; i++) {
+		const struct scn_step *st = &s->steps[i];
+		int64_t end;
+
+		if (st->at_ms >= 0 && st->at_ms > start)
+			start = st->at_ms;
+		if (st->kind == STEP_WAIT)
+			start += st->wait_ms;
+		end = start;
+		if (st->kind == STEP_OP && st->op == OP_TURN)
+			end += st->p.lane_timeout_ms >= 0 &&
+					       st->p.lane_timeout_ms < st->hold_ms
+				       ? st->p.lane_timeout_ms
+				       : st->hold_ms;
+		if (st->kind == STEP_OP && st->op == OP_SPIN)
+			end += st->spin_ms;
+		for (k = 0; k < s->nr_expects; k++) {
+			const struct scn_expect *e = &s->expects[k];
+
+			if (e->kind == EXPECT_OUTCOME && !e->want_ok &&
+			    e->reason && !strcmp(e->reason, "timeout") &&
+			    st->label && !strcmp(st->label, e->label))
+				end = start + st->p.timeout_ms;
+		}
+		if (end > floor)
+			floor = end;
+	}
+	return floor;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	struct scenario_list l = { 0 };
-	int rc, i, k;
+	int rc, i, k, json = argc > 1 && !strcmp(argv[1], "--json");
 
-	if (argc < 2)
+	if (argc < 2 + json)
 		return usage(stderr, EXIT_USAGE);
-	rc = scenario_list_load(&l, argv + 1, argc - 1);
+	rc = scenario_list_load(&l, argv + 1 + json, argc - 1 - json);
 	for (i = 0; i < l.nr; i++) {
 		struct scenario *s = &l.items[i];
+		int64_t floor = scenario_floor_ms(s);
 
+		if (json) {
+			jv o = jv_object(), tags = jv_array();
+
+			for (k = 0; k < s->nr_tags; k++)
+				tags = jv_array_append(tags,
+						       jv_string(s->tags[k]));
+			o = jv_object_set(o, jv_string("file"),
+					  jv_string(s->file));
+			o = jv_object_set(o, jv_string("title"),
+					  jv_string(s->title));
+			o = jv_object_set(o, jv_string("tags"), tags);
+			o = jv_object_set(o, jv_string("holders"),
+					  jv_number(s->nr_holders));
+			o = jv_object_set(o, jv_string("repeat"),
+					  jv_number(s->repeat));
+			o = jv_object_set(o, jv_string("floorMs"),
+					  jv_number((double)floor));
+			jv_dumpf(o, stdout, 0);
+			putchar('\n');
+			continue;
+		}
 		printf("%s\n  title:   %s\n  tags:   ", s->file, s->title);
 		for (k = 0; k < s->nr_tags; k++)
 			printf(" %s", s->tags[k]);
 		printf("\n  holders:");
 		for (k = 0; k < s->nr_holders; k++)
 			printf(" %s", s->holders[k].name);
-		printf("\n  steps:   %d, expectations: %d%s%s\n", s->nr_steps,
-		       s->nr_expects,
-		       s->repeat > 1 ? ", repeated " : "",
-		       s->repeat > 1 ? "" : "");
+		printf("\n  steps:   %d, expectations: %d, floor %lld ms",
+		       s->nr_steps, s->nr_expects, (long long)floor);
 		if (s->repeat > 1)
-			printf("  repeat:  %d\n", s->repeat);
+			printf(", repeated %d times", s->repeat);
+		putchar('\n');
 	}
-	printf("%d scenario(s)\n", l.nr);
+	if (!json)
+		printf("%d scenario(s)\n", l.nr);
 	scenario_list_clear(&l);
 	return rc ? EXIT_USAGE : 0;
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,6 +66,8 @@ struct run {
 	jv hist;
 	FILE *hist_fp;
 	uint64_t prng;
+	int chld_fd;		 /* signalfd for SIGCHLD: wakes the loop at
+				    a death, when a holder has no pipe left */
 	char *error;		 /* the run broke: status error */
 	char *fault_error;	 /* a fault did not take */
 	struct damage_ctx dmg;
@@ -429,8 +432,8 @@ typedef int (*pump_done_fn)(struct run *r, void *arg);
 static void pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 {
 	for (;;) {
-		struct pollfd pfd[2 * 64 + 1];
-		struct hstate *who[2 * 64 + 1];
+		struct pollfd pfd[2 * 64 + 2];
+		struct hstate *who[2 * 64 + 2];
 		int n = 0, i, timeout;
 		int64_t left;
 
@@ -452,7 +455,13 @@ static void pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 				who[n++] = &r->h[i];
 			}
 		}
-		/* Wake at least every 10 ms to reap exits promptly. */
+		if (r->chld_fd >= 0) {
+			pfd[n].fd = r->chld_fd;
+			pfd[n].events = POLLIN;
+			who[n++] = NULL;
+		}
+		/* SIGCHLD wakes us at a death; the 10 ms tick is a safety
+		 * net for a lost wake-up. */
 		timeout = left > 10000 ? 10 : (int)((left + 999) / 1000);
 		if (poll(pfd, (nfds_t)n, timeout) <= 0)
 			continue;
@@ -461,6 +470,13 @@ static void pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 
 			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
+			if (!h) {
+				struct signalfd_siginfo si;
+
+				while (read(r->chld_fd, &si, sizeof(si)) > 0)
+					;
+				continue;
+			}
 			if (pfd[i].fd == h->proc.out_fd)
 				drain_fd(r, h, &h->proc.out_fd, &h->out, 0);
 			else if (pfd[i].fd == h->proc.err_fd)
@@ -1652,7 +1668,7 @@ static void play(struct run *r)
 int scenario_run(const struct scenario *s, const struct run_opts *o,
 		 struct run_result *res)
 {
-	struct run r = { .s = s, .o = o };
+	struct run r = { .s = s, .o = o, .chld_fd = -1 };
 	struct check_opts copts = CHECK_OPTS_INIT;
 	char *why = NULL, *err = NULL, *missing = NULL, *path;
 	jv verdicts = jv_array(), fails = jv_array();
@@ -1683,6 +1699,16 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		res->status = STATUS_ERROR;
 		res->reason = err;
 		goto cleanup;
+	}
+	{
+		sigset_t chld;
+
+		/* Holders get the mask cleared again before exec
+		 * (holder_start); init was forked before this. */
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &chld, NULL);
+		r.chld_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
 	}
 	if (s->needs_pidns && !r.sb.pidns) {
 		res->status = STATUS_UNSUPPORTED;
@@ -1790,6 +1816,8 @@ write:
 		free(r.h[i].out.buf);
 		free(r.h[i].err.buf);
 	}
+	if (r.chld_fd >= 0)
+		close(r.chld_fd);
 	free(r.h);
 	free(r.p);
 	free(r.scratch);

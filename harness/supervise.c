@@ -283,11 +283,16 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 		return -1;
 	}
 	if (pid == 0) {
+		sigset_t none;
 		int i, e;
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (own_group)
 			setpgid(0, 0);
+		/* exec keeps the signal mask: the worker blocks SIGCHLD for
+		 * its signalfd, a holder must not inherit that. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
 		dup2(in[0], 0);
 		dup2(out[1], 1);
