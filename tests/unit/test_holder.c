@@ -701,6 +701,29 @@ START_TEST(mutant_silent_drop_when_busy)
 }
 END_TEST
 
+START_TEST(torn_transcript_tail_stays_its_own_line)
+{
+	struct hp *h = hp_start("A", NULL);
+	int fd = open(path_in("s1.jsonl"), O_WRONLY | O_CREAT, 0644);
+	char *t, *nl;
+	jv line;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "{\"msg\":\"old\",\"ho", 16), 16);
+	close(fd);
+	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
+	hp_send(h, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m1\"}");
+	expect_ok(h, 1);
+	t = slurp("s1.jsonl");
+	nl = strchr(t, '\n');
+	ck_assert_ptr_nonnull(nl);
+	ck_assert_int_eq((int)(nl - t), 16); /* the tear, alone on its line */
+	line = jv_parse(nl + 1);
+	ck_assert_str_eq(ev_str(line, "msg"), "m1");
+	jv_free(line);
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------------------- */
 
 START_TEST(garbage_input_gets_error_events)
@@ -1202,6 +1225,7 @@ static Suite *holder_suite(void)
 	tcase_add_test(tc, deliver_timeout_fails_loudly);
 	tcase_add_test(tc, stuck_holder_lock_is_reclaimed_hold_exceeded);
 	tcase_add_test(tc, fencing_refuses_to_write_after_takeover);
+	tcase_add_test(tc, torn_transcript_tail_stays_its_own_line);
 
 	tc = tcase(s, "input", 30);
 	tcase_add_test(tc, garbage_input_gets_error_events);
