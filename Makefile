@@ -57,6 +57,9 @@ TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 all: $(LOCKCHAOS) $(HOLDER)
 
+# Keep objects make considers intermediate (test objects): no rebuild churn.
+.SECONDARY:
+
 help:
 	@sed -n '1,12p' Makefile
 
