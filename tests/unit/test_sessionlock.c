@@ -1121,6 +1121,24 @@ START_TEST(failpoint_read_and_lstat_fail_inspect)
 }
 END_TEST
 
+START_TEST(failpoint_read_in_release_leaves_the_file)
+{
+	struct sessionlock l = SESSIONLOCK_INIT;
+
+	prep(&l, "main", 1000, 60000, 5000);
+	ck_assert_int_eq(sessionlock_try(&l), SESSIONLOCK_ACQUIRED);
+	fiu_enable("sessionlock/posix/read", 1, NULL, 0);
+	/* cannot tell whether it is still ours: do not delete it */
+	ck_assert_int_eq(sessionlock_release(lockp, "main"), -1);
+	ck_assert_ptr_nonnull(strstr(sessionlock_error(), "cannot check"));
+	fiu_disable("sessionlock/posix/read");
+	ck_assert(exists(lockp));
+	ck_assert_int_eq(sessionlock_held(lockp, "main"), 0);
+	ck_assert_str_eq(verdict(5000, NULL), "orphan-self");
+	sessionlock_clear(&l);
+}
+END_TEST
+
 START_TEST(block_loop_spins_while_enabled)
 {
 	ck_assert_int_eq(sessionlock_block_loop(), 0);
@@ -1300,6 +1318,7 @@ static Suite *sessionlock_suite(void)
 	tcase_add_test(tc, failpoint_write_leaves_no_half_lock);
 	tcase_add_test(tc, failpoint_unlink_fails_release);
 	tcase_add_test(tc, failpoint_read_and_lstat_fail_inspect);
+	tcase_add_test(tc, failpoint_read_in_release_leaves_the_file);
 	tcase_add_test(tc, block_loop_spins_while_enabled);
 
 	tc = tcase(s, "mutants", 10);
