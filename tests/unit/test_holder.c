@@ -38,10 +38,10 @@ static char bin[PATH_MAX + 64];
 /* One holder process and what it said so far. */
 struct hp {
 	pid_t pid;
-	int in, out;        /* its stdin (we write), its stdout (we read) */
-	char buf[1 << 16];  /* partial output line */
+	int in, out;	   /* its stdin (we write), its stdout (we read) */
+	char buf[1 << 16]; /* partial output line */
 	size_t len;
-	jv events;          /* every event read, in order */
+	jv events; /* every event read, in order */
 	int exited;
 	int status;
 };
@@ -49,7 +49,8 @@ struct hp {
 static struct hp *procs[8];
 static int nprocs;
 
-/* ---- fixture -------------------------------------------------------------------- */
+/* ---- fixture
+ * -------------------------------------------------------------------- */
 
 static void find_holder(void)
 {
@@ -107,7 +108,8 @@ static void teardown(void)
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* ---- driving a holder ----------------------------------------------------------- */
+/* ---- driving a holder
+ * ----------------------------------------------------------- */
 
 static int64_t now_ms(void)
 {
@@ -124,7 +126,7 @@ static struct hp *hp_start_env(const char *name, const char *const *args,
 {
 	struct hp *h = calloc(1, sizeof(*h));
 	int in[2], out[2];
-	const char *argv[16] = { bin };
+	const char *argv[16] = {bin};
 	int argc = 1;
 
 	ck_assert_ptr_nonnull(h);
@@ -203,7 +205,7 @@ static jv hp_next(struct hp *h, int ms)
 
 	for (;;) {
 		char *nl = memchr(h->buf, '\n', h->len);
-		struct pollfd pfd = { h->out, POLLIN, 0 };
+		struct pollfd pfd = {h->out, POLLIN, 0};
 		int64_t left;
 		ssize_t n;
 
@@ -215,15 +217,18 @@ static jv hp_next(struct hp *h, int ms)
 				      "holder wrote a non-object line: %.*s",
 				      (int)(nl - h->buf), h->buf);
 			{
-				jv t = jv_object_get(jv_copy(ev), jv_string("t"));
-				jv kind = jv_object_get(jv_copy(ev), jv_string("ev"));
+				jv t =
+				    jv_object_get(jv_copy(ev), jv_string("t"));
+				jv kind =
+				    jv_object_get(jv_copy(ev), jv_string("ev"));
 				int ok = jv_get_kind(t) == JV_KIND_NUMBER &&
 					 jv_get_kind(kind) == JV_KIND_STRING;
 
 				jv_free(t);
 				jv_free(kind);
-				ck_assert_msg(ok, "event without \"t\" or \"ev\": %.*s",
-					      (int)(nl - h->buf), h->buf);
+				ck_assert_msg(
+				    ok, "event without \"t\" or \"ev\": %.*s",
+				    (int)(nl - h->buf), h->buf);
 			}
 			memmove(h->buf, h->buf + used, h->len - used);
 			h->len -= used;
@@ -296,8 +301,9 @@ static jv hp_wait(struct hp *h, const char *kind, long long id, int ms)
 		int64_t left = end - now_ms();
 		jv ev = hp_next(h, left > 0 ? (int)left : 0);
 
-		ck_assert_msg(jv_is_valid(ev), "no '%s' id %lld within %d ms; got %s",
-			      kind, id, ms, dump(h));
+		ck_assert_msg(jv_is_valid(ev),
+			      "no '%s' id %lld within %d ms; got %s", kind, id,
+			      ms, dump(h));
 		if (ev_is(ev, kind, id))
 			return ev;
 		jv_free(ev);
@@ -313,8 +319,9 @@ static jv hp_outcome(struct hp *h, long long id, int ms)
 		int64_t left = end - now_ms();
 		jv ev = hp_next(h, left > 0 ? (int)left : 0);
 
-		ck_assert_msg(jv_is_valid(ev), "no outcome for id %lld within %d ms; got %s",
-			      id, ms, dump(h));
+		ck_assert_msg(jv_is_valid(ev),
+			      "no outcome for id %lld within %d ms; got %s", id,
+			      ms, dump(h));
 		if (ev_is(ev, "ok", id) || ev_is(ev, "fail", id))
 			return ev;
 		jv_free(ev);
@@ -335,7 +342,8 @@ static const char *expect_fail(struct hp *h, long long id, const char *reason)
 	static char err[2048];
 	jv ev = hp_outcome(h, id, WAIT_MS);
 
-	ck_assert_msg(ev_is(ev, "fail", id), "id %lld should fail: %s", id, dump(h));
+	ck_assert_msg(ev_is(ev, "fail", id), "id %lld should fail: %s", id,
+		      dump(h));
 	ck_assert_str_eq(ev_str(ev, "reason"), reason);
 	snprintf(err, sizeof(err), "%s", ev_str(ev, "error"));
 	jv_free(ev);
@@ -348,7 +356,8 @@ static int seen(struct hp *h, const char *kind, const char *key,
 {
 	int n = 0;
 
-	jv_array_foreach(h->events, i, ev) {
+	jv_array_foreach(h->events, i, ev)
+	{
 		if (!strcmp(ev_str(ev, "ev"), kind) &&
 		    (!key || strstr(ev_str(ev, key), needle)))
 			n++;
@@ -447,7 +456,7 @@ static int run_plain(const char *const *args, char *out, size_t size)
 {
 	int p[2];
 	pid_t pid;
-	const char *argv[8] = { bin };
+	const char *argv[8] = {bin};
 	size_t got = 0;
 	ssize_t n;
 	int status;
@@ -465,7 +474,8 @@ static int run_plain(const char *const *args, char *out, size_t size)
 		_exit(127);
 	}
 	close(p[1]);
-	while (got + 1 < size && (n = read(p[0], out + got, size - 1 - got)) > 0)
+	while (got + 1 < size &&
+	       (n = read(p[0], out + got, size - 1 - got)) > 0)
 		got += (size_t)n;
 	out[got] = '\0';
 	close(p[0]);
@@ -473,15 +483,18 @@ static int run_plain(const char *const *args, char *out, size_t size)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* ---- hello and command line ----------------------------------------------------------- */
+/* ---- hello and command line
+ * ----------------------------------------------------------- */
 
 static int has_cap(jv hello, const char *cap)
 {
 	jv caps = jv_object_get(jv_copy(hello), jv_string("caps"));
 	int found = 0;
 
-	jv_array_foreach(caps, i, c) {
-		if (jv_get_kind(c) == JV_KIND_STRING && !strcmp(jv_string_value(c), cap))
+	jv_array_foreach(caps, i, c)
+	{
+		if (jv_get_kind(c) == JV_KIND_STRING &&
+		    !strcmp(jv_string_value(c), cap))
 			found = 1;
 		jv_free(c);
 	}
@@ -492,8 +505,9 @@ static int has_cap(jv hello, const char *cap)
 START_TEST(hello_reference)
 {
 	static const char *const caps[] = {
-		"acquire", "release", "deliver", "turn", "spin", "lanes",
-		"maxHoldMs", "timeout", "watchdog", "fencing", "failpoints",
+	    "acquire",	"release", "deliver",	 "turn",
+	    "spin",	"lanes",   "maxHoldMs",	 "timeout",
+	    "watchdog", "fencing", "failpoints",
 	};
 	struct hp *h = hp_start("A", NULL);
 	jv hello = hp_wait(h, "hello", -1, WAIT_MS);
@@ -506,7 +520,8 @@ START_TEST(hello_reference)
 	ck_assert_str_eq(ev_str(hello, "pid"), pid);
 	ck_assert_str_ne(ev_str(hello, "version"), "");
 	for (size_t i = 0; i < sizeof(caps) / sizeof(*caps); i++)
-		ck_assert_msg(has_cap(hello, caps[i]), "cap %s missing", caps[i]);
+		ck_assert_msg(has_cap(hello, caps[i]), "cap %s missing",
+			      caps[i]);
 	/* hello is the first line */
 	ck_assert_int_eq(jv_array_length(jv_copy(h->events)), 1);
 	jv_free(hello);
@@ -515,8 +530,8 @@ END_TEST
 
 START_TEST(hello_flock_and_bug)
 {
-	static const char *const flock_args[] = { "--impl", "flock", NULL };
-	static const char *const bug_args[] = { "--bug", "no-fencing", NULL };
+	static const char *const flock_args[] = {"--impl", "flock", NULL};
+	static const char *const bug_args[] = {"--bug", "no-fencing", NULL};
 	struct hp *f = hp_start("F", flock_args);
 	struct hp *b = hp_start("B", bug_args);
 	jv hello = hp_wait(f, "hello", -1, WAIT_MS);
@@ -540,18 +555,26 @@ END_TEST
 START_TEST(command_line)
 {
 	static const char *const want[] = {
-		"cleanup-throw-skips-release", "reentrant-no-drain",
-		"silent-drop-when-busy", "pid-only-liveness", "no-liveness",
-		"live-too-old-reclaim", "reclaim-by-path", "no-fencing",
-		"lane-timeout-keeps-lock", "hold-exceeded-report-only",
-		"no-empty-grace", "no-watchdog",
+	    "cleanup-throw-skips-release",
+	    "reentrant-no-drain",
+	    "silent-drop-when-busy",
+	    "pid-only-liveness",
+	    "no-liveness",
+	    "live-too-old-reclaim",
+	    "reclaim-by-path",
+	    "no-fencing",
+	    "lane-timeout-keeps-lock",
+	    "hold-exceeded-report-only",
+	    "no-empty-grace",
+	    "no-watchdog",
 	};
-	static const char *const list[] = { "--list-bugs", NULL };
-	static const char *const help[] = { "--help", NULL };
-	static const char *const version[] = { "--version", NULL };
-	static const char *const badbug[] = { "--bug", "nope", NULL };
-	static const char *const badimpl[] = { "--impl", "nope", NULL };
-	static const char *const flockbug[] = { "--impl", "flock", "--bug", "no-fencing", NULL };
+	static const char *const list[] = {"--list-bugs", NULL};
+	static const char *const help[] = {"--help", NULL};
+	static const char *const version[] = {"--version", NULL};
+	static const char *const badbug[] = {"--bug", "nope", NULL};
+	static const char *const badimpl[] = {"--impl", "nope", NULL};
+	static const char *const flockbug[] = {"--impl", "flock", "--bug",
+					       "no-fencing", NULL};
 	static char out[65536];
 	char *line, *save = NULL;
 	size_t n = 0;
@@ -562,7 +585,8 @@ START_TEST(command_line)
 		char name[64], seed[16];
 
 		ck_assert_uint_lt(n, sizeof(want) / sizeof(*want));
-		ck_assert_int_eq(sscanf(line, "%63[^\t]\tseed %15[0-9]\t", name, seed), 2);
+		ck_assert_int_eq(
+		    sscanf(line, "%63[^\t]\tseed %15[0-9]\t", name, seed), 2);
 		ck_assert_str_eq(name, want[n]);
 		ck_assert_int_eq((int)strlen(seed), 3);
 		ck_assert_ptr_nonnull(strchr(strchr(line, '\t') + 1, '\t'));
@@ -582,7 +606,8 @@ START_TEST(command_line)
 }
 END_TEST
 
-/* ---- the lock through the protocol ------------------------------------------------ */
+/* ---- the lock through the protocol
+ * ------------------------------------------------ */
 
 START_TEST(acquire_deliver_release)
 {
@@ -591,7 +616,8 @@ START_TEST(acquire_deliver_release)
 	char pid[32];
 
 	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
-	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\",\"maxHoldMs\":60000}");
+	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\","
+		   "\"maxHoldMs\":60000}");
 	ev = hp_wait(h, "acquired", 1, WAIT_MS);
 	ck_assert_str_eq(ev_str(ev, "session"), "s1");
 	ck_assert_str_eq(ev_str(ev, "lane"), "main");
@@ -600,9 +626,12 @@ START_TEST(acquire_deliver_release)
 	jv_free(ev);
 	expect_ok(h, 1);
 	ck_assert(exists("s1.jsonl.lock"));
-	ck_assert_ptr_nonnull(strstr(slurp("s1.jsonl.lock"), "\"maxHoldMs\":60000"));
+	ck_assert_ptr_nonnull(
+	    strstr(slurp("s1.jsonl.lock"), "\"maxHoldMs\":60000"));
 
-	hp_send(h, "{\"id\":2,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m1\"}");
+	hp_send(
+	    h,
+	    "{\"id\":2,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m1\"}");
 	ev = hp_wait(h, "acquired", 2, WAIT_MS);
 	ck_assert_str_eq(ev_str(ev, "reentrant"), "true");
 	jv_free(ev);
@@ -648,7 +677,8 @@ START_TEST(sigkilled_holder_lock_is_reclaimed)
 	b = hp_start("B", NULL);
 	jv_free(hp_wait(b, "hello", -1, WAIT_MS));
 	t0 = now_ms();
-	hp_send(b, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"after-kill\","
+	hp_send(b, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":"
+		   "\"after-kill\","
 		   "\"timeoutMs\":3000,\"pollMs\":50}");
 	ev = hp_wait(b, "acquired", 1, WAIT_MS);
 	ck_assert_str_eq(ev_str(ev, "reclaimed"), "dead-pid");
@@ -673,11 +703,13 @@ START_TEST(deliver_timeout_fails_loudly)
 	jv_free(hp_wait(b, "hello", -1, WAIT_MS));
 	hp_send(a, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
 	expect_ok(a, 1);
-	hp_send(b, "{\"id\":7,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m7\","
-		   "\"timeoutMs\":300,\"pollMs\":20}");
+	hp_send(
+	    b, "{\"id\":7,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m7\","
+	       "\"timeoutMs\":300,\"pollMs\":20}");
 	err = expect_fail(b, 7, "timeout");
-	snprintf(want, sizeof(want), "session file locked (timeout 300ms): pid=%d %s",
-		 (int)a->pid, path_in("s1.jsonl.lock"));
+	snprintf(want, sizeof(want),
+		 "session file locked (timeout 300ms): pid=%d %s", (int)a->pid,
+		 path_in("s1.jsonl.lock"));
 	ck_assert_str_eq(err, want);
 	ck_assert_int_eq(seen(b, "log", "msg", "'m7' (id 7"), 1);
 	ck_assert_int_eq(transcript_has("s1", "m7"), 0);
@@ -686,15 +718,17 @@ END_TEST
 
 START_TEST(mutant_silent_drop_when_busy)
 {
-	static const char *const args[] = { "--bug", "silent-drop-when-busy", NULL };
+	static const char *const args[] = {"--bug", "silent-drop-when-busy",
+					   NULL};
 	struct hp *a = hp_start("A", NULL), *b = hp_start("B", args);
 
 	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
 	jv_free(hp_wait(b, "hello", -1, WAIT_MS));
 	hp_send(a, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
 	expect_ok(a, 1);
-	hp_send(b, "{\"id\":7,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m7\","
-		   "\"timeoutMs\":300,\"pollMs\":20}");
+	hp_send(
+	    b, "{\"id\":7,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m7\","
+	       "\"timeoutMs\":300,\"pollMs\":20}");
 	expect_ok(b, 7); /* the lie */
 	ck_assert_int_eq(transcript_has("s1", "m7"), 0);
 	ck_assert_int_eq(seen(b, "log", NULL, NULL), 0);
@@ -712,7 +746,9 @@ START_TEST(torn_transcript_tail_stays_its_own_line)
 	ck_assert_int_eq(write(fd, "{\"msg\":\"old\",\"ho", 16), 16);
 	close(fd);
 	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
-	hp_send(h, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m1\"}");
+	hp_send(
+	    h,
+	    "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m1\"}");
 	expect_ok(h, 1);
 	t = slurp("s1.jsonl");
 	nl = strchr(t, '\n');
@@ -724,34 +760,39 @@ START_TEST(torn_transcript_tail_stays_its_own_line)
 }
 END_TEST
 
-/* ---- bad input ---------------------------------------------------------------------- */
+/* ---- bad input
+ * ---------------------------------------------------------------------- */
 
 START_TEST(garbage_input_gets_error_events)
 {
 	static const char *const bad[] = {
-		"garbage",
-		"[1,2,3]",
-		"\"just a string\"",
-		"{}",
-		"{\"op\":\"acquire\",\"session\":\"s1\"}",
-		"{\"id\":\"x\",\"op\":\"acquire\",\"session\":\"s1\"}",
-		"\xc3\x28\xff\xfe not utf-8",
-		"{\"id\":1,",
-		"",
+	    "garbage",
+	    "[1,2,3]",
+	    "\"just a string\"",
+	    "{}",
+	    "{\"op\":\"acquire\",\"session\":\"s1\"}",
+	    "{\"id\":\"x\",\"op\":\"acquire\",\"session\":\"s1\"}",
+	    "\xc3\x28\xff\xfe not utf-8",
+	    "{\"id\":1,",
+	    "",
 	};
 	static const struct {
 		const char *line;
 		int id;
 	} bad_with_id[] = {
-		{ "{\"id\":10,\"op\":\"nope\"}", 10 },
-		{ "{\"id\":11,\"op\":\"acquire\",\"session\":5}", 11 },
-		{ "{\"id\":12,\"op\":\"deliver\",\"session\":\"s1\"}", 12 },
-		{ "{\"id\":13,\"op\":\"acquire\",\"session\":\"s1\",\"timeoutMs\":-1}", 13 },
-		{ "{\"id\":14,\"op\":\"acquire\",\"session\":\"../escape\"}", 14 },
-		{ "{\"id\":15,\"op\":\"acquire\",\"session\":\"s1\",\"pollMs\":1.5}", 15 },
-		{ "{\"id\":16,\"op\":\"acquire\",\"session\":\"s1\",\"lane\":[]}", 16 },
-		{ "{\"id\":17,\"op\":\"exit\",\"code\":\"0\"}", 17 },
-		{ "{\"id\":18}", 18 },
+	    {"{\"id\":10,\"op\":\"nope\"}", 10},
+	    {"{\"id\":11,\"op\":\"acquire\",\"session\":5}", 11},
+	    {"{\"id\":12,\"op\":\"deliver\",\"session\":\"s1\"}", 12},
+	    {"{\"id\":13,\"op\":\"acquire\",\"session\":\"s1\",\"timeoutMs\":-"
+	     "1}",
+	     13},
+	    {"{\"id\":14,\"op\":\"acquire\",\"session\":\"../escape\"}", 14},
+	    {"{\"id\":15,\"op\":\"acquire\",\"session\":\"s1\",\"pollMs\":1.5}",
+	     15},
+	    {"{\"id\":16,\"op\":\"acquire\",\"session\":\"s1\",\"lane\":[]}",
+	     16},
+	    {"{\"id\":17,\"op\":\"exit\",\"code\":\"0\"}", 17},
+	    {"{\"id\":18}", 18},
 	};
 	struct hp *h = hp_start("A", NULL);
 	size_t nbad = sizeof(bad) / sizeof(*bad);
@@ -778,7 +819,9 @@ START_TEST(garbage_input_gets_error_events)
 	ck_assert(!exists("escape.jsonl.lock"));
 	ck_assert(access(path_in("../escape.jsonl.lock"), F_OK) != 0);
 	/* still alive and well */
-	hp_send(h, "{\"id\":99,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"ok\"}");
+	hp_send(
+	    h,
+	    "{\"id\":99,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"ok\"}");
 	expect_ok(h, 99);
 	ck_assert_int_eq(transcript_has("s1", "ok"), 1);
 }
@@ -797,7 +840,9 @@ START_TEST(huge_lines_and_random_bytes)
 	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	/* > 1 MB of a valid-looking object: refused whole, echo cut to 200 */
 	memset(line, ' ', big);
-	memcpy(line, "{\"id\":5,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"", 45);
+	memcpy(line,
+	       "{\"id\":5,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"",
+	       45);
 	line[big - 2] = '}';
 	line[big - 1] = '\n';
 	hp_write(h, line, big);
@@ -816,7 +861,8 @@ START_TEST(huge_lines_and_random_bytes)
 	}
 	hp_write(h, noise, sizeof(noise));
 	hp_write(h, "\n", 1);
-	hp_send(h, "{\"id\":6,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"after-noise\"}");
+	hp_send(h, "{\"id\":6,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":"
+		   "\"after-noise\"}");
 	expect_ok(h, 6);
 	errors = seen(h, "error", NULL, NULL);
 	ck_assert_int_ge(errors, 2);
@@ -826,7 +872,8 @@ START_TEST(huge_lines_and_random_bytes)
 }
 END_TEST
 
-/* ---- time: spin, lanes, lane timeout, watchdog ------------------------------------------ */
+/* ---- time: spin, lanes, lane timeout, watchdog
+ * ------------------------------------------ */
 
 START_TEST(spin_blocks_the_loop)
 {
@@ -836,14 +883,16 @@ START_TEST(spin_blocks_the_loop)
 	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	t0 = now_ms();
 	hp_send(h, "{\"id\":1,\"op\":\"spin\",\"ms\":400}");
-	hp_send(h, "{\"id\":2,\"op\":\"acquire\",\"session\":\"s1\",\"lane\":\"other\"}");
+	hp_send(h, "{\"id\":2,\"op\":\"acquire\",\"session\":\"s1\",\"lane\":"
+		   "\"other\"}");
 	expect_ok(h, 1);
 	ck_assert_int_ge(now_ms() - t0, 390);
 	expect_ok(h, 2);
 	ck_assert_int_ge(now_ms() - t0, 390);
 	/* ms=0: forever; only a signal ends it */
 	hp_send(h, "{\"id\":3,\"op\":\"spin\",\"ms\":0}");
-	hp_send(h, "{\"id\":4,\"op\":\"release\",\"session\":\"s1\",\"lane\":\"other\"}");
+	hp_send(h, "{\"id\":4,\"op\":\"release\",\"session\":\"s1\",\"lane\":"
+		   "\"other\"}");
 	hp_drain(h, 500);
 	ck_assert_int_eq(seen(h, "ok", "id", "4"), 0);
 	ck_assert(exists("s1.jsonl.lock"));
@@ -856,20 +905,25 @@ START_TEST(lanes_run_concurrently)
 	jv ev;
 
 	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
-	hp_send(h, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"lane\":\"a\",\"holdMs\":800,"
+	hp_send(h, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"lane\":"
+		   "\"a\",\"holdMs\":800,"
 		   "\"msg\":\"slow\"}");
-	hp_send(h, "{\"id\":2,\"op\":\"deliver\",\"session\":\"s2\",\"lane\":\"b\",\"msg\":\"fast\"}");
-	hp_send(h, "{\"id\":3,\"op\":\"deliver\",\"session\":\"s1\",\"lane\":\"a\",\"msg\":\"queued\"}");
+	hp_send(h, "{\"id\":2,\"op\":\"deliver\",\"session\":\"s2\",\"lane\":"
+		   "\"b\",\"msg\":\"fast\"}");
+	hp_send(h, "{\"id\":3,\"op\":\"deliver\",\"session\":\"s1\",\"lane\":"
+		   "\"a\",\"msg\":\"queued\"}");
 	ev = hp_outcome(h, 2, WAIT_MS);
 	ck_assert(ev_is(ev, "ok", 2));
 	jv_free(ev);
-	ck_assert_int_eq(seen(h, "ok", "id", "1"), 0); /* the turn still holds */
+	ck_assert_int_eq(seen(h, "ok", "id", "1"),
+			 0); /* the turn still holds */
 	expect_ok(h, 1);
 	expect_ok(h, 3); /* same lane: after the turn */
 	ck_assert_int_eq(transcript_has("s1", "slow"), 1);
 	ck_assert_int_eq(transcript_has("s1", "queued"), 1);
 	ck_assert_int_eq(transcript_has("s2", "fast"), 1);
-	ck_assert(strstr(slurp("s1.jsonl"), "slow") < strstr(slurp("s1.jsonl"), "queued"));
+	ck_assert(strstr(slurp("s1.jsonl"), "slow") <
+		  strstr(slurp("s1.jsonl"), "queued"));
 }
 END_TEST
 
@@ -880,11 +934,13 @@ static struct hp *outrun_lane(const char *const *args)
 	jv ev;
 
 	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
-	hp_send(h, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"holdMs\":5000,"
-		   "\"laneTimeoutMs\":300,\"msg\":\"late\",\"maxHoldMs\":60000}");
+	hp_send(h,
+		"{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"holdMs\":5000,"
+		"\"laneTimeoutMs\":300,\"msg\":\"late\",\"maxHoldMs\":60000}");
 	ev = hp_wait(h, "acquired", 1, WAIT_MS);
 	jv_free(ev);
-	ck_assert_ptr_nonnull(strstr(expect_fail(h, 1, "lane-timeout"), "lane 'main'"));
+	ck_assert_ptr_nonnull(
+	    strstr(expect_fail(h, 1, "lane-timeout"), "lane 'main'"));
 	return h;
 }
 
@@ -901,13 +957,15 @@ END_TEST
 
 START_TEST(mutant_lane_timeout_keeps_lock)
 {
-	static const char *const args[] = { "--bug", "lane-timeout-keeps-lock", NULL };
+	static const char *const args[] = {"--bug", "lane-timeout-keeps-lock",
+					   NULL};
 	struct hp *h = outrun_lane(args), *b;
 
 	ck_assert_int_eq(seen(h, "released", NULL, NULL), 0);
 	ck_assert(exists("s1.jsonl.lock"));
 	b = hp_start("B", NULL);
-	hp_send(b, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\",\"timeoutMs\":200}");
+	hp_send(b, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\","
+		   "\"timeoutMs\":200}");
 	expect_fail(b, 1, "timeout");
 }
 END_TEST
@@ -917,7 +975,8 @@ static struct hp *hold_and_forget(const char *const *args)
 	struct hp *h = hp_start("A", args);
 
 	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
-	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\",\"maxHoldMs\":200}");
+	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\","
+		   "\"maxHoldMs\":200}");
 	expect_ok(h, 1);
 	return h;
 }
@@ -937,7 +996,7 @@ END_TEST
 
 START_TEST(mutant_no_watchdog_in_holder)
 {
-	static const char *const args[] = { "--bug", "no-watchdog", NULL };
+	static const char *const args[] = {"--bug", "no-watchdog", NULL};
 	struct hp *h = hold_and_forget(args);
 
 	hp_drain(h, 700);
@@ -952,7 +1011,8 @@ static struct hp *stuck_holder(void)
 	struct hp *a = hp_start("A", NULL);
 
 	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
-	hp_send(a, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\",\"maxHoldMs\":300}");
+	hp_send(a, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\","
+		   "\"maxHoldMs\":300}");
 	expect_ok(a, 1);
 	hp_send(a, "{\"id\":2,\"op\":\"spin\",\"ms\":0}");
 	return a;
@@ -965,8 +1025,9 @@ START_TEST(stuck_holder_lock_is_reclaimed_hold_exceeded)
 
 	stuck_holder();
 	b = hp_start("B", NULL);
-	hp_send(b, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m\","
-		   "\"timeoutMs\":3000,\"pollMs\":20}");
+	hp_send(b,
+		"{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m\","
+		"\"timeoutMs\":3000,\"pollMs\":20}");
 	ev = hp_wait(b, "acquired", 1, WAIT_MS);
 	ck_assert_str_eq(ev_str(ev, "reclaimed"), "hold-exceeded");
 	jv_free(ev);
@@ -977,19 +1038,22 @@ END_TEST
 
 START_TEST(mutant_hold_exceeded_report_only_in_holder)
 {
-	static const char *const args[] = { "--bug", "hold-exceeded-report-only", NULL };
+	static const char *const args[] = {"--bug", "hold-exceeded-report-only",
+					   NULL};
 	struct hp *b;
 
 	stuck_holder();
 	b = hp_start("B", args);
-	hp_send(b, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m\","
-		   "\"timeoutMs\":800,\"pollMs\":20}");
+	hp_send(b,
+		"{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m\","
+		"\"timeoutMs\":800,\"pollMs\":20}");
 	expect_fail(b, 1, "timeout");
 	ck_assert_int_eq(seen(b, "log", "msg", "reported, not reclaimed"), 1);
 }
 END_TEST
 
-/* ---- fencing ------------------------------------------------------------------------ */
+/* ---- fencing
+ * ------------------------------------------------------------------------ */
 
 /* A's turn loses its lock to a takeover mid-hold. */
 static struct hp *takeover_mid_turn(const char *const *args)
@@ -999,13 +1063,15 @@ static struct hp *takeover_mid_turn(const char *const *args)
 	int fd;
 
 	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
-	hp_send(a, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"holdMs\":400,\"msg\":\"stale-write\"}");
+	hp_send(a, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"holdMs\":"
+		   "400,\"msg\":\"stale-write\"}");
 	jv_free(hp_wait(a, "acquired", 1, WAIT_MS));
 	snprintf(tmp, sizeof(tmp), "%s", path_in("thief"));
 	fd = open(tmp, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
 	snprintf(payload, sizeof(payload), "{\"pid\":%d}", (int)getpid());
-	ck_assert_int_eq(write(fd, payload, strlen(payload)), (ssize_t)strlen(payload));
+	ck_assert_int_eq(write(fd, payload, strlen(payload)),
+			 (ssize_t)strlen(payload));
 	close(fd);
 	ck_assert_int_eq(rename(tmp, path_in("s1.jsonl.lock")), 0);
 	return a;
@@ -1025,7 +1091,7 @@ END_TEST
 
 START_TEST(mutant_no_fencing_in_holder)
 {
-	static const char *const args[] = { "--bug", "no-fencing", NULL };
+	static const char *const args[] = {"--bug", "no-fencing", NULL};
 	struct hp *a = takeover_mid_turn(args);
 
 	jv_free(hp_outcome(a, 1, WAIT_MS));
@@ -1033,7 +1099,8 @@ START_TEST(mutant_no_fencing_in_holder)
 }
 END_TEST
 
-/* ---- libfiu remote control --------------------------------------------------------------- */
+/* ---- libfiu remote control
+ * --------------------------------------------------------------- */
 
 /* Sends one remote-control command; returns libfiu's reply. */
 static int fiu_rc(struct hp *h, const char *cmd)
@@ -1061,7 +1128,7 @@ static int fiu_rc(struct hp *h, const char *cmd)
 static struct hp *fiu_holder(const char *const *args)
 {
 	static char env[PATH_MAX + 32];
-	const char *envs[] = { env, NULL };
+	const char *envs[] = {env, NULL};
 	struct hp *h;
 
 	snprintf(env, sizeof(env), "FIU_CTRL_FIFO=%s/fc", dir);
@@ -1072,8 +1139,12 @@ static struct hp *fiu_holder(const char *const *args)
 
 static void turn_with_failing_dispose(struct hp *h)
 {
-	ck_assert_int_eq(fiu_rc(h, "enable name=sessionlock/cleanup/dispose,failnum=1,failinfo=28"), 0);
-	hp_send(h, "{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"holdMs\":50}");
+	ck_assert_int_eq(
+	    fiu_rc(h, "enable "
+		      "name=sessionlock/cleanup/dispose,failnum=1,failinfo=28"),
+	    0);
+	hp_send(h,
+		"{\"id\":1,\"op\":\"turn\",\"session\":\"s1\",\"holdMs\":50}");
 }
 
 START_TEST(remote_control_fails_a_cleanup_step)
@@ -1081,7 +1152,8 @@ START_TEST(remote_control_fails_a_cleanup_step)
 	struct hp *h = fiu_holder(NULL);
 
 	turn_with_failing_dispose(h);
-	ck_assert_ptr_nonnull(strstr(expect_fail(h, 1, "cleanup"), "No space left on device"));
+	ck_assert_ptr_nonnull(
+	    strstr(expect_fail(h, 1, "cleanup"), "No space left on device"));
 	/* released (before the outcome), why cleanup */
 	ck_assert_int_eq(seen(h, "released", "why", "cleanup"), 1);
 	ck_assert_int_eq(seen(h, "log", "msg", "'dispose' failed"), 1);
@@ -1091,7 +1163,8 @@ END_TEST
 
 START_TEST(mutant_cleanup_throw_skips_release_in_holder)
 {
-	static const char *const args[] = { "--bug", "cleanup-throw-skips-release", NULL };
+	static const char *const args[] = {"--bug",
+					   "cleanup-throw-skips-release", NULL};
 	struct hp *h = fiu_holder(args);
 	jv ev;
 
@@ -1099,7 +1172,8 @@ START_TEST(mutant_cleanup_throw_skips_release_in_holder)
 	expect_fail(h, 1, "cleanup");
 	ck_assert_int_eq(seen(h, "released", NULL, NULL), 0);
 	ck_assert(exists("s1.jsonl.lock"));
-	ck_assert_int_eq(fiu_rc(h, "disable name=sessionlock/cleanup/dispose"), 0);
+	ck_assert_int_eq(fiu_rc(h, "disable name=sessionlock/cleanup/dispose"),
+			 0);
 	hp_send(h, "{\"id\":2,\"op\":\"acquire\",\"session\":\"s1\"}");
 	ev = hp_wait(h, "acquired", 2, WAIT_MS);
 	ck_assert_str_eq(ev_str(ev, "reentrant"), "true");
@@ -1112,37 +1186,45 @@ START_TEST(remote_control_blocks_the_loop)
 	struct hp *h = fiu_holder(NULL);
 	int64_t t0;
 
-	ck_assert_int_eq(fiu_rc(h, "enable name=sessionlock/turn/block-loop"), 0);
+	ck_assert_int_eq(fiu_rc(h, "enable name=sessionlock/turn/block-loop"),
+			 0);
 	usleep(250 * 1000); /* the loop wakes at least every 100 ms */
 	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
 	hp_drain(h, 400);
 	ck_assert_int_eq(seen(h, "ok", NULL, NULL), 0);
 	t0 = now_ms();
-	ck_assert_int_eq(fiu_rc(h, "disable name=sessionlock/turn/block-loop"), 0);
+	ck_assert_int_eq(fiu_rc(h, "disable name=sessionlock/turn/block-loop"),
+			 0);
 	expect_ok(h, 1);
 	ck_assert_int_lt(now_ms() - t0, 2000);
 }
 END_TEST
 
-/* ---- the flock backend, exit, end of input ------------------------------------------ */
+/* ---- the flock backend, exit, end of input
+ * ------------------------------------------ */
 
 START_TEST(flock_impl_works_and_dies_with_its_holder)
 {
-	static const char *const args[] = { "--impl", "flock", NULL };
+	static const char *const args[] = {"--impl", "flock", NULL};
 	struct hp *a = hp_start("A", args), *b = hp_start("B", args);
 	jv ev;
 
 	jv_free(hp_wait(a, "hello", -1, WAIT_MS));
 	jv_free(hp_wait(b, "hello", -1, WAIT_MS));
-	hp_send(a, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"f1\"}");
+	hp_send(
+	    a,
+	    "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"f1\"}");
 	expect_ok(a, 1);
 	ck_assert(!exists("s1.jsonl.lock"));
 	hp_send(a, "{\"id\":2,\"op\":\"acquire\",\"session\":\"s1\"}");
 	expect_ok(a, 2);
-	hp_send(b, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"f2\",\"timeoutMs\":200}");
-	ck_assert_ptr_nonnull(strstr(expect_fail(b, 1, "timeout"), "session file locked (timeout 200ms)"));
+	hp_send(b, "{\"id\":1,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":"
+		   "\"f2\",\"timeoutMs\":200}");
+	ck_assert_ptr_nonnull(strstr(expect_fail(b, 1, "timeout"),
+				     "session file locked (timeout 200ms)"));
 	hp_kill9(a);
-	hp_send(b, "{\"id\":2,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"f3\",\"timeoutMs\":2000}");
+	hp_send(b, "{\"id\":2,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":"
+		   "\"f3\",\"timeoutMs\":2000}");
 	ev = hp_wait(b, "acquired", 2, WAIT_MS);
 	jv_free(ev);
 	expect_ok(b, 2);
@@ -1177,7 +1259,8 @@ START_TEST(end_of_input_drains_and_releases)
 
 	jv_free(hp_wait(h, "hello", -1, WAIT_MS));
 	hp_send(h, "{\"id\":1,\"op\":\"acquire\",\"session\":\"s1\"}");
-	hp_send(h, "{\"id\":2,\"op\":\"turn\",\"session\":\"s2\",\"holdMs\":200,\"msg\":\"t\"}");
+	hp_send(h, "{\"id\":2,\"op\":\"turn\",\"session\":\"s2\",\"holdMs\":"
+		   "200,\"msg\":\"t\"}");
 	close(h->in);
 	h->in = open("/dev/null", O_WRONLY); /* keep teardown's close valid */
 	expect_ok(h, 1);
@@ -1197,7 +1280,8 @@ START_TEST(end_of_input_drains_and_releases)
 }
 END_TEST
 
-/* ---- runner ----------------------------------------------------------------------- */
+/* ---- runner
+ * ----------------------------------------------------------------------- */
 
 static TCase *tcase(Suite *s, const char *name, double timeout)
 {

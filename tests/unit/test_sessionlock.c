@@ -41,7 +41,8 @@ static int nkids;
 static int warns;
 static char warn_text[16384];
 
-/* ---- fixture ---------------------------------------------------------------- */
+/* ---- fixture ----------------------------------------------------------------
+ */
 
 static void on_log(void *ctx, enum sessionlock_level level, const char *msg)
 {
@@ -85,7 +86,8 @@ static void teardown(void)
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* ---- helpers ------------------------------------------------------------------ */
+/* ---- helpers
+ * ------------------------------------------------------------------ */
 
 /* A live child that sleeps until the teardown kills it. */
 static pid_t spawn_sleeper(void)
@@ -240,7 +242,8 @@ static const char *verdict(int64_t grace_ms, int *stale)
 	return r;
 }
 
-/* ---- creating, reentrancy, lanes ---------------------------------------------- */
+/* ---- creating, reentrancy, lanes
+ * ---------------------------------------------- */
 
 START_TEST(create_writes_openclaw_payload)
 {
@@ -259,27 +262,33 @@ START_TEST(create_writes_openclaw_payload)
 	s = slurp(lockp);
 	v = jv_parse(s);
 	ck_assert_int_eq(jv_get_kind(v), JV_KIND_OBJECT);
-	ck_assert_int_eq((long)jv_number_value(jv_object_get(jv_copy(v), jv_string("pid"))),
-			 (long)getpid());
-	ck_assert_int_eq((long long)jv_number_value(jv_object_get(jv_copy(v), jv_string("maxHoldMs"))),
+	ck_assert_int_eq(
+	    (long)jv_number_value(jv_object_get(jv_copy(v), jv_string("pid"))),
+	    (long)getpid());
+	ck_assert_int_eq((long long)jv_number_value(
+			     jv_object_get(jv_copy(v), jv_string("maxHoldMs"))),
 			 123456);
-	ck_assert_int_eq((unsigned long long)jv_number_value(jv_object_get(jv_copy(v), jv_string("starttime"))),
+	ck_assert_int_eq((unsigned long long)jv_number_value(
+			     jv_object_get(jv_copy(v), jv_string("starttime"))),
 			 starttime_of(getpid()));
 	{
 		jv c = jv_object_get(jv_copy(v), jv_string("createdAt"));
 		int y, mo, d, h, mi, se, ms;
 
 		ck_assert_int_eq(jv_get_kind(c), JV_KIND_STRING);
-		ck_assert_int_eq(sscanf(jv_string_value(c), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n",
-					&y, &mo, &d, &h, &mi, &se, &ms, &n), 7);
+		ck_assert_int_eq(sscanf(jv_string_value(c),
+					"%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &y,
+					&mo, &d, &h, &mi, &se, &ms, &n),
+				 7);
 		ck_assert_int_eq(n, 24);
 		jv_free(c);
 	}
 	/* keys in OpenClaw's order, so byte comparisons across tools agree */
-	ck_assert_msg(strstr(s, "{\"pid\":") == s && strstr(s, "\"createdAt\"") &&
-		      strstr(s, "\"createdAt\"") < strstr(s, "\"maxHoldMs\"") &&
-		      strstr(s, "\"maxHoldMs\"") < strstr(s, "\"starttime\""),
-		      "payload order: %s", s);
+	ck_assert_msg(
+	    strstr(s, "{\"pid\":") == s && strstr(s, "\"createdAt\"") &&
+		strstr(s, "\"createdAt\"") < strstr(s, "\"maxHoldMs\"") &&
+		strstr(s, "\"maxHoldMs\"") < strstr(s, "\"starttime\""),
+	    "payload order: %s", s);
 	jv_free(v);
 	ck_assert_int_eq(sessionlock_release(lockp, "main"), 0);
 	ck_assert(!exists(lockp));
@@ -315,11 +324,12 @@ START_TEST(other_lane_waits_with_exact_timeout_text)
 	prep(&b, "session:x", 120, 60000, 5000);
 	ck_assert_int_eq(sessionlock_try(&a), SESSIONLOCK_ACQUIRED);
 	ck_assert_int_eq(sessionlock_try(&b), SESSIONLOCK_BUSY);
-	ck_assert_str_eq(b.busy_reason, "held"); /* our pid, yet not an orphan */
+	ck_assert_str_eq(b.busy_reason,
+			 "held"); /* our pid, yet not an orphan */
 	ck_assert_int_eq(sessionlock_acquire(&b), -1);
 	snprintf(want, sizeof(want),
-		 "session file locked (timeout 120ms): pid=%ld %s", (long)getpid(),
-		 lockp);
+		 "session file locked (timeout 120ms): pid=%ld %s",
+		 (long)getpid(), lockp);
 	ck_assert_str_eq(sessionlock_error(), want);
 	ck_assert_int_eq(sessionlock_release(lockp, "main"), 0);
 	ck_assert_int_eq(sessionlock_try(&b), SESSIONLOCK_ACQUIRED);
@@ -329,7 +339,8 @@ START_TEST(other_lane_waits_with_exact_timeout_text)
 }
 END_TEST
 
-/* ---- stale verdicts ---------------------------------------------------------------- */
+/* ---- stale verdicts
+ * ---------------------------------------------------------------- */
 
 START_TEST(dead_pid_is_reclaimed_with_warn)
 {
@@ -447,7 +458,8 @@ START_TEST(future_created_at_falls_back_to_mtime)
 		char buf[256];
 
 		snprintf(buf, sizeof(buf),
-			 "{\"pid\":%ld,\"createdAt\":\"yesterday\",\"maxHoldMs\":1000,"
+			 "{\"pid\":%ld,\"createdAt\":\"yesterday\","
+			 "\"maxHoldMs\":1000,"
 			 "\"starttime\":%llu}",
 			 (long)live, starttime_of(live));
 		write_str(lockp, buf);
@@ -486,19 +498,19 @@ START_TEST(empty_file_gets_grace_by_mtime)
 END_TEST
 
 static const char *const unparsable[] = {
-	"not json at all",
-	"[1,2,3]",
-	"\"a string\"",
-	"{\"pid\":0}",
-	"{\"pid\":-4}",
-	"{\"pid\":1.5}",
-	"{\"pid\":\"123\"}",
-	"{\"pid\":99999999999}",
-	"{\"pid\":1,\"maxHoldMs\":-1}",
-	"{\"pid\":1,\"starttime\":\"x\"}",
-	"{\"pid\":1",
-	"{\"pid\":1} {\"pid\":2}",
-	"\xff\xfe{\"pid\":1}",
+    "not json at all",
+    "[1,2,3]",
+    "\"a string\"",
+    "{\"pid\":0}",
+    "{\"pid\":-4}",
+    "{\"pid\":1.5}",
+    "{\"pid\":\"123\"}",
+    "{\"pid\":99999999999}",
+    "{\"pid\":1,\"maxHoldMs\":-1}",
+    "{\"pid\":1,\"starttime\":\"x\"}",
+    "{\"pid\":1",
+    "{\"pid\":1} {\"pid\":2}",
+    "\xff\xfe{\"pid\":1}",
 };
 
 START_TEST(unparsable_payloads_get_grace)
@@ -580,7 +592,8 @@ START_TEST(proc_starttime_survives_odd_comm)
 }
 END_TEST
 
-/* ---- things that are not lock files ------------------------------------------ */
+/* ---- things that are not lock files
+ * ------------------------------------------ */
 
 START_TEST(symlink_is_never_followed_or_deleted)
 {
@@ -637,7 +650,8 @@ START_TEST(directory_and_fifo_are_never_deleted)
 }
 END_TEST
 
-/* ---- remove-if-unchanged ------------------------------------------------------------- */
+/* ---- remove-if-unchanged
+ * ------------------------------------------------------------- */
 
 START_TEST(reclaim_skips_a_replaced_file)
 {
@@ -696,8 +710,8 @@ static int race_reclaim(int *kept)
 	snprintf(tmp, sizeof(tmp), "%s/racer", dir);
 	write_payload(tmp, live, starttime_of(live), 60000, 0);
 	copy_str(want, sizeof(want), slurp(tmp));
-	ck_assert_int_eq(fiu_enable("sessionlock/reclaim/pause-before-unlink", 1,
-				    (void *)(intptr_t)400, 0),
+	ck_assert_int_eq(fiu_enable("sessionlock/reclaim/pause-before-unlink",
+				    1, (void *)(intptr_t)400, 0),
 			 0);
 	racer = fork();
 	ck_assert_int_ge(racer, 0);
@@ -735,7 +749,8 @@ START_TEST(mutant_reclaim_by_path_deletes_the_new_owner)
 }
 END_TEST
 
-/* ---- fencing and release -------------------------------------------------------- */
+/* ---- fencing and release
+ * -------------------------------------------------------- */
 
 /* Acquires, then replaces the lock file as a takeover would. */
 static void take_over(struct sessionlock *l, pid_t thief)
@@ -779,7 +794,8 @@ START_TEST(fencing_sees_an_in_place_rewrite)
 	{
 		int fd = open(lockp, O_WRONLY | O_TRUNC);
 		ck_assert_int_ge(fd, 0);
-		ck_assert_int_eq(write(fd, buf, strlen(buf)), (ssize_t)strlen(buf));
+		ck_assert_int_eq(write(fd, buf, strlen(buf)),
+				 (ssize_t)strlen(buf));
 		close(fd);
 	}
 	ck_assert_int_eq(sessionlock_still_owner(lockp, "main"), 0);
@@ -800,7 +816,8 @@ START_TEST(mutant_no_fencing_writes_after_takeover)
 }
 END_TEST
 
-/* ---- watchdog, cleanup ---------------------------------------------------------------- */
+/* ---- watchdog, cleanup
+ * ---------------------------------------------------------------- */
 
 static int watchdog_calls;
 static void on_watchdog(void *ctx, const char *path, const char *owner)
@@ -855,7 +872,8 @@ static int cleanup_with_failing_dispose(struct sessionlock_cleanup *res)
 	ck_assert_int_eq(fiu_enable("sessionlock/cleanup/dispose", 1,
 				    (void *)(intptr_t)ENOSPC, 0),
 			 0);
-	ck_assert_int_eq(fiu_enable("sessionlock/cleanup/lsp-dispose", 1, NULL, 0), 0);
+	ck_assert_int_eq(
+	    fiu_enable("sessionlock/cleanup/lsp-dispose", 1, NULL, 0), 0);
 	r = sessionlock_cleanup(lockp, "main", res);
 	fiu_disable("sessionlock/cleanup/dispose");
 	fiu_disable("sessionlock/cleanup/lsp-dispose");
@@ -875,7 +893,8 @@ START_TEST(cleanup_failure_still_releases)
 	ck_assert_int_eq(res.release_rc, 0);
 	ck_assert(!exists(lockp));
 	ck_assert_int_eq(warns, 2);
-	ck_assert_ptr_nonnull(strstr(warn_text, "'lsp-dispose' failed: Input/output error"));
+	ck_assert_ptr_nonnull(
+	    strstr(warn_text, "'lsp-dispose' failed: Input/output error"));
 }
 END_TEST
 
@@ -914,7 +933,8 @@ START_TEST(mutant_cleanup_throw_skips_release)
 }
 END_TEST
 
-/* ---- the other mutants, each beside the reference behaviour --------------------- */
+/* ---- the other mutants, each beside the reference behaviour
+ * --------------------- */
 
 static void acquire_twice_release_twice(void)
 {
@@ -1026,9 +1046,10 @@ static int contend_with_slow_creator(void)
 	kids[nkids++] = creator;
 	while (!exists(lockp) && tries++ < 400)
 		usleep(2000);
-	ck_assert_str_eq(verdict(5000, NULL), sessionlock_bug_on(SESSIONLOCK_BUG_NO_EMPTY_GRACE)
-						       ? "empty-past-grace"
-						       : "empty-in-grace");
+	ck_assert_str_eq(verdict(5000, NULL),
+			 sessionlock_bug_on(SESSIONLOCK_BUG_NO_EMPTY_GRACE)
+			     ? "empty-past-grace"
+			     : "empty-in-grace");
 	prep(&l, "main", 1000, 60000, 5000);
 	r = sessionlock_try(&l);
 	sessionlock_clear(&l);
@@ -1048,7 +1069,8 @@ START_TEST(mutant_no_empty_grace_steals_a_lock_being_born)
 }
 END_TEST
 
-/* ---- system call failpoints ------------------------------------------------------- */
+/* ---- system call failpoints
+ * ------------------------------------------------------- */
 
 START_TEST(failpoint_open_fails_acquire_with_errno)
 {
@@ -1069,15 +1091,17 @@ START_TEST(failpoint_write_leaves_no_half_lock)
 {
 	struct sessionlock l = SESSIONLOCK_INIT;
 	static const char *const points[] = {
-		"sessionlock/posix/write", "sessionlock/posix/fsync",
-		"sessionlock/posix/close",
+	    "sessionlock/posix/write",
+	    "sessionlock/posix/fsync",
+	    "sessionlock/posix/close",
 	};
 
 	for (size_t i = 0; i < 3; i++) {
 		fiu_enable(points[i], 1, NULL, 0);
 		prep(&l, "main", 1000, 60000, 5000);
 		ck_assert_int_eq(sessionlock_try(&l), -1);
-		ck_assert_ptr_nonnull(strstr(sessionlock_error(), "Input/output error"));
+		ck_assert_ptr_nonnull(
+		    strstr(sessionlock_error(), "Input/output error"));
 		ck_assert_msg(!exists(lockp), "%s left a lock file", points[i]);
 		ck_assert_int_eq(sessionlock_held(lockp, "main"), 0);
 		fiu_disable(points[i]);
@@ -1094,7 +1118,8 @@ START_TEST(failpoint_unlink_fails_release)
 	ck_assert_int_eq(sessionlock_try(&l), SESSIONLOCK_ACQUIRED);
 	fiu_enable("sessionlock/posix/unlink", 1, (void *)(intptr_t)EROFS, 0);
 	ck_assert_int_eq(sessionlock_release(lockp, "main"), -1);
-	ck_assert_ptr_nonnull(strstr(sessionlock_error(), "Read-only file system"));
+	ck_assert_ptr_nonnull(
+	    strstr(sessionlock_error(), "Read-only file system"));
 	fiu_disable("sessionlock/posix/unlink");
 	ck_assert_int_eq(sessionlock_held(lockp, "main"), 0);
 	/* not at the lock path any more; nothing is lost but a stray file */
@@ -1148,16 +1173,24 @@ START_TEST(block_loop_spins_while_enabled)
 }
 END_TEST
 
-/* ---- mutant table -------------------------------------------------------------------- */
+/* ---- mutant table
+ * -------------------------------------------------------------------- */
 
 START_TEST(mutant_names_are_exactly_these)
 {
 	static const char *const want[] = {
-		"cleanup-throw-skips-release", "reentrant-no-drain",
-		"silent-drop-when-busy", "pid-only-liveness", "no-liveness",
-		"live-too-old-reclaim", "reclaim-by-path", "no-fencing",
-		"lane-timeout-keeps-lock", "hold-exceeded-report-only",
-		"no-empty-grace", "no-watchdog",
+	    "cleanup-throw-skips-release",
+	    "reentrant-no-drain",
+	    "silent-drop-when-busy",
+	    "pid-only-liveness",
+	    "no-liveness",
+	    "live-too-old-reclaim",
+	    "reclaim-by-path",
+	    "no-fencing",
+	    "lane-timeout-keeps-lock",
+	    "hold-exceeded-report-only",
+	    "no-empty-grace",
+	    "no-watchdog",
 	};
 	size_t n = sizeof(want) / sizeof(*want);
 
@@ -1178,7 +1211,8 @@ START_TEST(mutant_names_are_exactly_these)
 }
 END_TEST
 
-/* ---- the flock backend ------------------------------------------------------------------ */
+/* ---- the flock backend
+ * ------------------------------------------------------------------ */
 
 START_TEST(flock_excludes_reenters_and_removes)
 {
@@ -1261,7 +1295,8 @@ START_TEST(flock_fencing_and_not_regular)
 }
 END_TEST
 
-/* ---- runner ------------------------------------------------------------------------ */
+/* ---- runner
+ * ------------------------------------------------------------------------ */
 
 static TCase *tcase(Suite *s, const char *name, double timeout)
 {
