@@ -894,6 +894,184 @@ START_TEST(test_recovery_no_bound_without_maxhold)
 }
 END_TEST
 
+/* A holder with a failpoint armed may own a file it has not reported yet:
+ * here A's creation pauses 800 ms before its payload (B rightly waits), and
+ * then a creator killed mid-creation leaves an empty file that B may only
+ * reclaim after graceMs. */
+START_TEST(test_recovery_failpoint_creation)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'fault','T':15,'process':'harness','fault':'failpoint',"
+		"'target':'A','name':'sessionlock/create/pause-before-payload',"
+		"'mode':'once','delayMs':800}",
+		"{'type':'invoke','T':16,'process':'A','id':1,'op':'turn',"
+		"'session':'s1','holdMs':600}",
+		"{'type':'invoke','T':100,'process':'B','id':2,'op':'turn',"
+		"'session':'s1','holdMs':300,'timeoutMs':4000}",
+		"{'type':'acquired','T':816,'process':'A','id':1,'session':'s1',"
+		"'lane':'main'}",
+		"{'type':'released','T':1419,'process':'A','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':1419.5,'process':'A','id':1}",
+		"{'type':'acquired','T':1459,'process':'B','id':2,'session':'s1',"
+		"'lane':'main'}",
+		"{'type':'released','T':1760,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':1760.5,'process':'B','id':2}",
+		FINAL_EMPTY("2000"), NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+
+	v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'fault','T':15,'process':'harness','fault':'failpoint',"
+		"'target':'A','name':'sessionlock/create/pause-before-payload',"
+		"'mode':'once','delayMs':5000}",
+		"{'type':'invoke','T':16,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1','graceMs':600}",
+		"{'type':'fault','T':200,'process':'harness','fault':'kill',"
+		"'target':'A','signal':'Killed'}",
+		"{'type':'exit','T':201,'process':'A','signal':'Killed'}",
+		"{'type':'info','T':201,'process':'A','id':1,'error':'died'}",
+		"{'type':'invoke','T':250,'process':'B','id':2,'op':'deliver',"
+		"'session':'s1','msg':'m1','graceMs':600}",
+		"{'type':'log','T':649,'process':'B','level':'WARN','msg':"
+		"'empty lock past grace'}",
+		"{'type':'acquired','T':650,'process':'B','id':2,'session':'s1',"
+		"'lane':'main','reclaimed':'empty-past-grace'}",
+		"{'type':'released','T':651,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':652,'process':'B','id':2}",
+		"{'type':'final','T':2000,'sessions':{'s1':{'lock':'absent',"
+		"'transcript':[{'msg':'m1','holder':'B','lane':'main','T':650.5}]}},"
+		"'leaked':[]}",
+		NULL));
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* An exit the harness did not cause, reported with a signal name. */
+START_TEST(test_recovery_crash)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':101,'process':'A','id':1}",
+		"{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		"'session':'s1','timeoutMs':5000}",
+		"{'type':'exit','T':1200,'process':'A','signal':'Segmentation "
+		"fault'}",
+		"{'type':'fail','T':5200,'process':'B','id':1,'reason':'timeout',"
+		"'error':'locked'}",
+		"{'type':'final','T':6000,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "recovery", "B waited 4000 ms for s1 after A died "
+				   "(Segmentation fault) at 1.200 s, then "
+				   "failed (timeout)");
+	jv_free(v);
+}
+END_TEST
+
+/* The runner announces a spin command with a spin fault: the process is
+ * stopped for the command's 200 ms, not for good, so a release sent after
+ * it and never answered is a silent drop. */
+START_TEST(test_drop_after_spin)
+{
+	jv v = check(hist(
+		META, SPAWN("A"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':101,'process':'A','id':1}",
+		"{'type':'invoke','T':1000,'process':'A','id':2,'op':'spin',"
+		"'ms':200}",
+		"{'type':'fault','T':1000,'process':'harness','fault':'spin',"
+		"'target':'A'}",
+		"{'type':'ok','T':1200,'process':'A','id':2}",
+		"{'type':'invoke','T':1300,'process':'A','id':3,'op':'release',"
+		"'session':'s1'}",
+		"{'type':'final','T':5000,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "no-silent-drop", "A never answered release 3 (sent at "
+					 "1.300 s");
+	jv_free(v);
+}
+END_TEST
+
+/* The cleanup cron deletes A's lock (damage `removed`): B finds no file,
+ * so no WARN is owed and B's acquisition is not a double ownership. A,
+ * fenced, writes nothing. */
+START_TEST(test_damage_removed)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':4,'process':'A','id':1,'op':'turn',"
+		"'session':'s1','msg':'late','holdMs':1000}",
+		"{'type':'acquired','T':4,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'fault','T':301,'process':'harness','fault':'damage',"
+		"'kind':'removed','session':'s1'}",
+		"{'type':'invoke','T':400,'process':'B','id':2,'op':'turn',"
+		"'session':'s1','msg':'m1','holdMs':1200}",
+		"{'type':'acquired','T':402,'process':'B','session':'s1',"
+		"'lane':'main','id':2}",
+		"{'type':'log','T':1004,'process':'A','level':'WARN','msg':"
+		"'message late refused: lock-lost'}",
+		"{'type':'released','T':1004,'process':'A','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'fail','T':1004.5,'process':'A','id':1,'reason':"
+		"'lock-lost','error':'taken over'}",
+		"{'type':'released','T':1604,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':1604.5,'process':'B','id':2}",
+		"{'type':'final','T':2000,'sessions':{'s1':{'lock':'absent',"
+		"'transcript':[{'msg':'m1','holder':'B','lane':'main','T':1603}]}},"
+		"'leaked':[]}",
+		NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* Eight contenders race for a dead holder's lock: C1 reclaims it (and
+ * says so), but C2's O_EXCL wins the race. C1's WARN covers C2. */
+START_TEST(test_visibility_race_winner)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("C1"), SPAWN("C2"),
+		"{'type':'invoke','T':41,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':42,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':42.5,'process':'A','id':1}",
+		"{'type':'fault','T':43,'process':'harness','fault':'kill',"
+		"'target':'A'}",
+		"{'type':'invoke','T':99,'process':'C1','id':2,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'invoke','T':99,'process':'C2','id':3,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'log','T':99.9,'process':'C1','level':'WARN','msg':"
+		"'reclaimed stale lock: dead-pid'}",
+		"{'type':'acquired','T':100,'process':'C2','session':'s1',"
+		"'lane':'main','id':3}",
+		"{'type':'ok','T':100.5,'process':'C2','id':3}",
+		"{'type':'final','T':200,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
 /* ---- no-silent-drop ----------------------------------------------------- */
 
 /* A delivers m1 and answers `answer`; the transcript holds `lines`. */
@@ -1162,17 +1340,25 @@ START_TEST(test_mutex_two_owners)
 }
 END_TEST
 
-/* Events through two pipes: B's acquired stamped 10 ms before A's released
- * is ordering noise, 30 ms before is not. */
+/* Stamping delays: B's acquired stamped 4 ms before A's released is
+ * ordering noise, 6 ms before is not; and a B that *reclaimed* the file
+ * gets no margin at all (it removed a file A had not let go of). */
 START_TEST(test_mutex_epsilon)
 {
-	jv v = check(overlap("990", ""));
+	jv v = check(overlap("996", ""));
 
 	expect_n(v, "mutex", 0);
 	expect_n(v, "visibility", 0);
 	jv_free(v);
-	v = check(overlap("970", ""));
+	v = check(overlap("994", ""));
 	expect_n(v, "mutex", 1);
+	jv_free(v);
+	v = check(overlap("999.7", ",'reclaimed':'empty-past-grace'"));
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "B acquired s1 at 1.000 s while A still held it");
+	jv_free(v);
+	v = check(overlap("1000.1", ",'reclaimed':'dead-pid'"));
+	expect_n(v, "mutex", 0);
 	jv_free(v);
 }
 END_TEST
@@ -1524,10 +1710,10 @@ START_TEST(test_protocol)
 		"{'type':'ok','T':103,'process':'A','id':7}",
 		"{'type':'final','T':1000,'sessions':{},'leaked':[]}", NULL));
 
-	expect_n(v, "protocol", 3);
-	expect_says(v, "protocol", "A wrote something that is not the protocol "
-				   "at 0.050 s (not protocol): Hello from a "
-				   "debug print");
+	expect_n(v, "protocol", 4);
+	expect_says(v, "protocol", "A broke the protocol at 0.050 s: not "
+				   "protocol: Hello from a debug print");
+	expect_says(v, "protocol", "A broke the protocol at 0.070 s: bad json");
 	expect_says(v, "protocol", "A answered acquire 1 2 times: ok at 0.101 "
 				   "s, then fail at 0.102 s");
 	expect_says(v, "protocol", "A answered command 7, which was never sent "
@@ -1746,6 +1932,9 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, test_recovery_two_contenders);
 	tcase_add_test(tc, test_recovery_damaged_lock);
 	tcase_add_test(tc, test_recovery_no_bound_without_maxhold);
+	tcase_add_test(tc, test_recovery_failpoint_creation);
+	tcase_add_test(tc, test_recovery_crash);
+	tcase_add_test(tc, test_damage_removed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("no-silent-drop");
@@ -1759,6 +1948,7 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, test_drop_killed_indeterminate);
 	tcase_add_test(tc, test_drop_never_answered);
 	tcase_add_test(tc, test_drop_retried_message);
+	tcase_add_test(tc, test_drop_after_spin);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mutex");
@@ -1782,6 +1972,7 @@ static Suite *check_suite(void)
 	tc = tcase_create("visibility-protocol");
 	tcase_add_test(tc, test_visibility_reclaim);
 	tcase_add_test(tc, test_visibility_silent_takeover);
+	tcase_add_test(tc, test_visibility_race_winner);
 	tcase_add_test(tc, test_visibility_refused);
 	tcase_add_test(tc, test_protocol);
 	suite_add_tcase(s, tc);
