@@ -179,9 +179,20 @@ int check_holder_main(int argc, char **argv)
 				"speaks docs/holder-protocol.md.\n");
 		return 2;
 	}
-	hargv = split_command(argv[1]);
-	if (!hargv || !mkdtemp(tmpl)) {
-		fprintf(stderr, "lockchaos: cannot use '%s'\n", argv[1]);
+	{
+		struct cli_holder h;
+
+		/* The holder runs in a scratch folder: resolve its path here. */
+		if (cli_holder_parse(&h, argv[1], 0))
+			return 2;
+		hargv = h.argv;
+		h.argv = NULL;
+		cli_holder_clear(&h);
+	}
+	if (!mkdtemp(tmpl)) {
+		fprintf(stderr, "lockchaos: cannot create '%s': %s\n", tmpl,
+			strerror(errno));
+		free_argv(hargv);
 		return 2;
 	}
 	c.dir = tmpl;

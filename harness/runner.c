@@ -57,7 +57,11 @@ struct run {
 	const struct run_opts *o;
 	struct sandbox sb;
 	char *scratch, *dir;
-	int64_t t0;		 /* mono µs at scenario start */
+	int64_t t0;		 /* mono µs at sandbox start: history's origin */
+	int64_t ready;		 /* history µs when every holder said hello:
+				    `at` times and the deadline count from
+				    here, so a slow-starting holder (node:
+				    ~350 ms) does not shift the script */
 	struct hstate *h;
 	int nh;
 	struct pend *p;
@@ -1639,11 +1643,14 @@ static void play(struct run *r)
 	int64_t deadline = s->params.deadline_ms * 1000;
 	int i;
 
+	r->ready = now_rel(r);
+	deadline += r->ready;
+	record(r, ev_num(ev_new("ready", "harness"), "t", (double)r->ready));
 	for (i = 0; i < s->nr_steps; i++) {
 		const struct scn_step *st = &s->steps[i];
 
 		if (st->at_ms >= 0) {
-			int64_t at = st->at_ms * 1000;
+			int64_t at = r->ready + st->at_ms * 1000;
 
 			if (st->jitter_ms)
 				at += (int64_t)(prng_next(&r->prng) %
