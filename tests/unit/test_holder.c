@@ -5,6 +5,9 @@
  * garbage input, spin, lane timeouts, the watchdog, fencing, libfiu remote
  * control, and the holder-side mutants beside the reference.
  *
+ * Scratch folders of failing tests are kept (Check runs no teardown after
+ * a failed assertion); their holders die with the test (PR_SET_PDEATHSIG).
+ *
  * The binary is found next to this test's build folder
  * (<build>/tests/test_holder -> <build>/sessionlock-holder), or at
  * $LOCKCHAOS_HOLDER_BIN.
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -137,6 +141,8 @@ static struct hp *hp_start_env(const char *name, const char *const *args,
 	h->pid = fork();
 	ck_assert_int_ge(h->pid, 0);
 	if (h->pid == 0) {
+		/* a failed assertion skips the teardown: die with the test */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		close(in[0]);

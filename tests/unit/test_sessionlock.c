@@ -6,8 +6,11 @@
  * and directories where the lock should be. Every mutant is run against
  * the same steps as the reference in a test named mutant_*.
  *
- * Each test forks (Check's fork mode), gets its own mkdtemp folder, and
- * kills its helper processes in the teardown.
+ * Each test forks (Check's fork mode) and gets its own mkdtemp folder; the
+ * teardown kills its helper processes and removes the folder. A failed
+ * assertion ends the test process before the teardown, so a failing
+ * test's folder stays for inspection; its helpers die with it
+ * (PR_SET_PDEATHSIG).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -96,6 +99,7 @@ static pid_t spawn_sleeper(void)
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		for (;;)
 			pause();
 	}
@@ -577,6 +581,7 @@ START_TEST(proc_starttime_survives_odd_comm)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		prctl(PR_SET_NAME, "x) (y z) 1 2", 0, 0, 0);
 		if (write(p[1], "r", 1) != 1)
 			_exit(1);
@@ -1035,6 +1040,7 @@ static int contend_with_slow_creator(void)
 	if (creator == 0) {
 		struct sessionlock c = SESSIONLOCK_INIT;
 
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		sessionlock_set_bug(SESSIONLOCK_BUG_NONE);
 		fiu_enable("sessionlock/create/pause-before-payload", 1,
 			   (void *)(intptr_t)500, 0);
@@ -1255,6 +1261,7 @@ START_TEST(flock_dead_holder_is_free_at_once)
 	if (holder == 0) {
 		struct sessionlock h = SESSIONLOCK_INIT;
 
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		prep(&h, "main", 1000, 60000, 5000);
 		if (flocklock_try(&h) != SESSIONLOCK_ACQUIRED ||
 		    write(p[1], "y", 1) != 1)
