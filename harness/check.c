@@ -1351,6 +1351,10 @@ static void recovery_gap(struct model *m, const char *session, int64_t f,
 			snprintf(how, sizeof(how),
 				 " until another holder took it at %s",
 				 secs(n).s);
+		else if (w1 == o->outcome_t && w1 < o->acq_t &&
+			 eq(o->outcome, "info"))
+			snprintf(how, sizeof(how), ", then got no answer (%s)",
+				 o->error ? o->error : "info");
 		else if (w1 == o->outcome_t && w1 < o->acq_t)
 			snprintf(how, sizeof(how), ", then failed (%s)",
 				 o->reason ? o->reason : o->outcome);
