@@ -1,4 +1,5 @@
 #include "matrix.h"
+#include "jvx.h"
 #include "report.h"
 #include "util.h"
 
@@ -60,26 +61,6 @@ static int registered(struct cli_holder **out)
 	free(dir);
 	*out = h;
 	return n;
-}
-
-static jv load_json(const char *path)
-{
-	char *text = read_file(path, 64 << 20, NULL);
-	jv v = text ? jv_parse(text) : jv_invalid();
-
-	free(text);
-	return v;
-}
-
-static const char *jstr(jv o, const char *k, char *buf, size_t n)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(k));
-
-	buf[0] = '\0';
-	if (jv_get_kind(v) == JV_KIND_STRING)
-		snprintf(buf, n, "%s", jv_string_value(v));
-	jv_free(v);
-	return buf;
 }
 
 /* Markdown cell text: pipes and newlines would break the table. */
@@ -155,7 +136,7 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 			report_free(sinks[k]);
 		impls = jv_array_append(impls, jv_string(hs[i].name));
 		path = xasprintf("%s/summary.json", sub);
-		summary = load_json(path);
+		summary = jvx_load(path, 64 << 20);
 		free(path);
 		list = jv_object_get(summary, jv_string("scenarios"));
 		for (k = 0; jv_get_kind(list) == JV_KIND_ARRAY &&
@@ -165,11 +146,11 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 			char st[32], reason[512], file[512], title[512], d[512];
 			double rec;
 
-			jstr(sc, "status", st, sizeof(st));
-			jstr(sc, "reason", reason, sizeof(reason));
-			jstr(sc, "file", file, sizeof(file));
-			jstr(sc, "title", title, sizeof(title));
-			jstr(sc, "dir", d, sizeof(d));
+			jvx_str(sc, "status", st, sizeof(st));
+			jvx_str(sc, "reason", reason, sizeof(reason));
+			jvx_str(sc, "file", file, sizeof(file));
+			jvx_str(sc, "title", title, sizeof(title));
+			jvx_str(sc, "dir", d, sizeof(d));
 			{
 				jv r = jv_object_get(jv_copy(sc),
 						     jv_string("recoveryMs"));
@@ -279,7 +260,7 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 			jv cells = jv_object_get(jv_copy(r), jv_string("cells"));
 			char file[512];
 
-			fprintf(md, "| `%s` |", jstr(r, "file", file,
+			fprintf(md, "| `%s` |", jvx_str(r, "file", file,
 						      sizeof(file)));
 			for (i = 0; i < nh; i++) {
 				jv c = jv_object_get(jv_copy(cells),
@@ -294,8 +275,8 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 				}
 				rec = jv_object_get(jv_copy(c),
 						    jv_string("recoveryMs"));
-				md_cell(md, jstr(c, "status", st, sizeof(st)),
-					jstr(c, "reason", reason,
+				md_cell(md, jvx_str(c, "status", st, sizeof(st)),
+					jvx_str(c, "reason", reason,
 					     sizeof(reason)),
 					jv_get_kind(rec) == JV_KIND_NUMBER
 						? jv_number_value(rec)

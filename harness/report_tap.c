@@ -7,6 +7,7 @@
  * history around the failing moment, and the tail of each holder's log.
  */
 #include "report.h"
+#include "jvx.h"
 #include "util.h"
 
 #include <jv.h>
@@ -34,26 +35,6 @@ static void tap_begin(struct report_sink *sink, const struct report_run *rr)
 		(unsigned long long)rr->seed, rr->holder);
 	fprintf(t->out, "1..%d\n", rr->total);
 	fflush(t->out);
-}
-
-static const char *jstring(jv o, const char *k, char *buf, size_t size)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(k));
-
-	buf[0] = '\0';
-	if (jv_get_kind(v) == JV_KIND_STRING)
-		snprintf(buf, size, "%s", jv_string_value(v));
-	jv_free(v);
-	return buf;
-}
-
-static double jnumber(jv o, const char *k, double def)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(k));
-	double d = jv_get_kind(v) == JV_KIND_NUMBER ? jv_number_value(v) : def;
-
-	jv_free(v);
-	return d;
 }
 
 static jv load_history(const struct report_run *rr,
@@ -98,13 +79,13 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 	fprintf(out, "#   ---- what failed\n");
 	for (i = 0; i < n; i++) {
 		jv f = jv_array_get(jv_copy(fails), i);
-		double t = jnumber(f, "at", -1);
-		int line = (int)jnumber(f, "line", 0);
+		double t = jvx_num(f, "at", -1);
+		int line = (int)jvx_num(f, "line", 0);
 
-		fprintf(out, "#   [%s] ", jstring(f, "checker", buf, 64));
+		fprintf(out, "#   [%s] ", jvx_str(f, "checker", buf, 64));
 		if (t >= 0)
 			fprintf(out, "at %.3fs: ", US_TO_S(t));
-		fprintf(out, "%s\n", jstring(f, "msg", buf, sizeof(buf)));
+		fprintf(out, "%s\n", jvx_str(f, "msg", buf, sizeof(buf)));
 		if (at < 0 && t >= 0)
 			at = t;
 		if (line > 0 && nm < 64)
@@ -119,9 +100,9 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 		for (i = hn - 1; i >= 0 && at < 0; i--) {
 			jv ev = jv_array_get(jv_copy(hist), i);
 
-			if (strcmp(jstring(ev, "type", buf, 32), "final") &&
+			if (strcmp(jvx_str(ev, "type", buf, 32), "final") &&
 			    strcmp(buf, "verdict"))
-				at = jnumber(ev, "t", -1);
+				at = jvx_num(ev, "t", -1);
 			jv_free(ev);
 		}
 	}
@@ -147,9 +128,9 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 		US_TO_S(at), rr->report_dir, it->dir);
 	for (i = 0; i < jv_array_length(jv_copy(hist)); i++) {
 		jv ev = jv_array_get(jv_copy(hist), i);
-		double t = jnumber(ev, "t", 0);
+		double t = jvx_num(ev, "t", 0);
 
-		jstring(ev, "type", buf, 32);
+		jvx_str(ev, "type", buf, 32);
 		if (strcmp(buf, "log") && strcmp(buf, "final") &&
 		    strcmp(buf, "verdict") && strcmp(buf, "meta") &&
 		    t >= at - AROUND_US && t <= at + AROUND_US) {
@@ -168,8 +149,8 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 		for (i = 0; i < jv_array_length(jv_copy(hist)); i++) {
 			jv ev = jv_array_get(jv_copy(hist), i);
 
-			if (!strcmp(jstring(ev, "type", buf, 32), "log") &&
-			    !strcmp(jstring(ev, "process", proc, 64),
+			if (!strcmp(jvx_str(ev, "type", buf, 32), "log") &&
+			    !strcmp(jvx_str(ev, "process", proc, 64),
 				    s->holders[k].name))
 				count++;
 			jv_free(ev);
@@ -182,18 +163,18 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 		for (i = 0; i < jv_array_length(jv_copy(hist)); i++) {
 			jv ev = jv_array_get(jv_copy(hist), i);
 
-			if (!strcmp(jstring(ev, "type", buf, 32), "log") &&
-			    !strcmp(jstring(ev, "process", proc, 64),
+			if (!strcmp(jvx_str(ev, "type", buf, 32), "log") &&
+			    !strcmp(jvx_str(ev, "process", proc, 64),
 				    s->holders[k].name) &&
 			    shown++ >= count - LOG_TAIL) {
 				char lvl[16], *nl;
 
-				jstring(ev, "msg", buf, sizeof(buf));
+				jvx_str(ev, "msg", buf, sizeof(buf));
 				while ((nl = strchr(buf, '\n')))
 					*nl = ' ';
 				fprintf(out, "#   %9.3fs %-6s %.300s\n",
-					US_TO_S(jnumber(ev, "t", 0)),
-					jstring(ev, "level", lvl, sizeof(lvl)),
+					US_TO_S(jvx_num(ev, "t", 0)),
+					jvx_str(ev, "level", lvl, sizeof(lvl)),
 					buf);
 			}
 			jv_free(ev);

@@ -9,6 +9,7 @@
 #include "runner.h"
 #include "check.h"
 #include "damage.h"
+#include "jvx.h"
 #include "supervise.h"
 #include "util.h"
 
@@ -1190,26 +1191,6 @@ static void kill_everything(struct run *r)
 
 /* ---- expectations -------------------------------------------------------- */
 
-static const char *jstr(jv o, const char *k, char *buf, size_t size)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(k));
-
-	buf[0] = '\0';
-	if (jv_get_kind(v) == JV_KIND_STRING)
-		snprintf(buf, size, "%s", jv_string_value(v));
-	jv_free(v);
-	return buf;
-}
-
-static double jnum(jv o, const char *k, double def)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(k));
-	double d = jv_get_kind(v) == JV_KIND_NUMBER ? jv_number_value(v) : def;
-
-	jv_free(v);
-	return d;
-}
-
 static jv failure(const char *checker, int line, double at, const char *fmt,
 		  ...) __attribute__((format(printf, 4, 5)));
 
@@ -1241,24 +1222,24 @@ static jv expect_outcome(struct run *r, const struct scn_expect *e)
 	for (i = 0; i < n; i++) {
 		jv ev = jv_array_get(jv_copy(r->hist), i);
 
-		jstr(ev, "type", type, sizeof(type));
+		jvx_str(ev, "type", type, sizeof(type));
 		if (invoke_t < 0 && !strcmp(type, "invoke") &&
-		    !strcmp(jstr(ev, "label", buf, sizeof(buf)), e->label)) {
-			invoke_t = jnum(ev, "t", 0);
-			id = jnum(ev, "id", -1);
-			jstr(ev, "process", proc, sizeof(proc));
+		    !strcmp(jvx_str(ev, "label", buf, sizeof(buf)), e->label)) {
+			invoke_t = jvx_num(ev, "t", 0);
+			id = jvx_num(ev, "id", -1);
+			jvx_str(ev, "process", proc, sizeof(proc));
 		} else if (invoke_t >= 0 &&
 			   (!strcmp(type, "ok") || !strcmp(type, "fail") ||
 			    !strcmp(type, "info")) &&
-			   jnum(ev, "id", -2) == id &&
-			   !strcmp(jstr(ev, "process", buf, sizeof(buf)),
+			   jvx_num(ev, "id", -2) == id &&
+			   !strcmp(jvx_str(ev, "process", buf, sizeof(buf)),
 				   proc)) {
-			double t = jnum(ev, "t", 0);
+			double t = jvx_num(ev, "t", 0);
 			char reason[64], error[256];
 			jv f = jv_null();
 
-			jstr(ev, "reason", reason, sizeof(reason));
-			jstr(ev, "error", error, sizeof(error));
+			jvx_str(ev, "reason", reason, sizeof(reason));
+			jvx_str(ev, "error", error, sizeof(error));
 			if (e->want_ok && strcmp(type, "ok"))
 				f = failure("expect", e->line, t,
 					    "%s: %s %s expected ok, got %s%s%s",
@@ -1313,15 +1294,15 @@ static int any_event(struct run *r, const char *type, const char *process,
 	for (i = 0; i < n && !hit; i++) {
 		jv ev = jv_array_get(jv_copy(r->hist), i);
 
-		hit = !strcmp(jstr(ev, "type", buf, sizeof(buf)), type) &&
+		hit = !strcmp(jvx_str(ev, "type", buf, sizeof(buf)), type) &&
 		      (!process ||
-		       !strcmp(jstr(ev, "process", buf, sizeof(buf)),
+		       !strcmp(jvx_str(ev, "process", buf, sizeof(buf)),
 			       process)) &&
-		      (!v1 || !strcmp(jstr(ev, k1, buf, sizeof(buf)), v1)) &&
+		      (!v1 || !strcmp(jvx_str(ev, k1, buf, sizeof(buf)), v1)) &&
 		      (!v2 || (v2_substring
-				       ? strstr(jstr(ev, k2, buf, sizeof(buf)),
+				       ? strstr(jvx_str(ev, k2, buf, sizeof(buf)),
 						v2) != NULL
-				       : !strcmp(jstr(ev, k2, buf, sizeof(buf)),
+				       : !strcmp(jvx_str(ev, k2, buf, sizeof(buf)),
 						 v2)));
 		jv_free(ev);
 	}
@@ -1361,7 +1342,7 @@ static void run_expectations(struct run *r, jv *verdicts, jv *fails)
 			char state[32];
 			jv sess = final_session(r, e->session);
 
-			jstr(sess, "lock", state, sizeof(state));
+			jvx_str(sess, "lock", state, sizeof(state));
 			if (e->present != (*state && strcmp(state, "absent")))
 				f = failure("expect", e->line, -1,
 					    "%s: lock is %s", e->text,
@@ -1412,11 +1393,11 @@ static void run_expectations(struct run *r, jv *verdicts, jv *fails)
 			for (k = 0; k < n && hit < 0; k++) {
 				jv v = jv_array_get(jv_copy(*verdicts), k);
 
-				if (!strcmp(jstr(v, "checker", buf,
+				if (!strcmp(jvx_str(v, "checker", buf,
 						 sizeof(buf)),
 					    e->checker) &&
 				    (!e->contains ||
-				     strstr(jstr(v, "msg", buf, sizeof(buf)),
+				     strstr(jvx_str(v, "msg", buf, sizeof(buf)),
 					    e->contains)))
 					hit = k;
 				jv_free(v);
@@ -1486,8 +1467,8 @@ static jv sort_history(jv hist)
 		jv ev = jv_array_get(jv_copy(hist), i);
 
 		v[i].i = i;
-		v[i].t = jnum(ev, "t", 0);
-		jstr(ev, "type", type, sizeof(type));
+		v[i].t = jvx_num(ev, "t", 0);
+		jvx_str(ev, "type", type, sizeof(type));
 		if (!strcmp(type, "meta"))
 			v[i].t = -1e18;
 		else if (!strcmp(type, "final") || !strcmp(type, "verdict"))
@@ -1529,15 +1510,15 @@ static int64_t measure_recovery(jv hist)
 	for (i = 0; i < n; i++) {
 		jv ev = jv_array_get(jv_copy(hist), i);
 
-		jstr(ev, "type", buf, sizeof(buf));
+		jvx_str(ev, "type", buf, sizeof(buf));
 		if (fault_t < 0 && !strcmp(buf, "fault")) {
-			jstr(ev, "target", target, sizeof(target));
-			fault_t = jnum(ev, "t", -1);
+			jvx_str(ev, "target", target, sizeof(target));
+			fault_t = jvx_num(ev, "t", -1);
 		} else if (fault_t >= 0 && !strcmp(buf, "acquired") &&
-			   strcmp(jstr(ev, "process", buf, sizeof(buf)),
+			   strcmp(jvx_str(ev, "process", buf, sizeof(buf)),
 				  target)) {
 			jv_free(ev);
-			return (int64_t)((jnum(jv_array_get(jv_copy(hist), i),
+			return (int64_t)((jvx_num(jv_array_get(jv_copy(hist), i),
 					       "t", 0) -
 					  fault_t) /
 					 1000);
@@ -1589,34 +1570,27 @@ static const char *status_static(const char *s)
 
 int run_result_load(struct run_result *r, const char *path, char **err)
 {
-	char *text = read_file(path, 16 << 20, NULL);
-	jv o;
+	jv o = jvx_load(path, 16 << 20);
 	char buf[4096];
 
 	run_result_init(r);
-	if (!text) {
-		*err = xasprintf("cannot read '%s': %s", path,
-				 strerror(errno));
-		return -1;
-	}
-	o = jv_parse(text);
-	free(text);
 	if (jv_get_kind(o) != JV_KIND_OBJECT) {
 		jv_free(o);
-		*err = xasprintf("'%s' is not a result object", path);
+		*err = xasprintf("cannot read a result object from '%s'",
+				 path);
 		return -1;
 	}
-	r->status = status_static(jstr(o, "status", buf, sizeof(buf)));
-	r->reason = xstrdup(jstr(o, "reason", buf, sizeof(buf)));
+	r->status = status_static(jvx_str(o, "status", buf, sizeof(buf)));
+	r->reason = xstrdup(jvx_str(o, "reason", buf, sizeof(buf)));
 	jv_free(r->failures);
 	r->failures = jv_object_get(jv_copy(o), jv_string("failures"));
 	if (jv_get_kind(r->failures) != JV_KIND_ARRAY) {
 		jv_free(r->failures);
 		r->failures = jv_array();
 	}
-	r->duration_ms = (int64_t)jnum(o, "durationMs", 0);
-	r->recovery_ms = (int64_t)jnum(o, "recoveryMs", -1);
-	if (*jstr(o, "scratch", buf, sizeof(buf)))
+	r->duration_ms = (int64_t)jvx_num(o, "durationMs", 0);
+	r->recovery_ms = (int64_t)jvx_num(o, "recoveryMs", -1);
+	if (*jvx_str(o, "scratch", buf, sizeof(buf)))
 		r->scratch = xstrdup(buf);
 	jv_free(o);
 	return 0;
@@ -1793,9 +1767,9 @@ cleanup:
 		jv f = jv_array_get(jv_copy(fails), 0);
 		char c[64], m[1024];
 
-		res->reason = xasprintf("%s: %s%s", jstr(f, "checker", c,
+		res->reason = xasprintf("%s: %s%s", jvx_str(f, "checker", c,
 							  sizeof(c)),
-					jstr(f, "msg", m, sizeof(m)),
+					jvx_str(f, "msg", m, sizeof(m)),
 					nfail > 1 ? " (and more)" : "");
 		jv_free(f);
 	}
