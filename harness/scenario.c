@@ -44,7 +44,11 @@ static int fail(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	p->err = xasprintf("%s:%d: %s", p->file, p->line, msg);
+	/* File-wide errors (no holder at all ...) have no line to name. */
+	if (p->line > 0)
+		p->err = xasprintf("%s:%d: %s", p->file, p->line, msg);
+	else
+		p->err = xasprintf("%s: %s", p->file, msg);
 	free(msg);
 	return -1;
 }
@@ -333,6 +337,8 @@ static int need_holder(struct parser *p, const char *verb, const char *name)
 	return -1;
 }
 
+static int reserved_name(const char *name);
+
 static int stmt_holder(struct parser *p, struct words *w)
 {
 	struct scenario *s = p->s;
@@ -350,6 +356,11 @@ static int stmt_holder(struct parser *p, struct words *w)
 		if (scenario_holder(s, w->w[i]))
 			return fail(p, "holder: '%s' declared twice",
 				    w->w[i]);
+		if (reserved_name(w->w[i]))
+			return fail(p, "holder: '%s' is a word of the language "
+				       "(a statement, or init/dead); pick "
+				       "another name",
+				    w->w[i]);
 		ALLOC_GROW(s->holders, (size_t)s->nr_holders + 1,
 			   s->alloc_holders);
 		h = &s->holders[s->nr_holders++];
@@ -364,6 +375,12 @@ static int stmt_lock(struct parser *p, struct words *w)
 {
 	int i;
 
+	/* Steps copy the defaults when they are parsed: a later `lock` line
+	 * would not reach the steps above it, so it is refused. */
+	if (p->s->nr_steps)
+		return fail(p, "lock: must come before the first step (line "
+			       "%d)",
+			    p->s->steps[0].line);
 	if (w->nr < 2)
 		return fail(p, "lock: expected key=value (keys: %s)",
 			    lock_keys);
@@ -428,6 +445,14 @@ static int stmt_op(struct parser *p, struct words *w, int64_t at,
 			return fail(p, "%s %s: expected key=value, got '%s'",
 				    w->w[0], w->w[1], w->w[i]);
 		}
+		if (!*v)
+			return fail(p, "%s %s: %s= needs a value", w->w[0],
+				    w->w[1], k);
+		if (!strcmp(k, "deadline") || !strcmp(k, "deadlineMs") ||
+		    !strcmp(k, "slack") || !strcmp(k, "slackMs"))
+			return fail(p, "%s %s: %s applies to the whole "
+				       "scenario (put it on the `lock` line)",
+				    w->w[0], w->w[1], k);
 		r = param_key(p, &st->p, k, v);
 		if (r < 0)
 			return -1;
@@ -840,6 +865,19 @@ static const char *const verbs[] = {
 	"at", "kill", "term", "freeze", "thaw", "recycle", "failpoint",
 	"damage", "wait", "await", "expect", "assert", NULL
 };
+
+/* Holder names must not read as statements, or `tags acquire` after
+ * `holder tags` would mean two things. */
+static int reserved_name(const char *name)
+{
+	int i;
+
+	for (i = 0; verbs[i]; i++)
+		if (!strcmp(verbs[i], name))
+			return 1;
+	return !strcmp(name, "init") || !strcmp(name, "dead");
+}
+
 
 static int parse_line(struct parser *p, struct words *w)
 {

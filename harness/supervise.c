@@ -247,9 +247,16 @@ int sandbox_recycle(struct sandbox *sb, pid_t pid, pid_t *impostor,
 void sandbox_sweep(struct sandbox *sb)
 {
 	if (sb->init_pid > 0) {
-		/* Killing pid 1 of a namespace kills all of it. */
+		pid_t w;
+
+		/* Killing pid 1 of a namespace kills all of it, but the dying
+		 * init waits until every process of the namespace is reaped,
+		 * and live holders are our children: reap them all, not just
+		 * init, or this would hang. */
 		kill(sb->init_pid, SIGKILL);
-		waitpid(sb->init_pid, NULL, 0);
+		do
+			w = waitpid(-1, NULL, 0);
+		while (w != sb->init_pid && (w > 0 || errno == EINTR));
 		sb->init_pid = 0;
 	}
 	/* Without a namespace each holder leads its own process group, and
@@ -263,30 +270,84 @@ void sandbox_sweep(struct sandbox *sb)
 
 /* ---- holders ------------------------------------------------------------- */
 
+static void close_pair(int p[2])
+{
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	p[0] = p[1] = -1;
+}
+
+/* environ plus `extra`, built before fork: putenv after fork is not
+ * async-signal-safe. The strings are borrowed; free the array only. */
+static char **merged_env(char *const extra[])
+{
+	size_t n = 0, k = 0, m = 0, i, j;
+	char **env;
+
+	while (environ[n])
+		n++;
+	while (extra[k])
+		k++;
+	env = xcalloc(n + k + 1, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		size_t eq = strcspn(environ[i], "=");
+
+		/* an extra NAME=... replaces an inherited NAME */
+		for (j = 0; j < k; j++)
+			if (!strncmp(extra[j], environ[i], eq + 1))
+				break;
+		if (j == k)
+			env[m++] = environ[i];
+	}
+	for (j = 0; j < k; j++)
+		env[m++] = extra[j];
+	return env;
+}
+
 int holder_start(struct holder_proc *hp, char *const argv[],
 		 char *const env[], const char *dir, int own_group, char **err)
 {
-	int in[2], out[2], errp[2], ex[2];
-	int child_errno = 0;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int ex[2] = { -1, -1 };
+	struct { int stage, err; } child = { 0, 0 }; /* 1 chdir, 2 exec */
+	pid_t parent = getpid(), pid;
+	char **envp;
 	ssize_t r;
-	pid_t pid;
 
 	*err = NULL;
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
 	    pipe2(errp, O_CLOEXEC) || pipe2(ex, O_CLOEXEC)) {
 		*err = xasprintf("cannot create pipes: %s", strerror(errno));
+		close_pair(in);
+		close_pair(out);
+		close_pair(errp);
+		close_pair(ex);
 		return -1;
 	}
+	envp = merged_env(env);
 	pid = fork();
 	if (pid < 0) {
 		*err = xasprintf("cannot fork: %s", strerror(errno));
+		free(envp);
+		close_pair(in);
+		close_pair(out);
+		close_pair(errp);
+		close_pair(ex);
 		return -1;
 	}
 	if (pid == 0) {
 		sigset_t none;
-		int i, e;
+		pid_t pp;
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* The parent may have died before prctl took: then we were
+		 * reparented. In a PID namespace our parent (outside it)
+		 * shows as 0, which is fine. */
+		pp = getppid();
+		if (pp != parent && pp != 0)
+			_exit(127);
 		if (own_group)
 			setpgid(0, 0);
 		/* exec keeps the signal mask: the worker blocks SIGCHLD for
@@ -297,29 +358,35 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(errp[1], 2);
-		for (i = 0; env[i]; i++)
-			putenv(env[i]);
-		if (chdir(dir) == 0)
-			execvp(argv[0], argv);
-		e = errno;
-		r = write(ex[1], &e, sizeof(e));
-		_exit(e == ENOENT ? 127 : 126);
+		child.stage = 1;
+		if (chdir(dir) == 0) {
+			child.stage = 2;
+			execvpe(argv[0], argv, envp);
+		}
+		child.err = errno;
+		r = write(ex[1], &child, sizeof(child));
+		_exit(child.err == ENOENT ? 127 : 126);
 	}
+	free(envp);
 	close(in[0]);
 	close(out[1]);
 	close(errp[1]);
 	close(ex[1]);
 	do
-		r = read(ex[0], &child_errno, sizeof(child_errno));
+		r = read(ex[0], &child, sizeof(child));
 	while (r < 0 && errno == EINTR);
 	close(ex[0]);
 	hp->pid = pid;
 	hp->in_fd = in[1];
 	hp->out_fd = out[0];
 	hp->err_fd = errp[0];
-	if (r == sizeof(child_errno)) {
-		*err = xasprintf("cannot run '%s': %s", argv[0],
-				 strerror(child_errno));
+	if (r == sizeof(child)) {
+		if (child.stage == 1)
+			*err = xasprintf("cannot run '%s' in '%s': %s", argv[0],
+					 dir, strerror(child.err));
+		else
+			*err = xasprintf("cannot run '%s': %s", argv[0],
+					 strerror(child.err));
 		waitpid(pid, NULL, 0);
 		holder_close(hp);
 		hp->pid = 0;

@@ -118,7 +118,7 @@ int remove_tree(const char *path)
 char *read_file(const char *path, size_t max, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t n = 0, cap = 4096;
+	size_t n = 0, cap = max < 4096 ? max : 4096;
 	char *buf;
 
 	if (fd < 0)
@@ -182,14 +182,27 @@ int write_file(const char *path, const void *buf, size_t len)
 
 int parse_duration_ms(const char *s, int64_t *ms)
 {
+	const char *p = s;
 	char *end;
 	double v;
 
-	if (!s || !*s || *s == '-' || *s == '+')
+	/* Digits, an optional fraction, a unit: nothing strtod would also
+	 * take (nan, inf, 0x10, 1e3, leading blanks). */
+	if (!s || !((*p >= '0' && *p <= '9') ||
+		    (*p == '.' && p[1] >= '0' && p[1] <= '9')))
 		return -1;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	if (errno || end != p || !(v >= 0))
 		return -1;
 	if (!*end || !strcmp(end, "ms"))
 		;

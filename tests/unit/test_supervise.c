@@ -651,7 +651,7 @@ END_TEST
 /*
  * holder_start reports a chdir failure as if the program could not be run:
  * "cannot run '/bin/true': No such file or directory" for a program that
- * exists. BUG: the message must name the folder (supervise.c:302-306).
+ * exists. Was a bug (fixed): the message must name the folder (supervise.c:302-306).
  */
 START_TEST(test_holder_start_bad_dir_is_named)
 {
@@ -689,7 +689,7 @@ static int open_fds(void)
 }
 
 /*
- * BUG: when the second, third or fourth pipe2() of holder_start fails (out
+ * Was a bug (fixed; this test keeps it fixed): when the second, third or fourth pipe2() of holder_start fails (out
  * of descriptors, as with many contenders) the pipes made before it leak
  * (supervise.c:275-279); so do all eight on a fork failure (280-284).
  */
@@ -1070,7 +1070,7 @@ END_TEST
 /*
  * sandbox_sweep with holders still running, as supervise.h allows ("kills
  * every process of the sandbox and reaps the worker's children").
- * BUG: it hangs. Killing init makes the kernel kill the namespace, and the
+ * Was a bug (fixed; this test keeps it fixed): it hangs. Killing init makes the kernel kill the namespace, and the
  * dying init waits until every process of it is reaped; the holders are the
  * worker's children, and the worker sits in waitpid(init_pid), which does
  * not return until they are (supervise.c:251-252). Reaping any child

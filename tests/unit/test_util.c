@@ -37,7 +37,7 @@ START_TEST(test_duration_forms)
 	    {"0ms", 0},	       {".5s", 500},
 	    {"0.5", 1},	       {"0.4", 0},
 	    {"1500us", 2},     {"999us", 1},
-	    {"2.25m", 135000}, {"9e15", 9000000000000000LL},
+	    {"2.25m", 135000}, {"9000000000000000", 9000000000000000LL},
 	};
 	size_t i;
 
@@ -58,6 +58,8 @@ START_TEST(test_duration_rejects)
 	    "",	      "-1",	"+1",	"-0",  "5 s", "5sec",  "ms",
 	    "s",      "1.5.5s", "2S",	"2Ms", "inf", "infms", "1e16",
 	    "9.1e15", "abc",	"5ms ", "5 ",  "--5",
+	    /* strtod would take these; a scenario author never means them */
+	    "9e15",   "1e3",	"0x10",	" 5",  "5.",  "9000000000000001",
 	};
 	size_t i;
 
@@ -73,9 +75,9 @@ START_TEST(test_duration_rejects)
 END_TEST
 
 /*
- * BUG: strtod() reads "nan" (and "nanms", "NaNs"), NaN fails both `v < 0`
- * and `v > 9e15`, and (int64_t)NaN is undefined (INT64_MIN on x86-64):
- * `wait nan` or `lock pollMs=nan` parse as a huge negative duration.
+ * strtod() reads "nan" (and "nanms", "NaNs"); NaN fails both `v < 0` and
+ * `v > 9e15`, and (int64_t)NaN is undefined: this once let `wait nan`
+ * parse as a huge negative duration.
  */
 START_TEST(test_duration_rejects_nan)
 {
@@ -341,7 +343,7 @@ START_TEST(test_files_roundtrip)
 END_TEST
 
 /*
- * BUG: read_file starts with a 4096-byte buffer and fills it before it
+ * Was a bug (fixed; this test keeps it fixed): read_file starts with a 4096-byte buffer and fills it before it
  * looks at `max`, so any max below 4096 is ignored (runner.c reads lock
  * payloads with max 512 and gets up to 4096 bytes).
  */
