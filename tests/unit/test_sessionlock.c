@@ -1128,8 +1128,17 @@ START_TEST(failpoint_unlink_fails_release)
 	    strstr(sessionlock_error(), "Read-only file system"));
 	fiu_disable("sessionlock/posix/unlink");
 	ck_assert_int_eq(sessionlock_held(lockp, "main"), 0);
-	/* not at the lock path any more; nothing is lost but a stray file */
-	ck_assert(!exists(lockp));
+	/* the file stays at the lock path, no longer held: the stale rules
+	 * recover it (this very process: an orphan of its own) */
+	ck_assert(exists(lockp));
+	{
+		struct sessionlock_info info = SESSIONLOCK_INFO_INIT;
+
+		ck_assert_int_eq(sessionlock_inspect(lockp, 5000, &info), 0);
+		ck_assert(info.stale);
+		ck_assert_str_eq(info.reason, "orphan-self");
+		sessionlock_info_clear(&info);
+	}
 	sessionlock_clear(&l);
 }
 END_TEST
