@@ -715,7 +715,18 @@ static void step_op(struct run *r, const struct scn_step *st)
 	p->done = st->op == OP_EXIT; /* exit has no outcome by design */
 	budget = pp->timeout_ms + (st->op == OP_TURN ? st->hold_ms : 0) +
 		 (st->op == OP_SPIN ? st->spin_ms : 0) + 3000;
-	p->deadline = now_rel(r) + budget * 1000;
+	/* Commands queue behind the holder's earlier ones (one lane runs
+	 * them in turn): its budget starts when they may have ended. */
+	{
+		int64_t start = now_rel(r);
+		int i;
+
+		for (i = 0; i < r->np - 1; i++)
+			if (r->p[i].h == hi && !r->p[i].done &&
+			    r->p[i].deadline > start)
+				start = r->p[i].deadline;
+		p->deadline = start + budget * 1000;
+	}
 	if (!h->alive) {
 		jv_free(cmd);
 		pend_close_all(r, hi, "holder is not running");
