@@ -186,7 +186,13 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 			rc = -1;
 		goto done;
 	} else if (!strcmp(kind, "removed")) {
-		if (unlink(lock) && errno != ENOENT)
+		struct stat st;
+
+		/* A lock can be a directory (proper-lockfile's is): the
+		 * cleanup cron removes whatever is there. */
+		if (!lstat(lock, &st) && S_ISDIR(st.st_mode))
+			rc = remove_tree(lock);
+		else if (unlink(lock) && errno != ENOENT)
 			rc = -1;
 		goto done_no_lock;
 	} else if (!strcmp(kind, "torn-transcript")) {
