@@ -68,17 +68,10 @@
  */
 
 /*
- * The Check unit-test framework's header is also called check.h, and with
- * harness/ on the -I path `#include <check.h>` finds this file first. A test
- * that wants the framework defines LOCKCHAOS_WANT_CHECK_FRAMEWORK before
- * including <check.h>, and this passes the include on. (Putting harness/ on
- * -iquote instead of -I makes this unnecessary.)
+ * The Check unit-test framework's header is also called check.h: our
+ * folders are on the -iquote path, so `#include <check.h>` is Check's and
+ * `#include "check.h"` is this one.
  */
-#ifdef LOCKCHAOS_WANT_CHECK_FRAMEWORK
-#undef LOCKCHAOS_WANT_CHECK_FRAMEWORK
-#include_next <check.h>
-#endif
-
 #ifndef LOCKCHAOS_CHECK_H
 #define LOCKCHAOS_CHECK_H
 

@@ -163,6 +163,30 @@ static void args_clear(struct args *a)
 	free(a->holders);
 }
 
+/*
+ * Parses every scenario under the paths (all of them, so that every syntax
+ * error is shown at once) and makes the report folder. 0, or -1 after
+ * saying why: then nothing is run and the caller exits 2.
+ */
+static int load_scenarios(struct args *a, struct scenario_list *l,
+			  char **dir)
+{
+	int rc = scenario_list_load(l, a->paths, a->nr_paths);
+
+	if (rc) {
+		fprintf(stderr, "lockchaos: %s; nothing was run\n",
+			rc == -1 ? "scenario syntax error" : "no scenarios");
+		scenario_list_clear(l);
+		return -1;
+	}
+	*dir = cli_report_dir(a->report);
+	if (!*dir) {
+		scenario_list_clear(l);
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct args a;
@@ -183,26 +207,20 @@ static int cmd_run(int argc, char **argv)
 		args_clear(&a);
 		return EXIT_USAGE;
 	}
-	rc = scenario_list_load(&l, a.paths, a.nr_paths);
-	if (rc) {
-		fprintf(stderr, "lockchaos: %s; nothing was run\n",
-			rc == -1 ? "scenario syntax error" : "no scenarios");
-		scenario_list_clear(&l);
+	if (load_scenarios(&a, &l, &dir)) {
 		args_clear(&a);
 		return EXIT_USAGE;
 	}
 	if (a.nr_holders) {
 		h = &a.holders[0];
 	} else {
-		if (cli_holder_default(&def))
+		if (cli_holder_default(&def)) {
+			free(dir);
+			scenario_list_clear(&l);
+			args_clear(&a);
 			return EXIT_USAGE;
+		}
 		h = &def;
-	}
-	dir = cli_report_dir(a.report);
-	if (!dir) {
-		scenario_list_clear(&l);
-		args_clear(&a);
-		return EXIT_USAGE;
 	}
 	cfg = (struct run_config){
 		.holder_argv = h->argv,
@@ -341,17 +359,7 @@ static int cmd_matrix(int argc, char **argv)
 
 	if (parse_args(&a, argc, argv, 1))
 		return usage(stderr, EXIT_USAGE);
-	rc = scenario_list_load(&l, a.paths, a.nr_paths);
-	if (rc) {
-		fprintf(stderr, "lockchaos: %s; nothing was run\n",
-			rc == -1 ? "scenario syntax error" : "no scenarios");
-		scenario_list_clear(&l);
-		args_clear(&a);
-		return EXIT_USAGE;
-	}
-	dir = cli_report_dir(a.report);
-	if (!dir) {
-		scenario_list_clear(&l);
+	if (load_scenarios(&a, &l, &dir)) {
 		args_clear(&a);
 		return EXIT_USAGE;
 	}

@@ -8,7 +8,6 @@
  * as objects (turned into the raw strings the runner records). Longer,
  * realistic histories live in tests/histories/ (JSON lines, real format).
  */
-#define LOCKCHAOS_WANT_CHECK_FRAMEWORK
 #include <check.h>
 #include "check.h"
 
@@ -17,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "unit.h"
 
 /* ---- building histories ------------------------------------------------ */
 
@@ -1996,11 +1996,5 @@ static Suite *check_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(check_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_main(check_suite());
 }

@@ -29,10 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* the Check framework, not harness/check.h (which is on the -I path too) */
-#define LOCKCHAOS_WANT_CHECK_FRAMEWORK 1
 #include <check.h>
 #include <jv.h>
+#include "unit.h"
 
 #define WAIT_MS 5000 /* how long an expected event may take: CI is slow */
 
@@ -1293,12 +1292,7 @@ END_TEST
 
 static TCase *tcase(Suite *s, const char *name, double timeout)
 {
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, timeout);
-	suite_add_tcase(s, tc);
-	return tc;
+	return unit_tcase(s, name, timeout, setup, teardown);
 }
 
 static Suite *holder_suite(void)
@@ -1350,12 +1344,5 @@ static Suite *holder_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(holder_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_main(holder_suite());
 }

@@ -27,14 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
-/* the Check framework, not harness/check.h (which is on the -I path too) */
-#define LOCKCHAOS_WANT_CHECK_FRAMEWORK 1
 #include <check.h>
 #include <fiu-control.h>
 #include <jv.h>
 
 #include "flocklock.h"
 #include "sessionlock.h"
+#include "unit.h"
 
 static char dir[PATH_MAX];
 static char transcript[PATH_MAX + 32];
@@ -1316,12 +1315,7 @@ END_TEST
 
 static TCase *tcase(Suite *s, const char *name, double timeout)
 {
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, timeout);
-	suite_add_tcase(s, tc);
-	return tc;
+	return unit_tcase(s, name, timeout, setup, teardown);
 }
 
 static Suite *sessionlock_suite(void)
@@ -1394,12 +1388,5 @@ static Suite *sessionlock_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(sessionlock_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_main(sessionlock_suite());
 }

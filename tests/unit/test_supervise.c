@@ -39,6 +39,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "unit.h"
 
 #define MARK_NAME "LOCKCHAOS_TEST_MARK"
 #define WAIT_MS 5000 /* an answer that should come at once; CI is slow */
@@ -1217,12 +1218,5 @@ static Suite *supervise_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(supervise_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_main(supervise_suite());
 }

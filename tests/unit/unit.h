@@ -1,0 +1,40 @@
+/*
+ * unit.h - what every Check test binary in tests/unit shares.
+ *
+ * Tests run in Check's fork mode (each in its own process, so a crash or an
+ * abort is one failed test, not a dead binary) unless CK_FORK=no is set for
+ * a debugger. tests/run-unit reads the summary line Check prints and refuses
+ * a binary that ran no test.
+ */
+#ifndef LOCKCHAOS_UNIT_H
+#define LOCKCHAOS_UNIT_H
+
+#include <check.h>
+
+/* Runs suite `s`; the process exit status: 0 when every test passed. */
+static inline int unit_main(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
+
+/* A test case with a checked fixture (may be NULL) and a timeout in
+ * seconds, added to `s`. */
+static inline TCase *unit_tcase(Suite *s, const char *name, double timeout,
+				SFun setup, SFun teardown)
+{
+	TCase *tc = tcase_create(name);
+
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+#endif
