@@ -2376,6 +2376,24 @@ static void legend(FILE *f, struct model *m)
 	fputs("</div>\n", f);
 }
 
+/* The "tags" array of `o` (borrowed) as tag chips; non-strings skipped. */
+static void put_tags(FILE *f, jv o)
+{
+	jv tags = jget(o, "tags");
+
+	if (jv_get_kind(tags) == JV_KIND_ARRAY) {
+		jv_array_foreach(tags, i, t) {
+			if (jv_get_kind(t) == JV_KIND_STRING) {
+				fputs("<span class=\"tag\">", f);
+				esc(f, jv_string_value(t));
+				fputs("</span>", f);
+			}
+			jv_free(t);
+		}
+	}
+	jv_free(tags);
+}
+
 static void header(FILE *f, struct model *m, struct hist *h)
 {
 	jv meta = m->meta;
@@ -2458,18 +2476,7 @@ static void header(FILE *f, struct model *m, struct hist *h)
 		}
 	}
 	jv_free(params);
-	jv tags = jget(meta, "tags");
-	if (jv_get_kind(tags) == JV_KIND_ARRAY) {
-		jv_array_foreach(tags, i, t) {
-			if (jv_get_kind(t) == JV_KIND_STRING) {
-				fputs("<span class=\"tag\">", f);
-				esc(f, jv_string_value(t));
-				fputs("</span>", f);
-			}
-			jv_free(t);
-		}
-	}
-	jv_free(tags);
+	put_tags(f, meta);
 	fputs("</div></div></header>\n", f);
 
 	if (failed) {
@@ -2849,18 +2856,7 @@ static void index_print(FILE *f, jv sum, jv scs)
 		}
 		index_failures(f, sc);
 		fputs("</td><td>", f);
-		jv tags = jget(sc, "tags");
-		if (jv_get_kind(tags) == JV_KIND_ARRAY) {
-			jv_array_foreach(tags, k, t) {
-				if (jv_get_kind(t) == JV_KIND_STRING) {
-					fputs("<span class=\"tag\">", f);
-					esc(f, jv_string_value(t));
-					fputs("</span>", f);
-				}
-				jv_free(t);
-			}
-		}
-		jv_free(tags);
+		put_tags(f, sc);
 		fputs("</td><td class=\"num\">", f);
 		if (jhas_num(sc, "durationMs", &d))
 			fmt_ms(f, d);
