@@ -75,7 +75,7 @@ static void md_cell(FILE *fp, const char *status, const char *reason,
 		if (clean[i] == '|' || clean[i] == '\n')
 			clean[i] = ' ';
 	if (!strcmp(status, "pass"))
-		fprintf(fp, " pass%s", recovery >= 0 ? "" : "");
+		fprintf(fp, " pass");
 	else if (!strcmp(status, "na") || !strcmp(status, "unsupported"))
 		fprintf(fp, " n/a: %s", clean);
 	else

@@ -436,19 +436,21 @@ typedef int (*pump_done_fn)(struct run *r, void *arg);
 /* Runs the loop until scenario time `until` (µs) or until done() says so. */
 static void pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 {
+	/* two pipes per holder, and the SIGCHLD signalfd */
+	struct pollfd *pfd = xcalloc((size_t)(2 * r->nh + 1), sizeof(*pfd));
+	struct hstate **who = xcalloc((size_t)(2 * r->nh + 1), sizeof(*who));
+
 	for (;;) {
-		struct pollfd pfd[2 * 64 + 2];
-		struct hstate *who[2 * 64 + 2];
 		int n = 0, i, timeout;
 		int64_t left;
 
 		reap(r);
 		if (done && done(r, arg))
-			return;
+			break;
 		left = until - now_rel(r);
 		if (left <= 0)
-			return;
-		for (i = 0; i < r->nh && n < 128; i++) {
+			break;
+		for (i = 0; i < r->nh; i++) {
 			if (r->h[i].proc.out_fd >= 0) {
 				pfd[n].fd = r->h[i].proc.out_fd;
 				pfd[n].events = POLLIN;
@@ -488,6 +490,8 @@ static void pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 				drain_fd(r, h, &h->proc.err_fd, &h->err, 1);
 		}
 	}
+	free(pfd);
+	free(who);
 }
 
 static int all_hello(struct run *r, void *arg)

@@ -918,11 +918,8 @@ static int parse_line(struct parser *p, struct words *w)
 
 	if (!strcmp(v, "title"))
 		return fail(p, "title: expected text");
-	if (!strcmp(v, "tags")) {
-		int alloc = s->nr_tags;
-
-		return stmt_list(p, w, &s->tags, &s->nr_tags, &alloc);
-	}
+	if (!strcmp(v, "tags"))
+		return stmt_list(p, w, &s->tags, &s->nr_tags, &s->alloc_tags);
 	if (!strcmp(v, "lock"))
 		return stmt_lock(p, w);
 	if (!strcmp(v, "holder"))

@@ -108,7 +108,7 @@ struct scenario {
 	char *file;
 	char *title;
 	char **tags;
-	int nr_tags;
+	int nr_tags, alloc_tags;
 	struct scn_params params;
 	struct scn_holder *holders;
 	int nr_holders, alloc_holders;
