@@ -4,8 +4,8 @@
 #                 against the reference lock, write a report
 #   make check    install what is missing, build, run every test
 #
-# Files are discovered: drop a .c into harness/, fixtures/<part>/ or
-# tests/unit/ and it is built. `V=1` shows full command lines.
+# Files are discovered: drop a .c into harness/<part>/, fixtures/<part>/ or
+# tests/unit/<part>/ and it is built. `V=1` shows full command lines.
 
 BUILD    ?= build
 CC       ?= cc
@@ -15,6 +15,7 @@ V        ?= 0
 DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config
 BROWSER_PACKAGES = chromium
 
+# Harness headers are named by their folder: #include "check/check.h".
 CPPFLAGS += -D_GNU_SOURCE -MMD -MP -iquote fixtures/common -iquote fixtures/sessionlock -iquote harness
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
@@ -40,8 +41,8 @@ endif
 COMMON_SRC  = $(wildcard fixtures/common/*.c)
 LOCK_SRC    = $(wildcard fixtures/sessionlock/*.c)
 HOLDER_SRC  = $(wildcard fixtures/holder/*.c)
-HARNESS_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c))
-TEST_SRC    = $(wildcard tests/unit/test_*.c)
+HARNESS_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c harness/*/*.c))
+TEST_SRC    = $(wildcard tests/unit/*/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -51,6 +52,8 @@ LIBHARNESS = $(BUILD)/libharness.a
 HOLDER     = $(BUILD)/sessionlock-holder
 LOCKCHAOS  = $(BUILD)/lockchaos
 TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+$(call obj,$(TEST_SRC)): CPPFLAGS += -iquote tests/unit
 
 .PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants bench soak matrix-seeds \
 	adapters matrix format clean help
@@ -109,7 +112,7 @@ $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBCOMMO
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # ---- tests ---------------------------------------------------------------
-# Unit tests: every tests/unit/test_*.c is one Check binary. Each must run
+# Unit tests: every tests/unit/<part>/test_*.c is one Check binary. Each must run
 # at least one test; tests/run-unit refuses a run that executed none.
 unit: $(TESTS) $(HOLDER) $(LOCKCHAOS)
 	@tests/run-unit $(TESTS)

@@ -1,5 +1,5 @@
 #include "cli.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -7,10 +7,10 @@
  * run a requested fault (nothing failed, but something could not be run).
  */
 #include "cli.h"
-#include "matrix.h"
-#include "report.h"
-#include "run.h"
-#include "util.h"
+#include "run/matrix.h"
+#include "report/report.h"
+#include "run/run.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <getopt.h>

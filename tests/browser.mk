@@ -22,10 +22,10 @@ REPORT            ?=
 
 # html.c is compiled in directly: the sample does not wait for the rest of
 # the harness to build.
-$(BROWSER_RENDER): tests/browser/render.c harness/html.c harness/html.h
+$(BROWSER_RENDER): tests/browser/render.c harness/report/html.c harness/report/html.h
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) -D_GNU_SOURCE -iquote harness $(CFLAGS) $(LDFLAGS) \
-		-o $@ tests/browser/render.c harness/html.c $(JQ_LIBS) -lm
+		-o $@ tests/browser/render.c harness/report/html.c $(JQ_LIBS) -lm
 
 browser-sample: $(BROWSER_RENDER)
 	@rm -rf $(BROWSER_SAMPLE)

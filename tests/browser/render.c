@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "html.h"
+#include "report/html.h"
 
 static int copy_file(const char *from, const char *to)
 {

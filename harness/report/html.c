@@ -11,7 +11,7 @@
  * backwards through short arrays; fine for the thousands of events a
  * scenario makes, O(n^2) in the worst case for a soak history.
  */
-#include "html.h"
+#include "report/html.h"
 
 #include <errno.h>
 #include <math.h>

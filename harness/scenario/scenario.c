@@ -6,9 +6,9 @@
  * and the rest checked against what that statement takes. Errors stop at
  * the first bad line and say `file:line: what was wrong, expected what`.
  */
-#include "scenario.h"
-#include "check.h"
-#include "util.h"
+#include "scenario/scenario.h"
+#include "check/check.h"
+#include "lib/util.h"
 
 #include <ctype.h>
 #include <errno.h>

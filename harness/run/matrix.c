@@ -1,7 +1,7 @@
-#include "matrix.h"
-#include "jvx.h"
-#include "report.h"
-#include "util.h"
+#include "run/matrix.h"
+#include "lib/jvx.h"
+#include "report/report.h"
+#include "lib/util.h"
 
 #include <jv.h>
 #include <stdio.h>

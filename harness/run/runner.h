@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <jv.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 struct run_opts {
 	char **holder_argv;	  /* the holder command, split into words */

@@ -9,7 +9,7 @@
  * realistic histories live in tests/histories/ (JSON lines, real format).
  */
 #include <check.h>
-#include "check.h"
+#include "check/check.h"
 
 #include <jv.h>
 #include <stdarg.h>
@@ -102,19 +102,15 @@ static jv hist(const char *first, ...)
 	return h;
 }
 
-/* Path of a hand-made history, found from this source file's place so the
- * test runs from the top of the tree (where make runs it). */
+/* Path of a hand-made history: tests run from the top of the tree (where
+ * make runs them). */
 static jv load_history(const char *name)
 {
 	char path[512], line[1 << 16];
-	const char *here = __FILE__, *slash = strrchr(here, '/');
 	FILE *f;
 	jv h = jv_array();
 
-	snprintf(path, sizeof(path), "%.*shistories/%s",
-		 slash ? (int)(slash - here) - 4 : 0, here, name);
-	if (slash && (slash - here) < 4)
-		snprintf(path, sizeof(path), "tests/histories/%s", name);
+	snprintf(path, sizeof(path), "tests/histories/%s", name);
 	f = fopen(path, "r");
 	ck_assert_msg(f != NULL, "cannot open '%s'", path);
 	while (fgets(line, sizeof(line), f)) {

@@ -9,8 +9,8 @@
 #include <check.h>
 
 #include "cli.h"
-#include "run.h"
-#include "util.h"
+#include "run/run.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <limits.h>

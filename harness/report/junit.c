@@ -2,8 +2,8 @@
  * report_junit.c - junit.xml: one testcase per scenario run, for CI
  * systems that draw test results from JUnit XML.
  */
-#include "report.h"
-#include "util.h"
+#include "report/report.h"
+#include "lib/util.h"
 
 #include <jv.h>
 #include <stdlib.h>

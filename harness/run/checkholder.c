@@ -5,8 +5,8 @@
  * their own lock, before they run a suite against it.
  */
 #include "cli.h"
-#include "supervise.h"
-#include "util.h"
+#include "sandbox/supervise.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <jv.h>

@@ -70,7 +70,7 @@
 /*
  * The Check unit-test framework's header is also called check.h: our
  * folders are on the -iquote path, so `#include <check.h>` is Check's and
- * `#include "check.h"` is this one.
+ * `#include "check/check.h"` is this one.
  */
 #ifndef LOCKCHAOS_CHECK_H
 #define LOCKCHAOS_CHECK_H

@@ -6,12 +6,12 @@
  * stamped by the holder (CLOCK_MONOTONIC, the same clock as ours) and
  * rebased onto the scenario's start, so pipe latency does not skew them.
  */
-#include "runner.h"
-#include "check.h"
-#include "damage.h"
-#include "jvx.h"
-#include "supervise.h"
-#include "util.h"
+#include "run/runner.h"
+#include "check/check.h"
+#include "faults/damage.h"
+#include "lib/jvx.h"
+#include "sandbox/supervise.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * test_supervise.c - the sandbox and holder processes (harness/supervise.c)
+ * test_supervise.c - the sandbox and holder processes (harness/sandbox/supervise.c)
  * with real processes, real namespaces and real signals.
  *
  * sandbox_enter() changes the calling process for good (its children go
@@ -21,8 +21,8 @@
  */
 #include <check.h>
 
-#include "supervise.h"
-#include "util.h"
+#include "sandbox/supervise.h"
+#include "lib/util.h"
 
 #include <dirent.h>
 #include <errno.h>

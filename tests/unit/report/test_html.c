@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "html.h"
+#include "report/html.h"
 #include "unit.h"
 
 #define HIST "tests/histories/"

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "cli.h"
-#include "run.h"
+#include "run/run.h"
 
 /*
  * With no holders, runs the registered ones: the reference, flock, and

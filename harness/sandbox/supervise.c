@@ -5,8 +5,8 @@
  * until exec, and an exec failure goes back to the parent as an errno over
  * a close-on-exec pipe.
  */
-#include "supervise.h"
-#include "util.h"
+#include "sandbox/supervise.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

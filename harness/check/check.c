@@ -16,7 +16,7 @@
  * counted and the history keeps its own reference), so the model must not
  * outlive the history it was built from.
  */
-#include "check.h"
+#include "check/check.h"
 
 #include <jq.h>
 #include <math.h>

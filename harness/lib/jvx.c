@@ -1,5 +1,5 @@
-#include "jvx.h"
-#include "util.h"
+#include "lib/jvx.h"
+#include "lib/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,10 +6,10 @@
  * process, and a worker that crashes takes nothing else down. Results come
  * back through result.json in the scenario's report folder.
  */
-#include "run.h"
-#include "html.h"
-#include "runner.h"
-#include "util.h"
+#include "run/run.h"
+#include "report/html.h"
+#include "run/runner.h"
+#include "lib/util.h"
 
 #include <dirent.h>
 #include <errno.h>

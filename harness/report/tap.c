@@ -6,9 +6,9 @@
  * the failed checks, the scenario with the lines they concern marked, the
  * history around the failing moment, and the tail of each holder's log.
  */
-#include "report.h"
-#include "jvx.h"
-#include "util.h"
+#include "report/report.h"
+#include "lib/jvx.h"
+#include "lib/util.h"
 
 #include <jv.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
 
 #include <stdint.h>
 
-#include "report.h"
-#include "scenario.h"
+#include "report/report.h"
+#include "scenario/scenario.h"
 
 struct run_config {
 	char **holder_argv;	/* split holder command */

@@ -2,9 +2,9 @@
  * report_json.c - summary.json (the machine-readable record of a run, see
  * html.h for its fields) and, from it, the HTML index.
  */
-#include "report.h"
-#include "html.h"
-#include "util.h"
+#include "report/report.h"
+#include "report/html.h"
+#include "lib/util.h"
 
 #include <jv.h>
 #include <stdlib.h>

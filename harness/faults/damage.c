@@ -1,5 +1,5 @@
-#include "damage.h"
-#include "util.h"
+#include "faults/damage.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

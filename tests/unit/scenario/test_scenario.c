@@ -1,5 +1,5 @@
 /*
- * test_scenario.c - the scenario parser (harness/scenario.c), exhaustively.
+ * test_scenario.c - the scenario parser (harness/scenario/scenario.c), exhaustively.
  *
  * Error paths: one row per `fail(` of scenario.c (and per caller of the
  * shared ones: unknown holder, not a duration, not a number), each a small
@@ -16,9 +16,9 @@
  */
 #include <check.h>
 
-#include "check.h"
-#include "scenario.h"
-#include "util.h"
+#include "check/check.h"
+#include "scenario/scenario.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <limits.h>
