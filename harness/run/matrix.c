@@ -3,18 +3,59 @@
 #include "report/report.h"
 #include "lib/util.h"
 
+#include <dirent.h>
 #include <jv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Appends the NAME<TAB>COMMAND lines of one registry file to h[]. */
+static void read_registry(const char *path, struct cli_holder **hp, int *np,
+			  int *allocp)
+{
+	char *text = read_file(path, 1 << 16, NULL), *line, *nl;
+
+	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
+		char *tab, *spec;
+
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		tab = strchr(line, '\t');
+		if (tab && line[0] != '#') {
+			*tab = '\0';
+			spec = xasprintf("%s=%s", line, tab + 1);
+			ALLOC_GROW(*hp, (size_t)*np + 1, *allocp);
+			if (!cli_holder_parse(&(*hp)[*np], spec, 1))
+				(*np)++;
+			free(spec);
+		}
+		if (!nl)
+			break;
+	}
+	free(text);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The implementations a matrix runs when none is named: the reference, its
+ * flock backend, then build/adapters/registry and every file in
+ * build/adapters/registry.d/ (sorted by name), each NAME<TAB>COMMAND lines.
+ * registry.d lets each adapter family write its own file, so building one
+ * family never drops another's columns.
+ */
 static int registered(struct cli_holder **out)
 {
 	struct cli_holder *h = NULL;
-	int n = 0, alloc = 0;
-	char *dir = exe_dir(), *reg, *text, *line, *nl;
+	int n = 0, alloc = 0, found = 0;
+	char *dir = exe_dir(), *reg, *regd;
 	struct cli_holder def;
+	DIR *d;
 
 	if (cli_holder_default(&def)) {
 		free(dir);
@@ -32,31 +73,41 @@ static int registered(struct cli_holder **out)
 	}
 	n += 2;
 	reg = xasprintf("%s/adapters/registry", dir);
-	text = read_file(reg, 1 << 16, NULL);
-	if (!text)
-		fprintf(stderr, "lockchaos matrix: no '%s' (run `make "
-				"adapters` for the OpenClaw and proper-lockfile "
-				"columns)\n",
-			reg);
-	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
-		char *tab, *spec;
-
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		tab = strchr(line, '\t');
-		if (!tab || line[0] == '#')
-			continue;
-		*tab = '\0';
-		spec = xasprintf("%s=%s", line, tab + 1);
-		ALLOC_GROW(h, (size_t)n + 1, alloc);
-		if (!cli_holder_parse(&h[n], spec, 1))
-			n++;
-		free(spec);
-		if (!nl)
-			break;
+	if (access(reg, R_OK) == 0) {
+		read_registry(reg, &h, &n, &alloc);
+		found = 1;
 	}
-	free(text);
+	regd = xasprintf("%s/adapters/registry.d", dir);
+	d = opendir(regd);
+	if (d) {
+		struct dirent *de;
+		char **names = NULL;
+		int nn = 0, an = 0, i;
+
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.') {
+				ALLOC_GROW(names, (size_t)nn + 1, an);
+				names[nn++] = xstrdup(de->d_name);
+			}
+		closedir(d);
+		if (nn)
+			qsort(names, (size_t)nn, sizeof(*names), name_cmp);
+		for (i = 0; i < nn; i++) {
+			char *p = xasprintf("%s/%s", regd, names[i]);
+
+			read_registry(p, &h, &n, &alloc);
+			found = 1;
+			free(p);
+			free(names[i]);
+		}
+		free(names);
+	}
+	if (!found)
+		fprintf(stderr, "lockchaos matrix: no '%s' nor '%s' (run `make "
+				"adapters` for the other implementations' "
+				"columns)\n",
+			reg, regd);
+	free(regd);
 	free(reg);
 	free(dir);
 	*out = h;
