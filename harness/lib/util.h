@@ -57,4 +57,12 @@ int errno_from_name(const char *name);
 /* splitmix64: the harness's one PRNG, so that a seed replays a run. */
 uint64_t prng_next(uint64_t *state);
 
+/*
+ * Raises this process's RLIMIT_NOFILE soft limit to its hard limit (every
+ * holder costs the worker that runs it three pipes; see RUN_FDS_PER_HOLDER
+ * in run/run.h). Returns the soft limit in force afterwards (raised or
+ * not), or -1 when getrlimit fails. Never lowers it.
+ */
+long nofile_raise(void);
+
 #endif

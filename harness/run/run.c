@@ -13,11 +13,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -149,6 +151,22 @@ char *report_dir_name(const char *file, int iteration, int repeat)
 	return out;
 }
 
+long run_fds_needed(const struct scenario *s)
+{
+	return RUN_FDS_BASE + (long)RUN_FDS_PER_HOLDER * s->nr_holders;
+}
+
+/* The open-file limit a worker will have: the soft limit, as main left it. */
+static long fds_available(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > (rlim_t)LONG_MAX)
+		return LONG_MAX;
+	return (long)rl.rlim_cur;
+}
+
 static uint64_t fnv1a(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -248,6 +266,7 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 	struct job *jobs = NULL;
 	int nj = 0, aj = 0, i, k, running = 0, next = 0, reported = 0;
 	int stop = 0, planned;
+	long fds_max = fds_available();
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -284,6 +303,18 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 			pid_t pid;
 
 			mkdir_p(j->path, 0755);
+			if (run_fds_needed(j->s) > fds_max) {
+				j->res.status = STATUS_ERROR;
+				j->res.reason = xasprintf(
+				    "needs %ld open files (%d holders x %d + "
+				    "%d), this process may open %ld: raise the "
+				    "hard limit (ulimit -Hn) or use fewer "
+				    "holders",
+				    run_fds_needed(j->s), j->s->nr_holders,
+				    RUN_FDS_PER_HOLDER, RUN_FDS_BASE, fds_max);
+				j->state = 2;
+				continue;
+			}
 			fflush(NULL);
 			pid = fork();
 			if (pid == 0)

@@ -43,6 +43,19 @@ void scenario_list_clear(struct scenario_list *l);
 int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 		  struct report_sink **sinks, struct report_totals *t);
 
+/*
+ * What one scenario run costs in open files, in the worker process that
+ * runs it: three pipes kept per holder (its stdin, stdout and stderr), and
+ * a base for the worker's own (stdio, history, signalfd, the sandbox's
+ * socket, the four pipes of a holder being started, libfiu's fifos).
+ * run_scenarios compares this with RLIMIT_NOFILE (main raises the soft
+ * limit to the hard one) and fails a scenario that needs more, naming both
+ * numbers, instead of letting its holders die of EMFILE half-way.
+ */
+#define RUN_FDS_PER_HOLDER 3
+#define RUN_FDS_BASE 32
+long run_fds_needed(const struct scenario *s);
+
 /* Folder name for a scenario file inside a report: "seeds-002-sigkill". */
 char *report_dir_name(const char *file, int iteration, int repeat);
 
