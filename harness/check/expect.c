@@ -1,0 +1,268 @@
+/*
+ * expect.c - the scenario's own expectations and jq assertions, judged.
+ *
+ * Like the checkers, a pure function of the sorted history (plus one fact
+ * from outside it: whether a planted symlink's target is intact). An
+ * `expect failure CHECKER` takes that checker's verdict out of the list:
+ * the scenario asked for it.
+ */
+#include "check/expect.h"
+#include "check/check.h"
+#include "lib/jvx.h"
+#include "lib/util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static jv set_str(jv o, const char *k, const char *v)
+{
+	return v ? jv_object_set(o, jv_string(k), jv_string(v)) : o;
+}
+
+static jv set_num(jv o, const char *k, double v)
+{
+	return jv_object_set(o, jv_string(k), jv_number(v));
+}
+
+jv expect_failure(const char *checker, int line, double at, const char *fmt,
+		  ...)
+{
+	va_list ap;
+	char *msg;
+	jv f = set_str(jv_object(), "checker", checker);
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	f = set_str(f, "msg", msg);
+	free(msg);
+	if (line > 0)
+		f = set_num(f, "line", line);
+	return set_num(f, "at", at);
+}
+
+/* The outcome of the op labelled `label`: failure object or jv_null. */
+static jv expect_outcome(jv hist, const struct scn_expect *e)
+{
+	int i, n = jv_array_length(jv_copy(hist));
+	char type[16], proc[64], buf[256];
+	double invoke_t = -1, id = -1;
+
+	proc[0] = '\0';
+	for (i = 0; i < n; i++) {
+		jv ev = jv_array_get(jv_copy(hist), i);
+
+		jvx_str(ev, "type", type, sizeof(type));
+		if (invoke_t < 0 && !strcmp(type, "invoke") &&
+		    !strcmp(jvx_str(ev, "label", buf, sizeof(buf)), e->label)) {
+			invoke_t = jvx_num(ev, "t", 0);
+			id = jvx_num(ev, "id", -1);
+			jvx_str(ev, "process", proc, sizeof(proc));
+		} else if (invoke_t >= 0 &&
+			   (!strcmp(type, "ok") || !strcmp(type, "fail") ||
+			    !strcmp(type, "info")) &&
+			   jvx_num(ev, "id", -2) == id &&
+			   !strcmp(jvx_str(ev, "process", buf, sizeof(buf)),
+				   proc)) {
+			double t = jvx_num(ev, "t", 0);
+			char reason[64], error[256];
+			jv f = jv_null();
+
+			jvx_str(ev, "reason", reason, sizeof(reason));
+			jvx_str(ev, "error", error, sizeof(error));
+			if (e->want_ok && strcmp(type, "ok"))
+				f = expect_failure("expect", e->line, t,
+					    "%s: %s %s expected ok, got %s%s%s",
+					    e->text, proc, e->label, type,
+					    *error ? ": " : "", error);
+			else if (!e->want_ok && strcmp(type, "fail"))
+				f = expect_failure("expect", e->line, t,
+					    "%s: %s %s expected fail, got %s",
+					    e->text, proc, e->label, type);
+			else if (e->reason && strcmp(reason, e->reason))
+				f = expect_failure("expect", e->line, t,
+					    "%s: %s %s failed with reason '%s', "
+					    "expected '%s'",
+					    e->text, proc, e->label, reason,
+					    e->reason);
+			else if (e->within_ms >= 0 &&
+				 t - invoke_t > (double)e->within_ms * 1000)
+				f = expect_failure("expect", e->line, t,
+					    "%s: %s %s took %.0f ms, expected "
+					    "within %lld ms",
+					    e->text, proc, e->label,
+					    (t - invoke_t) / 1000,
+					    (long long)e->within_ms);
+			jv_free(ev);
+			return f;
+		}
+		jv_free(ev);
+	}
+	return expect_failure("expect", e->line, invoke_t,
+		       invoke_t < 0 ? "%s: step '%s' never ran"
+				    : "%s: %s never got an answer",
+		       e->text, e->label);
+}
+
+static jv final_session(jv hist, const char *session)
+{
+	int n = jv_array_length(jv_copy(hist));
+	jv last = jv_array_get(jv_copy(hist), n - 1);
+	jv s = jv_object_get(jv_object_get(last, jv_string("sessions")),
+			     jv_string(session));
+
+	return jv_get_kind(s) == JV_KIND_OBJECT ? s : (jv_free(s), jv_object());
+}
+
+static int any_event(jv hist, const char *type, const char *process,
+		     const char *k1, const char *v1, const char *k2,
+		     const char *v2, int v2_substring)
+{
+	int i, n = jv_array_length(jv_copy(hist)), hit = 0;
+	char buf[1024];
+
+	for (i = 0; i < n && !hit; i++) {
+		jv ev = jv_array_get(jv_copy(hist), i);
+
+		hit = !strcmp(jvx_str(ev, "type", buf, sizeof(buf)), type) &&
+		      (!process ||
+		       !strcmp(jvx_str(ev, "process", buf, sizeof(buf)),
+			       process)) &&
+		      (!v1 || !strcmp(jvx_str(ev, k1, buf, sizeof(buf)), v1)) &&
+		      (!v2 || (v2_substring
+				       ? strstr(jvx_str(ev, k2, buf, sizeof(buf)),
+						v2) != NULL
+				       : !strcmp(jvx_str(ev, k2, buf, sizeof(buf)),
+						 v2)));
+		jv_free(ev);
+	}
+	return hit;
+}
+
+/* `arr` (consumed) without item `skip`. Rebuilt item by item: libjq 1.6
+ * asserts on jv_array_slice + jv_array_concat of the same array. */
+static jv array_without(jv arr, int skip)
+{
+	jv out = jv_array();
+	int i, n = jv_array_length(jv_copy(arr));
+
+	for (i = 0; i < n; i++)
+		if (i != skip)
+			out = jv_array_append(out, jv_array_get(jv_copy(arr), i));
+	jv_free(arr);
+	return out;
+}
+
+/* Expected checker failures are taken out of `verdicts`; the rest of the
+ * expectations add failures to `fails`. */
+void expect_check(const struct scenario *s, jv hist, const char *outside,
+		  jv *verdicts, jv *fails)
+{
+	int i;
+
+	for (i = 0; i < s->nr_expects; i++) {
+		const struct scn_expect *e = &s->expects[i];
+		jv f = jv_null();
+
+		switch (e->kind) {
+		case EXPECT_OUTCOME:
+			f = expect_outcome(hist, e);
+			break;
+		case EXPECT_LOCK: {
+			char state[32];
+			jv sess = final_session(hist, e->session);
+
+			jvx_str(sess, "lock", state, sizeof(state));
+			if (e->present != (*state && strcmp(state, "absent")))
+				f = expect_failure("expect", e->line, -1,
+					    "%s: lock is %s", e->text,
+					    *state ? state : "unknown");
+			jv_free(sess);
+			break;
+		}
+		case EXPECT_TRANSCRIPT: {
+			jv sess = final_session(hist, e->session);
+			int n = jv_array_length(jv_object_get(
+				sess, jv_string("transcript")));
+
+			if (n != e->lines)
+				f = expect_failure("expect", e->line, -1,
+					    "%s: transcript has %d lines",
+					    e->text, n);
+			break;
+		}
+		case EXPECT_LOG: {
+			int hit = e->level ? any_event(hist, "log", e->label,
+						       "level", e->level,
+						       "msg", e->contains, 1)
+					   : (any_event(hist, "log", e->label,
+							"level", "WARN", "msg",
+							e->contains, 1) ||
+					      any_event(hist, "log", e->label,
+							"level", "ERROR", "msg",
+							e->contains, 1));
+			if (!hit)
+				f = expect_failure("expect", e->line, -1,
+					    "%s: no such log line from %s",
+					    e->text, e->label);
+			break;
+		}
+		case EXPECT_RELEASED:
+			if (!any_event(hist, "released", e->label, "why",
+				       e->reason, NULL, NULL, 0))
+				f = expect_failure("expect", e->line, -1,
+					    "%s: %s never released%s%s",
+					    e->text, e->label,
+					    e->reason ? " with why=" : "",
+					    e->reason ? e->reason : "");
+			break;
+		case EXPECT_FAILURE: {
+			int k, n = jv_array_length(jv_copy(*verdicts)), hit = -1;
+			char buf[1024];
+
+			for (k = 0; k < n && hit < 0; k++) {
+				jv v = jv_array_get(jv_copy(*verdicts), k);
+
+				if (!strcmp(jvx_str(v, "checker", buf,
+						 sizeof(buf)),
+					    e->checker) &&
+				    (!e->contains ||
+				     strstr(jvx_str(v, "msg", buf, sizeof(buf)),
+					    e->contains)))
+					hit = k;
+				jv_free(v);
+			}
+			if (hit < 0)
+				f = expect_failure("expect", e->line, -1,
+					    "%s: checker %s did not fail",
+					    e->text, e->checker);
+			else
+				*verdicts = array_without(*verdicts, hit);
+			break;
+		}
+		case EXPECT_OUTSIDE: {
+			if (outside)
+				f = expect_failure("expect", e->line, -1,
+						   "%s: %s", e->text, outside);
+			break;
+		}
+		case EXPECT_JQ: {
+			char *err = NULL;
+			int rc = check_jq(hist, e->jq, &err);
+
+			if (rc != 1)
+				f = expect_failure(rc < 0 ? "jq-error" : "jq",
+					    e->line, -1, "%s: %s", e->text,
+					    err ? err : "not true");
+			free(err);
+			break;
+		}
+		}
+		if (jv_get_kind(f) == JV_KIND_OBJECT)
+			*fails = jv_array_append(*fails, f);
+		else
+			jv_free(f);
+	}
+}
+

@@ -1,0 +1,119 @@
+/*
+ * final.c - the final snapshot: what a run left behind, as one event.
+ *
+ * After the holders are told to exit (and before anything is killed), each
+ * session the scenario named is looked at: the lock path's kind and payload,
+ * the transcript's lines with their `t` rebased onto the scenario clock, a
+ * torn last line. Holders told to exit that are still there are `leaked`.
+ */
+#include "run/run_internal.h"
+#include "lib/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static jv transcript_lines(struct run *r, const char *path, int *torn)
+{
+	size_t len;
+	char *text = read_file(path, 64 << 20, &len);
+	jv lines = jv_array();
+	char *line, *nl;
+
+	*torn = 0;
+	if (!text)
+		return lines;
+	*torn = len > 0 && text[len - 1] != '\n';
+	for (line = text; line < text + len; line = nl + 1) {
+		jv v, t;
+
+		nl = memchr(line, '\n', (size_t)(text + len - line));
+		if (!nl)
+			nl = text + len;
+		*nl = '\0';
+		/* Rebase each line's t onto the scenario clock, as the
+		 * holders' events are; a line that does not parse stays as
+		 * it is for the integrity checker to judge. */
+		v = jv_parse(line);
+		if (jv_get_kind(v) == JV_KIND_OBJECT &&
+		    jv_get_kind(t = jv_object_get(jv_copy(v),
+						  jv_string("t"))) ==
+			    JV_KIND_NUMBER) {
+			jv s;
+
+			v = ev_num(v, "t", jv_number_value(t) - (double)r->t0);
+			jv_free(t);
+			s = jv_dump_string(v, 0);
+			lines = jv_array_append(lines, jv_copy(s));
+			jv_free(s);
+		} else {
+			if (jv_get_kind(v) == JV_KIND_OBJECT)
+				jv_free(t);
+			jv_free(v);
+			lines = jv_array_append(lines, jv_string(line));
+		}
+	}
+	free(text);
+	return lines;
+}
+
+static int session_known(jv sessions, const char *name)
+{
+	jv v = jv_object_get(jv_copy(sessions), jv_string(name));
+	int known = jv_is_valid(v);
+
+	jv_free(v);
+	return known;
+}
+
+void final_record(struct run *r)
+{
+	jv sessions = jv_object(), leaked = jv_array(), ev;
+	int i;
+
+	for (i = 0; i < r->s->nr_steps; i++) {
+		const struct scn_step *st = &r->s->steps[i];
+		char *lock, *tr;
+		struct stat sb;
+		jv one = jv_object();
+		const char *state;
+		int torn;
+
+		if (!st->session || session_known(sessions, st->session))
+			continue;
+		lock = xasprintf("%s/%s.jsonl.lock", r->dir, st->session);
+		tr = xasprintf("%s/%s.jsonl", r->dir, st->session);
+		if (lstat(lock, &sb))
+			state = "absent";
+		else if (S_ISREG(sb.st_mode))
+			state = "file";
+		else if (S_ISDIR(sb.st_mode))
+			state = "dir";
+		else if (S_ISLNK(sb.st_mode))
+			state = "symlink";
+		else
+			state = "other";
+		one = ev_str(one, "lock", state);
+		if (!strcmp(state, "file")) {
+			char *payload = read_file(lock, 512, NULL);
+
+			one = ev_str(one, "payload", payload ? payload : "");
+			free(payload);
+		}
+		one = jv_object_set(one, jv_string("transcript"),
+				    transcript_lines(r, tr, &torn));
+		one = jv_object_set(one, jv_string("tornTail"),
+				    jv_bool(torn));
+		sessions = jv_object_set(sessions, jv_string(st->session),
+					 one);
+		free(lock);
+		free(tr);
+	}
+	for (i = 0; i < r->nh; i++)
+		if (r->h[i].told_exit && !r->h[i].reaped)
+			leaked = jv_array_append(
+				leaked, jv_string(r->h[i].decl->name));
+	ev = ev_new("final", "harness");
+	ev = jv_object_set(ev, jv_string("sessions"), sessions);
+	history_record(r, jv_object_set(ev, jv_string("leaked"), leaked));
+}

@@ -1,0 +1,201 @@
+/*
+ * history.c - the history recorder: events as they happen, history.jsonl.
+ *
+ * Every event goes to the in-memory history (the checkers' input), to
+ * history.jsonl as it happens (so a run that dies still leaves one) and,
+ * under -v, to stderr. At the end the history is sorted by the holders' own
+ * timestamps and written again, whole.
+ */
+#include "run/run_internal.h"
+#include "lib/jvx.h"
+#include "lib/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int64_t run_now(struct run *r)
+{
+	return mono_us() - r->t0;
+}
+
+void run_set_error(char **slot, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*slot)
+		return; /* the first error is the one worth reading */
+	va_start(ap, fmt);
+	*slot = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void verbose_line(struct run *r, jv ev)
+{
+	jv copy = jv_copy(ev);
+	jv t = jv_object_get(jv_copy(ev), jv_string("t"));
+	jv s;
+
+	copy = jv_object_delete(copy, jv_string("t"));
+	s = jv_dump_string(copy, 0);
+	fprintf(stderr, "  %-28.28s %+9.3fs %s\n", r->s->file,
+		jv_get_kind(t) == JV_KIND_NUMBER ? jv_number_value(t) / 1e6 : 0,
+		jv_string_value(s));
+	jv_free(s);
+	jv_free(t);
+}
+
+
+/* Appends `ev` (consumed) to the history; stamps t if it has none. */
+void history_record(struct run *r, jv ev)
+{
+	jv t = jv_object_get(jv_copy(ev), jv_string("t"));
+	jv s;
+
+	if (jv_get_kind(t) != JV_KIND_NUMBER)
+		ev = jv_object_set(ev, jv_string("t"),
+				   jv_number((double)run_now(r)));
+	jv_free(t);
+	if (r->hist_fp) {
+		s = jv_dump_string(jv_copy(ev), 0);
+		fprintf(r->hist_fp, "%s\n", jv_string_value(s));
+		fflush(r->hist_fp);
+		jv_free(s);
+	}
+	if (r->o->verbose)
+		verbose_line(r, ev);
+	r->hist = jv_array_append(r->hist, ev);
+}
+
+
+jv ev_new(const char *type, const char *process)
+{
+	jv ev = jv_object_set(jv_object(), jv_string("type"),
+			      jv_string(type));
+
+	if (process)
+		ev = jv_object_set(ev, jv_string("process"),
+				   jv_string(process));
+	return ev;
+}
+
+jv ev_str(jv ev, const char *k, const char *v)
+{
+	return v ? jv_object_set(ev, jv_string(k), jv_string(v)) : ev;
+}
+
+/* Copies field `k` of `from` into `to` when it is there: a holder's hello
+ * may leave optional fields out, and an invalid jv must never be stored. */
+jv ev_copy_field(jv to, jv from, const char *k)
+{
+	jv v = jv_object_get(jv_copy(from), jv_string(k));
+
+	if (jv_is_valid(v))
+		return jv_object_set(to, jv_string(k), v);
+	jv_free(v);
+	return to;
+}
+
+jv ev_num(jv ev, const char *k, double v)
+{
+	return jv_object_set(ev, jv_string(k), jv_number(v));
+}
+
+jv ev_op_fields(jv ev, const struct scn_step *st)
+{
+	ev = ev_str(ev, "op", op_name(st->op));
+	ev = ev_str(ev, "session", st->session);
+	ev = ev_str(ev, "lane", st->lane);
+	ev = ev_str(ev, "msg", st->msg);
+	ev = ev_str(ev, "label", st->label);
+	return ev;
+}
+
+
+jv history_meta(struct run *r)
+{
+	const struct scenario *s = r->s;
+	jv ev = ev_new("meta", "harness"), tags = jv_array(), params, argv;
+	int i;
+
+	for (i = 0; i < s->nr_tags; i++)
+		tags = jv_array_append(tags, jv_string(s->tags[i]));
+	argv = jv_array();
+	for (i = 0; r->o->holder_argv[i]; i++)
+		argv = jv_array_append(argv, jv_string(r->o->holder_argv[i]));
+	params = ev_num(jv_object(), "maxHoldMs", (double)s->params.max_hold_ms);
+	params = ev_num(params, "timeoutMs", (double)s->params.timeout_ms);
+	params = ev_num(params, "pollMs", (double)s->params.poll_ms);
+	params = ev_num(params, "graceMs", (double)s->params.grace_ms);
+	params = ev_num(params, "slackMs", (double)s->params.slack_ms);
+	ev = ev_num(ev, "t", 0);
+	ev = ev_str(ev, "file", s->file);
+	ev = ev_str(ev, "title", s->title);
+	ev = jv_object_set(ev, jv_string("tags"), tags);
+	ev = ev_num(ev, "seed", (double)(r->o->seed & ((1ULL << 53) - 1)));
+	ev = jv_object_set(ev, jv_string("holder"), argv);
+	ev = ev_num(ev, "repeat", r->o->iteration);
+	ev = jv_object_set(ev, jv_string("pidns"), jv_bool(r->sb.pidns));
+	return jv_object_set(ev, jv_string("params"), params);
+}
+
+
+struct tev {
+	double t;
+	int i;
+};
+
+static int tev_cmp(const void *a, const void *b)
+{
+	const struct tev *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i - y->i; /* stable: arrival order breaks ties */
+}
+
+/* Holder events arrive through pipes a little late: sort by their own
+ * timestamps, keeping `final` and verdicts last. */
+jv history_sort(jv hist)
+{
+	int n = jv_array_length(jv_copy(hist)), i;
+	struct tev *v = xcalloc((size_t)n, sizeof(*v));
+	jv out = jv_array();
+	char type[16];
+
+	for (i = 0; i < n; i++) {
+		jv ev = jv_array_get(jv_copy(hist), i);
+
+		v[i].i = i;
+		v[i].t = jvx_num(ev, "t", 0);
+		jvx_str(ev, "type", type, sizeof(type));
+		if (!strcmp(type, "meta"))
+			v[i].t = -1e18;
+		else if (!strcmp(type, "final") || !strcmp(type, "verdict"))
+			v[i].t = 1e18 + i;
+		jv_free(ev);
+	}
+	qsort(v, (size_t)n, sizeof(*v), tev_cmp);
+	for (i = 0; i < n; i++)
+		out = jv_array_append(out, jv_array_get(jv_copy(hist), v[i].i));
+	free(v);
+	jv_free(hist);
+	return out;
+}
+
+int history_write(const char *path, jv arr)
+{
+	FILE *fp = fopen(path, "w");
+	int i, n = jv_array_length(jv_copy(arr));
+
+	if (!fp)
+		return -1;
+	for (i = 0; i < n; i++) {
+		jv s = jv_dump_string(jv_array_get(jv_copy(arr), i), 0);
+
+		fprintf(fp, "%s\n", jv_string_value(s));
+		jv_free(s);
+	}
+	return fclose(fp);
+}

@@ -1,0 +1,526 @@
+/*
+ * holder_io.c - talking to holders: start, hello, lines, commands, reaping.
+ *
+ * Single-threaded: one poll() loop (run_pump) reads every holder's stdout
+ * and stderr, reaps exits, and returns when the caller's time has come.
+ * Holder events are stamped by the holder (CLOCK_MONOTONIC, the same clock
+ * as ours) and rebased onto the scenario's start, so pipe latency does not
+ * skew them. Everything a holder writes is hostile input: lines are
+ * bounded (LINE_MAX_BYTES), non-protocol output is recorded as an error.
+ */
+#include "run/run_internal.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct hstate *run_holder(struct run *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->nh; i++)
+		if (!strcmp(r->h[i].decl->name, name))
+			return &r->h[i];
+	return NULL;
+}
+
+static struct pend *pend_find(struct run *r, int h, int id)
+{
+	int i;
+
+	for (i = 0; i < r->np; i++)
+		if (r->p[i].h == h && r->p[i].id == id)
+			return &r->p[i];
+	return NULL;
+}
+
+void holder_close_pending(struct run *r, int hi, const char *why)
+{
+	int i;
+
+	for (i = 0; i < r->np; i++) {
+		struct pend *p = &r->p[i];
+		jv ev;
+
+		if (p->h != hi || p->done)
+			continue;
+		p->done = 1;
+		ev = ev_op_fields(ev_new("info", r->h[hi].decl->name), p->st);
+		ev = ev_num(ev, "id", p->id);
+		ev = ev_str(ev, "error", why);
+		history_record(r, ev);
+	}
+}
+
+static void on_hello(struct run *r, struct hstate *h, jv ev)
+{
+	jv pid = jv_object_get(jv_copy(ev), jv_string("pid"));
+	jv proto = jv_object_get(jv_copy(ev), jv_string("proto"));
+	jv impl = jv_object_get(jv_copy(ev), jv_string("impl"));
+	jv out = ev_new("spawn", h->decl->name);
+
+	if (h->hello)
+		history_record(r, ev_str(ev_new("error", h->decl->name), "error",
+				 "second hello"));
+	h->hello = 1;
+	h->inner = jv_get_kind(pid) == JV_KIND_NUMBER
+			   ? (pid_t)jv_number_value(pid)
+			   : (r->sb.pidns ? 0 : h->proc.pid);
+	if (!r->sb.pidns && h->inner != h->proc.pid)
+		h->inner = h->proc.pid;
+	h->starttime = proc_starttime(h->inner);
+	jv_free(h->caps);
+	jv_free(h->na);
+	h->caps = jv_object_get(jv_copy(ev), jv_string("caps"));
+	if (jv_get_kind(h->caps) != JV_KIND_ARRAY) {
+		jv_free(h->caps);
+		h->caps = jv_array();
+	}
+	h->na = jv_object_get(jv_copy(ev), jv_string("na"));
+	free(h->impl);
+	h->impl = xstrdup(jv_get_kind(impl) == JV_KIND_STRING
+				  ? jv_string_value(impl)
+				  : "unknown");
+	if (jv_get_kind(proto) != JV_KIND_NUMBER ||
+	    jv_number_value(proto) != 1)
+		history_record(r, ev_str(ev_new("error", h->decl->name), "error",
+				 "hello without proto 1"));
+	out = ev_num(out, "pid", h->inner);
+	out = ev_num(out, "starttime", (double)h->starttime);
+	out = ev_copy_field(out, ev, "t");
+	out = ev_str(out, "impl", h->impl);
+	out = ev_copy_field(out, ev, "bug");
+	out = ev_copy_field(out, ev, "version");
+	out = jv_object_set(out, jv_string("caps"), jv_copy(h->caps));
+	history_record(r, out);
+	jv_free(pid);
+	jv_free(proto);
+	jv_free(impl);
+	jv_free(ev);
+}
+
+static void on_holder_line(struct run *r, struct hstate *h, char *line,
+			   size_t len)
+{
+	int hi = (int)(h - r->h);
+	jv ev = jv_parse_sized(line, (int)len);
+	jv kind, t;
+	const char *ev_name;
+
+	if (jv_get_kind(ev) != JV_KIND_OBJECT ||
+	    jv_get_kind(kind = jv_object_get(jv_copy(ev), jv_string("ev"))) !=
+		    JV_KIND_STRING) {
+		jv out = ev_new("error", h->decl->name);
+
+		if (jv_get_kind(ev) == JV_KIND_OBJECT)
+			jv_free(kind);
+		jv_free(ev);
+		out = ev_str(out, "error", "holder wrote non-protocol output");
+		line[len > 200 ? 200 : len] = '\0';
+		history_record(r, ev_str(out, "line", line));
+		return;
+	}
+	/* Rebase the holder's clock; a holder without one gets ours, and a
+	 * protocol error says so. */
+	t = jv_object_get(jv_copy(ev), jv_string("t"));
+	if (jv_get_kind(t) == JV_KIND_NUMBER) {
+		double rel = jv_number_value(t) - (double)r->t0;
+
+		if (rel > (double)run_now(r) + 1e6 || rel < -60e6) {
+			history_record(r, ev_str(ev_new("error", h->decl->name),
+					 "error",
+					 "holder timestamp is not "
+					 "CLOCK_MONOTONIC µs"));
+			rel = (double)run_now(r);
+		}
+		ev = ev_num(ev, "t", rel);
+	} else {
+		history_record(r, ev_str(ev_new("error", h->decl->name), "error",
+				 "event without a numeric t"));
+		ev = ev_num(ev, "t", (double)run_now(r));
+	}
+	jv_free(t);
+	ev_name = jv_string_value(kind);
+	if (!strcmp(ev_name, "hello")) {
+		jv_free(kind);
+		on_hello(r, h, ev);
+		return;
+	}
+	ev = jv_object_delete(ev, jv_string("ev"));
+	ev = jv_object_set(ev, jv_string("type"), jv_copy(kind));
+	ev = jv_object_set(ev, jv_string("process"),
+			   jv_string(h->decl->name));
+	if (!strcmp(ev_name, "ok") || !strcmp(ev_name, "fail")) {
+		jv id = jv_object_get(jv_copy(ev), jv_string("id"));
+		struct pend *p =
+			jv_get_kind(id) == JV_KIND_NUMBER
+				? pend_find(r, hi, (int)jv_number_value(id))
+				: NULL;
+
+		if (p) {
+			jv o = ev_op_fields(jv_object(), p->st);
+
+			/* The harness's view of the op wins over whatever the
+			 * holder echoed. */
+			ev = jv_object_merge(ev, o);
+			if (p->done)
+				ev = ev_str(ev, "duplicate", "true");
+			p->done = 1;
+			if (p->st->op == OP_SPIN)
+				h->spinning = 0;
+		}
+		jv_free(id);
+	}
+	jv_free(kind);
+	history_record(r, ev);
+}
+
+static void drain_fd(struct run *r, struct hstate *h, int *fd, struct lbuf *b,
+		     int is_err)
+{
+	char chunk[65536];
+
+	for (;;) {
+		ssize_t n = read(*fd, chunk, sizeof(chunk));
+		char *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(*fd);
+			*fd = -1;
+			if (b->len) /* a last line without newline */
+				n = 0;
+			else
+				return;
+		}
+		if (n > 0) {
+			ALLOC_GROW(b->buf, b->len + (size_t)n + 1, b->alloc);
+			memcpy(b->buf + b->len, chunk, (size_t)n);
+			b->len += (size_t)n;
+		} else {
+			ALLOC_GROW(b->buf, b->len + 2, b->alloc);
+			b->buf[b->len++] = '\n';
+		}
+		while ((nl = memchr(b->buf, '\n', b->len))) {
+			size_t len = (size_t)(nl - b->buf);
+
+			*nl = '\0';
+			if (is_err) {
+				jv ev = ev_new("log", h->decl->name);
+
+				ev = ev_str(ev, "level", "STDERR");
+				history_record(r, ev_str(ev, "msg", b->buf));
+			} else if (len) {
+				on_holder_line(r, h, b->buf, len);
+			}
+			b->len -= len + 1;
+			memmove(b->buf, nl + 1, b->len);
+		}
+		if (b->len > LINE_MAX_BYTES) {
+			jv ev = ev_new("error", h->decl->name);
+
+			ev = ev_str(ev, "error", "line longer than 1 MiB");
+			b->buf[200] = '\0';
+			history_record(r, ev_str(ev, "line", b->buf));
+			b->len = 0;
+		}
+		if (*fd < 0)
+			return;
+	}
+}
+
+static void reap(struct run *r)
+{
+	int i, status;
+
+	for (i = 0; i < r->nh; i++) {
+		struct hstate *h = &r->h[i];
+		jv ev;
+		pid_t w;
+
+		if (h->reaped || h->proc.pid <= 0)
+			continue;
+		w = waitpid(h->proc.pid, &status, WNOHANG);
+		if (w != h->proc.pid)
+			continue;
+		/* Read what it wrote before it died, then record the death. */
+		if (h->proc.out_fd >= 0)
+			drain_fd(r, h, &h->proc.out_fd, &h->out, 0);
+		if (h->proc.err_fd >= 0)
+			drain_fd(r, h, &h->proc.err_fd, &h->err, 1);
+		h->reaped = 1;
+		h->alive = 0;
+		h->frozen = h->spinning = 0;
+		ev = ev_new("exit", h->decl->name);
+		if (WIFSIGNALED(status))
+			ev = ev_str(ev, "signal", strsignal(WTERMSIG(status)));
+		else
+			ev = ev_num(ev, "code", WEXITSTATUS(status));
+		history_record(r, ev);
+		holder_close_pending(r, i, "holder died before answering");
+	}
+}
+
+void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
+{
+	/* two pipes per holder, and the SIGCHLD signalfd */
+	struct pollfd *pfd = xcalloc((size_t)(2 * r->nh + 1), sizeof(*pfd));
+	struct hstate **who = xcalloc((size_t)(2 * r->nh + 1), sizeof(*who));
+
+	for (;;) {
+		int n = 0, i, timeout;
+		int64_t left;
+
+		reap(r);
+		if (done && done(r, arg))
+			break;
+		left = until - run_now(r);
+		if (left <= 0)
+			break;
+		for (i = 0; i < r->nh; i++) {
+			if (r->h[i].proc.out_fd >= 0) {
+				pfd[n].fd = r->h[i].proc.out_fd;
+				pfd[n].events = POLLIN;
+				who[n++] = &r->h[i];
+			}
+			if (r->h[i].proc.err_fd >= 0) {
+				pfd[n].fd = r->h[i].proc.err_fd;
+				pfd[n].events = POLLIN;
+				who[n++] = &r->h[i];
+			}
+		}
+		if (r->chld_fd >= 0) {
+			pfd[n].fd = r->chld_fd;
+			pfd[n].events = POLLIN;
+			who[n++] = NULL;
+		}
+		/* SIGCHLD wakes us at a death; the 10 ms tick is a safety
+		 * net for a lost wake-up. */
+		timeout = left > 10000 ? 10 : (int)((left + 999) / 1000);
+		if (poll(pfd, (nfds_t)n, timeout) <= 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			struct hstate *h = who[i];
+
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (!h) {
+				struct signalfd_siginfo si;
+
+				while (read(r->chld_fd, &si, sizeof(si)) > 0)
+					;
+				continue;
+			}
+			if (pfd[i].fd == h->proc.out_fd)
+				drain_fd(r, h, &h->proc.out_fd, &h->out, 0);
+			else if (pfd[i].fd == h->proc.err_fd)
+				drain_fd(r, h, &h->proc.err_fd, &h->err, 1);
+		}
+	}
+	free(pfd);
+	free(who);
+}
+
+static int all_hello(struct run *r, void *arg)
+{
+	int i;
+
+	for (i = 0; i < r->nh; i++)
+		if (!r->h[i].hello && !r->h[i].reaped)
+			return 0;
+	return 1;
+}
+
+static char **holder_env(struct run *r, struct hstate *h)
+{
+	char **env = xcalloc(6, sizeof(char *));
+	int n = 0;
+
+	env[n++] = xasprintf("LOCKCHAOS_HOLDER=%s", h->decl->name);
+	env[n++] = xasprintf("LOCKCHAOS_DIR=%s", r->dir);
+	env[n++] = xasprintf("LOCKCHAOS_PROTO=1");
+	if (h->decl->needs_fiu)
+		env[n++] = xasprintf("FIU_CTRL_FIFO=%s/fiu", r->scratch);
+	return env;
+}
+
+int holders_start(struct run *r)
+{
+	int i, j, n;
+
+	for (n = 0; r->o->holder_argv[n]; n++)
+		;
+	for (i = 0; i < r->nh; i++) {
+		struct hstate *h = &r->h[i];
+		char **argv = xcalloc((size_t)n + 5, sizeof(char *));
+		char **env = holder_env(r, h);
+		char *err = NULL;
+		int a = 0, rc;
+
+		if (h->decl->needs_fiu) {
+			argv[a++] = "fiu-run";
+			argv[a++] = "-x";
+			argv[a++] = "-f";
+			argv[a++] = env[3] + strlen("FIU_CTRL_FIFO=");
+		}
+		for (j = 0; j < n; j++)
+			argv[a++] = r->o->holder_argv[j];
+		rc = holder_start(&h->proc, argv, env, r->scratch,
+				  !r->sb.pidns, &err);
+		free(argv);
+		for (j = 0; env[j]; j++)
+			free(env[j]);
+		free(env);
+		if (rc) {
+			run_set_error(&r->error, "holder %s: %s", h->decl->name,
+				  err);
+			free(err);
+			return -1;
+		}
+		h->alive = 1;
+	}
+	run_pump(r, run_now(r) + HELLO_TIMEOUT_MS * 1000LL, all_hello, NULL);
+	for (i = 0; i < r->nh; i++) {
+		struct hstate *h = &r->h[i];
+
+		if (h->hello)
+			continue;
+		run_set_error(&r->error,
+			  "holder %s sent no hello within %d ms%s%s%s",
+			  h->decl->name, HELLO_TIMEOUT_MS,
+			  h->reaped ? " (it exited)" : "",
+			  h->err.len ? "; stderr: " : "",
+			  h->err.len ? "see history" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int has_cap(struct hstate *h, const char *cap)
+{
+	int i, n = jv_array_length(jv_copy(h->caps));
+
+	for (i = 0; i < n; i++) {
+		jv c = jv_array_get(jv_copy(h->caps), i);
+		int hit = jv_get_kind(c) == JV_KIND_STRING &&
+			  !strcmp(jv_string_value(c), cap);
+
+		jv_free(c);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+char *holders_missing_capability(struct run *r)
+{
+	const struct scenario *s = r->s;
+	int i, k;
+
+	for (i = 0; i < r->nh; i++) {
+		struct hstate *h = &r->h[i];
+		const char *need[64];
+		int nn = 0;
+		const char *first_lane = NULL;
+
+		for (k = 0; k < s->nr_steps && nn < 60; k++) {
+			const struct scn_step *st = &s->steps[k];
+
+			if (!st->holder || strcmp(st->holder, h->decl->name))
+				continue;
+			if (st->kind == STEP_OP && op_capability(st->op))
+				need[nn++] = op_capability(st->op);
+			if (st->kind == STEP_OP && st->op != OP_SPIN &&
+			    st->op != OP_EXIT) {
+				if (!first_lane)
+					first_lane = st->lane;
+				else if (strcmp(first_lane, st->lane))
+					need[nn++] = "lanes";
+			}
+			if (st->kind == STEP_FAILPOINT &&
+			    !strncmp(st->fp_name, "sessionlock/", 12))
+				need[nn++] = "failpoints";
+		}
+		for (k = 0; k < s->nr_requires && nn < 64; k++)
+			need[nn++] = s->requires[k];
+		for (k = 0; k < nn; k++) {
+			jv why;
+			char *msg;
+
+			if (has_cap(h, need[k]))
+				continue;
+			why = jv_get_kind(h->na) == JV_KIND_OBJECT
+				      ? jv_object_get(jv_copy(h->na),
+						      jv_string(need[k]))
+				      : jv_invalid();
+			msg = xasprintf("%s has no '%s'%s%s", h->impl, need[k],
+					jv_get_kind(why) == JV_KIND_STRING
+						? ": "
+						: "",
+					jv_get_kind(why) == JV_KIND_STRING
+						? jv_string_value(why)
+						: "");
+			jv_free(why);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
+void holder_send(struct run *r, struct hstate *h, jv cmd)
+{
+	jv s = jv_dump_string(cmd, 0);
+	const char *p = jv_string_value(s);
+	size_t len = strlen(p);
+	char *line = xmalloc(len + 2);
+	size_t off = 0;
+
+	memcpy(line, p, len);
+	line[len++] = '\n';
+	while (h->proc.in_fd >= 0 && off < len) {
+		ssize_t w = write(h->proc.in_fd, line + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break; /* dead: its commands end as info on reap */
+		off += (size_t)w;
+	}
+	free(line);
+	jv_free(s);
+}
+
+int holder_gone(struct run *r, void *arg)
+{
+	return ((struct hstate *)arg)->reaped;
+}
+
+void holders_kill_all(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nh; i++) {
+		struct hstate *h = &r->h[i];
+
+		if (h->proc.pid > 0 && !h->reaped) {
+			if (r->sb.pidns)
+				kill(h->proc.pid, SIGKILL);
+			else
+				holder_kill_group(&h->proc);
+			waitpid(h->proc.pid, NULL, 0);
+			h->reaped = 1;
+		}
+		holder_close(&h->proc);
+	}
+	sandbox_sweep(&r->sb);
+}

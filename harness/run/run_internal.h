@@ -1,0 +1,146 @@
+/*
+ * run_internal.h - the state of one scenario run, shared by the files of
+ * run/ that play it (runner.c, holder_io.c, history.c, final.c, result.c)
+ * and by the fault injectors of faults/, which act on it.
+ *
+ * Not a public contract: runner.h is. One run lives in one worker process
+ * and is single-threaded; nothing here is locked.
+ */
+#ifndef LOCKCHAOS_RUN_INTERNAL_H
+#define LOCKCHAOS_RUN_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <jv.h>
+
+#include "faults/damage.h"
+#include "run/runner.h"
+#include "sandbox/supervise.h"
+#include "scenario/scenario.h"
+
+#define HELLO_TIMEOUT_MS 5000
+#define EXIT_GRACE_MS 2000
+#define LINE_MAX_BYTES (1 << 20)
+
+struct lbuf {
+	char *buf;
+	size_t len, alloc;
+};
+
+struct hstate {
+	const struct scn_holder *decl;
+	struct holder_proc proc;
+	pid_t inner;		/* pid inside the sandbox, from hello */
+	long long starttime;	/* its /proc starttime, for recycle checks */
+	int hello, alive, frozen, spinning, told_exit, reaped;
+	jv caps, na;		/* from hello */
+	char *impl;
+	struct lbuf out, err;
+};
+
+struct pend {
+	int id;
+	int h;			 /* index into run.h */
+	const struct scn_step *st;
+	int64_t deadline;	 /* scenario µs after which we stop waiting */
+	int done;
+};
+
+struct run {
+	const struct scenario *s;
+	const struct run_opts *o;
+	struct sandbox sb;
+	char *scratch, *dir;
+	int64_t t0;		 /* mono µs at sandbox start: history's origin */
+	int64_t ready;		 /* history µs when every holder said hello:
+				    `at` times and the deadline count from
+				    here, so a slow-starting holder (node:
+				    ~350 ms) does not shift the script */
+	struct hstate *h;
+	int nh;
+	struct pend *p;
+	int np, ap;
+	int next_id;
+	jv hist;
+	FILE *hist_fp;
+	uint64_t prng;
+	int chld_fd;		 /* signalfd for SIGCHLD: wakes the loop at
+				    a death, when a holder has no pipe left */
+	char *error;		 /* the run broke: status error */
+	char *fault_error;	 /* a fault did not take */
+	struct damage_ctx dmg;
+};
+
+/* Microseconds since r->t0: the history's clock. */
+int64_t run_now(struct run *r);
+
+/* Keeps the first error in *slot (malloc'ed), ignores later ones. */
+void run_set_error(char **slot, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- history.c: events ---------------------------------------------------- */
+
+/* Appends `ev` (consumed) to the history, to history.jsonl as it happens,
+ * and to stderr under -v; stamps `t` (now) if it has none. */
+void history_record(struct run *r, jv ev);
+
+/* A new event {"type": type, "process": process}; process may be NULL. */
+jv ev_new(const char *type, const char *process);
+/* ev with k set to v; a NULL v leaves ev as it is. Consume ev. */
+jv ev_str(jv ev, const char *k, const char *v);
+jv ev_num(jv ev, const char *k, double v);
+/* Copies field k of `from` (borrowed) when it is there. */
+jv ev_copy_field(jv to, jv from, const char *k);
+/* op, session, lane, msg and label of an op step. */
+jv ev_op_fields(jv ev, const struct scn_step *st);
+
+/* The `meta` event that opens a history. */
+jv history_meta(struct run *r);
+
+/* `hist` (consumed) sorted by t, stable; meta first, final and verdicts
+ * last: holder events arrive through pipes a little late. */
+jv history_sort(jv hist);
+
+/* Writes `arr` (borrowed) as JSON lines. 0 or -1 (errno). */
+int history_write(const char *path, jv arr);
+
+/* ---- holder_io.c: talking to holders -------------------------------------- */
+
+/* The holder called `name` (declared, so never NULL for a parsed step). */
+struct hstate *run_holder(struct run *r, const char *name);
+
+/* Starts every holder and waits for each one's hello. 0, or -1 with
+ * r->error set. */
+int holders_start(struct run *r);
+
+/* Writes one command line to a holder; a dead holder's pipe is ignored
+ * (its open commands end as info when it is reaped). Consumes cmd. */
+void holder_send(struct run *r, struct hstate *h, jv cmd);
+
+/* A holder can no longer answer: its open commands end as `info`. */
+void holder_close_pending(struct run *r, int hi, const char *why);
+
+/* NULL when every holder can do what the scenario asks, else why not
+ * (malloc'ed). */
+char *holders_missing_capability(struct run *r);
+
+/* Kills whatever is left (the whole sandbox) and reaps it. */
+void holders_kill_all(struct run *r);
+
+typedef int (*pump_done_fn)(struct run *r, void *arg);
+
+/* The loop: reads every holder's output, reaps exits, until scenario time
+ * `until` (µs) or until done(r, arg) says so (done may be NULL). */
+void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg);
+
+/* pump_done_fn: the holder `arg` (struct hstate *) has been reaped. */
+int holder_gone(struct run *r, void *arg);
+
+/* ---- final.c -------------------------------------------------------------- */
+
+/* Records the `final` event: each session's lock and transcript, and the
+ * holders told to exit that did not. */
+void final_record(struct run *r);
+
+#endif
