@@ -20,12 +20,15 @@ REPORT            ?=
 
 .PHONY: browser-test browser-sample browser-node
 
-# html.c is compiled in directly: the sample does not wait for the rest of
-# the harness to build.
-$(BROWSER_RENDER): tests/browser/render.c harness/report/html.c harness/report/html.h
+# The HTML writers are compiled in directly: the sample does not wait for
+# the rest of the harness to build. BROWSER_SRC is every file they need.
+BROWSER_SRC = harness/report/html_common.c harness/report/index.c \
+	$(wildcard harness/report/timeline*.c) harness/lib/util.c harness/lib/jvx.c
+
+$(BROWSER_RENDER): tests/browser/render.c $(BROWSER_SRC) $(wildcard harness/report/*.h harness/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) -D_GNU_SOURCE -iquote harness $(CFLAGS) $(LDFLAGS) \
-		-o $@ tests/browser/render.c harness/report/html.c $(JQ_LIBS) -lm
+		-o $@ tests/browser/render.c $(BROWSER_SRC) $(JQ_LIBS) -lm
 
 browser-sample: $(BROWSER_RENDER)
 	@rm -rf $(BROWSER_SAMPLE)

@@ -2,7 +2,8 @@
  * jvx.h - reading fields of libjq jv objects without the refcount dance.
  *
  * Every function borrows `o` (the caller keeps its reference) and never
- * fails: a missing field or one of another type gives the default.
+ * fails: a missing field, one of another type, or an `o` that is not an
+ * object (jv_invalid() included) gives the default.
  */
 #ifndef LOCKCHAOS_JVX_H
 #define LOCKCHAOS_JVX_H
@@ -16,6 +17,30 @@ const char *jvx_str(jv o, const char *k, char *buf, size_t size);
 
 /* Field `k` of `o` as a number, or `def`. */
 double jvx_num(jv o, const char *k, double def);
+
+/* Field `k` of `o`, a new reference the caller frees; jv_invalid() when `o`
+ * is not an object or has no such field. */
+jv jvx_get(jv o, const char *k);
+
+/* Field `k` of `o` when it is a string, else NULL. The pointer borrows
+ * from `o`: it stays valid as long as `o` lives, no copy is made. */
+const char *jvx_cstr(jv o, const char *k);
+
+/* 1 and *out set when field `k` of `o` is a number, else 0. */
+int jvx_has_num(jv o, const char *k, double *out);
+
+/* 1 when field `k` of `o` is literally true (jvx_true) or false
+ * (jvx_false); a missing field is neither. */
+int jvx_true(jv o, const char *k);
+int jvx_false(jv o, const char *k);
+
+/* Field `k` of `o` as one line of text, malloc'ed: a string as is, an array
+ * of strings (an argv) joined by spaces, a number printed as JSON; NULL for
+ * anything else. */
+char *jvx_words(jv o, const char *k);
+
+/* Compact JSON text of `v` (borrowed), malloc'ed. */
+char *jvx_dump(jv v);
 
 /* Reads a JSON file (up to `max` bytes) and parses it; jv_invalid() when it
  * cannot be read or parsed. */

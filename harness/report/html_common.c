@@ -1,0 +1,252 @@
+/*
+ * html_common.c - escaping, the page shell and page files (see
+ * html_common.h).
+ */
+#include "report/html_common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lib/jvx.h"
+#include "lib/util.h"
+
+int html_fail(char **err, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		*err = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+void *html_vec_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		v = xrealloc(v, *cap * size);
+	}
+	memset((char *)v + n * size, 0, size);
+	return v;
+}
+
+/*
+ * Writes `s` HTML-escaped, at most `max` code points (0: all), adding an
+ * ellipsis when cut. Control characters other than tab and newline become
+ * U+FFFD: they have no business in a page and some break XML tools.
+ */
+void html_escn(FILE *f, const char *s, size_t max)
+{
+	size_t cps = 0;
+	if (!s)
+		return;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xC0) != 0x80 && max && cps++ == max) {
+			fputs("\xE2\x80\xA6", f);
+			return;
+		}
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F)
+				fputs("\xEF\xBF\xBD", f);
+			else
+				fputc(*p, f);
+		}
+	}
+}
+
+void html_esc(FILE *f, const char *s)
+{
+	html_escn(f, s, 0);
+}
+
+/* printf whose %s arguments are all escaped: fmt is ours, args are not. */
+void html_escf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	html_esc(f, s);
+	free(s);
+}
+
+/* Percent-encodes a relative link so that no scheme ("javascript:") or
+ * markup survives; '/' stays so `dir/timeline.html` still works. */
+void html_urlesc(FILE *f, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+			fputc(*p, f);
+		else
+			fprintf(f, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+}
+
+size_t html_codepoints(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Rough width in px of `s` at 11px sans-serif; a little generous. */
+double html_text_w(const char *s, double px_per_char)
+{
+	return (double)html_codepoints(s) * px_per_char;
+}
+
+/* Seconds with three decimals: "12.345 s". */
+void html_fmt_s(char *buf, size_t n, int64_t us)
+{
+	snprintf(buf, n, "%.3f s", (double)us / 1e6);
+}
+
+static const char CSS[] =
+	":root{--fg:#1d2330;--mut:#5b6472;--line:#d8dde5;--bg:#fff;"
+	"--pass:#1a7f37;--fail:#cf222e;--na:#6e7781;}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0;padding:14px 18px 0;font:14px/1.4 system-ui,-apple-system,"
+	"'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:var(--fg);"
+	"background:var(--bg)}\n"
+	"h1{font-size:20px;margin:0 0 2px}h2{font-size:15px;margin:14px 0 6px}\n"
+	"code,pre,.mono{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,"
+	"Consolas,monospace;font-size:12.5px}\n"
+	"a{color:#0b57d0}\n"
+	"header{display:flex;gap:18px;align-items:center;border-bottom:1px solid "
+	"var(--line);padding-bottom:10px}\n"
+	".big{font:800 44px/1 system-ui,sans-serif;padding:8px 16px;"
+	"border-radius:8px;color:#fff;letter-spacing:1px}\n"
+	".big.pass{background:var(--pass)}.big.fail{background:var(--fail)}\n"
+	".big.na,.big.error{background:var(--na)}\n"
+	".meta{color:var(--mut);font-size:13px}.meta b{color:var(--fg);"
+	"font-weight:600}\n"
+	".meta span{margin-right:14px;white-space:nowrap}\n"
+	".failures{margin:8px 0 0;padding-left:22px;color:var(--fail)}\n"
+	".failures li{margin:2px 0}.failures .chk{font-weight:700}\n"
+	".failures .msg{color:var(--fg)}\n"
+	".story{margin:8px 0 4px;color:var(--fg)}\n"
+	".legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12.5px;"
+	"color:var(--mut);margin:6px 0}\n"
+	".legend span{display:inline-flex;align-items:center;gap:5px}\n"
+	"svg.tl{display:block;width:100%;height:auto;margin-top:6px}\n"
+	"svg.tl text{font-family:system-ui,'DejaVu Sans',sans-serif}\n"
+	"svg .ev:hover{filter:brightness(0.85)}\n"
+	"#inspect{position:sticky;bottom:0;margin:8px -18px 0;padding:6px 18px;"
+	"background:#f6f8fa;border-top:1px solid var(--line);max-height:7.5em;"
+	"overflow:auto;white-space:pre-wrap;word-break:break-all}\n"
+	"details{margin:10px 0}details pre{white-space:pre-wrap;"
+	"word-break:break-all;background:#f6f8fa;padding:8px;max-height:30em;"
+	"overflow:auto}\n"
+	"table{border-collapse:collapse;margin:6px 0 14px;width:100%}\n"
+	"th,td{border-bottom:1px solid var(--line);padding:5px 8px;"
+	"text-align:left;vertical-align:top}\n"
+	"th{background:#f6f8fa;font-weight:600;font-size:13px}\n"
+	".st{font-weight:800;white-space:nowrap}.st.pass{color:var(--pass)}\n"
+	".st.fail{color:var(--fail)}.st.na,.st.error{color:var(--na)}\n"
+	"tr.fail td{background:#fff5f5}\n"
+	".tag{display:inline-block;background:#eef1f5;border-radius:9px;"
+	"padding:0 7px;margin:0 3px 2px 0;font-size:12px;color:var(--mut)}\n"
+	".num{text-align:right;white-space:nowrap;font-variant-numeric:"
+	"tabular-nums}\n"
+	".reason{color:var(--mut);font-size:13px}\n"
+	"td.links{white-space:nowrap}.totals{margin-top:10px}\n"
+	".totals{display:flex;gap:14px;align-items:center;flex-wrap:wrap}\n"
+	".tot{font:700 22px/1.1 system-ui,sans-serif}\n"
+	".tot small{display:block;font:500 12px system-ui,sans-serif;"
+	"color:var(--mut)}\n"
+	".cell.pass{background:#eaf7ee}.cell.fail{background:#ffebe9}\n"
+	".cell.na,.cell.error{background:#f3f4f6;color:var(--mut)}\n";
+
+/* Hover anything with class "ev": its <title> (the raw event) goes to the
+ * inspector, where it can be read and copied. */
+static const char JS[] =
+	"(function(){var p=document.getElementById('inspect');if(!p)return;"
+	"document.addEventListener('mouseover',function(e){"
+	"var g=e.target&&e.target.closest?e.target.closest('.ev'):null;"
+	"if(!g)return;var t=g.querySelector('title');"
+	"if(t)p.textContent=t.textContent;});})();";
+
+void html_page_open(FILE *f, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+	      "'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+	      "img-src data:\">\n<title>",
+	      f);
+	html_esc(f, title);
+	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", CSS);
+}
+
+void html_page_close(FILE *f, int with_js)
+{
+	if (with_js)
+		fprintf(f, "<script>%s</script>\n", JS);
+	fputs("</body></html>\n", f);
+}
+
+/* Opens `<out>.tmp` for writing; page_commit renames it over `out`. */
+FILE *html_page_create(const char *out, char **tmp, char **err)
+{
+	*tmp = xasprintf("%s.tmp", out);
+	FILE *f = fopen(*tmp, "w");
+	if (!f) {
+		html_fail(err, "cannot open '%s': %s", out, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return f;
+}
+
+int html_page_commit(FILE *f, char *tmp, const char *out, char **err)
+{
+	int bad = ferror(f);
+	int e = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		free(tmp);
+		return html_fail(err, "cannot write '%s': %s", out, strerror(e));
+	}
+	if (rename(tmp, out) != 0) {
+		e = errno;
+		unlink(tmp);
+		free(tmp);
+		return html_fail(err, "cannot rename to '%s': %s", out, strerror(e));
+	}
+	free(tmp);
+	return 0;
+}
+
+/* The "tags" array of `o` (borrowed) as tag chips; non-strings skipped. */
+void html_put_tags(FILE *f, jv o)
+{
+	jv tags = jvx_get(o, "tags");
+
+	if (jv_get_kind(tags) == JV_KIND_ARRAY) {
+		jv_array_foreach(tags, i, t) {
+			if (jv_get_kind(t) == JV_KIND_STRING) {
+				fputs("<span class=\"tag\">", f);
+				html_esc(f, jv_string_value(t));
+				fputs("</span>", f);
+			}
+			jv_free(t);
+		}
+	}
+	jv_free(tags);
+}

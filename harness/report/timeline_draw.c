@@ -1,0 +1,462 @@
+/*
+ * timeline_draw.c - the timeline as SVG (see timeline.h): how each kind of
+ * span and mark looks (CSS classes, glyph shapes), and the legend that
+ * explains them. Where things go was decided by the layout.
+ */
+#include "report/timeline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/jvx.h"
+#include "lib/util.h"
+
+/* Per span kind: its CSS class (SVG_CSS below) and legend text. */
+static const struct {
+	const char *cls, *legend;
+} span_info[SP__NR] = {
+	[SP_LIFE] = { "life", "process alive" },
+	[SP_WAIT] = { "wait", "waiting for the lock" },
+	[SP_WAIT_FAIL] = { "waitfail", "waited, then refused / timed out" },
+	[SP_WAIT_LOST] = { "waitlost", "waiting, never answered" },
+	[SP_HOLD] = { "hold", "holding the lock" },
+	[SP_HOLD_OVER] = { "over", "holding past its own maxHoldMs" },
+	[SP_HOLD_LOST] = { "lost", "thinks it holds; lock taken over" },
+	[SP_OWN] = { "own", "lock file owned by a live holder" },
+	[SP_STALE] = { "stale", "lock file of a dead holder" },
+	[SP_FROZEN] = { "frozen", "frozen (SIGSTOP)" },
+	[SP_SPIN] = { "spin", "spinning: event loop blocked" },
+};
+
+/* Per glyph: the id of its shape (svg_defs below, as g-ID) and legend
+ * text. */
+static const struct {
+	const char *id, *legend;
+} glyph_info[G__NR] = {
+	[G_NONE] = { NULL, NULL },
+	[G_KILL] = { "kill", "SIGKILL" },
+	[G_TERM] = { "term", "SIGTERM" },
+	[G_FREEZE] = { "freeze", "freeze (SIGSTOP)" },
+	[G_THAW] = { "thaw", "thaw (SIGCONT)" },
+	[G_FAILPOINT] = { "failpoint", "failpoint fired" },
+	[G_RECYCLE] = { "recycle", "PID recycled" },
+	[G_DAMAGE] = { "damage", "lock file damaged" },
+	[G_SPIN] = { "spinf", "spin injected" },
+	[G_FAULT] = { "fault", "other fault" },
+	[G_DELIVERED] = { "delivered", "message delivered" },
+	[G_REFUSED] = { "refused", "refused / failed (with error)" },
+	[G_DROPPED] = { "dropped", "DROPPED: ok but not in transcript" },
+	[G_LOST] = { "lostmsg", "lost: no answer" },
+	[G_DUP] = { "dup", "written more than once" },
+	[G_WRITTEN] = { "written", "refused but written anyway" },
+	[G_APPENDED] = { "appended", "transcript line written" },
+	[G_RECLAIM] = { "reclaim", "reclaimed someone else's lock" },
+	[G_RELEASE_WHY] = { "relwhy", "released by watchdog / timeout" },
+	[G_WARN] = { "warn", "WARN / ERROR log line" },
+	[G_PROTO] = { "proto", "protocol error" },
+	[G_EXIT] = { "exit", "process exited" },
+	[G_DEATH] = { "death", "process died by signal" },
+	[G_LEFT] = { "left", "lock file left at the end" },
+};
+
+static void tip_event(FILE *f, struct tl_history *h, int ev)
+{
+	if (ev < 0 || (size_t)ev >= h->ev.n)
+		return;
+	char *s = jvx_dump(h->ev.v[ev].v);
+	fputc('\n', f);
+	html_esc(f, s);
+	free(s);
+}
+
+/* <title>: a line of plain words, then the raw events behind the mark. */
+static void title(FILE *f, struct tl_history *h, const char *tip, int ev0, int ev1)
+{
+	fputs("<title>", f);
+	html_esc(f, tip);
+	tip_event(f, h, ev0);
+	if (ev1 != ev0)
+		tip_event(f, h, ev1);
+	fputs("</title>", f);
+}
+
+static void svg_defs(FILE *f)
+{
+	fputs("<defs>\n"
+	      "<pattern id=\"hatch-lost\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+	      "<rect width=\"6\" height=\"6\" fill=\"#cfe8cf\"/><rect width=\"3\" height=\"6\" fill=\"#8fbf8f\"/></pattern>\n"
+	      "<pattern id=\"hatch-stale\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+	      "<rect width=\"6\" height=\"6\" fill=\"#f3c7c7\"/><rect width=\"3\" height=\"6\" fill=\"#b42318\"/></pattern>\n"
+	      "<pattern id=\"hatch-waitlost\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+	      "<rect width=\"6\" height=\"6\" fill=\"#e5e7eb\"/><rect width=\"3\" height=\"6\" fill=\"#9ca3af\"/></pattern>\n"
+	      "<pattern id=\"hatch-spin\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+	      "<rect width=\"8\" height=\"8\" fill=\"#fff4e5\"/><rect width=\"2\" height=\"8\" fill=\"#fbd38d\"/></pattern>\n"
+	      /* glyphs, centred on 0,0, about 14 px */
+	      "<g id=\"g-kill\"><circle r=\"7.5\" fill=\"#b42318\"/><path d=\"M-3.5-3.5L3.5 3.5M3.5-3.5L-3.5 3.5\" stroke=\"#fff\" stroke-width=\"2\"/></g>\n"
+	      "<g id=\"g-term\"><path d=\"M-3.1-7.5H3.1L7.5-3.1V3.1L3.1 7.5H-3.1L-7.5 3.1V-3.1Z\" fill=\"#e8590c\"/><path d=\"M-3.5 0H3.5\" stroke=\"#fff\" stroke-width=\"2.2\"/></g>\n"
+	      "<g id=\"g-freeze\"><rect x=\"-7\" y=\"-7\" width=\"14\" height=\"14\" rx=\"2\" fill=\"#1d4ed8\"/><path d=\"M-2.5-4V4M2.5-4V4\" stroke=\"#fff\" stroke-width=\"2.2\"/></g>\n"
+	      "<g id=\"g-thaw\"><circle r=\"7.5\" fill=\"#1d4ed8\"/><path d=\"M-2.5-4L4.5 0L-2.5 4Z\" fill=\"#fff\"/></g>\n"
+	      "<g id=\"g-failpoint\"><path d=\"M0-8L8 0L0 8L-8 0Z\" fill=\"#7c3aed\"/><path d=\"M1-5L-2.5 1H1L-1 5\" stroke=\"#fff\" stroke-width=\"1.6\" fill=\"none\"/></g>\n"
+	      "<g id=\"g-recycle\"><circle r=\"7\" fill=\"#fff\" stroke=\"#0f766e\" stroke-width=\"2.2\"/><circle r=\"2.6\" fill=\"#0f766e\"/></g>\n"
+	      "<g id=\"g-damage\"><rect x=\"-7\" y=\"-7\" width=\"14\" height=\"14\" fill=\"#92400e\"/><path d=\"M-4-7L0-1L-3 2L3 7\" stroke=\"#fff\" stroke-width=\"1.8\" fill=\"none\"/></g>\n"
+	      "<g id=\"g-spinf\"><circle r=\"7.5\" fill=\"#c2410c\"/><path d=\"M0-4A4 4 0 1 1-4 0\" stroke=\"#fff\" stroke-width=\"1.8\" fill=\"none\"/><path d=\"M-6.2 0.2L-4-2.6L-1.8 0.2Z\" fill=\"#fff\"/></g>\n"
+	      "<g id=\"g-fault\"><path d=\"M0-8L2.4-2.4L8-2.4L3.6 1.2L5.2 7L0 3.6L-5.2 7L-3.6 1.2L-8-2.4L-2.4-2.4Z\" fill=\"#6b21a8\"/></g>\n"
+	      "<g id=\"g-delivered\"><circle r=\"6\" fill=\"#1a7f37\"/><path d=\"M-3 0L-1 2.5L3.2-2.5\" stroke=\"#fff\" stroke-width=\"1.8\" fill=\"none\"/></g>\n"
+	      "<g id=\"g-refused\"><circle r=\"6.5\" fill=\"#fff\" stroke=\"#cf222e\" stroke-width=\"2.4\"/><path d=\"M-4.3 4.3L4.3-4.3\" stroke=\"#cf222e\" stroke-width=\"2.4\"/></g>\n"
+	      "<g id=\"g-dropped\"><path d=\"M0-9L9 7H-9Z\" fill=\"#c026d3\"/><path d=\"M0-3.5V2\" stroke=\"#fff\" stroke-width=\"2\"/><circle cy=\"4.5\" r=\"1.2\" fill=\"#fff\"/></g>\n"
+	      "<g id=\"g-lostmsg\"><circle r=\"6.5\" fill=\"#fff\" stroke=\"#6b7280\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/><text y=\"3.8\" text-anchor=\"middle\" font-size=\"10\" font-weight=\"700\" fill=\"#374151\">?</text></g>\n"
+	      "<g id=\"g-dup\"><rect x=\"-6.5\" y=\"-6.5\" width=\"13\" height=\"13\" fill=\"#ea580c\"/><text y=\"4\" text-anchor=\"middle\" font-size=\"10\" font-weight=\"700\" fill=\"#fff\">2</text></g>\n"
+	      "<g id=\"g-written\"><circle r=\"6.5\" fill=\"#c026d3\"/><path d=\"M-4.3 4.3L4.3-4.3\" stroke=\"#fff\" stroke-width=\"2.2\"/></g>\n"
+	      "<g id=\"g-appended\"><path d=\"M0-6V6\" stroke=\"#14532d\" stroke-width=\"2\"/></g>\n"
+	      "<g id=\"g-reclaim\"><path d=\"M-6-8H6L0 0Z\" fill=\"#0e7490\"/></g>\n"
+	      "<g id=\"g-relwhy\"><path d=\"M-6 8H6L0 0Z\" fill=\"#a16207\"/></g>\n"
+	      "<g id=\"g-warn\"><path d=\"M0-5.5L5.5 4.5H-5.5Z\" fill=\"#facc15\" stroke=\"#854d0e\" stroke-width=\"1\"/></g>\n"
+	      "<g id=\"g-proto\"><rect x=\"-5\" y=\"-5\" width=\"10\" height=\"10\" fill=\"#6b7280\"/></g>\n"
+	      "<g id=\"g-exit\"><path d=\"M0-8V8\" stroke=\"#111827\" stroke-width=\"2.5\"/></g>\n"
+	      "<g id=\"g-death\"><path d=\"M0-9V9M-5-3.5H5\" stroke=\"#111827\" stroke-width=\"3\"/></g>\n"
+	      "<g id=\"g-left\"><rect x=\"-6\" y=\"-6\" width=\"12\" height=\"12\" fill=\"none\" stroke=\"#b42318\" stroke-width=\"2.5\"/></g>\n"
+	      "</defs>\n",
+	      f);
+}
+
+static const char SVG_CSS[] =
+	".life{stroke:#c3c9d2;stroke-width:2}\n"
+	".wait{fill:#f5b82e}.waitfail{fill:#d92d20}.waitlost{fill:url(#hatch-waitlost);stroke:#9ca3af}\n"
+	".hold{fill:#2f9e44}.over{fill:#f76707}.lost{fill:url(#hatch-lost);stroke:#8fbf8f}\n"
+	".own{fill:#cbd2dc}.stale{fill:url(#hatch-stale);stroke:#b42318}\n"
+	".frozen{fill:#3b82f6;fill-opacity:.13;stroke:#3b82f6;stroke-opacity:.5;stroke-dasharray:4 3}\n"
+	".spin{fill:url(#hatch-spin);fill-opacity:.75;stroke:#f59f00;stroke-opacity:.7}\n"
+	".bl{font-size:11px;fill:#fff;font-weight:600;pointer-events:none}\n"
+	".bl.dark{fill:#1f2937}\n"
+	".lbl{font-size:11.5px;fill:#1f2937}\n"
+	".lbl.hi{font-weight:700}.lbl.bad{fill:#b42318;font-weight:700}\n"
+	".lbl.low{fill:#4b5563}\n"
+	".band{font-size:11px;font-style:italic;fill:#7c2d12}\n"
+	".rowname{font-size:14px;font-weight:700;fill:#111827}\n"
+	".rowsub{font-size:11px;fill:#6b7280}\n"
+	".tick{font-size:11px;fill:#6b7280}\n"
+	".grid{stroke:#eef0f3}\n"
+	".dl{stroke:#6b7280;stroke-width:1.3;stroke-dasharray:5 4;fill:none}\n"
+	".dl.hot{stroke:#b42318;stroke-width:2}\n"
+	".dl.quiet{stroke:#9ca3af;stroke-width:1;stroke-dasharray:3 3}\n"
+	".dlt{font-size:11px;fill:#b42318;font-weight:700}\n"
+	".pinline{stroke:#cf222e;stroke-width:2}\n"
+	".pinbox{fill:#fff1f0;stroke:#cf222e;stroke-width:1.5}\n"
+	".pintext{font-size:12px;fill:#82071e}\n"
+	".pintext b{font-weight:700}\n";
+
+static void draw_axis(FILE *f, struct tl_layout *L, double y, int labels_above)
+{
+	double span_s = (double)(L->t1 - L->t0) / 1e6;
+	/* a 1-2-5 ladder: at most 12 ticks */
+	static const double mult[] = { 1, 2, 5 };
+	double base = pow(10, floor(log10(span_s)) - 1), step = base;
+	for (int k = 1; span_s / step > 12; k++)
+		step = base * pow(10, k / 3) * mult[k % 3];
+	int dec = 0;
+	while (dec < 6 && fabs(step * pow(10, dec) - round(step * pow(10, dec))) > 1e-9)
+		dec++;
+	double start = ceil((double)L->t0 / 1e6 / step) * step;
+	for (double s = start; s <= (double)L->t1 / 1e6 + 1e-9; s += step) {
+		double x = tl_x(L, (int64_t)llround(s * 1e6));
+		if (!labels_above)
+			fprintf(f, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
+				x, x, L->rows_y0 - 4, L->rows_y1);
+		fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.*f s</text>\n",
+			x, labels_above ? y - 6 : y + 14, dec, s);
+	}
+	fprintf(f, "<line stroke=\"#9ca3af\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
+		PLOT_X0, PLOT_X1, y, y);
+}
+
+static void draw_rows(FILE *f, struct tl_model *m, struct tl_layout *L)
+{
+	/* backgrounds, alternating per holder */
+	for (size_t i = 0; i < m->rows.n; i++) {
+		struct tl_row *r = &m->rows.v[i];
+		const char *fill = r->kind == ROW_SESSION ? "#f8fafc" :
+				   (r->pi % 2 ? "#fbfbfd" : "#ffffff");
+		fprintf(f, "<rect x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"%s\"/>\n",
+			r->y, SVG_W, r->h, fill);
+		int first = r->kind == ROW_LANE && m->procs.v[r->pi].row0 == (int)i;
+		if (first || (r->kind == ROW_SESSION && i == 0))
+			fprintf(f, "<line stroke=\"#d8dde5\" x1=\"0\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
+				SVG_W, r->y, r->y);
+	}
+	fprintf(f, "<line stroke=\"#d8dde5\" x1=\"0\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
+		SVG_W, L->rows_y1, L->rows_y1);
+}
+
+static void draw_row_labels(FILE *f, struct tl_model *m)
+{
+	for (size_t i = 0; i < m->rows.n; i++) {
+		struct tl_row *r = &m->rows.v[i];
+		if (r->kind == ROW_SESSION) {
+			fprintf(f, "<g class=\"rowlabel session\" data-session=\"");
+			html_esc(f, r->session);
+			fprintf(f, "\"><text class=\"rowsub\" x=\"12\" y=\"%.1f\">lock file</text>"
+				"<text class=\"rowname\" x=\"70\" y=\"%.1f\">",
+				r->y + r->h / 2 + 4, r->y + r->h / 2 + 5);
+			html_escn(f, r->session, 14);
+			fputs("</text></g>\n", f);
+			continue;
+		}
+		struct tl_proc *p = &m->procs.v[r->pi];
+		int first = p->row0 == (int)i;
+		fputs("<g class=\"rowlabel lane\" data-holder=\"", f);
+		html_esc(f, p->name);
+		fputs("\" data-lane=\"", f);
+		html_esc(f, r->lane);
+		fputs("\">", f);
+		if (first) {
+			fprintf(f, "<text class=\"rowname\" x=\"12\" y=\"%.1f\">", r->y + 20);
+			html_escn(f, p->name, 16);
+			fputs("</text>", f);
+			char sub[96] = "";
+			if (p->pid >= 0)
+				snprintf(sub, sizeof(sub), "pid %.0f", p->pid);
+			fprintf(f, "<text class=\"rowsub\" x=\"12\" y=\"%.1f\">%s", r->y + 36, sub);
+			if (p->nrows > 1 || strcmp(r->lane, "main") != 0) {
+				fputs(sub[0] ? " \xC2\xB7 lane " : "lane ", f);
+				html_escn(f, r->lane, 14);
+			}
+			fputs("</text>", f);
+			if (p->impl) {
+				fprintf(f, "<text class=\"rowsub\" x=\"12\" y=\"%.1f\">", r->y + 50);
+				html_escn(f, p->impl, 14);
+				if (p->bug) {
+					fputs(" bug:", f);
+					html_escn(f, p->bug, 10);
+				}
+				fputs("</text>", f);
+			}
+		} else {
+			fprintf(f, "<text class=\"rowsub\" x=\"24\" y=\"%.1f\">lane ", r->y + 30);
+			html_escn(f, r->lane, 18);
+			fputs("</text>", f);
+		}
+		fputs("</g>\n", f);
+	}
+}
+
+static void draw_spans(FILE *f, struct tl_model *m, struct tl_history *h, int bands)
+{
+	for (size_t i = 0; i < m->spans.n; i++) {
+		struct tl_span *s = &m->spans.v[i];
+		int is_band = s->kind == SP_FROZEN || s->kind == SP_SPIN;
+		if (is_band != bands || s->kind == SP_LIFE)
+			continue;
+		double x0 = s->x0, x1 = s->x1, y = s->y, hh = s->h;
+		fprintf(f, "<rect class=\"ev bar %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\">",
+			span_info[s->kind].cls, x0, y, x1 - x0, hh);
+		char a[32], b[32];
+		html_fmt_s(a, sizeof(a), s->t0);
+		html_fmt_s(b, sizeof(b), s->t1);
+		char *tip = xasprintf("%s\n%s \xE2\x86\x92 %s", s->tip ? s->tip : "", a, b);
+		title(f, h, tip, s->ev0, s->ev1);
+		free(tip);
+		fputs("</rect>\n", f);
+		if (!s->label || !s->label_ok)
+			continue;
+		if (is_band) {
+			fprintf(f, "<text class=\"band\" x=\"%.1f\" y=\"%.1f\">",
+				x0 + 5, y + hh - 5);
+		} else {
+			int dark = s->kind == SP_WAIT || s->kind == SP_OWN ||
+				   s->kind == SP_HOLD_LOST || s->kind == SP_WAIT_LOST ||
+				   s->kind == SP_STALE;
+			/* a failed wait says why at its end, next to the
+			 * refusal; the start is where verdicts point */
+			int at_end = s->kind == SP_WAIT_FAIL || s->kind == SP_WAIT_LOST;
+			fprintf(f, "<text class=\"bl%s\" x=\"%.1f\" y=\"%.1f\"%s>",
+				dark ? " dark" : "", at_end ? x1 - 16 : x0 + 5, y + hh / 2 + 4,
+				at_end ? " text-anchor=\"end\"" : "");
+		}
+		html_esc(f, s->label);
+		fputs("</text>\n", f);
+	}
+}
+
+static void draw_life(FILE *f, struct tl_model *m, struct tl_history *h)
+{
+	for (size_t i = 0; i < m->spans.n; i++) {
+		struct tl_span *s = &m->spans.v[i];
+		if (s->kind != SP_LIFE)
+			continue;
+		for (int k = 0; k < s->nrows; k++) {
+			struct tl_row *r = &m->rows.v[s->row + k];
+			double y = r->y + 27;
+			fprintf(f, "<line class=\"ev life\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\">",
+				s->x0, s->x1, y, y);
+			title(f, h, s->tip, s->ev0, s->ev1);
+			fputs("</line>\n", f);
+		}
+	}
+}
+
+static void draw_deadlines(FILE *f, struct tl_model *m, struct tl_history *h, struct tl_layout *L)
+{
+	for (size_t i = 0; i < m->deadlines.n; i++) {
+		struct tl_deadline *d = &m->deadlines.v[i];
+		struct tl_row *r = &m->rows.v[d->row];
+		double x0 = tl_x(L, d->t0);
+		int clipped = d->t1 > L->t1;
+		double x1 = tl_x(L, d->t1);
+		double yb = r->y + 16; /* the bracket runs just above the bar */
+		char *tip = xasprintf("%s's own maxHoldMs for %s: %lld ms, until %.3f s%s",
+				      d->proc, d->session, (long long)d->ms,
+				      (double)d->t1 / 1e6,
+				      d->hot ? " (it still held the lock then)" : "");
+		fprintf(f, "<g class=\"ev deadline%s\" data-holder=\"", d->hot ? " hot" : "");
+		html_esc(f, d->proc);
+		fputs("\">", f);
+		title(f, h, tip, d->ev, d->ev);
+		free(tip);
+		if (d->hot) {
+			fprintf(f, "<path class=\"dl hot\" d=\"M%.1f %.1fH%.1f\"/>", x0, yb, x1);
+			if (!clipped)
+				fprintf(f, "<path class=\"dl hot\" d=\"M%.1f %.1fV%.1f\"/>",
+					x1, L->rows_y0 - 4, L->rows_y1);
+		} else if (d->quiet) {
+			if (!clipped)
+				fprintf(f, "<path class=\"dl quiet\" d=\"M%.1f %.1fV%.1f\"/>",
+					x1, r->y + 16, r->y + 38);
+		} else {
+			fprintf(f, "<path class=\"dl\" d=\"M%.1f %.1fH%.1f\"/>", x0, yb, x1);
+			if (!clipped)
+				fprintf(f, "<path class=\"dl\" d=\"M%.1f %.1fV%.1f\"/>",
+					x1, r->y + 8, r->y + r->h - 8);
+		}
+		if (clipped && !d->quiet)
+			fprintf(f, "<path d=\"M%.1f %.1fl-7-4v8Z\" fill=\"%s\"/>",
+				x1, yb, d->hot ? "#b42318" : "#6b7280");
+		fputs("</g>\n", f);
+	}
+}
+
+static void draw_marks(FILE *f, struct tl_model *m, struct tl_history *h)
+{
+	for (size_t i = 0; i < 2 * m->marks.n; i++) {
+		/* transcript ticks first, under everything else */
+		struct tl_mark *k = &m->marks.v[i % m->marks.n];
+		if (k->row < 0 || k->glyph == G_NONE ||
+		    (k->glyph == G_APPENDED) != (i < m->marks.n))
+			continue;
+		const char *id = glyph_info[k->glyph].id;
+		int fault = k->glyph >= G_KILL && k->glyph <= G_FAULT;
+		fprintf(f, "<g class=\"ev mk g-%s%s\">", id, fault ? " fault" : "");
+		title(f, h, k->tip ? k->tip : k->label, k->ev, k->ev);
+		fprintf(f, "<use href=\"#g-%s\" x=\"%.1f\" y=\"%.1f\"/></g>\n", id, k->gx, k->gy);
+	}
+	for (size_t i = 0; i < m->marks.n; i++) {
+		struct tl_mark *k = &m->marks.v[i];
+		if (!k->placed)
+			continue;
+		const char *cls = k->prio == PRIO_LOW ? "lbl low" :
+				  (k->glyph == G_REFUSED || k->glyph == G_DROPPED ||
+				   k->glyph == G_WRITTEN || k->glyph == G_DUP ||
+				   k->glyph == G_LEFT || k->glyph == G_KILL) ? "lbl bad" : "lbl hi";
+		fprintf(f, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\"%s>", cls, k->lx, k->ly,
+			k->anchor_end ? " text-anchor=\"end\"" : "");
+		html_esc(f, k->label);
+		fputs("</text>\n", f);
+	}
+}
+
+static void draw_deadline_labels(FILE *f, struct tl_model *m)
+{
+	for (size_t i = 0; i < m->deadlines.n; i++) {
+		struct tl_deadline *d = &m->deadlines.v[i];
+		if (!d->label)
+			continue;
+		fprintf(f, "<text class=\"dlt\" x=\"%.1f\" y=\"%.1f\">", d->lx, d->ly);
+		html_esc(f, d->label);
+		fputs("</text>\n", f);
+	}
+}
+
+static void draw_pins(FILE *f, struct tl_model *m, struct tl_history *h, struct tl_layout *L)
+{
+	for (size_t i = 0; i < m->pins.n; i++) {
+		struct tl_pin *p = &m->pins.v[i];
+		double x = tl_x(L, p->at);
+		fprintf(f, "<g class=\"ev verdict-pin\" data-checker=\"");
+		html_esc(f, p->checker);
+		fputs("\">", f);
+		char *tip = xasprintf("verdict: %s failed at %.3f s",
+				      p->checker ? p->checker : "?", (double)p->at / 1e6);
+		title(f, h, tip, p->ev, p->ev);
+		free(tip);
+		fprintf(f, "<line class=\"pinline\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
+			x, x, p->by + p->bh, L->rows_y1);
+		if (p->row >= 0) {
+			struct tl_row *r = &m->rows.v[p->row];
+			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"none\" stroke=\"#cf222e\" stroke-width=\"2.5\"/>",
+				x, r->y + 27);
+		}
+		fprintf(f, "<rect class=\"pinbox\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"4\"/>",
+			p->bx, p->by, p->bw, p->bh);
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#cf222e\"/>",
+			x, p->by + p->bh);
+		for (int k = 0; k < p->nlines; k++) {
+			fprintf(f, "<text class=\"pintext\" x=\"%.1f\" y=\"%.1f\">",
+				p->bx + 8, p->by + 5 + (k + 1) * PIN_LINE_H - 3);
+			if (k == 0)
+				fputs("\xE2\x9C\x97 ", f);
+			html_esc(f, p->lines[k]);
+			fputs("</text>", f);
+		}
+		fputs("</g>\n", f);
+	}
+}
+
+void tl_draw_legend(FILE *f, struct tl_model *m)
+{
+	fputs("<div class=\"legend\">", f);
+	for (int k = 0; k < SP__NR; k++) {
+		if (!m->used_span[k] || k == SP_LIFE)
+			continue;
+		fprintf(f, "<span><svg width=\"26\" height=\"14\" viewBox=\"0 0 26 14\">"
+			"<rect class=\"%s\" x=\"1\" y=\"2\" width=\"24\" height=\"10\" rx=\"2\"/></svg>%s</span>",
+			span_info[k].cls, span_info[k].legend);
+	}
+	if (m->deadlines.n)
+		fputs("<span><svg width=\"26\" height=\"14\" viewBox=\"0 0 26 14\">"
+		      "<path class=\"dl hot\" d=\"M1 7H25\"/></svg>holder's own maxHoldMs deadline</span>", f);
+	if (m->pins.n)
+		fputs("<span><svg width=\"14\" height=\"16\" viewBox=\"0 0 14 16\">"
+		      "<path class=\"pinline\" d=\"M7 0V16\"/></svg>failed verdict, at the time it concerns</span>", f);
+	for (int k = 1; k < G__NR; k++) {
+		if (!m->used_glyph[k])
+			continue;
+		fprintf(f, "<span><svg width=\"20\" height=\"20\" viewBox=\"-10 -10 20 20\">"
+			"<use href=\"#g-%s\"/></svg>%s</span>",
+			glyph_info[k].id, glyph_info[k].legend);
+	}
+	fputs("</div>\n", f);
+}
+
+void tl_draw_svg(FILE *f, struct tl_model *m, struct tl_history *h,
+		 struct tl_layout *L)
+{
+	fprintf(f, "<svg class=\"tl\" id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\">\n",
+		SVG_W, L->height, SVG_W, L->height);
+	fprintf(f, "<style>%s</style>\n", SVG_CSS);
+	svg_defs(f);
+	/* back to front: rows, axes, bands, names, lives, deadlines, bars,
+	 * glyphs and labels, verdicts on top */
+	draw_rows(f, m, L);
+	draw_axis(f, L, L->rows_y1, 0);
+	draw_axis(f, L, 24, 1);
+	draw_spans(f, m, h, 1);
+	draw_row_labels(f, m);
+	draw_life(f, m, h);
+	draw_deadlines(f, m, h, L);
+	draw_spans(f, m, h, 0);
+	draw_marks(f, m, h);
+	draw_deadline_labels(f, m);
+	draw_pins(f, m, h, L);
+	fputs("</svg>\n", f);
+}

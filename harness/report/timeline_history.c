@@ -1,0 +1,112 @@
+/*
+ * timeline_history.c - a history file as events (see timeline.h).
+ *
+ * One jv per line, kept alive until tl_history_clear so that every
+ * `const char *` the later stages take from an event stays valid.
+ */
+#include "report/timeline.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "lib/jvx.h"
+
+/* Copies the digits of `"seed":N` from the raw meta line: jq parses numbers
+ * into doubles, and a seed above 2^53 must still replay. */
+static void raw_seed(const char *line, char *out, size_t n)
+{
+	const char *p = strstr(line, "\"seed\":");
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += 7;
+	while (*p == ' ')
+		p++;
+	size_t k = 0;
+	while (k + 1 < n && *p >= '0' && *p <= '9')
+		out[k++] = *p++;
+	out[k] = '\0';
+}
+
+void tl_history_clear(struct tl_history *h)
+{
+	for (size_t i = 0; i < h->ev.n; i++)
+		jv_free(h->ev.v[i].v);
+	free(h->ev.v);
+	h->ev.v = NULL;
+	h->ev.n = h->ev.cap = 0;
+}
+
+int tl_history_load(struct tl_history *h, const char *path, char **err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return html_fail(err, "cannot open '%s': %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int lineno = 0, r = 0;
+	int64_t last_t = 0;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		size_t sp = strspn(line, " \t");
+		if ((ssize_t)sp == len)
+			continue;
+		if (len > INT32_MAX) {
+			r = html_fail(err, "%s:%d: line too long", path, lineno);
+			break;
+		}
+		jv v = jv_parse_sized(line, (int)len);
+		if (!jv_is_valid(v)) {
+			jv msg = jv_invalid_get_msg(v);
+			r = html_fail(err, "%s:%d: not JSON: %s", path, lineno,
+				 jv_get_kind(msg) == JV_KIND_STRING
+					 ? jv_string_value(msg)
+					 : "invalid");
+			jv_free(msg);
+			break;
+		}
+		if (jv_get_kind(v) != JV_KIND_OBJECT) {
+			jv_free(v);
+			r = html_fail(err, "%s:%d: not a JSON object", path, lineno);
+			break;
+		}
+		const char *type = jvx_cstr(v, "type");
+		if (!type) {
+			jv_free(v);
+			r = html_fail(err, "%s:%d: event has no \"type\"", path, lineno);
+			break;
+		}
+		if (h->ev.n == 0 && strcmp(type, "meta") != 0) {
+			r = html_fail(err, "%s:%d: first event is '%s', not 'meta'",
+				 path, lineno, type);
+			jv_free(v); /* owns `type` */
+			break;
+		}
+		double t;
+		if (jvx_has_num(v, "t", &t) && isfinite(t))
+			last_t = (int64_t)t;
+		if (h->ev.n == 0)
+			raw_seed(line, h->seed, sizeof(h->seed));
+		struct tl_event *e = vec_push(&h->ev);
+		e->v = v;
+		e->t = last_t;
+		e->line = lineno;
+		e->type = type;
+		e->proc = jvx_cstr(v, "process");
+	}
+	if (!r && ferror(f))
+		r = html_fail(err, "cannot read '%s': %s", path, strerror(errno));
+	if (!r && h->ev.n == 0)
+		r = html_fail(err, "%s: empty history", path);
+	free(line);
+	fclose(f);
+	if (r)
+		tl_history_clear(h);
+	return r;
+}
