@@ -9,6 +9,11 @@
  * disk years later. Every string taken from the input (holder names,
  * messages, error text, titles) is untrusted and HTML-escaped.
  *
+ * Where the code is: timeline.c (the timeline page, built in the stages of
+ * timeline.h: timeline_history.c, timeline_model.c, timeline_layout.c,
+ * timeline_draw.c), index.c (the index), html_common.c (escaping, page
+ * shell and CSS both pages share).
+ *
  * Output is written to `<out_path>.tmp` and renamed over `out_path`, so a
  * reader never sees half a page and a failed write leaves no stray file.
  *

@@ -3,10 +3,11 @@
  *
  * The orchestrator (run.c) emits three events: begin (before the first
  * scenario), item (each scenario run's result, in file order), end (totals).
- * Each format is one sink in its own file: TAP on stdout (report_tap.c),
- * progress on stderr (report_tap.c), summary.json (report_json.c), JUnit
- * XML (report_junit.c), and the HTML index (html.c via report_json.c). A
- * new format is one new file and one line in run.c.
+ * Each format is one sink in its own file: TAP on stdout (tap.c),
+ * progress on stderr (tap.c), summary.json (json.c), JUnit XML (junit.c),
+ * and the HTML index (index.c, via json.c). Each scenario's timeline is
+ * written by the runner as the scenario ends (html.h, timeline.c). A new
+ * format is one new file and one line in run.c.
  */
 #ifndef LOCKCHAOS_REPORT_H
 #define LOCKCHAOS_REPORT_H
