@@ -49,7 +49,7 @@ static int load_json(const char *path, jv *out, char **err)
 	if (!jv_is_valid(v)) {
 		jv msg = jv_invalid_get_msg(v);
 		int r = html_fail(err, "%s: not JSON: %s", path,
-			     jv_get_kind(msg) == JV_KIND_STRING
+				  jv_get_kind(msg) == JV_KIND_STRING
 				     ? jv_string_value(msg)
 				     : "empty file");
 		jv_free(msg);

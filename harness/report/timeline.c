@@ -147,7 +147,7 @@ static void header(FILE *f, struct tl_model *m, struct tl_history *h)
 				fputs(", ", f);
 			const char *tg = jvx_cstr(e->v, "target");
 			html_escf(f, "%s %s at %.3f s", jvx_cstr(e->v, "fault") ? jvx_cstr(e->v, "fault") : "?",
-			     tg ? tg : "", (double)e->t / 1e6);
+				  tg ? tg : "", (double)e->t / 1e6);
 		}
 		fputs(".", f);
 	} else

@@ -295,7 +295,8 @@ static void draw_life(FILE *f, struct tl_model *m, struct tl_history *h)
 	}
 }
 
-static void draw_deadlines(FILE *f, struct tl_model *m, struct tl_history *h, struct tl_layout *L)
+static void draw_deadlines(FILE *f, struct tl_model *m, struct tl_history *h,
+			   struct tl_layout *L)
 {
 	for (size_t i = 0; i < m->deadlines.n; i++) {
 		struct tl_deadline *d = &m->deadlines.v[i];
@@ -376,7 +377,8 @@ static void draw_deadline_labels(FILE *f, struct tl_model *m)
 	}
 }
 
-static void draw_pins(FILE *f, struct tl_model *m, struct tl_history *h, struct tl_layout *L)
+static void draw_pins(FILE *f, struct tl_model *m, struct tl_history *h,
+		      struct tl_layout *L)
 {
 	for (size_t i = 0; i < m->pins.n; i++) {
 		struct tl_pin *p = &m->pins.v[i];

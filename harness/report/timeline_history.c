@@ -65,7 +65,7 @@ int tl_history_load(struct tl_history *h, const char *path, char **err)
 		if (!jv_is_valid(v)) {
 			jv msg = jv_invalid_get_msg(v);
 			r = html_fail(err, "%s:%d: not JSON: %s", path, lineno,
-				 jv_get_kind(msg) == JV_KIND_STRING
+				      jv_get_kind(msg) == JV_KIND_STRING
 					 ? jv_string_value(msg)
 					 : "invalid");
 			jv_free(msg);
@@ -84,7 +84,7 @@ int tl_history_load(struct tl_history *h, const char *path, char **err)
 		}
 		if (h->ev.n == 0 && strcmp(type, "meta") != 0) {
 			r = html_fail(err, "%s:%d: first event is '%s', not 'meta'",
-				 path, lineno, type);
+				      path, lineno, type);
 			jv_free(v); /* owns `type` */
 			break;
 		}

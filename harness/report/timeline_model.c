@@ -282,7 +282,7 @@ static int row_of(struct tl_model *m, const char *proc, const char *lane)
 }
 
 static struct tl_span *span_add(struct tl_model *m, enum span_kind k, int row,
-			     int64_t t0, int64_t t1, int ev0, int ev1)
+				int64_t t0, int64_t t1, int ev0, int ev1)
 {
 	struct tl_span *s = vec_push(&m->spans);
 	s->kind = k;
@@ -297,7 +297,7 @@ static struct tl_span *span_add(struct tl_model *m, enum span_kind k, int row,
 }
 
 static struct tl_mark *mark_add(struct tl_model *m, enum glyph g, int row, int64_t t,
-			     int ev, enum prio prio, char *label, char *tip)
+				int ev, enum prio prio, char *label, char *tip)
 {
 	struct tl_mark *k = vec_push(&m->marks);
 	k->glyph = g;
@@ -354,7 +354,7 @@ static void owner_close(struct tl_model *m, struct owner *o, int64_t t, int ev)
 	if (!o || !o->proc)
 		return;
 	struct tl_span *s = span_add(m, o->stale ? SP_STALE : SP_OWN, o->row,
-				  o->t0, t, o->ev, ev);
+				     o->t0, t, o->ev, ev);
 	s->label = o->stale ? xasprintf("%s is dead, its lock file stays", o->proc)
 			    : xasprintf("held by %s", o->proc);
 	s->tip = o->stale ? xasprintf("lock file of %s, which is dead", o->proc)
@@ -441,7 +441,7 @@ static void band_close(struct tl_model *m, struct tl_proc *p, int64_t t, int ev)
 {
 	if (p->freeze_t >= 0) {
 		struct tl_span *s = span_add(m, SP_FROZEN, p->row0, p->freeze_t, t,
-					  p->freeze_ev, ev);
+					     p->freeze_ev, ev);
 		s->nrows = p->nrows;
 		s->label = xasprintf("frozen");
 		s->tip = xasprintf("%s frozen (SIGSTOP)", p->name);
@@ -450,7 +450,7 @@ static void band_close(struct tl_model *m, struct tl_proc *p, int64_t t, int ev)
 	if (p->spin_t >= 0) {
 		int64_t end = p->spin_end >= 0 && p->spin_end < t ? p->spin_end : t;
 		struct tl_span *s = span_add(m, SP_SPIN, p->row0, p->spin_t, end,
-					  p->spin_ev, ev);
+					     p->spin_ev, ev);
 		s->nrows = p->nrows;
 		s->label = xasprintf("spinning: event loop blocked");
 		s->tip = xasprintf("%s spins: its event loop, timers and lanes are blocked",
@@ -673,7 +673,7 @@ static void on_fault(struct tl_model *m, struct tl_event *e, int i)
 		tip = xasprintf("harness thawed %s (SIGCONT)", target ? target : "?");
 		if (pr && pr->freeze_t >= 0) {
 			struct tl_span *s = span_add(m, SP_FROZEN, pr->row0, pr->freeze_t,
-						  e->t, pr->freeze_ev, i);
+						     e->t, pr->freeze_ev, i);
 			s->nrows = pr->nrows;
 			s->label = xasprintf("frozen");
 			s->tip = xasprintf("%s frozen (SIGSTOP)", pr->name);
@@ -974,7 +974,7 @@ void tl_model_build(struct tl_model *m, struct tl_history *h)
 		int64_t t0 = pr->t_spawn >= 0 ? pr->t_spawn : m->t_min;
 		int64_t t1 = pr->t_exit >= 0 ? pr->t_exit : m->t_end;
 		struct tl_span *s = span_add(m, SP_LIFE, pr->row0, t0, t1, pr->ev_spawn,
-					  pr->ev_exit);
+					     pr->ev_exit);
 		s->nrows = pr->nrows;
 		s->tip = xasprintf("%s alive", pr->name);
 	}
