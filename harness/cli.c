@@ -1,7 +1,9 @@
 #include "cli.h"
 #include "lib/util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,16 +148,60 @@ void cli_holder_clear(struct cli_holder *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/* 1 when `dir` is a folder with nothing in it. */
+static int dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	return empty;
+}
+
 char *cli_report_dir(const char *given)
 {
 	char stamp[32], *dir;
 	time_t now = time(NULL);
 	struct tm tm;
+	struct stat st;
 	int i;
 
 	if (given) {
-		if (mkdir_p(given, 0755)) {
-			fprintf(stderr, "lockchaos: cannot create '%s': %s\n",
+		if (lstat(given, &st) == 0) {
+			if (!S_ISDIR(st.st_mode)) {
+				fprintf(stderr, "lockchaos: --report '%s' is "
+						"not a folder; nothing was "
+						"run\n",
+					given);
+				return NULL;
+			}
+			if (!dir_is_empty(given)) {
+				fprintf(stderr, "lockchaos: --report '%s' is "
+						"not empty (an earlier "
+						"run's report?); it is never "
+						"overwritten: name a new or "
+						"empty folder; nothing was "
+						"run\n",
+					given);
+				return NULL;
+			}
+		} else if (mkdir_p(given, 0755)) {
+			fprintf(stderr, "lockchaos: cannot create '%s': %s; "
+					"nothing was run\n",
+				given, strerror(errno));
+			return NULL;
+		}
+		if (access(given, W_OK)) {
+			fprintf(stderr, "lockchaos: cannot write in '%s': %s; "
+					"nothing was run\n",
 				given, strerror(errno));
 			return NULL;
 		}
@@ -163,27 +209,86 @@ char *cli_report_dir(const char *given)
 	}
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	/* Two runs in one second get -2, -3 ...: never share a folder. */
-	for (i = 1;; i++) {
-		struct stat st;
-
-		dir = i == 1 ? xasprintf("reports/%s", stamp)
-			     : xasprintf("reports/%s-%d", stamp, i);
-		if (stat(dir, &st))
-			break;
-		free(dir);
-	}
-	if (mkdir_p(dir, 0755)) {
-		fprintf(stderr, "lockchaos: cannot create '%s': %s\n", dir,
+	if (mkdir_p("reports", 0755)) {
+		fprintf(stderr, "lockchaos: cannot create 'reports': %s; "
+				"nothing was run\n",
 			strerror(errno));
-		free(dir);
 		return NULL;
 	}
+	/* Two runs in one second get -2, -3 ...: never share a folder.
+	 * mkdir, not stat-then-mkdir: two lockchaos at once cannot both
+	 * take one name. */
+	for (i = 1;; i++) {
+		dir = i == 1 ? xasprintf("reports/%s", stamp)
+			     : xasprintf("reports/%s-%d", stamp, i);
+		if (mkdir(dir, 0755) == 0)
+			break;
+		if (errno != EEXIST) {
+			fprintf(stderr, "lockchaos: cannot create '%s': %s; "
+					"nothing was run\n",
+				dir, strerror(errno));
+			free(dir);
+			return NULL;
+		}
+		free(dir);
+	}
+	return dir;
+}
+
+void cli_report_latest(const char *dir)
+{
+	if (strncmp(dir, "reports/", 8) || strchr(dir + 8, '/'))
+		return;
 	unlink("reports/latest.tmp");
 	if (symlink(dir + strlen("reports/"), "reports/latest.tmp") ||
 	    rename("reports/latest.tmp", "reports/latest"))
 		fprintf(stderr, "lockchaos: cannot point reports/latest at "
 				"'%s': %s\n",
 			dir, strerror(errno));
-	return dir;
+}
+
+char *cli_scratch_root(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *root, *probe;
+	static char zeros[64 << 10];
+	int fd, i;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	root = xasprintf("%s/lockchaos-run-XXXXXX", tmp);
+	if (!mkdtemp(root)) {
+		fprintf(stderr, "lockchaos: cannot make scratch folders in "
+				"TMPDIR '%s': %s; nothing was run\n",
+			tmp, strerror(errno));
+		free(root);
+		return NULL;
+	}
+	/* A full disk lets mkdir through and fails the lock's first write:
+	 * found here, it is said as what it is, not as a lock failure. */
+	probe = xasprintf("%s/probe", root);
+	errno = 0;
+	fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	for (i = 0; fd >= 0 && i < 16; i++)
+		if (write(fd, zeros, sizeof(zeros)) != (ssize_t)sizeof(zeros))
+			break;
+	if (fd < 0 || i < 16 || fsync(fd)) {
+		int e = errno ? errno : ENOSPC;
+
+		fprintf(stderr, "lockchaos: cannot write 1 MiB in TMPDIR "
+				"'%s' for scratch folders: %s; nothing was "
+				"run\n",
+			tmp, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		unlink(probe);
+		rmdir(root);
+		free(probe);
+		free(root);
+		return NULL;
+	}
+	close(fd);
+	unlink(probe);
+	free(probe);
+	return root;
 }

@@ -32,11 +32,26 @@ void free_argv(char **argv);
 char *exe_dir(void);
 
 /*
- * Creates the report folder: `given`, or reports/<YYYYmmdd-HHMMSS>/ with
- * reports/latest pointing at it. Returns it (malloc'ed) or NULL after
- * printing why.
+ * Makes the report folder, before any holder starts: `given` (created if
+ * missing; refused when it is not a folder, not writable, or not empty, so
+ * an earlier run's report is never overwritten), or a new
+ * reports/<YYYYmmdd-HHMMSS>[-N]/. Returns it (malloc'ed) or NULL after
+ * printing why. reports/latest is not touched: see cli_report_latest.
  */
 char *cli_report_dir(const char *given);
+
+/* Points reports/latest at `dir` when it is reports/<name>. Call it only
+ * when the report there is complete. */
+void cli_report_latest(const char *dir);
+
+/*
+ * Makes this run's scratch root, $TMPDIR/lockchaos-run-XXXXXX (TMPDIR
+ * unset: /tmp), and checks that 1 MiB can be written there: a full disk is
+ * an environment problem to say before any holder starts, not a lock
+ * failure. Returns it (malloc'ed; the caller removes it) or NULL after
+ * printing why.
+ */
+char *cli_scratch_root(void);
 
 /* `lockchaos check-holder CMD`: see checkholder.c. */
 int check_holder_main(int argc, char **argv);

@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <jv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,10 @@ static const char usage_text[] =
 	"  -v, --verbose    show every event of every holder as it happens\n"
 	"  -i               stop at the first failure and keep its scratch folder\n"
 	"  --no-namespace   do not use PID namespaces (PID recycling becomes unsupported)\n"
+	"option of matrix:\n"
+	"  --known DIR      known findings, DIR/<implementation>.txt (default:\n"
+	"                   fixtures/known of the source tree lockchaos was built in);\n"
+	"                   every FAIL not declared there fails the matrix\n"
 	"\n"
 	"Scenario language: scenarios/README.md. Holder protocol: docs/holder-protocol.md.\n"
 	"Reports: reports/README.md. Exit status: 0 all passed, 1 a scenario failed,\n"
@@ -62,6 +68,7 @@ static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-namespace", no_argument, NULL, 'N' },
+	{ "known", required_argument, NULL, 'K' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -76,6 +83,7 @@ struct args {
 	int verbose;
 	int stop_first;
 	int no_pidns;
+	const char *known; /* matrix: --known DIR */
 	char **paths;
 	int nr_paths;
 };
@@ -132,6 +140,14 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 		case 'N':
 			a->no_pidns = 1;
 			break;
+		case 'K':
+			if (!matrix) {
+				fprintf(stderr, "lockchaos run: --known is an "
+						"option of matrix\n");
+				return -1;
+			}
+			a->known = optarg;
+			break;
 		case 'h':
 			exit(usage(stdout, 0));
 		default:
@@ -165,11 +181,11 @@ static void args_clear(struct args *a)
 
 /*
  * Parses every scenario under the paths (all of them, so that every syntax
- * error is shown at once) and makes the report folder. 0, or -1 after
- * saying why: then nothing is run and the caller exits 2.
+ * error is shown at once). 0, or -1 after saying why: then nothing is run
+ * and the caller exits 2. The report folder is made later, once nothing
+ * else can refuse the run: a usage error leaves no folder behind.
  */
-static int load_scenarios(struct args *a, struct scenario_list *l,
-			  char **dir)
+static int load_scenarios(struct args *a, struct scenario_list *l)
 {
 	int rc = scenario_list_load(l, a->paths, a->nr_paths);
 
@@ -179,12 +195,39 @@ static int load_scenarios(struct args *a, struct scenario_list *l,
 		scenario_list_clear(l);
 		return -1;
 	}
-	*dir = cli_report_dir(a->report);
-	if (!*dir) {
-		scenario_list_clear(l);
-		return -1;
-	}
 	return 0;
+}
+
+/*
+ * The exit status a run's totals call for, saying on stderr what is not
+ * in TAP: an interrupted run (128 + signal), a report with holes (1: a
+ * report that lost files is no green), unsupported faults (3).
+ */
+static int run_status(const struct report_totals *t, const char *dir)
+{
+	int rc = t->failed ? EXIT_FAILED : t->unsupported ? EXIT_UNSUPPORTED : 0;
+
+	if (t->write_errors) {
+		fprintf(stderr, "lockchaos: the report in '%s' is incomplete: "
+				"%d file(s) could not be written (exit 1)\n",
+			dir, t->write_errors);
+		rc = EXIT_FAILED;
+	}
+	if (t->interrupted) {
+		fprintf(stderr, "lockchaos: interrupted by SIG%s: %d scenario "
+				"run(s) not run; report in '%s'\n",
+			sigabbrev_np(t->interrupted), t->not_run, dir);
+		return 128 + t->interrupted;
+	}
+	if (t->unsupported && rc == EXIT_UNSUPPORTED)
+		fprintf(stderr, "lockchaos: %d scenario(s) could not run on "
+				"this machine (exit 3)\n",
+			t->unsupported);
+	if (!t->passed && !t->failed && !rc) {
+		fprintf(stderr, "lockchaos: no scenario ran to a verdict\n");
+		rc = EXIT_FAILED;
+	}
+	return rc;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -196,32 +239,35 @@ static int cmd_run(int argc, char **argv)
 	struct cli_holder def = { 0 };
 	struct cli_holder *h;
 	struct run_config cfg;
-	char *dir;
-	int rc, i;
+	char *dir = NULL, *scratch = NULL;
+	int rc = EXIT_USAGE, i;
 
 	if (parse_args(&a, argc, argv, 0))
 		return usage(stderr, EXIT_USAGE);
 	if (a.nr_holders > 1) {
 		fprintf(stderr, "lockchaos run: one --holder (use `lockchaos "
 				"matrix` for several)\n");
-		args_clear(&a);
-		return EXIT_USAGE;
+		goto out;
 	}
-	if (load_scenarios(&a, &l, &dir)) {
-		args_clear(&a);
-		return EXIT_USAGE;
-	}
+	if (load_scenarios(&a, &l))
+		goto out;
 	if (a.nr_holders) {
 		h = &a.holders[0];
 	} else {
-		if (cli_holder_default(&def)) {
-			free(dir);
-			scenario_list_clear(&l);
-			args_clear(&a);
-			return EXIT_USAGE;
-		}
+		if (cli_holder_default(&def))
+			goto out;
 		h = &def;
 	}
+	/* Everything that can refuse the run does so before the report
+	 * folder exists and before any holder starts. */
+	rc = EXIT_FAILED;
+	scratch = cli_scratch_root();
+	if (!scratch)
+		goto out;
+	rc = EXIT_USAGE;
+	dir = cli_report_dir(a.report);
+	if (!dir)
+		goto out;
 	cfg = (struct run_config){
 		.holder_argv = h->argv,
 		.holder = h->cmd,
@@ -232,6 +278,7 @@ static int cmd_run(int argc, char **argv)
 		.verbose = a.verbose,
 		.stop_first = a.stop_first,
 		.want_pidns = !a.no_pidns,
+		.scratch_root = scratch,
 	};
 	sinks[0] = report_tap(stdout);
 	sinks[1] = report_progress(stderr);
@@ -241,14 +288,15 @@ static int cmd_run(int argc, char **argv)
 	run_scenarios(&l, &cfg, sinks, &t);
 	for (i = 0; sinks[i]; i++)
 		report_free(sinks[i]);
-	rc = t.failed ? EXIT_FAILED : t.unsupported ? EXIT_UNSUPPORTED : 0;
-	if (t.unsupported && !t.failed)
-		fprintf(stderr, "lockchaos: %d scenario(s) could not run on "
-				"this machine (exit 3)\n",
-			t.unsupported);
-	if (!t.passed && !t.failed && !rc) {
-		fprintf(stderr, "lockchaos: no scenario ran to a verdict\n");
-		rc = EXIT_FAILED;
+	rc = run_status(&t, dir);
+	if (!t.interrupted && !t.write_errors)
+		cli_report_latest(dir);
+out:
+	if (scratch) {
+		/* -i keeps a failed scenario's scratch folder inside. */
+		if (rmdir(scratch) && errno != ENOENT && !a.stop_first)
+			remove_tree(scratch);
+		free(scratch);
 	}
 	free(dir);
 	cli_holder_clear(&def);
@@ -350,21 +398,67 @@ static int cmd_list(int argc, char **argv)
 	return rc ? EXIT_USAGE : 0;
 }
 
+/* fixtures/known of the source tree lockchaos was built in, if there. */
+static char *default_known_dir(void)
+{
+	char *dir = exe_dir(), *known = xasprintf("%s/../fixtures/known", dir);
+	struct stat st;
+
+	free(dir);
+	if (stat(known, &st) || !S_ISDIR(st.st_mode)) {
+		free(known);
+		return NULL;
+	}
+	return known;
+}
+
 static int cmd_matrix(int argc, char **argv)
 {
 	struct args a;
 	struct scenario_list l = { 0 };
-	char *dir;
-	int rc;
+	struct matrix_plan m = { 0 };
+	char *dir = NULL, *scratch = NULL, *known = NULL;
+	int rc = EXIT_USAGE;
 
 	if (parse_args(&a, argc, argv, 1))
 		return usage(stderr, EXIT_USAGE);
-	if (load_scenarios(&a, &l, &dir)) {
-		args_clear(&a);
-		return EXIT_USAGE;
+	if (a.known) {
+		struct stat st;
+
+		if (stat(a.known, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "lockchaos matrix: --known '%s' is not "
+					"a folder\n",
+				a.known);
+			goto out;
+		}
+		known = xstrdup(a.known);
+	} else {
+		known = default_known_dir();
 	}
-	rc = matrix_run(&l, a.holders, a.nr_holders, dir, a.seed, a.jobs,
-			!a.no_pidns, a.verbose);
+	if (load_scenarios(&a, &l))
+		goto out;
+	if (matrix_prepare(&m, a.holders, a.nr_holders, known))
+		goto out;
+	rc = EXIT_FAILED;
+	scratch = cli_scratch_root();
+	if (!scratch)
+		goto out;
+	rc = EXIT_USAGE;
+	dir = cli_report_dir(a.report);
+	if (!dir)
+		goto out;
+	setenv("TMPDIR", scratch, 1); /* workers make their scratch there */
+	rc = matrix_run(&m, &l, dir, a.seed, a.jobs, !a.no_pidns, a.verbose);
+	if (rc == 0 || rc == EXIT_FAILED)
+		cli_report_latest(dir);
+out:
+	if (scratch) {
+		if (rmdir(scratch) && errno != ENOENT)
+			remove_tree(scratch);
+		free(scratch);
+	}
+	matrix_plan_clear(&m);
+	free(known);
 	free(dir);
 	scenario_list_clear(&l);
 	args_clear(&a);

@@ -172,14 +172,24 @@ int write_file(const char *path, const void *buf, size_t len)
 		if (w < 0) {
 			int e = errno;
 
+			/* No half file left behind: it would pass for a
+			 * report, and hold the space another file needs. */
 			close(fd);
+			unlink(path);
 			errno = e;
 			return -1;
 		}
 		p += w;
 		len -= (size_t)w;
 	}
-	return close(fd);
+	if (close(fd)) {
+		int e = errno;
+
+		unlink(path);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 int parse_duration_ms(const char *s, int64_t *ms)

@@ -42,7 +42,8 @@ int remove_tree(const char *path);
 /* Reads a whole file (up to `max` bytes) into a NUL-terminated buffer. NULL
  * with errno set on failure; *len gets the byte count. */
 char *read_file(const char *path, size_t max, size_t *len);
-/* Writes `len` bytes to `path` (created 0644, truncated). 0 or -1. */
+/* Writes `len` bytes to `path` (created 0644, truncated). 0, or -1 with
+ * errno set and no file left at `path`. */
 int write_file(const char *path, const void *buf, size_t len);
 
 /*

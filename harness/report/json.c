@@ -6,6 +6,7 @@
 #include "report/html.h"
 #include "lib/util.h"
 
+#include <errno.h>
 #include <jv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,8 @@ int summary_write(const char *dir, jv summary)
 
 	jv_free(text);
 	if (rc)
-		fprintf(stderr, "lockchaos: cannot write '%s'\n", path);
+		fprintf(stderr, "lockchaos: cannot write '%s': %s\n", path,
+			strerror(errno));
 	else if (html_index_write(path, index, &err)) {
 		fprintf(stderr, "lockchaos: %s\n", err);
 		free(err);
@@ -90,11 +92,16 @@ static void json_end(struct report_sink *sink, const struct report_run *rr,
 	o = jv_object_set(o, jv_string("passed"), jv_number(t->passed));
 	o = jv_object_set(o, jv_string("failed"), jv_number(t->failed));
 	o = jv_object_set(o, jv_string("skipped"), jv_number(t->skipped));
+	o = jv_object_set(o, jv_string("notRun"), jv_number(t->not_run));
+	if (t->interrupted)
+		o = jv_object_set(o, jv_string("interrupted"),
+				  jv_string(sigabbrev_np(t->interrupted)));
 	o = jv_object_set(o, jv_string("durationMs"),
 			  jv_number((double)t->duration_ms));
 	o = jv_object_set(o, jv_string("scenarios"), s->scenarios);
 	s->scenarios = jv_invalid();
-	summary_write(rr->report_dir, o);
+	if (summary_write(rr->report_dir, o))
+		sink->write_errors++;
 }
 
 struct report_sink *report_json(void)

@@ -5,6 +5,7 @@
 #include "report/report.h"
 #include "lib/util.h"
 
+#include <errno.h>
 #include <jv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,8 @@ static void junit_item(struct report_sink *sink, const struct report_run *rr,
 	append(j, line);
 	free(line);
 	if (!strcmp(r->status, STATUS_NA) ||
-	    !strcmp(r->status, STATUS_UNSUPPORTED)) {
+	    !strcmp(r->status, STATUS_UNSUPPORTED) ||
+	    !strcmp(r->status, STATUS_NOT_RUN)) {
 		j->skipped++;
 		line = xasprintf("    <skipped message=\"%s\"/>\n", reason);
 		append(j, line);
@@ -120,8 +122,11 @@ static void junit_end(struct report_sink *sink, const struct report_run *rr,
 		(double)t->duration_ms / 1000, rr->started,
 		j->body ? j->body : "");
 
-	if (write_file(path, doc, strlen(doc)))
-		fprintf(stderr, "lockchaos: cannot write '%s'\n", path);
+	if (write_file(path, doc, strlen(doc))) {
+		fprintf(stderr, "lockchaos: cannot write '%s': %s\n", path,
+			strerror(errno));
+		sink->write_errors++;
+	}
 	free(doc);
 	free(path);
 	free(j->body);

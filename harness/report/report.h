@@ -39,8 +39,18 @@ struct report_item {
 	const struct run_result *res;
 };
 
+/*
+ * A scenario run that never reached a verdict because the run was
+ * interrupted (SIGINT/SIGTERM): it is in every report, marked so, and
+ * counts neither as passed nor as failed.
+ */
+#define STATUS_NOT_RUN "not-run"
+
 struct report_totals {
 	int passed, failed, skipped, errors, unsupported;
+	int not_run;	  /* interrupted before they finished */
+	int interrupted;  /* the signal that stopped the run, or 0 */
+	int write_errors; /* report files that could not be written */
 	int64_t duration_ms;
 };
 
@@ -50,7 +60,9 @@ struct report_sink {
 		     const struct report_item *);
 	void (*end)(struct report_sink *, const struct report_run *,
 		    const struct report_totals *);
-	void *data; /* the sink's own state */
+	void *data;	  /* the sink's own state */
+	int write_errors; /* files this sink could not write (the run then
+			     exits 1: a report with holes is no green) */
 };
 
 /* Constructors: each returns a sink the caller frees with report_free. */

@@ -11,6 +11,7 @@
 #include "lib/util.h"
 
 #include <jv.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -209,6 +210,11 @@ static void tap_item(struct report_sink *sink, const struct report_run *rr,
 			!strcmp(r->status, STATUS_NA) ? "n/a"
 						      : "unsupported here",
 			r->reason);
+	} else if (!strcmp(r->status, STATUS_NOT_RUN)) {
+		/* Not a pass, not a finding: the run stopped first. */
+		fprintf(t->out, "not ok %d - %s: %s%s # SKIP not run: %s\n",
+			it->index, it->s->file, it->s->title, rep,
+			r->reason ? r->reason : "interrupted");
 	} else {
 		fprintf(t->out, "not ok %d - %s: %s%s (%s)\n", it->index,
 			it->s->file, it->s->title, rep, r->status);
@@ -230,7 +236,14 @@ static void tap_end(struct report_sink *sink, const struct report_run *rr,
 		fprintf(t->out, "# %d scenario(s) need what this machine "
 				"cannot give (see SKIP lines)\n",
 			tot->unsupported);
-	if (tot->skipped)
+	if (tot->interrupted)
+		fprintf(t->out, "# interrupted by %s: %d scenario run(s) not "
+				"run\n",
+			strsignal(tot->interrupted), tot->not_run);
+	if (tot->not_run)
+		fprintf(t->out, "%d passed, %d failed, %d skipped, %d not run\n",
+			tot->passed, tot->failed, tot->skipped, tot->not_run);
+	else if (tot->skipped)
 		fprintf(t->out, "%d passed, %d failed, %d skipped\n",
 			tot->passed, tot->failed, tot->skipped);
 	else
@@ -268,7 +281,8 @@ static void progress_item(struct report_sink *sink,
 	const char *st = it->res->status;
 
 	p->done++;
-	if (strcmp(st, STATUS_PASS) && strcmp(st, STATUS_NA))
+	if (strcmp(st, STATUS_PASS) && strcmp(st, STATUS_NA) &&
+	    strcmp(st, STATUS_NOT_RUN))
 		p->failed++;
 	if (p->tty) {
 		/* One live line, rewritten: scenario k of N, time, failures. */

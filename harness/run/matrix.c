@@ -1,4 +1,5 @@
 #include "run/matrix.h"
+#include "run/known.h"
 #include "lib/jvx.h"
 #include "report/report.h"
 #include "lib/util.h"
@@ -114,9 +115,10 @@ static int registered(struct cli_holder **out)
 	return n;
 }
 
-/* Markdown cell text: pipes and newlines would break the table. */
+/* Markdown cell text: pipes and newlines would break the table. `gate` is
+ * the cell's verdict for the gate: "known F4", "new", or "" (not a FAIL). */
 static void md_cell(FILE *fp, const char *status, const char *reason,
-		    double recovery)
+		    const char *gate, double recovery)
 {
 	char clean[160];
 	size_t i;
@@ -129,36 +131,101 @@ static void md_cell(FILE *fp, const char *status, const char *reason,
 		fprintf(fp, " pass");
 	else if (!strcmp(status, "na") || !strcmp(status, "unsupported"))
 		fprintf(fp, " n/a: %s", clean);
+	else if (!strcmp(status, "error"))
+		fprintf(fp, " **ERROR** %s", clean);
 	else
-		fprintf(fp, " **FAIL** %s", clean);
+		fprintf(fp, " **FAIL**%s%s%s %s", *gate ? " (" : "", gate,
+			*gate ? ")" : "", clean);
 	if (recovery >= 0)
 		fprintf(fp, " (%.0f ms)", recovery);
 	fprintf(fp, " |");
 }
 
-int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
-	       int nr_given, const char *dir, uint64_t seed, int jobs,
-	       int want_pidns, int verbose)
+/* "F4, F9" or "-": the findings of the entries of `file` that hit. */
+static char *known_ids(const struct known_list *k, const char *file)
 {
-	struct cli_holder *reg = NULL;
-	const struct cli_holder *hs = given;
-	int nh = nr_given, i, k, rc = 0, tap_n = 0;
+	char *out = NULL;
+	int j;
+
+	for (j = 0; j < k->nr; j++) {
+		const struct known_entry *e = &k->items[j];
+		char *o;
+
+		if (!known_matches_file(e, file) ||
+		    (out && strstr(out, e->finding)))
+			continue;
+		o = out ? xasprintf("%s, %s", out, e->finding)
+			: xstrdup(e->finding);
+		free(out);
+		out = o;
+	}
+	return out ? out : xstrdup("-");
+}
+
+int matrix_prepare(struct matrix_plan *m, const struct cli_holder *given,
+		   int nr_given, const char *known_dir)
+{
+	int i, rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->hs = given;
+	m->nh = nr_given;
+	if (!m->nh) {
+		m->nh = registered(&m->reg);
+		if (m->nh < 0) {
+			m->nh = 0;
+			return -1;
+		}
+		m->hs = m->reg;
+	}
+	/* Every known-findings file is read before any holder starts: a bad
+	 * line is a usage error, as a scenario syntax error is. */
+	m->known = xcalloc((size_t)m->nh, sizeof(*m->known));
+	for (i = 0; i < m->nh; i++)
+		if (known_dir &&
+		    known_load(&m->known[i], known_dir, m->hs[i].name))
+			rc = -1;
+	if (rc)
+		fprintf(stderr, "lockchaos matrix: bad known-findings file; "
+				"nothing was run\n");
+	return rc;
+}
+
+void matrix_plan_clear(struct matrix_plan *m)
+{
+	int i;
+
+	for (i = 0; m->known && i < m->nh; i++)
+		known_clear(&m->known[i]);
+	free(m->known);
+	for (i = 0; m->reg && i < m->nh; i++)
+		cli_holder_clear(&m->reg[i]);
+	free(m->reg);
+	memset(m, 0, sizeof(*m));
+}
+
+int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
+	       const char *dir, uint64_t seed, int jobs, int want_pidns,
+	       int verbose)
+{
+	const struct cli_holder *hs = m->hs;
+	struct known_list *known = m->known;
+	int nh = m->nh, i, k, rc = 0, tap_n = 0;
 	jv impls = jv_array(), rows = jv_array(), all = jv_array();
 	jv index = jv_object();
-	int npass = 0, nfail = 0, nna = 0;
+	int npass = 0, nfail = 0, nna = 0, nknown = 0, nnew = 0, nerr = 0;
+	int nxpass = 0, interrupted = 0;
 	char *path;
 	FILE *md;
 
-	if (!nh) {
-		nh = registered(&reg);
-		if (nh < 0)
-			return 2;
-		hs = reg;
-	}
 	printf("TAP version 13\n# lockchaos matrix: %d implementation(s), "
 	       "seed %llu\n",
 	       nh, (unsigned long long)seed);
-	for (i = 0; i < nh; i++) {
+	for (i = 0; i < nh; i++)
+		printf("# %s: %s\n", hs[i].name,
+		       known[i].path ? known[i].path
+				     : "no known findings: every FAIL counts");
+	for (i = 0; i < nh && !interrupted; i++) {
 		struct report_sink *sinks[4];
 		struct report_totals t;
 		char *sub = xasprintf("%s/%s", dir, hs[i].name);
@@ -172,8 +239,9 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 			.verbose = verbose,
 			.want_pidns = want_pidns,
 		};
+		struct known_list *kn = &known[i];
 		jv summary, list;
-		int is_ref = !strcmp(hs[i].name, "reference");
+		int j;
 
 		mkdir_p(sub, 0755);
 		fprintf(stderr, "lockchaos matrix: %s (%s)\n", hs[i].name,
@@ -185,6 +253,15 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 		run_scenarios(l, &cfg, sinks, &t);
 		for (k = 0; sinks[k]; k++)
 			report_free(sinks[k]);
+		if (t.write_errors) {
+			fprintf(stderr, "lockchaos matrix: the report of %s "
+					"is incomplete: %d file(s) could not "
+					"be written\n",
+				hs[i].name, t.write_errors);
+			rc = 1;
+		}
+		if (t.interrupted)
+			interrupted = t.interrupted;
 		impls = jv_array_append(impls, jv_string(hs[i].name));
 		path = xasprintf("%s/summary.json", sub);
 		summary = jvx_load(path, 64 << 20);
@@ -195,6 +272,7 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 		     k++) {
 			jv sc = jv_array_get(jv_copy(list), k), row, cell;
 			char st[32], reason[512], file[512], title[512], d[512];
+			char *gate = xstrdup("");
 			double rec;
 
 			jvx_str(sc, "status", st, sizeof(st));
@@ -211,9 +289,11 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 					      : -1;
 				jv_free(r);
 			}
-			/* TAP: a finding in another implementation is a
-			 * TODO (expected failure), not a harness failure. */
+			/* The gate: a FAIL counts unless this column
+			 * declared it; an ERROR (no verdict) always counts
+			 * and is never called a FAIL. */
 			if (!strcmp(st, "pass")) {
+				known_saw(kn, file);
 				printf("ok %d - %s: %s\n", ++tap_n,
 				       hs[i].name, file);
 				npass++;
@@ -222,26 +302,62 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 				printf("ok %d - %s: %s # SKIP n/a: %s\n",
 				       ++tap_n, hs[i].name, file, reason);
 				nna++;
+			} else if (!strcmp(st, STATUS_NOT_RUN)) {
+				printf("ok %d - %s: %s # SKIP not run: %s\n",
+				       ++tap_n, hs[i].name, file, reason);
+			} else if (!strcmp(st, "error")) {
+				printf("not ok %d - %s: %s # ERROR (no "
+				       "verdict): %s\n",
+				       ++tap_n, hs[i].name, file, reason);
+				nerr++;
+				rc = 1;
 			} else {
-				int todo = !is_ref && strcmp(st, "error");
+				jv fl = jv_object_get(jv_copy(sc),
+						      jv_string("failures"));
+				char *unc = NULL;
 
-				printf("not ok %d - %s: %s%s%s\n", ++tap_n,
-				       hs[i].name, file,
-				       todo ? " # TODO finding: " : " # ",
-				       reason);
+				known_saw(kn, file);
 				nfail++;
-				if (!todo)
+				if (known_covers(kn, file, fl, &unc)) {
+					free(gate);
+					gate = known_ids(kn, file);
+					printf("not ok %d - %s: %s # TODO "
+					       "known finding %s: %s\n",
+					       ++tap_n, hs[i].name, file, gate,
+					       reason);
+					{
+						char *g = xasprintf("known %s",
+								    gate);
+
+						free(gate);
+						gate = g;
+					}
+					nknown++;
+				} else {
+					printf("not ok %d - %s: %s # FAIL, "
+					       "not declared (%s): %s\n",
+					       ++tap_n, hs[i].name, file, unc,
+					       reason);
+					free(gate);
+					gate = xstrdup("new");
+					nnew++;
 					rc = 1;
+				}
+				free(unc);
+				jv_free(fl);
 			}
 			cell = jv_object_set(jv_object(), jv_string("status"),
 					     jv_string(st));
 			cell = jv_object_set(cell, jv_string("reason"),
 					     jv_string(reason));
+			cell = jv_object_set(cell, jv_string("gate"),
+					     jv_string(gate));
 			cell = jv_object_set(cell, jv_string("recoveryMs"),
 					     jv_number(rec));
 			cell = jv_object_set(cell, jv_string("dir"),
 					     jv_string_fmt("%s/%s",
 							   hs[i].name, d));
+			free(gate);
 			if (i == 0) {
 				row = jv_object_set(jv_object(),
 						    jv_string("file"),
@@ -278,22 +394,42 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 		}
 		jv_free(list);
 		free(sub);
+		/* A declared finding whose scenario ran to a verdict and
+		 * never failed that way: an upstream fix, or a scenario that
+		 * lost its teeth. Either way somebody must look. */
+		for (j = 0; j < kn->nr; j++) {
+			const struct known_entry *e = &kn->items[j];
+
+			if (!e->seen || e->hits || interrupted)
+				continue;
+			printf("not ok %d - %s: %s # known finding no longer "
+			       "reproduces: %s %s %s (%s:%d)\n",
+			       ++tap_n, hs[i].name, e->scenario, e->scenario,
+			       e->checker, e->finding, kn->path, e->line);
+			fprintf(stderr, "lockchaos matrix: known finding no "
+					"longer reproduces: %s: %s %s %s "
+					"(%s:%d)\n",
+				hs[i].name, e->scenario, e->checker,
+				e->finding, kn->path, e->line);
+			nxpass++;
+			rc = 1;
+		}
 	}
 	printf("1..%d\n", tap_n);
 
 	/* matrix.json and matrix.md */
 	{
-		jv m = jv_object_set(jv_object(), jv_string("impls"),
-				     jv_copy(impls));
+		jv mx = jv_object_set(jv_object(), jv_string("impls"),
+				      jv_copy(impls));
 		jv s;
 
-		m = jv_object_set(m, jv_string("rows"), jv_copy(rows));
-		s = jv_dump_string(jv_copy(m), JV_PRINT_PRETTY);
+		mx = jv_object_set(mx, jv_string("rows"), jv_copy(rows));
+		s = jv_dump_string(jv_copy(mx), JV_PRINT_PRETTY);
 		path = xasprintf("%s/matrix.json", dir);
 		write_file(path, jv_string_value(s), strlen(jv_string_value(s)));
 		free(path);
 		jv_free(s);
-		index = jv_object_set(index, jv_string("matrix"), m);
+		index = jv_object_set(index, jv_string("matrix"), mx);
 	}
 	path = xasprintf("%s/matrix.md", dir);
 	md = fopen(path, "w");
@@ -316,7 +452,7 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 			for (i = 0; i < nh; i++) {
 				jv c = jv_object_get(jv_copy(cells),
 						     jv_string(hs[i].name));
-				char st[32], reason[512];
+				char st[32], reason[512], gate[128];
 				jv rec;
 
 				if (jv_get_kind(c) != JV_KIND_OBJECT) {
@@ -329,6 +465,7 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 				md_cell(md, jvx_str(c, "status", st, sizeof(st)),
 					jvx_str(c, "reason", reason,
 					     sizeof(reason)),
+					jvx_str(c, "gate", gate, sizeof(gate)),
 					jv_get_kind(rec) == JV_KIND_NUMBER
 						? jv_number_value(rec)
 						: -1);
@@ -350,18 +487,33 @@ int matrix_run(const struct scenario_list *l, const struct cli_holder *given,
 	index = jv_object_set(index, jv_string("jobs"), jv_number(jobs));
 	index = jv_object_set(index, jv_string("passed"), jv_number(npass));
 	index = jv_object_set(index, jv_string("failed"), jv_number(nfail));
+	index = jv_object_set(index, jv_string("knownFailed"),
+			      jv_number(nknown));
+	index = jv_object_set(index, jv_string("newFailed"), jv_number(nnew));
+	index = jv_object_set(index, jv_string("errors"), jv_number(nerr));
+	index = jv_object_set(index, jv_string("noLongerReproduce"),
+			      jv_number(nxpass));
 	index = jv_object_set(index, jv_string("skipped"), jv_number(nna));
 	index = jv_object_set(index, jv_string("scenarios"), all);
+	all = jv_invalid();
 	summary_write(dir, index);
-	printf("# matrix: %s/matrix.md\n# matrix cells: %d pass, %d FAIL, "
-	       "%d n/a; the reference %s\n",
-	       dir, npass, nfail, nna,
-	       rc ? "FAILED (see not ok lines without TODO)"
-		  : "passed everything it ran");
+	index = jv_invalid();
+	printf("# matrix: %s/matrix.md\n# matrix cells: %d pass, %d FAIL "
+	       "(%d known, %d not declared), %d ERROR, %d n/a; %d known "
+	       "finding(s) no longer reproduce\n",
+	       dir, npass, nfail, nknown, nnew, nerr, nna, nxpass);
+	if (interrupted) {
+		printf("# matrix gate: interrupted by SIG%s\n",
+		       sigabbrev_np(interrupted));
+		rc = 128 + interrupted;
+	} else {
+		printf("# matrix gate: %s\n",
+		       rc ? "FAILED (the not ok lines without TODO)"
+			  : "passed");
+	}
+	jv_free(index);
+	jv_free(all);
 	jv_free(impls);
 	jv_free(rows);
-	for (i = 0; reg && i < nh; i++)
-		cli_holder_clear(&reg[i]);
-	free(reg);
 	return rc;
 }

@@ -15,16 +15,40 @@
 #include "cli.h"
 #include "run/run.h"
 
+struct known_list;
+
+/* The columns of a matrix and what each declares it fails. */
+struct matrix_plan {
+	const struct cli_holder *hs; /* the columns */
+	int nh;
+	struct cli_holder *reg;	     /* owned, when hs are the registered */
+	struct known_list *known;    /* nh lists, from --known DIR */
+};
+
 /*
- * With no holders, runs the registered ones: the reference, flock, and
- * every line (NAME<TAB>COMMAND) of adapters/registry next to lockchaos
- * (written by `make adapters`). Exit status: 0 when the matrix was made and
- * the reference passed everything; 1 when the reference failed or a run
- * broke (a finding in another implementation is the matrix's purpose, not
- * a failure of it); 2 on usage errors.
+ * Picks the columns: `given`, or with none the registered ones (the
+ * reference, flock, and every NAME<TAB>COMMAND line of adapters/registry
+ * and of each file in adapters/registry.d next to lockchaos, written by `make
+ * adapters`), and reads each column's known findings, KNOWN_DIR/<name>.txt
+ * (known.h; KNOWN_DIR NULL: none declared). Nothing is started. 0, or -1
+ * after saying why (a bad known-findings line: file:line); clear m either
+ * way.
  */
-int matrix_run(const struct scenario_list *l, const struct cli_holder *holders,
-	       int nr_holders, const char *dir, uint64_t seed, int jobs,
-	       int want_pidns, int verbose);
+int matrix_prepare(struct matrix_plan *m, const struct cli_holder *given,
+		   int nr_given, const char *known_dir);
+void matrix_plan_clear(struct matrix_plan *m);
+
+/*
+ * Runs the scenarios against each column into DIR/<name>/ and writes the
+ * matrix. The gate: every FAIL cell counts unless the column's known
+ * findings declare each of its failures; an ERROR cell (no verdict: a
+ * holder that never said hello, a worker that crashed) counts and is
+ * never called FAIL; a declared finding whose scenario ran to a verdict
+ * without failing that way is reported as no longer reproducing, and
+ * counts. Returns 0 when nothing counted, 1 otherwise.
+ */
+int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
+	       const char *dir, uint64_t seed, int jobs, int want_pidns,
+	       int verbose);
 
 #endif

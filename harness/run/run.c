@@ -139,11 +139,20 @@ char *report_dir_name(const char *file, int iteration, int repeat)
 		p += *p == '/' ? 1 : 2;
 	if (!strncmp(p, "scenarios/", 10))
 		p += 10;
-	out = o = xmalloc(strlen(p) + 16);
+	out = o = xmalloc(strlen(p) + 24);
+	/* A name that starts with '.' ("...scn" gives "..") could be the
+	 * report folder itself or its parent: it gets a prefix. */
+	if (*p == '.' || !strcmp(p, ".scn") || !*p)
+		o += sprintf(o, "scn-");
 	for (; *p; p++) {
 		if (!strcmp(p, ".scn"))
 			break;
-		*o++ = (*p == '/' || *p == ' ') ? '-' : *p;
+		/* Only characters that are safe in a path and in HTML. */
+		*o++ = ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+			*p == '+' || *p == '-')
+			       ? *p
+			       : '-';
 	}
 	*o = '\0';
 	if (repeat > 1)
@@ -167,6 +176,48 @@ static long fds_available(void)
 	return (long)rl.rlim_cur;
 }
 
+/* Names a run folder must not take: the report's own files. */
+static const char *const reserved_names[] = {
+	"summary.json", "index.html", "junit.xml", "matrix.md", "matrix.json",
+	"latest",
+};
+
+/*
+ * Makes jobs[n].dir unique among jobs[0..n-1] and the reserved names:
+ * `a/b.scn` and `a-b.scn` both map to "a-b", the second becomes "a-b~2".
+ * ('~' is never produced by report_dir_name, so no file can ask for it.)
+ */
+static int dir_taken(const char *name, char *const *dirs, int n)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(reserved_names) / sizeof(*reserved_names); i++)
+		if (!strcmp(name, reserved_names[i]))
+			return 1;
+	for (k = 0; k < n; k++)
+		if (!strcmp(name, dirs[k]))
+			return 1;
+	return 0;
+}
+
+static char *unique_dir(char *name, char *const *dirs, int n)
+{
+	int i;
+
+	if (!dir_taken(name, dirs, n))
+		return name;
+	for (i = 2;; i++) {
+		char *alt = xasprintf("%s~%d", name, i);
+
+		if (!dir_taken(alt, dirs, n)) {
+			free(name);
+			return alt;
+		}
+		free(alt);
+	}
+}
+
 static uint64_t fnv1a(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -184,15 +235,22 @@ struct job {
 	uint64_t seed;
 	pid_t worker;
 	int state; /* 0 waiting, 1 running, 2 done, 3 reported */
+	int report_broken; /* the worker could not write all its files */
 	struct run_result res;
 };
+
+/* Exit status of a worker whose result.json is written but whose
+ * timeline is not: the verdict stands, the report has a hole. */
+#define WORKER_REPORT_BROKEN 3
 
 static void worker_main(struct job *j, const struct run_config *cfg)
 {
 	struct run_opts o = {
 		.holder_argv = cfg->holder_argv,
 		.report_dir = j->path,
-		.scratch_root = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		.scratch_root = cfg->scratch_root ? cfg->scratch_root
+			       : getenv("TMPDIR") ? getenv("TMPDIR")
+						  : "/tmp",
 		.seed = j->seed,
 		.iteration = j->iteration,
 		.verbose = cfg->verbose,
@@ -201,8 +259,13 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	};
 	struct run_result res;
 	char *hist, *html, *err = NULL;
-	int rc;
+	int rc, broken = 0;
 
+	/* Its own process group: an interrupted run kills the group, and a
+	 * terminal's ^C reaches lockchaos alone, which then decides. */
+	setpgid(0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = scenario_run(j->s, &o, &res);
@@ -211,11 +274,12 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	if (html_timeline_write(hist, html, &err)) {
 		fprintf(stderr, "lockchaos: %s\n", err);
 		free(err);
+		broken = 1;
 	}
 	free(hist);
 	free(html);
 	run_result_clear(&res);
-	_exit(rc ? 1 : 0);
+	_exit(rc ? 1 : broken ? WORKER_REPORT_BROKEN : 0);
 }
 
 static void finish_job(struct job *j, int status)
@@ -233,6 +297,9 @@ static void finish_job(struct job *j, int status)
 			j->res.reason = xasprintf("worker exited %d; %s",
 						  WEXITSTATUS(status), err);
 		free(err);
+		j->report_broken = 1;
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		j->report_broken = 1;
 	}
 	free(path);
 	j->state = 2;
@@ -246,10 +313,54 @@ static void tally(struct report_totals *t, const struct run_result *r)
 		t->skipped++;
 	else if (!strcmp(r->status, STATUS_UNSUPPORTED))
 		t->unsupported++, t->skipped++;
+	else if (!strcmp(r->status, STATUS_NOT_RUN))
+		t->not_run++;
 	else if (!strcmp(r->status, STATUS_ERROR))
 		t->errors++, t->failed++;
 	else
 		t->failed++;
+}
+
+/* SIGINT/SIGTERM while scenarios run: the signal, for the loop to see. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+/*
+ * Stops the run: every running worker's process group is killed (the
+ * worker's death takes its PID namespace, init and holders with it; its
+ * holders also die with it by PR_SET_PDEATHSIG), every worker is reaped,
+ * and the scenarios that did not finish are marked not run.
+ */
+static void stop_all(struct job *jobs, int nj, int sig)
+{
+	int i;
+
+	for (i = 0; i < nj; i++)
+		if (jobs[i].state == 1) {
+			kill(-jobs[i].worker, SIGKILL);
+			kill(jobs[i].worker, SIGKILL);
+		}
+	for (i = 0; i < nj; i++) {
+		struct job *j = &jobs[i];
+
+		if (j->state == 1)
+			while (waitpid(j->worker, NULL, 0) < 0 &&
+			       errno == EINTR)
+				;
+		if (j->state == 0 || j->state == 1) {
+			run_result_clear(&j->res);
+			run_result_init(&j->res);
+			j->res.status = STATUS_NOT_RUN;
+			j->res.reason = xasprintf("interrupted by SIG%s "
+						  "before it finished",
+						  sigabbrev_np(sig));
+			j->state = 2;
+		}
+	}
 }
 
 int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
@@ -269,6 +380,8 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 	long fds_max = fds_available();
 	time_t now = time(NULL);
 	struct tm tm;
+	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
+	char **dirs;
 
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < l->nr; i++) {
@@ -280,14 +393,24 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 			memset(j, 0, sizeof(*j));
 			j->s = &l->items[i];
 			j->iteration = k;
-			j->dir = report_dir_name(j->s->file, k, j->s->repeat);
-			j->path = xasprintf("%s/%s", cfg->report_dir, j->dir);
 			j->seed = prng_next(&(uint64_t){ cfg->seed ^
 							  fnv1a(j->s->file) ^
 							  (uint64_t)k });
 			run_result_init(&j->res);
 		}
 	}
+	/* Folder names, unique in this run (two files may map to one). */
+	dirs = xcalloc((size_t)nj + 1, sizeof(*dirs));
+	for (i = 0; i < nj; i++) {
+		struct job *j = &jobs[i];
+
+		j->dir = unique_dir(report_dir_name(j->s->file, j->iteration,
+						    j->s->repeat),
+				    dirs, i);
+		dirs[i] = j->dir;
+		j->path = xasprintf("%s/%s", cfg->report_dir, j->dir);
+	}
+	free(dirs);
 	rr.total = planned = nj;
 	gmtime_r(&now, &tm);
 	strftime(rr.started, sizeof(rr.started), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -296,13 +419,34 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 		if (sinks[k]->begin)
 			sinks[k]->begin(sinks[k], &rr);
 
+	/* No SA_RESTART: wait() below returns EINTR and the loop sees it. */
+	interrupted = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	while (reported < nj) {
+		if (interrupted && !t->interrupted) {
+			t->interrupted = interrupted;
+			stop_all(jobs, nj, interrupted);
+			running = 0;
+			next = nj;
+		}
 		/* Launch while there is room. */
-		while (!stop && next < nj && running < cfg->jobs) {
+		while (!stop && !interrupted && next < nj &&
+		       running < cfg->jobs) {
 			struct job *j = &jobs[next++];
 			pid_t pid;
 
-			mkdir_p(j->path, 0755);
+			if (mkdir(j->path, 0755)) {
+				j->res.status = STATUS_ERROR;
+				j->res.reason = xasprintf("cannot create '%s': "
+							  "%s",
+							  j->path,
+							  strerror(errno));
+				j->report_broken = 1;
+				j->state = 2;
+				continue;
+			}
 			if (run_fds_needed(j->s) > fds_max) {
 				j->res.status = STATUS_ERROR;
 				j->res.reason = xasprintf(
@@ -343,13 +487,16 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 			};
 
 			tally(t, &j->res);
+			if (j->report_broken)
+				t->write_errors++;
 			for (k = 0; sinks[k]; k++)
 				if (sinks[k]->item)
 					sinks[k]->item(sinks[k], &rr, &it);
 			j->state = 3;
 			reported++;
 			if (cfg->stop_first && strcmp(j->res.status, STATUS_PASS) &&
-			    strcmp(j->res.status, STATUS_NA))
+			    strcmp(j->res.status, STATUS_NA) &&
+			    strcmp(j->res.status, STATUS_NOT_RUN))
 				stop = 1;
 		}
 		if (reported == nj)
@@ -372,11 +519,15 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 				}
 		}
 	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	rr.total = nj;
 	t->duration_ms = (mono_us() - rr.start_us) / 1000;
-	for (k = 0; sinks[k]; k++)
+	for (k = 0; sinks[k]; k++) {
 		if (sinks[k]->end)
 			sinks[k]->end(sinks[k], &rr, t);
+		t->write_errors += sinks[k]->write_errors;
+	}
 	for (i = 0; i < planned; i++) {
 		free(jobs[i].dir);
 		free(jobs[i].path);

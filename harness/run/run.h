@@ -20,6 +20,8 @@ struct run_config {
 	int stop_first;		/* -i */
 	int want_pidns;
 	int quiet_tap;		/* matrix: no TAP per implementation */
+	const char *scratch_root; /* where scenario scratch folders go
+				     (NULL: $TMPDIR or /tmp) */
 };
 
 struct scenario_list {
@@ -38,7 +40,13 @@ void scenario_list_clear(struct scenario_list *l);
 
 /*
  * Runs every scenario of `l` (each `repeat` times) with cfg->jobs workers,
- * feeding `sinks` (NULL-terminated). Totals go to *t. Returns 0.
+ * feeding `sinks` (NULL-terminated). Totals go to *t. Each run gets its own
+ * folder in cfg->report_dir, unique in the run (report_dir_name, then "~2",
+ * "~3" ... on a clash). SIGINT or SIGTERM stops it: running workers are
+ * killed with their holders, the rest are reported STATUS_NOT_RUN and
+ * t->interrupted says which signal; the sinks still see every item and the
+ * end. t->write_errors counts report files that could not be written
+ * (timelines, summary, JUnit). Returns 0.
  */
 int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 		  struct report_sink **sinks, struct report_totals *t);
@@ -56,7 +64,11 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 #define RUN_FDS_BASE 32
 long run_fds_needed(const struct scenario *s);
 
-/* Folder name for a scenario file inside a report: "seeds-002-sigkill". */
+/*
+ * Folder name for a scenario file inside a report: "seeds-002-sigkill".
+ * Only [A-Za-z0-9._+-]; never empty, "." or "..", and never leaves the
+ * report folder. Not unique by itself: run_scenarios makes it so.
+ */
 char *report_dir_name(const char *file, int iteration, int repeat);
 
 #endif
