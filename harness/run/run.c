@@ -259,6 +259,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	};
 	struct run_result res;
 	char *hist, *html, *err = NULL;
+	struct stat st;
 	int rc, broken = 0;
 
 	/* Its own process group: an interrupted run kills the group, and a
@@ -271,7 +272,11 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	rc = scenario_run(j->s, &o, &res);
 	hist = xasprintf("%s/history.jsonl", j->path);
 	html = xasprintf("%s/timeline.html", j->path);
-	if (html_timeline_write(hist, html, &err)) {
+	/* A run that ended before its first event (n/a, unsupported) has
+	 * nothing to draw; any other timeline that cannot be written is a
+	 * hole in the report. */
+	if (stat(hist, &st) == 0 && st.st_size > 0 &&
+	    html_timeline_write(hist, html, &err)) {
 		fprintf(stderr, "lockchaos: %s\n", err);
 		free(err);
 		broken = 1;
