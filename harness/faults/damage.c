@@ -1,4 +1,6 @@
 #include "faults/damage.h"
+#include "faults/faults.h"
+#include "run/run_internal.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -12,6 +14,44 @@
 #include <unistd.h>
 
 #define HUGE_BYTES (10 << 20)
+
+/*
+ * Damage kinds: what `damage SESSION KIND` plants at the lock path (or the
+ * transcript). damage_apply implements each.
+ */
+const char *const damage_kinds[] = {
+	"empty",	/* 0 bytes: a creator that has not written yet */
+	"truncated",	/* half a payload */
+	"garbage",	/* random bytes from the seed */
+	"huge",		/* 10 MB of payload-looking bytes */
+	"dir",		/* a directory at the lock path */
+	"symlink",	/* a symlink to a file outside the session folder */
+	"foreign",	/* a live unrelated process's valid payload */
+	"dead",		/* a dead pid's valid payload */
+	"future",	/* createdAt an hour ahead */
+	"ancient",	/* createdAt in 2001 */
+	"bad-date",	/* createdAt not a date */
+	"pid0",		/* pid 0 */
+	"pid-negative", /* pid -5 */
+	"pid-huge",	/* pid 2^40 */
+	"maxhold-negative",
+	"maxhold-huge", /* 10^15 ms: a hold that never ends */
+	"unreadable",	/* mode 000 and owned by nobody */
+	"torn-transcript", /* the transcript's last line cut short */
+	"removed",	/* the lock deleted behind its holder's back, as the
+			   cleanup cron of seed 001 does */
+	NULL
+};
+
+int damage_kind_known(const char *kind)
+{
+	int i;
+
+	for (i = 0; damage_kinds[i]; i++)
+		if (!strcmp(damage_kinds[i], kind))
+			return 1;
+	return 0;
+}
 
 static void iso8601(char *buf, size_t size, int64_t epoch_ms)
 {
@@ -265,3 +305,88 @@ void damage_clear(struct damage_ctx *d)
 	free(d->outside_bytes);
 	d->outside_path = d->outside_bytes = NULL;
 }
+
+/* ---- the fault: `damage SESSION KIND [owner=H] [age=T]` -------------------- */
+
+enum { DMG_SESSION, DMG_KIND, DMG_AGE, DMG_OWNER };
+
+static const struct fault_key damage_keys[] = {
+	[DMG_SESSION] = { .name = "session", .kind = FAULT_ARG_SESSION,
+			  .meta = "SESSION", .positional = 1,
+			  .help = "the session whose lock (or transcript) is "
+				  "damaged" },
+	[DMG_KIND] = { .name = "kind", .kind = FAULT_ARG_CHOICE,
+		       .meta = "KIND", .positional = 1,
+		       .choices = damage_kinds,
+		       .help = "what is planted at the lock path" },
+	[DMG_AGE] = { .name = "age", .kind = FAULT_ARG_DURATION, .meta = "T",
+		      .def = 0, .def_text = "0",
+		      .help = "backdate the file's mtime and createdAt" },
+	[DMG_OWNER] = { .name = "owner", .kind = FAULT_ARG_OWNER, .meta = "H",
+			.def_text = "a dead pid",
+			.help = "whose pid goes into a payload: init, dead, or "
+				"a holder" },
+	{ .name = NULL },
+};
+
+static void damage_inject(struct run *r, const struct scn_step *st)
+{
+	struct damage_owner owner = { 0, -1 };
+	const char *who = st->args[DMG_OWNER].str;
+	const char *kind = st->args[DMG_KIND].str;
+	int64_t age_ms = st->args[DMG_AGE].num;
+	char *err = NULL;
+	jv extra;
+
+	if (who && !strcmp(who, "init")) {
+		owner.pid = 1;
+		owner.starttime = proc_starttime(1);
+	} else if (who && strcmp(who, "dead")) {
+		struct hstate *h = run_holder(r, who);
+
+		owner.pid = h->inner;
+		owner.starttime = h->starttime;
+	}
+	extra = jv_object();
+	if (damage_apply(&r->dmg, st->session, kind, &owner, age_ms, &extra,
+			 &err)) {
+		run_set_error(&r->fault_error, "line %d: damage %s %s: %s",
+			      st->line, st->session, kind, err);
+		free(err);
+		jv_free(extra);
+		return;
+	}
+	extra = ev_str(extra, "kind", kind);
+	extra = ev_str(extra, "session", st->session);
+	extra = ev_num(extra, "ageMs", (double)age_ms);
+	run_fault_record(r, st, extra);
+}
+
+static char *damage_describe(jv ev, int brief)
+{
+	const char *kind = fault_ev_str(ev, "kind");
+	const char *s = fault_ev_str(ev, "session");
+
+	if (!s)
+		s = fault_ev_str(ev, "target");
+	if (brief)
+		return xasprintf("lock %s", kind ? kind : "damaged");
+	return xasprintf("harness damaged the lock file of %s: %s",
+			 s ? s : "?", kind ? kind : "?");
+}
+
+const struct fault fault_damage = {
+	.name = "damage",
+	.keys = damage_keys,
+	.synopsis = "SESSION KIND [owner=H] [age=T]",
+	.help = "plant a damaged lock file (or transcript) for a session",
+	.inject = damage_inject,
+	.fields = "kind, session, ageMs, and what was planted (bytes, size, "
+		  "target)",
+	.legend = "lock file damaged",
+	.glyph = "damage",
+	.svg = "<rect x=\"-7\" y=\"-7\" width=\"14\" height=\"14\" "
+	       "fill=\"#92400e\"/><path d=\"M-4-7L0-1L-3 2L3 7\" "
+	       "stroke=\"#fff\" stroke-width=\"1.8\" fill=\"none\"/>",
+	.describe = damage_describe,
+};

@@ -42,4 +42,8 @@ char *damage_outside_check(struct damage_ctx *d);
 
 void damage_clear(struct damage_ctx *d);
 
+/* The kinds `damage S KIND` knows, NULL-terminated, and a lookup. */
+extern const char *const damage_kinds[];
+int damage_kind_known(const char *kind);
+
 #endif

@@ -199,3 +199,12 @@ int history_write(const char *path, jv arr)
 	}
 	return fclose(fp);
 }
+
+void run_fault_record(struct run *r, const struct scn_step *st, jv extra)
+{
+	jv ev = ev_str(ev_new("fault", "harness"), "fault", st->fault->name);
+
+	ev = ev_str(ev, "target", st->holder);
+	ev = ev_num(ev, "line", st->line);
+	history_record(r, jv_object_merge(ev, extra));
+}

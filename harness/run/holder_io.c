@@ -447,9 +447,9 @@ char *holders_missing_capability(struct run *r)
 				else if (strcmp(first_lane, st->lane))
 					need[nn++] = "lanes";
 			}
-			if (st->kind == STEP_FAILPOINT &&
-			    !strncmp(st->fp_name, "sessionlock/", 12))
-				need[nn++] = "failpoints";
+			if (st->kind == STEP_FAULT && st->fault->capability &&
+			    st->fault->capability(st))
+				need[nn++] = st->fault->capability(st);
 		}
 		for (k = 0; k < s->nr_requires && nn < 64; k++)
 			need[nn++] = s->requires[k];

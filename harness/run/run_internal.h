@@ -95,6 +95,11 @@ jv ev_copy_field(jv to, jv from, const char *k);
 /* op, session, lane, msg and label of an op step. */
 jv ev_op_fields(jv ev, const struct scn_step *st);
 
+/* Records the `fault` event of fault step `st`: fault (its row's name),
+ * target (the step's holder, if any), line, then the fields of `extra`
+ * (consumed). */
+void run_fault_record(struct run *r, const struct scn_step *st, jv extra);
+
 /* The `meta` event that opens a history. */
 jv history_meta(struct run *r);
 

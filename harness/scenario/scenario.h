@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "faults/faults.h"
+
 /* Lock parameters: scenario defaults from the `lock` line, and per step. */
 struct scn_params {
 	int64_t max_hold_ms;	  /* declared maximum hold, in the payload */
@@ -25,15 +27,17 @@ struct scn_params {
 
 enum step_kind {
 	STEP_OP,	/* a holder command: acquire, deliver, turn ... */
-	STEP_KILL,	/* SIGKILL */
-	STEP_TERM,	/* SIGTERM */
-	STEP_FREEZE,	/* SIGSTOP: alive but stuck */
-	STEP_THAW,	/* SIGCONT */
-	STEP_RECYCLE,	/* give a dead holder's pid to an impostor */
-	STEP_FAILPOINT, /* libfiu remote control: enable or disable */
-	STEP_DAMAGE,	/* plant a damaged lock file or transcript */
+	STEP_FAULT,	/* a row of the fault table (faults/faults.h) */
 	STEP_WAIT,	/* let time pass */
 	STEP_AWAIT,	/* wait until a holder answered all its commands */
+};
+
+/* One argument of a fault step, as its fault_key says how to read it. */
+struct scn_arg {
+	char *str;	/* the word as written; NULL when not given */
+	int64_t num;	/* its value (ms, errno, choice index, flag 1), or
+			   the key's default */
+	int set;	/* given in the line */
 };
 
 /* Holder operations, as in docs/holder-protocol.md. */
@@ -45,7 +49,7 @@ struct scn_step {
 	char *text;		/* the line itself, for reports */
 	int64_t at_ms;		/* `at TIME`; -1: right after the previous */
 	int64_t jitter_ms;	/* `at 200ms~50ms`: +-50 ms, from the seed */
-	char *holder;		/* target holder (not for DAMAGE) */
+	char *holder;		/* target holder (not for every fault) */
 	/* STEP_OP */
 	enum op_kind op;
 	char *session;		/* default "s1" */
@@ -56,16 +60,10 @@ struct scn_step {
 	int64_t hold_ms;	/* turn */
 	int64_t spin_ms;	/* spin: 0 forever */
 	int exit_code;		/* exit */
-	/* STEP_FAILPOINT */
-	char *fp_name;
-	int fp_errno;		/* failinfo: errno for I/O points */
-	int64_t fp_delay_ms;	/* failinfo: delay for pause points */
-	int fp_once;		/* onetime */
-	int fp_off;		/* disable */
-	/* STEP_DAMAGE */
-	char *damage;		/* kind, see scenario.c's damage table */
-	char *owner;		/* whose pid goes into the payload */
-	int64_t age_ms;		/* backdate mtime (and createdAt) by this */
+	/* STEP_FAULT: the row, and its arguments by key index (positional
+	 * holder and session are in `holder` and `session` too) */
+	const struct fault *fault;
+	struct scn_arg args[FAULT_MAX_KEYS];
 	/* STEP_WAIT / STEP_AWAIT */
 	int64_t wait_ms;
 };
@@ -120,7 +118,7 @@ struct scenario {
 	int nr_requires, alloc_requires;
 	unsigned disabled;	/* checkers switched off: bit (1u << checker) */
 	int repeat;		/* run it this many times; default 1 */
-	int needs_pidns;	/* uses `recycle` */
+	int needs_pidns;	/* uses a fault that needs FAULT_NEEDS_PIDNS */
 };
 #define SCENARIO_INIT { .params = SCN_PARAMS_INIT, .repeat = 1 }
 
@@ -142,12 +140,15 @@ int scenario_load(struct scenario *s, const char *path, char **err);
 struct scn_holder *scenario_holder(struct scenario *s, const char *name);
 
 const char *op_name(enum op_kind op);
-const char *step_kind_name(enum step_kind k);
+/* "op", "wait", "await", or the fault's word for a fault step. */
+const char *step_name(const struct scn_step *st);
+
+/* Argument `key` of fault step `st`, or NULL when its fault has no such
+ * key (or st is no fault step). */
+const struct scn_arg *scn_step_arg(const struct scn_step *st,
+				   const char *key);
 
 /* Capability name for an op ("acquire", "turn" ...). */
 const char *op_capability(enum op_kind op);
-
-/* Is `kind` a damage kind the runner knows? */
-int damage_kind_known(const char *kind);
 
 #endif

@@ -17,6 +17,8 @@
 #include <check.h>
 
 #include "check/check.h"
+#include "faults/damage.h"
+#include "faults/faults.h"
 #include "scenario/scenario.h"
 #include "lib/util.h"
 
@@ -88,6 +90,15 @@ static struct scn_step *step(int i)
 {
 	ck_assert_int_lt(i, s.nr_steps);
 	return &s.steps[i];
+}
+
+/* Argument `key` of fault step i; fails the test when there is none. */
+static const struct scn_arg *arg(int i, const char *key)
+{
+	const struct scn_arg *a = scn_step_arg(step(i), key);
+
+	ck_assert_msg(a != NULL, "step %d has no argument '%s'", i, key);
+	return a;
 }
 
 static struct scn_expect *expect(int i)
@@ -563,7 +574,7 @@ START_TEST(test_readme_example)
 			 "A turn hold=10s msg=m0          # A holds the "
 			 "lock...");
 
-	ck_assert_int_eq(step(1)->kind, STEP_KILL);
+	ck_assert_str_eq(step_name(step(1)), "kill");
 	ck_assert_int_eq(step(1)->at_ms, 300);
 	ck_assert_int_eq(step(1)->jitter_ms, 0);
 	ck_assert_str_eq(step(1)->holder, "A");
@@ -906,14 +917,14 @@ START_TEST(test_signals_and_recycle)
 {
 	parse_ok("holder A B\n"
 		 "kill A\nterm B\nfreeze A\nthaw A\n");
-	ck_assert_int_eq(step(0)->kind, STEP_KILL);
-	ck_assert_int_eq(step(1)->kind, STEP_TERM);
+	ck_assert_str_eq(step_name(step(0)), "kill");
+	ck_assert_str_eq(step_name(step(1)), "term");
 	ck_assert_str_eq(step(1)->holder, "B");
-	ck_assert_int_eq(step(2)->kind, STEP_FREEZE);
-	ck_assert_int_eq(step(3)->kind, STEP_THAW);
+	ck_assert_str_eq(step_name(step(2)), "freeze");
+	ck_assert_str_eq(step_name(step(3)), "thaw");
 	ck_assert_int_eq(s.needs_pidns, 0);
 	parse_ok("holder A\nat 200ms kill A\nrecycle A\n");
-	ck_assert_int_eq(step(1)->kind, STEP_RECYCLE);
+	ck_assert_str_eq(step_name(step(1)), "recycle");
 	ck_assert_int_eq(s.needs_pidns, 1);
 }
 END_TEST
@@ -926,19 +937,19 @@ START_TEST(test_failpoints)
 		 "failpoint B name=sessionlock/turn/block-loop delay=1.5s\n"
 		 "at 1500ms failpoint B name=sessionlock/turn/block-loop off\n"
 		 "failpoint A once off name=x errno=EIO\n");
-	ck_assert_int_eq(step(0)->kind, STEP_FAILPOINT);
-	ck_assert_str_eq(step(0)->fp_name, "sessionlock/cleanup/dispose");
-	ck_assert_int_eq(step(0)->fp_errno, EIO);
-	ck_assert_int_eq(step(0)->fp_once, 1);
-	ck_assert_int_eq(step(0)->fp_off, 0);
-	ck_assert_int_eq(step(1)->fp_errno, 28);
-	ck_assert_int_eq(step(1)->fp_once, 0);
-	ck_assert_int_eq(step(2)->fp_errno, -1); /* none */
-	ck_assert_int_eq(step(2)->fp_delay_ms, 1500);
-	ck_assert_int_eq(step(3)->fp_off, 1);
+	ck_assert_str_eq(step_name(step(0)), "failpoint");
+	ck_assert_str_eq(arg(0, "name")->str, "sessionlock/cleanup/dispose");
+	ck_assert_int_eq(arg(0, "errno")->num, EIO);
+	ck_assert_int_eq(arg(0, "once")->num, 1);
+	ck_assert_int_eq(arg(0, "off")->num, 0);
+	ck_assert_int_eq(arg(1, "errno")->num, 28);
+	ck_assert_int_eq(arg(1, "once")->num, 0);
+	ck_assert_int_eq(arg(2, "errno")->num, -1); /* none */
+	ck_assert_int_eq(arg(2, "delay")->num, 1500);
+	ck_assert_int_eq(arg(3, "off")->num, 1);
 	ck_assert_int_eq(step(3)->at_ms, 1500);
-	ck_assert_int_eq(step(4)->fp_once, 1);
-	ck_assert_int_eq(step(4)->fp_off, 1);
+	ck_assert_int_eq(arg(4, "once")->num, 1);
+	ck_assert_int_eq(arg(4, "off")->num, 1);
 	/* only the holders a failpoint targets run under fiu-run */
 	ck_assert_int_eq(scenario_holder(&s, "A")->needs_fiu, 1);
 	ck_assert_int_eq(scenario_holder(&s, "B")->needs_fiu, 1);
@@ -966,11 +977,11 @@ START_TEST(test_every_damage_kind)
 		ck_assert_msg(damage_kind_known(kinds[i]), "%s", kinds[i]);
 		parse_ok(text);
 		free(text);
-		ck_assert_int_eq(step(0)->kind, STEP_DAMAGE);
-		ck_assert_str_eq(step(0)->damage, kinds[i]);
+		ck_assert_str_eq(step_name(step(0)), "damage");
+		ck_assert_str_eq(arg(0, "kind")->str, kinds[i]);
 		ck_assert_str_eq(step(0)->session, "s1");
-		ck_assert_ptr_null(step(0)->owner);
-		ck_assert_int_eq(step(0)->age_ms, 0);
+		ck_assert_ptr_null(arg(0, "owner")->str);
+		ck_assert_int_eq(arg(0, "age")->num, 0);
 	}
 	ck_assert(!damage_kind_known("nope"));
 	ck_assert(!damage_kind_known(""));
@@ -980,12 +991,12 @@ START_TEST(test_every_damage_kind)
 		 "damage s1 truncated owner=init age=5s\n"
 		 "damage s2 dead owner=dead\n"
 		 "at 1s damage chat foreign owner=A age=1m\n");
-	ck_assert_str_eq(step(0)->owner, "init");
-	ck_assert_int_eq(step(0)->age_ms, 5000);
-	ck_assert_str_eq(step(1)->owner, "dead");
+	ck_assert_str_eq(arg(0, "owner")->str, "init");
+	ck_assert_int_eq(arg(0, "age")->num, 5000);
+	ck_assert_str_eq(arg(1, "owner")->str, "dead");
 	ck_assert_str_eq(step(1)->session, "s2");
-	ck_assert_str_eq(step(2)->owner, "A");
-	ck_assert_int_eq(step(2)->age_ms, 60000);
+	ck_assert_str_eq(arg(2, "owner")->str, "A");
+	ck_assert_int_eq(arg(2, "age")->num, 60000);
 	ck_assert_int_eq(step(2)->at_ms, 1000);
 	ck_assert_ptr_null(step(2)->holder);
 }
@@ -1091,11 +1102,13 @@ START_TEST(test_names_and_capabilities)
 	ck_assert_str_eq(op_name(OP_EXIT), "exit");
 	ck_assert_str_eq(op_capability(OP_TURN), "turn");
 	ck_assert_ptr_null(op_capability(OP_EXIT));
-	ck_assert_str_eq(step_kind_name(STEP_OP), "op");
-	ck_assert_str_eq(step_kind_name(STEP_RECYCLE), "recycle");
-	ck_assert_str_eq(step_kind_name(STEP_FAILPOINT), "failpoint");
-	ck_assert_str_eq(step_kind_name(STEP_AWAIT), "await");
-	ck_assert_str_eq(step_kind_name(STEP_DAMAGE), "damage");
+	parse_ok("holder A\nA acquire\nkill A\nrecycle A\n"
+		 "failpoint A name=p\nawait A\ndamage s1 empty\n");
+	ck_assert_str_eq(step_name(step(0)), "op");
+	ck_assert_str_eq(step_name(step(2)), "recycle");
+	ck_assert_str_eq(step_name(step(3)), "failpoint");
+	ck_assert_str_eq(step_name(step(4)), "await");
+	ck_assert_str_eq(step_name(step(5)), "damage");
 }
 END_TEST
 

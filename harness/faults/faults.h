@@ -1,0 +1,137 @@
+/*
+ * faults.h - the table of faults: what a scenario can do to its holders and
+ * to their files, one row per statement word.
+ *
+ * A fault is one file of faults/ (signal.c, freeze.c, recycle.c,
+ * failpoint.c, damage.c ...) holding its row(s), and one line in the table
+ * (faults.c). A row says everything the rest of the harness needs:
+ *  - the language: the statement word, its arguments and keys (kind,
+ *    default, help), read by the parser (scenario/fault_stmt.c), which
+ *    builds its error messages from them, as fault_help() builds a help
+ *    text;
+ *  - the run: the inject function the step loop calls, which acts on the
+ *    run (run/run_internal.h) and records one `fault` event, or sets
+ *    r->fault_error when the fault did not take;
+ *  - the history: the fields that event carries (docs/history.md);
+ *  - the reports: a legend, a glyph (an SVG symbol) and a describe
+ *    function giving the text shown for the event.
+ * Adding a fault touches its file, faults.c and the docs; nothing in the
+ * parser, the step loop or the report writers.
+ */
+#ifndef LOCKCHAOS_FAULTS_H
+#define LOCKCHAOS_FAULTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <jv.h>
+
+struct run;	 /* run/run_internal.h */
+struct scn_step; /* scenario/scenario.h */
+
+/* What one argument of a fault statement holds, and how it is checked. */
+enum fault_arg {
+	FAULT_ARG_HOLDER,   /* a declared holder; becomes the step's target
+			       (st->holder) */
+	FAULT_ARG_SESSION,  /* a session name (st->session) */
+	FAULT_ARG_CHOICE,   /* one word of key->choices; num: its index */
+	FAULT_ARG_DURATION, /* 500ms, 2s, 1.5s or ms; num: milliseconds */
+	FAULT_ARG_ERRNO,    /* EIO, ENOSPC ... or a number; num: the errno */
+	FAULT_ARG_POINT,    /* a libfiu point name: no comma, no blank */
+	FAULT_ARG_OWNER,    /* init, dead, or a declared holder */
+	FAULT_ARG_FLAG,	    /* a bare word, there or not; num: 1 if there */
+};
+
+/*
+ * One argument. Positional ones come first, in order, right after the
+ * statement word; the others are `name=value` words (or bare flag words) in
+ * any order, the last one given winning.
+ */
+struct fault_key {
+	const char *name;     /* key word (`name=`), flag word, or what a
+				 positional is called in errors ("kind") */
+	enum fault_arg kind;
+	const char *meta;     /* placeholder in the synopsis: HOLDER, POINT */
+	int positional;	      /* a word in order, not key=value */
+	int required;	      /* a key that must be given */
+	int64_t def;	      /* num when not given */
+	const char *def_text; /* the default as help shows it; NULL: none */
+	const char *const *choices; /* FAULT_ARG_CHOICE: NULL-terminated */
+	const char *help;     /* one line */
+};
+
+#define FAULT_MAX_KEYS 8
+
+/* What running a fault needs of the machine or of its holder. */
+#define FAULT_NEEDS_FIU 1u   /* run the holder under fiu-run -x */
+#define FAULT_NEEDS_PIDNS 2u /* a private PID namespace, else unsupported */
+
+struct fault {
+	const char *name;     /* the statement word; `fault` in the event */
+	const struct fault_key *keys; /* positionals first; ends at name NULL */
+	const char *synopsis; /* the arguments, as errors and help show them */
+	const char *arity;    /* a wrong word count is told "expected
+				 <arity>"; NULL: the synopsis */
+	const char *help;     /* one line: what it does */
+	unsigned needs;	      /* FAULT_NEEDS_* */
+	/* After every key was read: NULL, or why the combination is wrong
+	 * ("errno and delay exclude each other"). May be NULL. */
+	const char *(*validate)(const struct scn_step *st);
+	/* A holder capability the step needs (docs/holder-protocol.md), or
+	 * NULL. May be NULL. */
+	const char *(*capability)(const struct scn_step *st);
+	/* Injects the fault and records its event (run_fault_record), or
+	 * records why it did not take in r->fault_error. NULL for a fault
+	 * that is not a statement of its own (spin: a holder operation). */
+	void (*inject)(struct run *r, const struct scn_step *st);
+	const char *fields;   /* the event's own fields, for the docs */
+	int ends_target;      /* the target is dead from this event on */
+	/* Reports. */
+	const char *legend;   /* legend entry: "SIGKILL" */
+	const char *glyph;    /* symbol id (the timeline draws #g-<glyph>)
+				 and CSS class */
+	const char *svg;      /* the symbol's drawing, in a 16x16 box centred
+				 on 0,0 */
+	/* The text shown for event `ev` (borrowed): brief, the mark's label
+	 * ("SIGKILL"), else the sentence of its tooltip ("harness sent
+	 * SIGKILL to A"). Malloc'ed. */
+	char *(*describe)(jv ev, int brief);
+};
+
+/* The table, in the order help and errors list it; ends at NULL. */
+extern const struct fault *const fault_table[];
+
+/* The row whose statement word (or event `fault` field) is `name`, or
+ * NULL. */
+const struct fault *fault_find(const char *name);
+
+/* The row of a `fault` event (borrowed), or NULL for an unknown one. */
+const struct fault *fault_of_event(jv ev);
+
+/* Text for any `fault` event (borrowed): its row's describe, or "NAME" /
+ * "fault NAME on TARGET" for a fault no row knows. Malloc'ed. */
+char *fault_describe(jv ev, int brief);
+
+/* Index of key `name` in f->keys, or -1. */
+int fault_key_index(const struct fault *f, const char *name);
+
+/* Writes one paragraph per fault statement: synopsis, help, each key with
+ * its kind, default and help (for --help and the docs). */
+void fault_help(FILE *fp);
+
+/* ---- helpers for the rows ------------------------------------------------- */
+
+/*
+ * Sends `sig` to the step's target holder and records the fault event with
+ * `signal` (strsignal) and `pid`, then the fields of `extra` (consumed).
+ * 0, or -1 with r->fault_error set (the holder is not running, kill
+ * failed). signal.c; for the rows of signal.c and freeze.c.
+ */
+int fault_send_signal(struct run *r, const struct scn_step *st, int sig,
+		      jv extra);
+
+/* Field k of ev (borrowed) if it is a string, else NULL. Valid while ev is. */
+const char *fault_ev_str(jv ev, const char *k);
+/* Field k of ev if it is a number, else def. */
+double fault_ev_num(jv ev, const char *k, double def);
+
+#endif

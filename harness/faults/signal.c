@@ -1,0 +1,127 @@
+/*
+ * signal.c - signals that end a holder, or may: `kill H` (SIGKILL),
+ * `term H` (SIGTERM).
+ *
+ * kill waits (2 s at most) for the death, so that the next step sees it.
+ * term does not wait: whether the holder dies depends on how it handles
+ * the signal, and its death, if any, is the history's `exit` event.
+ */
+#include "faults/faults.h"
+#include "run/run_internal.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+int fault_send_signal(struct run *r, const struct scn_step *st, int sig,
+		      jv extra)
+{
+	struct hstate *h = run_holder(r, st->holder);
+	const char *name = st->fault->name;
+
+	if (!h->alive) {
+		run_set_error(&r->fault_error, "line %d: %s %s: the holder is "
+					       "not running",
+			      st->line, name, h->decl->name);
+		jv_free(extra);
+		return -1;
+	}
+	if (kill(h->proc.pid, sig)) {
+		run_set_error(&r->fault_error, "line %d: %s %s: %s", st->line,
+			      name, h->decl->name, strerror(errno));
+		jv_free(extra);
+		return -1;
+	}
+	extra = jv_object_merge(ev_num(ev_str(jv_object(), "signal",
+					      strsignal(sig)),
+				       "pid", h->inner),
+				extra);
+	run_fault_record(r, st, extra);
+	return 0;
+}
+
+/* Waits for the target's death, so that what follows sees it. */
+static void await_death(struct run *r, const struct scn_step *st)
+{
+	struct hstate *h = run_holder(r, st->holder);
+
+	run_pump(r, run_now(r) + 2000000, holder_gone, h);
+	if (!h->reaped)
+		run_set_error(&r->fault_error,
+			      "line %d: %s %s: still alive after 2 s", st->line,
+			      st->fault->name, h->decl->name);
+}
+
+static const struct fault_key holder_only[] = {
+	{ .name = "holder", .kind = FAULT_ARG_HOLDER, .meta = "HOLDER",
+	  .positional = 1, .help = "the holder" },
+	{ .name = NULL },
+};
+
+/* ---- kill ------------------------------------------------------------------ */
+
+static void kill_inject(struct run *r, const struct scn_step *st)
+{
+	if (!fault_send_signal(r, st, SIGKILL, jv_object()))
+		await_death(r, st);
+}
+
+static char *kill_describe(jv ev, int brief)
+{
+	const char *target = fault_ev_str(ev, "target");
+
+	return brief ? xstrdup("SIGKILL")
+		     : xasprintf("harness sent SIGKILL to %s",
+				 target ? target : "?");
+}
+
+const struct fault fault_kill = {
+	.name = "kill",
+	.keys = holder_only,
+	.synopsis = "HOLDER",
+	.arity = "exactly one holder name",
+	.help = "SIGKILL the holder and wait for its death",
+	.inject = kill_inject,
+	.fields = "signal, pid",
+	.ends_target = 1,
+	.legend = "SIGKILL",
+	.glyph = "kill",
+	.svg = "<circle r=\"7.5\" fill=\"#b42318\"/><path d=\"M-3.5-3.5L3.5 "
+	       "3.5M3.5-3.5L-3.5 3.5\" stroke=\"#fff\" stroke-width=\"2\"/>",
+	.describe = kill_describe,
+};
+
+/* ---- term ------------------------------------------------------------------ */
+
+static void term_inject(struct run *r, const struct scn_step *st)
+{
+	fault_send_signal(r, st, SIGTERM, jv_object());
+}
+
+static char *term_describe(jv ev, int brief)
+{
+	const char *target = fault_ev_str(ev, "target");
+
+	return brief ? xstrdup("SIGTERM")
+		     : xasprintf("harness sent SIGTERM to %s",
+				 target ? target : "?");
+}
+
+const struct fault fault_term = {
+	.name = "term",
+	.keys = holder_only,
+	.synopsis = "HOLDER",
+	.arity = "exactly one holder name",
+	.help = "SIGTERM the holder (it may handle it; its exit is recorded)",
+	.inject = term_inject,
+	.fields = "signal, pid",
+	.ends_target = 1,
+	.legend = "SIGTERM",
+	.glyph = "term",
+	.svg = "<path d=\"M-3.1-7.5H3.1L7.5-3.1V3.1L3.1 7.5H-3.1L-7.5 3.1V-3.1Z"
+	       "\" fill=\"#e8590c\"/><path d=\"M-3.5 0H3.5\" stroke=\"#fff\" "
+	       "stroke-width=\"2.2\"/>",
+	.describe = term_describe,
+};
