@@ -9,13 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct fault fault_kill, fault_term;
+extern const struct fault fault_kill, fault_term, fault_signal;
 extern const struct fault fault_freeze, fault_thaw, fault_spin;
 extern const struct fault fault_recycle, fault_failpoint, fault_damage;
 
 const struct fault *const fault_table[] = {
 	&fault_kill,	  /* signal.c */
 	&fault_term,	  /* signal.c */
+	&fault_signal,	  /* signal.c */
 	&fault_freeze,	  /* freeze.c */
 	&fault_thaw,	  /* freeze.c */
 	&fault_recycle,	  /* recycle.c */

@@ -1,10 +1,15 @@
 /*
  * signal.c - signals that end a holder, or may: `kill H` (SIGKILL),
- * `term H` (SIGTERM).
+ * `term H` (SIGTERM), and `signal H SIG` for any signal by name.
  *
  * kill waits (2 s at most) for the death, so that the next step sees it.
- * term does not wait: whether the holder dies depends on how it handles
- * the signal, and its death, if any, is the history's `exit` event.
+ * term and signal do not wait: whether the holder dies depends on how it
+ * handles the signal, and its death, if any, is the history's `exit` event.
+ * `signal` leaves out the stop and continue signals (STOP, CONT, TSTP,
+ * TTIN, TTOU): freeze and thaw do that, and the checkers know what a
+ * frozen holder is. Before a signal whose default action dumps core the
+ * holder's core size limit is set to 0, so that nothing is written outside
+ * the scratch folder by a core_pattern.
  */
 #include "faults/faults.h"
 #include "run/run_internal.h"
@@ -14,6 +19,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 int fault_send_signal(struct run *r, const struct scn_step *st, int sig,
 		      jv extra)
@@ -124,4 +130,83 @@ const struct fault fault_term = {
 	       "\" fill=\"#e8590c\"/><path d=\"M-3.5 0H3.5\" stroke=\"#fff\" "
 	       "stroke-width=\"2.2\"/>",
 	.describe = term_describe,
+};
+
+/* ---- signal ---------------------------------------------------------------- */
+
+/* By name, without SIG; numbers from <signal.h>, so any architecture. */
+static const char *const signal_names[] = {
+	"HUP",	"INT",	"QUIT", "ILL",	  "TRAP", "ABRT",  "BUS",
+	"FPE",	"KILL", "USR1", "SEGV",	  "USR2", "PIPE",  "ALRM",
+	"TERM", "CHLD", "URG",	"XCPU",	  "XFSZ", "VTALRM", "PROF",
+	"WINCH", "IO",	"PWR",	"SYS",	  NULL
+};
+
+static const int signal_numbers[] = {
+	SIGHUP,	 SIGINT,  SIGQUIT, SIGILL,  SIGTRAP,   SIGABRT, SIGBUS,
+	SIGFPE,	 SIGKILL, SIGUSR1, SIGSEGV, SIGUSR2,   SIGPIPE, SIGALRM,
+	SIGTERM, SIGCHLD, SIGURG,  SIGXCPU, SIGXFSZ,   SIGVTALRM, SIGPROF,
+	SIGWINCH, SIGIO,  SIGPWR,  SIGSYS,
+};
+
+_Static_assert(sizeof(signal_numbers) / sizeof(signal_numbers[0]) + 1 ==
+		       sizeof(signal_names) / sizeof(signal_names[0]),
+	       "one number per signal name");
+
+enum { SIGNAL_HOLDER, SIGNAL_SIG };
+
+static const struct fault_key signal_keys[] = {
+	[SIGNAL_HOLDER] = { .name = "holder", .kind = FAULT_ARG_HOLDER,
+			    .meta = "HOLDER", .positional = 1,
+			    .help = "the holder" },
+	[SIGNAL_SIG] = { .name = "signal", .kind = FAULT_ARG_CHOICE,
+			 .meta = "SIGNAL", .positional = 1,
+			 .choices = signal_names,
+			 .help = "the signal, by name without SIG" },
+	{ .name = NULL },
+};
+
+static void signal_inject(struct run *r, const struct scn_step *st)
+{
+	const struct scn_arg *a = &st->args[SIGNAL_SIG];
+	int sig = signal_numbers[a->num];
+	struct hstate *h = run_holder(r, st->holder);
+	struct rlimit none = { 0, 0 };
+	char *name = xasprintf("SIG%s", a->str);
+	jv extra = ev_str(jv_object(), "sig", name);
+
+	free(name);
+	/* Best effort: a holder that already exited is reported below. */
+	if (h->alive)
+		prlimit(h->proc.pid, RLIMIT_CORE, &none, NULL);
+	if (!fault_send_signal(r, st, sig, extra) && sig == SIGKILL)
+		await_death(r, st);
+}
+
+static char *signal_describe(jv ev, int brief)
+{
+	const char *target = fault_ev_str(ev, "target");
+	const char *sig = fault_ev_str(ev, "sig");
+
+	return brief ? xstrdup(sig ? sig : "signal")
+		     : xasprintf("harness sent %s to %s", sig ? sig : "a signal",
+				 target ? target : "?");
+}
+
+const struct fault fault_signal = {
+	.name = "signal",
+	.keys = signal_keys,
+	.synopsis = "HOLDER SIGNAL",
+	.arity = "a holder name and a signal",
+	.help = "send any signal by name; the holder's exit, if it dies of "
+		"it, is recorded",
+	.inject = signal_inject,
+	.fields = "signal, sig, pid",
+	.legend = "other signal",
+	.glyph = "signal",
+	.svg = "<path d=\"M-3.1-7.5H3.1L7.5-3.1V3.1L3.1 7.5H-3.1L-7.5 3.1V-3.1Z"
+	       "\" fill=\"#fff\" stroke=\"#e8590c\" stroke-width=\"2\"/><path "
+	       "d=\"M-4 1.5Q-2-3 0 0T4-1.5\" stroke=\"#e8590c\" "
+	       "stroke-width=\"1.8\" fill=\"none\"/>",
+	.describe = signal_describe,
 };

@@ -72,14 +72,15 @@ START_TEST(test_rows_complete)
 		ck_assert_int_le(nk, FAULT_MAX_KEYS);
 		n += f->inject != NULL;
 	}
-	ck_assert_int_eq(n, 7); /* kill term freeze thaw recycle failpoint
-				   damage; spin is an operation */
+	ck_assert_int_eq(n, 8); /* kill term signal freeze thaw recycle
+				   failpoint damage; spin is an operation */
 	ck_assert_ptr_null(fault_find("sigkill"));
 	ck_assert_ptr_null(fault_find(NULL));
 	ck_assert_int_eq(fault_key_index(fault_find("failpoint"), "delay"), 3);
 	ck_assert_int_eq(fault_key_index(fault_find("failpoint"), "nope"), -1);
 	ck_assert(fault_find("kill")->ends_target);
 	ck_assert(fault_find("term")->ends_target);
+	ck_assert(!fault_find("signal")->ends_target);
 	ck_assert(fault_find("recycle")->needs & FAULT_NEEDS_PIDNS);
 	ck_assert(fault_find("failpoint")->needs & FAULT_NEEDS_FIU);
 }
@@ -92,6 +93,9 @@ START_TEST(test_describe)
 	     "SIGKILL", "harness sent SIGKILL to A");
 	says("{\"type\":\"fault\",\"fault\":\"term\",\"target\":\"B\"}",
 	     "SIGTERM", "harness sent SIGTERM to B");
+	says("{\"type\":\"fault\",\"fault\":\"signal\",\"target\":\"A\","
+	     "\"signal\":\"Hangup\",\"sig\":\"SIGHUP\"}",
+	     "SIGHUP", "harness sent SIGHUP to A");
 	says("{\"type\":\"fault\",\"fault\":\"freeze\",\"target\":\"A\"}",
 	     "freeze", "harness froze A (SIGSTOP): alive but stuck");
 	says("{\"type\":\"fault\",\"fault\":\"thaw\",\"target\":\"A\"}", "thaw",
@@ -129,7 +133,8 @@ START_TEST(test_help)
 
 	fault_help(fp);
 	fclose(fp);
-	ck_assert_ptr_nonnull(strstr(buf, "kill HOLDER\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "signal HOLDER SIGNAL\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "HUP INT QUIT"));
 	ck_assert_ptr_nonnull(strstr(buf, "failpoint HOLDER name=POINT"));
 	ck_assert_ptr_nonnull(strstr(buf, "errno an I/O point fails with "
 					  "[errno]; default none"));

@@ -350,6 +350,30 @@ static const struct err_case err_cases[] = {
        "delay=5ms\n",
      "x.scn:2: failpoint: errno and delay exclude each other"},
 
+    /* signal: a fault read from the table (faults/signal.c) */
+    {"signal short", H "signal A\n",
+     "x.scn:2: signal: expected a holder name and a signal, SIGNAL one of: "
+     "HUP, INT, QUIT",
+     {"USR1", "USR2", "WINCH"}},
+    {"signal three words", H "signal A HUP now\n",
+     "x.scn:2: signal: expected a holder name and a signal"},
+    {"signal unknown holder", H "signal C HUP\n",
+     "x.scn:2: signal: unknown holder 'C' (declared: A, B)"},
+    {"signal unknown name", H "signal A HUPP\n",
+     "x.scn:2: signal: unknown signal 'HUPP' (expected one of: HUP, INT, "
+     "QUIT, ILL, TRAP, ABRT",
+     {"KILL", "TERM", "SYS)"}},
+    {"signal SIG prefix", H "signal A SIGHUP\n",
+     "x.scn:2: signal: unknown signal 'SIGHUP' (expected one of: HUP"},
+    {"signal lower case", H "signal A hup\n",
+     "x.scn:2: signal: unknown signal 'hup'"},
+    {"signal STOP is freeze's", H "signal A STOP\n",
+     "x.scn:2: signal: unknown signal 'STOP'"},
+    {"signal CONT is thaw's", H "signal A CONT\n",
+     "x.scn:2: signal: unknown signal 'CONT'"},
+    {"holder named signal", "holder signal\n",
+     "x.scn:1: holder: 'signal' is a word of the language"},
+
     /* stmt_damage */
     {"damage short",
      H "damage s1\n",
@@ -485,8 +509,9 @@ static const struct err_case err_cases[] = {
      "x.scn:2: disable: unknown checker 'mutx' (expected " CHECKERS ")"},
     {"unknown statement", H "kil A\n",
      "x.scn:2: unknown statement 'kil' (expected one of: title, tags, "
-     "lock, holder, repeat, requires, disable, at, kill, term, freeze, "
-     "thaw, recycle, failpoint, damage, wait, await, expect, assert, or "
+     "lock, holder, repeat, requires, disable, at, kill, term, signal, "
+     "freeze, thaw, recycle, failpoint, damage, wait, await, expect, "
+     "assert, or "
      "a declared holder's name)"},
     {"statement before its holder", "A acquire\nholder A\n",
      "x.scn:1: unknown statement 'A'"},
@@ -926,6 +951,41 @@ START_TEST(test_signals_and_recycle)
 	parse_ok("holder A\nat 200ms kill A\nrecycle A\n");
 	ck_assert_str_eq(step_name(step(1)), "recycle");
 	ck_assert_int_eq(s.needs_pidns, 1);
+}
+END_TEST
+
+/* `signal H SIG`: any signal by name, the row of faults/signal.c. */
+START_TEST(test_signal_fault)
+{
+	static const char *const names[] = {"INT",  "QUIT", "ABRT", "HUP",
+					    "USR1", "USR2", "TERM", "KILL",
+					    "PIPE", "ALRM", "WINCH", "SEGV"};
+	size_t i;
+
+	parse_ok("holder A B\n"
+		 "signal A HUP\n"
+		 "at 1.5s~100ms signal B USR1\n");
+	ck_assert_int_eq(step(0)->kind, STEP_FAULT);
+	ck_assert_str_eq(step_name(step(0)), "signal");
+	ck_assert_str_eq(step(0)->holder, "A");
+	ck_assert_str_eq(arg(0, "signal")->str, "HUP");
+	ck_assert_int_eq(arg(0, "signal")->set, 1);
+	ck_assert_int_eq(step(0)->at_ms, -1);
+	ck_assert_str_eq(step(1)->holder, "B");
+	ck_assert_str_eq(arg(1, "signal")->str, "USR1");
+	ck_assert_int_eq(step(1)->at_ms, 1500);
+	ck_assert_int_eq(step(1)->jitter_ms, 100);
+	ck_assert_ptr_null(step(1)->session);
+	ck_assert_int_eq(s.needs_pidns, 0);
+	ck_assert_int_eq(scenario_holder(&s, "A")->needs_fiu, 0);
+	ck_assert_ptr_null(scn_step_arg(step(0), "errno"));
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		char *text = xasprintf("holder A\nsignal A %s\n", names[i]);
+
+		parse_ok(text);
+		free(text);
+		ck_assert_str_eq(arg(0, "signal")->str, names[i]);
+	}
 }
 END_TEST
 
@@ -1440,6 +1500,7 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_tags_repeat_requires_disable);
 	tcase_add_test(tc, test_many_tags_and_steps);
 	tcase_add_test(tc, test_signals_and_recycle);
+	tcase_add_test(tc, test_signal_fault);
 	tcase_add_test(tc, test_failpoints);
 	tcase_add_test(tc, test_every_damage_kind);
 	tcase_add_test(tc, test_wait_await);
