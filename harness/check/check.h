@@ -7,64 +7,23 @@
  * stored history.jsonl can be re-checked and unit tests feed hand-made
  * histories (tests/histories/).
  *
- * What the checkers assume of a history:
- *  - `t` is microseconds on one clock for every event, scenario start = 0:
- *    holders' CLOCK_MONOTONIC stamps rebased by the runner. Events are
- *    re-sorted by `t` (stable), since two pipes may deliver slightly out of
- *    order. An event without `t` happened when the one before it did.
- *  - Transcript lines in final.sessions[S].transcript carry `holder`, `lane`,
- *    `msg` and `t`, where the runner has rebased `t` onto the same scenario
- *    clock (fencing compares it with `acquired` events).
- *  - `invoke` events carry the command's timeoutMs, pollMs, maxHoldMs,
- *    graceMs, holdMs; missing ones default to meta.params, then to the
- *    protocol's (pollMs 50). A hold whose maxHoldMs is known nowhere has no
- *    upper bound.
+ * The checkers share one model of the run, and each is one file:
+ *   model.c      history -> processes (deaths, stops), operations (waits,
+ *                answers), holds (who held which lock, until when) and
+ *                sessions; model.h says what the model guarantees and what
+ *                it assumes of a history (times, order, defaults)
+ *   checkers.c   the table of checkers and check_history(); checkers.h
+ *                says what a checker is and how to add one
+ *   recovery.c, no_silent_drop.c, mutex.c, leak.c, integrity.c,
+ *   visibility.c, protocol.c
+ *                one checker each; its rule, with the reasoning, heads
+ *                the file
+ *   jq.c         check_jq()
  *
- * The rules, in short (check.c has the reasoning next to each):
- *  recovery   Each session alternates between held and free stretches. A
- *             hold stops blocking when its holder released it, died (kill,
- *             term, exit), answered the deliver/turn that took it (a lane
- *             timeout included; an explicit acquire keeps its hold until a
- *             release command), or its lock file was damaged by the
- *             harness; and in any case at acquired + maxHoldMs (a live but
- *             stuck holder included). Once free, every waiting contender
- *             must see the lock taken, by itself or another, within
- *             max(free, its start) + its pollMs + slack (+ the time the
- *             contender itself was frozen or spinning). A contender starts
- *             when its lane is free (commands on a lane run in order; on
- *             every lane, for a holder without `lanes`). Planted lock files
- *             block until their kind allows a reclaim: unparsable ones for
- *             graceMs, dead/ancient/removed at once, others without bound.
- *             Acquisitions of a process with a failpoint armed may own a
- *             file they have not reported: they block from their start.
- *  no-silent-drop  Per (session, msg): each `ok` puts exactly one line in
- *             the transcript, each refusal none; an unknown fate (no answer
- *             from a holder that died, `info`, a `cleanup` failure that
- *             came after the write) zero or one, one if `appended` was
- *             reported. A refusal needs a reason or an error text. A
- *             command unanswered although its holder was alive and running
- *             for its whole budget (timeoutMs [+ holdMs] + slack) is a drop.
- *  mutex      A hold taken while another owner's hold was live (before it
- *             ended, by more than 20 ms of pipe-ordering noise, and before
- *             acquired + maxHoldMs - min(slack, maxHoldMs/2)). Lanes of one
- *             process are distinct owners unless `reentrant`. Fencing: a
- *             transcript line written after another owner acquired the
- *             session (since the writer's own last acquisition), after the
- *             writer released it, or with no acquisition at all.
- *  leak       final lock not "absent"; final.leaked not empty.
- *  integrity  lines that are not JSON objects, a torn tail (once), the
- *             same msg (or the same bytes) twice, reported once each.
- *  visibility A holder's WARN/ERROR log is owed between its command's invoke
- *             and answer (+ slack) for: an `acquired` with `reclaimed`; an
- *             acquisition of a lock its previous owner never released (any
- *             holder's WARN since that owner's acquisition counts, since the
- *             reclaimer and the winner of the race may differ); and a
- *             refused deliver/turn message, whose WARN must name the msg id
- *             as a word.
- *  protocol   any `error` event of a holder (non-protocol output, second
- *             hello, a foreign clock, a command it did not understand: the
- *             harness sends only valid ones); two answers to one command;
- *             an answer to a command never sent.
+ * Which checkers exist, and what each judges in one line, is the table in
+ * checkers.c: checker_name(), checker_about() and checker_list() read it,
+ * and so do the scenario parser, the reports and docs/history.md (a unit
+ * test keeps the docs equal to it).
  */
 
 /*
@@ -75,17 +34,20 @@
 #ifndef LOCKCHAOS_CHECK_H
 #define LOCKCHAOS_CHECK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jv.h>
 
+/* The checkers, in the order they run and are listed; each is a row of the
+ * table in checkers.c, which gives its name and description. */
 enum checker {
-	CHECK_RECOVERY,       /* contenders get the lock within the bound */
-	CHECK_NO_SILENT_DROP, /* every message: transcript once, or an error */
-	CHECK_MUTEX,          /* one owner at a time; fencing after takeover */
-	CHECK_LEAK,           /* no lock file, no process after a clean end */
-	CHECK_INTEGRITY,      /* transcript lines parse, none torn or doubled */
-	CHECK_VISIBILITY,     /* WARN line for every reclaim and refusal */
-	CHECK_PROTOCOL,       /* holders speak the protocol, one outcome each */
+	CHECK_RECOVERY,
+	CHECK_NO_SILENT_DROP,
+	CHECK_MUTEX,
+	CHECK_LEAK,
+	CHECK_INTEGRITY,
+	CHECK_VISIBILITY,
+	CHECK_PROTOCOL,
 	CHECK__NR
 };
 
@@ -100,9 +62,18 @@ struct check_opts {
  * or NULL for a value that is not a checker. */
 const char *checker_name(enum checker c);
 
+/* What a checker judges, in one line for legends, docs and --help
+ * ("one owner at a time; fencing after takeover"), or NULL for a value
+ * that is not a checker. */
+const char *checker_about(enum checker c);
+
 /* The checker called `name` (exact, case-sensitive), or -1 when there is
  * none (NULL included). */
 int checker_from_name(const char *name);
+
+/* Every checker's name, in table order, joined by ", " into `buf` (cut to
+ * size - 1 bytes), for messages that list the valid names. Returns buf. */
+const char *checker_list(char *buf, size_t size);
 
 /*
  * Runs every checker not disabled in `opts` (NULL: CHECK_OPTS_INIT) over

@@ -234,6 +234,30 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* Every row of the table says what it judges, in one line; the list of
+ * names for messages is the table's, in its order, and is cut safely. */
+START_TEST(test_table)
+{
+	char buf[256], small[12];
+	int i;
+
+	for (i = 0; i < CHECK__NR; i++) {
+		const char *about = checker_about(i);
+
+		ck_assert_ptr_nonnull(about);
+		ck_assert_msg(*about && !strchr(about, '\n') &&
+				      strlen(about) <= 60,
+			      "checker %s: about must be one short line: '%s'",
+			      checker_name(i), about);
+	}
+	ck_assert_ptr_null(checker_about(CHECK__NR));
+	ck_assert_str_eq(checker_list(buf, sizeof(buf)),
+			 "recovery, no-silent-drop, mutex, leak, integrity, "
+			 "visibility, protocol");
+	ck_assert_str_eq(checker_list(small, sizeof(small)), "recovery, n");
+}
+END_TEST
+
 /* ---- history shape ---------------------------------------------------------- */
 
 START_TEST(test_not_a_history)
@@ -1901,6 +1925,7 @@ static Suite *check_suite(void)
 
 	tc = tcase_create("shape");
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_not_a_history);
 	tcase_add_test(tc, test_no_final);
 	tcase_add_test(tc, test_verdict_shape);

@@ -1,0 +1,199 @@
+/*
+ * checkers.c - the table of checkers, and check_history() that runs them.
+ *
+ * The table is the one list of checkers: names, descriptions and the order
+ * they run in all come from it (see checkers.h for what a row promises).
+ */
+#include "check/checkers.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct checker_row {
+	const char *name;  /* as scenarios and reports write it */
+	const char *about; /* one line, for legends, docs and --help */
+	int needs_final;   /* judges the state left behind: without a
+			      `final` event it fails once saying so */
+	void (*run)(const struct model *m, struct verdicts *out);
+} checkers[] = {
+	[CHECK_RECOVERY] = { "recovery",
+			     "contenders get the lock within the bound", 0,
+			     check_recovery },
+	[CHECK_NO_SILENT_DROP] = { "no-silent-drop",
+				   "every message: transcript once, or an "
+				   "error",
+				   1, check_no_silent_drop },
+	[CHECK_MUTEX] = { "mutex",
+			  "one owner at a time; fencing after takeover", 0,
+			  check_mutex },
+	[CHECK_LEAK] = { "leak",
+			 "no lock file, no process after a clean end", 1,
+			 check_leak },
+	[CHECK_INTEGRITY] = { "integrity",
+			      "transcript lines parse, none torn or doubled",
+			      1, check_integrity },
+	[CHECK_VISIBILITY] = { "visibility",
+			       "WARN line for every reclaim and refusal", 0,
+			       check_visibility },
+	[CHECK_PROTOCOL] = { "protocol",
+			     "holders speak the protocol, one outcome each",
+			     0, check_protocol },
+};
+
+_Static_assert(sizeof(checkers) / sizeof(checkers[0]) == CHECK__NR,
+	       "one row per enum checker value");
+_Static_assert(CHECK__NR <= 32, "check_opts.disabled has 32 bits");
+
+const char *checker_name(enum checker c)
+{
+	if ((int)c < 0 || c >= CHECK__NR)
+		return NULL;
+	return checkers[c].name;
+}
+
+const char *checker_about(enum checker c)
+{
+	if ((int)c < 0 || c >= CHECK__NR)
+		return NULL;
+	return checkers[c].about;
+}
+
+int checker_from_name(const char *name)
+{
+	int i;
+
+	if (!name)
+		return -1;
+	for (i = 0; i < CHECK__NR; i++)
+		if (!strcmp(checkers[i].name, name))
+			return i;
+	return -1;
+}
+
+const char *checker_list(char *buf, size_t size)
+{
+	size_t len = 0;
+	int i;
+
+	if (!size)
+		return buf;
+	buf[0] = 0;
+	for (i = 0; i < CHECK__NR && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				checkers[i].name);
+	return buf;
+}
+
+/* ---- verdicts ------------------------------------------------------------ */
+
+static void append(struct verdicts *out, int64_t at, jv process,
+		   const char *fmt, va_list ap)
+{
+	jv v = jv_object();
+
+	v = jv_object_set(v, jv_string("type"), jv_string("verdict"));
+	v = jv_object_set(v, jv_string("checker"),
+			  jv_string(checkers[out->checker].name));
+	v = jv_object_set(v, jv_string("ok"), jv_false());
+	v = jv_object_set(v, jv_string("msg"), jv_string_vfmt(fmt, ap));
+	v = jv_object_set(v, jv_string("at"),
+			  jv_number(at == NEVER ? (double)out->m->t_end
+						: (double)at));
+	v = jv_object_set(v, jv_string("process"), process);
+	out->list = jv_array_append(out->list, v);
+	out->nr++;
+}
+
+void verdict_fail(struct verdicts *out, int64_t at, int proc,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	append(out, at,
+	       proc >= 0 ? jv_string(out->m->procs[proc].name) : jv_null(),
+	       fmt, ap);
+	va_end(ap);
+}
+
+void verdict_fail_named(struct verdicts *out, int64_t at, const char *process,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	append(out, at, process ? jv_string(process) : jv_null(), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- check_history ------------------------------------------------------ */
+
+static int history_ok(jv history, jv *why)
+{
+	int i, n;
+
+	if (jv_get_kind(history) != JV_KIND_ARRAY) {
+		*why = jv_string_fmt("history is not an array but %s",
+				     jv_kind_name(jv_get_kind(history)));
+		return 0;
+	}
+	n = jv_array_length(jv_copy(history));
+	for (i = 0; i < n; i++) {
+		jv e = jv_array_get(jv_copy(history), i);
+		jv_kind k = jv_get_kind(e);
+
+		jv_free(e);
+		if (k != JV_KIND_OBJECT) {
+			*why = jv_string_fmt("history event %d is %s, not an "
+					     "object",
+					     i + 1, jv_kind_name(k));
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int check_history(jv history, const struct check_opts *opts, jv *verdicts)
+{
+	static const struct check_opts defaults = CHECK_OPTS_INIT;
+	struct model m;
+	struct verdicts out;
+	jv why;
+	int c;
+
+	if (!opts)
+		opts = &defaults;
+	if (!history_ok(history, &why)) {
+		jv v = jv_object();
+
+		v = jv_object_set(v, jv_string("type"), jv_string("verdict"));
+		v = jv_object_set(v, jv_string("checker"),
+				  jv_string("history"));
+		v = jv_object_set(v, jv_string("ok"), jv_false());
+		v = jv_object_set(v, jv_string("msg"), why);
+		v = jv_object_set(v, jv_string("at"), jv_number(0));
+		v = jv_object_set(v, jv_string("process"), jv_null());
+		*verdicts = jv_array_append(jv_array(), v);
+		return -1;
+	}
+	model_build(&m, history, opts->slack_us);
+	out.m = &m;
+	out.list = jv_array();
+	out.nr = 0;
+	for (c = 0; c < CHECK__NR; c++) {
+		if (opts->disabled & (1u << c))
+			continue;
+		out.checker = c;
+		if (!jv_is_valid(m.final) && checkers[c].needs_final) {
+			verdict_fail(&out, m.t_end, -1,
+				     "the history has no final event: the "
+				     "state left behind is unknown");
+			continue;
+		}
+		checkers[c].run(&m, &out);
+	}
+	*verdicts = out.list;
+	model_clear(&m);
+	return out.nr;
+}

@@ -1,0 +1,129 @@
+/*
+ * integrity.c - transcript lines parse, none torn or doubled.
+ *
+ * In each session's final transcript: lines that are not JSON objects, a
+ * torn tail (reported once, not also as a line that does not parse), and
+ * the same msg (or, for lines without one, the same bytes) twice, reported
+ * once each at its first occurrence.
+ */
+#include "check/checkers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/util.h"
+
+struct tline {
+	jv raw;		 /* the line as read */
+	jv parsed;	 /* ... parsed, or invalid */
+	const char *msg; /* its `msg`, or NULL */
+};
+
+/* Lines of `lines` after `i` that duplicate line `i`: the same message, or
+ * the very same bytes for lines without one. */
+static int duplicates_after(struct tline *l, int n, int i)
+{
+	int j, count = 0;
+
+	for (j = i + 1; j < n; j++)
+		if (l[i].msg ? eq(l[i].msg, l[j].msg)
+			     : !l[j].msg && jv_equal(jv_copy(l[i].raw),
+						     jv_copy(l[j].raw)))
+			count++;
+	return count;
+}
+
+static void check_integrity_session(const struct model *m,
+				    struct verdicts *out, const char *session,
+				    jv s)
+{
+	jv lines = field_get(s, "transcript");
+	int i, j, n, dups, torn = field_true(s, "tornTail");
+	struct tline *l;
+
+	if (jv_get_kind(lines) != JV_KIND_ARRAY) {
+		jv_free(lines);
+		lines = jv_array();
+	}
+	n = jv_array_length(jv_copy(lines));
+	l = xmalloc((n + 1) * sizeof(*l));
+	if (torn)
+		verdict_fail(out, m->t_end, -1,
+			     "%s's transcript ends in a torn line", session);
+	for (i = 0; i < n; i++) {
+		l[i].raw = jv_array_get(jv_copy(lines), i);
+		l[i].parsed = jv_get_kind(l[i].raw) == JV_KIND_STRING
+				      ? jv_parse(jv_string_value(l[i].raw))
+				      : jv_invalid_with_msg(
+						jv_string("not a string"));
+		l[i].msg = field_str(l[i].parsed, "msg");
+		if (jv_get_kind(l[i].parsed) == JV_KIND_OBJECT)
+			continue;
+		if (torn && i == n - 1)
+			continue; /* the torn tail is reported once, above */
+		{
+			jv why = jv_is_valid(l[i].parsed)
+					 ? jv_string("not an object")
+					 : jv_invalid_get_msg(
+						   jv_copy(l[i].parsed));
+			char cut[81];
+
+			snprintf(cut, sizeof(cut), "%s",
+				 jv_get_kind(l[i].raw) == JV_KIND_STRING
+					 ? jv_string_value(l[i].raw)
+					 : "");
+			verdict_fail(out, m->t_end, -1,
+				     "%s's transcript line %d is not a JSON "
+				     "object (%s): %s",
+				     session, i + 1,
+				     jv_get_kind(why) == JV_KIND_STRING
+					     ? jv_string_value(why)
+					     : "invalid",
+				     cut);
+			jv_free(why);
+		}
+	}
+	/* Each duplicated message (or line) is reported once, at its first
+	 * occurrence. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (l[i].msg ? eq(l[i].msg, l[j].msg)
+				     : !l[j].msg &&
+					       jv_equal(jv_copy(l[i].raw),
+							jv_copy(l[j].raw)))
+				break;
+		if (j < i || !(dups = duplicates_after(l, n, i)))
+			continue;
+		if (l[i].msg)
+			verdict_fail(out, m->t_end, -1,
+				     "%s's transcript has message %s %d "
+				     "times (first at line %d)",
+				     session, l[i].msg, dups + 1, i + 1);
+		else
+			verdict_fail(out, m->t_end, -1,
+				     "%s's transcript has line %d %d times",
+				     session, i + 1, dups + 1);
+	}
+	for (i = 0; i < n; i++) {
+		jv_free(l[i].raw);
+		jv_free(l[i].parsed);
+	}
+	free(l);
+	jv_free(lines);
+}
+
+void check_integrity(const struct model *m, struct verdicts *out)
+{
+	jv sessions = field_get(m->final, "sessions");
+
+	if (jv_get_kind(sessions) == JV_KIND_OBJECT) {
+		jv_object_foreach(sessions, key, val)
+		{
+			check_integrity_session(m, out, jv_string_value(key),
+						val);
+			jv_free(key);
+			jv_free(val);
+		}
+	}
+	jv_free(sessions);
+}

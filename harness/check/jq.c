@@ -1,0 +1,172 @@
+/*
+ * jq.c - custom assertions: a scenario's `assert jq PROGRAM` over the
+ * history (see check_jq() in check.h).
+ */
+#include "check/check.h"
+
+#include <jq.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+/* `repeat(true)` would otherwise hang the harness after the run. */
+#define JQ_MAX_OUTPUTS 10000000L
+
+/* Collects libjq's error messages ("jq: error: ... \n jq: 1 compile error"),
+ * keeping the informative ones. */
+static void jq_collect(void *data, jv msg)
+{
+	jv *acc = data;
+	const char *s;
+
+	if (jv_get_kind(msg) != JV_KIND_STRING)
+		msg = jv_dump_string(msg, 0);
+	s = jv_string_value(msg);
+	if (!strncmp(s, "jq: error: ", 11))
+		s += 11;
+	else if (!strncmp(s, "jq: ", 4) && strstr(s, "compile error"))
+		s = NULL; /* the count, which says nothing new */
+	if (s) {
+		if (jv_string_length_bytes(jv_copy(*acc)))
+			*acc = jv_string_append_str(*acc, "; ");
+		*acc = jv_string_append_str(*acc, s);
+	}
+	jv_free(msg);
+}
+
+static void jq_quiet(void *data, jv msg)
+{
+	(void)data;
+	jv_free(msg);
+}
+
+static jv jq_no_input(jq_state *jq, void *data)
+{
+	(void)jq;
+	(void)data;
+	return jv_invalid();
+}
+
+/* `x` as text for a message, cut at 200 bytes; consumes x. */
+static char *show(jv x)
+{
+	char buf[201];
+
+	jv_dump_string_trunc(x, buf, sizeof(buf));
+	return xstrdup(buf);
+}
+
+int check_jq(jv history, const char *program, char **err)
+{
+	jq_state *jq;
+	jv errors = jv_string("");
+	long outputs = 0;
+	int rc = 1;
+
+	*err = NULL;
+	if (!program || !*program) {
+		*err = xstrdup("empty jq program");
+		jv_free(errors);
+		return -1;
+	}
+	jq = jq_init();
+	if (!jq) {
+		*err = xstrdup("cannot initialise libjq");
+		jv_free(errors);
+		return -1;
+	}
+	jq_set_error_cb(jq, jq_collect, &errors);
+	/* libjq 1.6 crashes on `debug` without a callback and on `input`
+	 * without an input callback, and aborts on `import` unless a library
+	 * path is set. An assertion reads the history and nothing else: no
+	 * input, no modules (an empty search path makes `import` a clean
+	 * compile error). */
+	jq_set_debug_cb(jq, jq_quiet, NULL);
+	jq_set_input_cb(jq, jq_no_input, NULL);
+	jq_set_attr(jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
+	if (!jq_compile(jq, program)) {
+		*err = xasprintf("jq program does not compile: %s",
+				 jv_string_length_bytes(jv_copy(errors))
+					 ? jv_string_value(errors)
+					 : "unknown error");
+		jq_teardown(&jq);
+		jv_free(errors);
+		return -1;
+	}
+	jq_start(jq, jv_copy(history), 0);
+	for (;;) {
+		jv out = jq_next(jq);
+
+		if (!jv_is_valid(out)) {
+			if (jq_halted(jq)) {
+				jv code = jq_get_exit_code(jq);
+				jv msg = jq_get_error_message(jq);
+
+				/* `halt` (no exit code) is a normal end */
+				if (jv_is_valid(code) || jv_is_valid(msg)) {
+					char *m = jv_get_kind(msg) ==
+								  JV_KIND_STRING
+							  ? xstrdup(
+								    jv_string_value(
+									    msg))
+							  : show(jv_copy(msg));
+
+					*err = xasprintf(
+						"jq program halted (exit code "
+						"%d): %s",
+						jv_get_kind(code) ==
+								JV_KIND_NUMBER
+							? (int)jv_number_value(
+								  code)
+							: 5,
+						m);
+					free(m);
+					rc = -1;
+				}
+				jv_free(code);
+				jv_free(msg);
+			} else if (jv_invalid_has_msg(jv_copy(out))) {
+				jv msg = jv_invalid_get_msg(jv_copy(out));
+				char *m = jv_get_kind(msg) == JV_KIND_STRING
+						  ? xstrdup(jv_string_value(
+							    msg))
+						  : show(jv_copy(msg));
+
+				*err = xasprintf("jq program failed: %s", m);
+				free(m);
+				jv_free(msg);
+				rc = -1;
+			}
+			jv_free(out);
+			break;
+		}
+		outputs++;
+		if (jv_get_kind(out) != JV_KIND_TRUE) {
+			char *m = show(out);
+
+			*err = xasprintf("jq assertion produced %s (output "
+					 "%ld), not true",
+					 m, outputs);
+			free(m);
+			rc = 0;
+			break;
+		}
+		jv_free(out);
+		if (outputs >= JQ_MAX_OUTPUTS) {
+			*err = xasprintf("jq assertion produced more than "
+					 "%ld outputs; it probably never ends",
+					 JQ_MAX_OUTPUTS);
+			rc = -1;
+			break;
+		}
+	}
+	/* No output asserts nothing: `select(false)` must not pass. */
+	if (rc == 1 && !outputs) {
+		*err = xstrdup("jq assertion produced no output");
+		rc = 0;
+	}
+	jq_teardown(&jq);
+	jv_free(errors);
+	return rc;
+}

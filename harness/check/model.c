@@ -1,0 +1,968 @@
+/*
+ * model.c - builds the model of a run out of its history (see model.h).
+ *
+ * Two passes over the events in time order. Pass 1 reads the processes
+ * (spawn, deaths, stops), the operations (invoke and answers) and the logs;
+ * then each operation's start is found from its lane's queue. Pass 2 reads
+ * the holds: who held which session lock from when, and when that hold
+ * ended or should have ended. Last, acquisitions under an armed failpoint
+ * are added as `creating` holds.
+ */
+#include "check/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+/* The protocol's (and OpenClaw's) retry interval when none is given. */
+#define DEFAULT_POLL_US 50000
+
+#define GROW(arr, nr, alloc)                                                 \
+	do {                                                                 \
+		if ((nr) >= (alloc)) {                                       \
+			(alloc) = (alloc) ? 2 * (alloc) : 16;                \
+			(arr) = xrealloc((arr), (alloc) * sizeof(*(arr)));   \
+		}                                                            \
+	} while (0)
+
+/* ---- processes, operations, stops ---------------------------------------- */
+
+jv model_event(const struct model *m, int i)
+{
+	return jv_array_get(jv_copy(m->history), i);
+}
+
+const char *model_pname(const struct model *m, int proc)
+{
+	return proc >= 0 ? m->procs[proc].name : "the harness";
+}
+
+int model_proc(const struct model *m, const char *name)
+{
+	int i;
+
+	if (!name || !strcmp(name, "harness"))
+		return -1;
+	for (i = 0; i < m->nr_procs; i++)
+		if (!strcmp(m->procs[i].name, name))
+			return i;
+	return -1;
+}
+
+/* The process called `name`, created on first sight; -1 for the harness
+ * itself and for events that name nobody. */
+static int proc_of(struct model *m, const char *name)
+{
+	int i = model_proc(m, name);
+	struct proc *p;
+
+	if (i >= 0 || !name || !strcmp(name, "harness"))
+		return i;
+	GROW(m->procs, m->nr_procs, m->alloc_procs);
+	p = &m->procs[m->nr_procs];
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->lanes = 1;
+	p->death_t = NEVER;
+	p->failpoint_t = NEVER;
+	return m->nr_procs++;
+}
+
+static int find_op(struct model *m, int proc, int64_t id)
+{
+	int i;
+
+	for (i = 0; i < m->nr_ops; i++)
+		if (m->ops[i].proc == proc && m->ops[i].id == id)
+			return i;
+	return -1;
+}
+
+/* `reclaimed` is a reason string; `true` is accepted too. */
+static const char *reclaim_reason(jv o)
+{
+	const char *s = field_str(o, "reclaimed");
+
+	if (s && *s)
+		return s;
+	return field_true(o, "reclaimed") ? "reclaimed" : NULL;
+}
+
+static int op_of_event(struct model *m, jv e, int proc)
+{
+	double id;
+
+	if (proc < 0 || !field_num(e, "id", &id))
+		return -1;
+	return find_op(m, proc, (int64_t)id);
+}
+
+static void add_session(struct model *m, const char *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < m->nr_sessions; i++)
+		if (!strcmp(m->sessions[i], s))
+			return;
+	GROW(m->sessions, m->nr_sessions, m->alloc_sessions);
+	m->sessions[m->nr_sessions++] = s;
+}
+
+static void add_stop(struct proc *p, int64_t from, int64_t to, int frozen)
+{
+	GROW(p->stops, p->nr_stops, p->alloc_stops);
+	p->stops[p->nr_stops].from = from;
+	p->stops[p->nr_stops].to = to;
+	p->stops[p->nr_stops].frozen = frozen;
+	p->nr_stops++;
+}
+
+/* Ends every open stop of `p` at `t` (thaw, death). */
+static void close_stops(struct proc *p, int64_t t, int frozen_only)
+{
+	int i;
+
+	for (i = 0; i < p->nr_stops; i++)
+		if (p->stops[i].to > t && p->stops[i].from <= t &&
+		    (!frozen_only || p->stops[i].frozen))
+			p->stops[i].to = t;
+}
+
+int64_t model_stopped_for(const struct model *m, int proc, int64_t a,
+			  int64_t b)
+{
+	int64_t sum = 0;
+	int i;
+
+	if (proc < 0 || b <= a)
+		return 0;
+	for (i = 0; i < m->procs[proc].nr_stops; i++) {
+		struct span *s = &m->procs[proc].stops[i];
+		int64_t from = max64(a, s->from), to = min64(b, s->to);
+
+		if (to > from)
+			sum = add64(sum, to - from);
+	}
+	return sum;
+}
+
+const struct span *model_stop_within(const struct model *m, int proc,
+				     int64_t a, int64_t b)
+{
+	int i;
+
+	if (proc < 0)
+		return NULL;
+	for (i = 0; i < m->procs[proc].nr_stops; i++) {
+		const struct span *s = &m->procs[proc].stops[i];
+
+		if (s->from < b && s->to > a)
+			return s;
+	}
+	return NULL;
+}
+
+static void set_death(struct model *m, int proc, int64_t t, const char *how)
+{
+	struct proc *p;
+
+	if (proc < 0)
+		return;
+	p = &m->procs[proc];
+	if (t < p->death_t) {
+		p->death_t = t;
+		snprintf(p->how, sizeof(p->how), "%s", how);
+	}
+}
+
+/* qsort has no context argument; the model is built by one thread. */
+static const int64_t *sort_t;
+
+static int cmp_order(const void *a, const void *b)
+{
+	int i = *(const int *)a, j = *(const int *)b;
+
+	if (sort_t[i] != sort_t[j])
+		return sort_t[i] < sort_t[j] ? -1 : 1;
+	return i - j;
+}
+
+int op_is_acquiring(const char *op)
+{
+	return eq(op, "acquire") || eq(op, "deliver") || eq(op, "turn");
+}
+
+/* ---- pass 1: processes, operations, logs --------------------------------- */
+
+static void read_params(struct model *m, jv meta)
+{
+	jv p = field_get(meta, "params");
+	int64_t v;
+
+	if ((v = field_ms(p, "pollMs")) != NONE)
+		m->def_poll = v;
+	if ((v = field_ms(p, "maxHoldMs")) != NONE)
+		m->def_maxhold = v;
+	if ((v = field_ms(p, "timeoutMs")) != NONE)
+		m->def_timeout = v;
+	if ((v = field_ms(p, "graceMs")) != NONE)
+		m->def_grace = v;
+	jv_free(p);
+}
+
+static int64_t or_default(int64_t v, int64_t def)
+{
+	return v != NONE ? v : def;
+}
+
+static void read_invoke(struct model *m, jv e, int i)
+{
+	struct op *o;
+	double id;
+	int proc = proc_of(m, field_str(e, "process"));
+
+	if (proc < 0 || !field_num(e, "id", &id))
+		return;
+	GROW(m->ops, m->nr_ops, m->alloc_ops);
+	o = &m->ops[m->nr_ops++];
+	memset(o, 0, sizeof(*o));
+	o->proc = proc;
+	o->ev = i;
+	o->id = (int64_t)id;
+	o->op = field_str(e, "op");
+	o->session = field_str(e, "session");
+	o->lane = field_str(e, "lane");
+	if (!o->lane)
+		o->lane = "main";
+	o->msg = field_str(e, "msg");
+	if (o->msg && !*o->msg)
+		o->msg = NULL;
+	o->invoke_t = m->t[i];
+	o->start_t = NEVER;
+	o->poll_us = or_default(field_ms(e, "pollMs"), m->def_poll);
+	if (o->poll_us == NONE)
+		o->poll_us = DEFAULT_POLL_US;
+	o->maxhold_us = or_default(field_ms(e, "maxHoldMs"), m->def_maxhold);
+	o->timeout_us = or_default(field_ms(e, "timeoutMs"), m->def_timeout);
+	o->grace_us = or_default(field_ms(e, "graceMs"), m->def_grace);
+	o->hold_us = field_ms(e, "holdMs");
+	o->spin_us = field_ms(e, "ms");
+	o->outcome_t = NEVER;
+	o->acq_t = NEVER;
+	add_session(m, o->session);
+}
+
+static void read_outcome(struct model *m, jv e, int i, const char *type)
+{
+	int proc = proc_of(m, field_str(e, "process"));
+	int k = op_of_event(m, e, proc);
+	struct op *o;
+
+	if (k < 0) {
+		if (strcmp(type, "info")) {
+			GROW(m->orphans, m->nr_orphans, m->alloc_orphans);
+			m->orphans[m->nr_orphans++] = i;
+		}
+		return;
+	}
+	o = &m->ops[k];
+	if (!strcmp(type, "info")) {
+		/* The runner's guess; a holder's own answer wins. */
+		if (!o->outcome) {
+			o->outcome = "info";
+			o->outcome_t = m->t[i];
+			o->error = field_str(e, "error");
+		}
+		return;
+	}
+	if (o->nr_answers < 2) {
+		o->answer[o->nr_answers] = type;
+		o->answer_t[o->nr_answers] = m->t[i];
+	}
+	if (o->nr_answers++ > 0)
+		return;
+	o->outcome = type;
+	o->outcome_t = m->t[i];
+	o->reason = field_str(e, "reason");
+	o->error = field_str(e, "error");
+}
+
+static void read_fault(struct model *m, jv e, int i)
+{
+	const char *f = field_str(e, "fault");
+	int proc = proc_of(m, field_str(e, "target"));
+	int64_t t = m->t[i];
+
+	if (eq(f, "kill")) {
+		set_death(m, proc, t, "was killed");
+	} else if (eq(f, "term")) {
+		set_death(m, proc, t, "was sent SIGTERM");
+	} else if (eq(f, "freeze") && proc >= 0) {
+		add_stop(&m->procs[proc], t, NEVER, 1);
+	} else if (eq(f, "thaw") && proc >= 0) {
+		close_stops(&m->procs[proc], t, 0);
+	} else if (eq(f, "spin") && proc >= 0) {
+		GROW(m->spins, m->nr_spins, m->alloc_spins);
+		m->spins[m->nr_spins++] = i;
+	} else if (eq(f, "failpoint") && proc >= 0 &&
+		   !eq(field_str(e, "mode"), "off")) {
+		if (t < m->procs[proc].failpoint_t)
+			m->procs[proc].failpoint_t = t;
+	} else if (eq(f, "damage")) {
+		add_session(m, field_str(e, "session"));
+	}
+}
+
+static void read_exit(struct model *m, jv e, int i)
+{
+	int proc = proc_of(m, field_str(e, "process"));
+	char how[48];
+	double v;
+
+	if (field_num(e, "signal", &v))
+		snprintf(how, sizeof(how), "died of signal %d", (int)v);
+	else if (field_str(e, "signal"))
+		snprintf(how, sizeof(how), "died (%s)", field_str(e, "signal"));
+	else if (field_num(e, "code", &v))
+		snprintf(how, sizeof(how), "exited (code %d)", (int)v);
+	else
+		snprintf(how, sizeof(how), "exited");
+	set_death(m, proc, m->t[i], how);
+}
+
+static void read_spawn(struct model *m, jv e)
+{
+	int proc = proc_of(m, field_str(e, "process"));
+	jv caps = field_get(e, "caps");
+	int i, n;
+
+	if (proc >= 0 && jv_get_kind(caps) == JV_KIND_ARRAY) {
+		m->procs[proc].lanes = 0;
+		n = jv_array_length(jv_copy(caps));
+		for (i = 0; i < n; i++) {
+			jv c = jv_array_get(jv_copy(caps), i);
+
+			if (jv_get_kind(c) == JV_KIND_STRING &&
+			    !strcmp(jv_string_value(c), "lanes"))
+				m->procs[proc].lanes = 1;
+			jv_free(c);
+		}
+	}
+	jv_free(caps);
+}
+
+static void pass_events(struct model *m)
+{
+	int k;
+
+	for (k = 0; k < m->n; k++) {
+		int i = m->order[k];
+		jv e = model_event(m, i);
+		const char *type = field_str(e, "type");
+
+		if (eq(type, "spawn")) {
+			read_spawn(m, e);
+		} else if (eq(type, "invoke")) {
+			read_invoke(m, e, i);
+		} else if (eq(type, "ok") || eq(type, "fail") ||
+			   eq(type, "info")) {
+			read_outcome(m, e, i, type);
+		} else if (eq(type, "appended")) {
+			int op = op_of_event(
+				m, e, proc_of(m, field_str(e, "process")));
+			if (op >= 0)
+				m->ops[op].appended = 1;
+		} else if (eq(type, "log")) {
+			GROW(m->logs, m->nr_logs, m->alloc_logs);
+			m->logs[m->nr_logs].proc =
+				proc_of(m, field_str(e, "process"));
+			m->logs[m->nr_logs].t = m->t[i];
+			m->logs[m->nr_logs].level = field_str(e, "level");
+			m->logs[m->nr_logs].msg = field_str(e, "msg");
+			m->nr_logs++;
+		} else if (eq(type, "error")) {
+			GROW(m->errors, m->nr_errors, m->alloc_errors);
+			m->errors[m->nr_errors++] = i;
+		} else if (eq(type, "exit")) {
+			read_exit(m, e, i);
+		} else if (eq(type, "fault")) {
+			read_fault(m, e, i);
+		} else if (eq(type, "acquired") || eq(type, "released")) {
+			proc_of(m, field_str(e, "process"));
+			add_session(m, field_str(e, "session"));
+		} else if (eq(type, "final")) {
+			jv_free(m->final);
+			m->final = jv_copy(e);
+		}
+		jv_free(e);
+	}
+}
+
+/*
+ * When each command could begin: commands on one lane run one after another
+ * (all commands, for a holder without the `lanes` capability), so a command
+ * sent while its lane is busy starts when the one before it answers. A
+ * command behind one that never answered never starts. `spin` and `exit`
+ * act on the whole process at once and queue behind nothing.
+ */
+static void queue_starts(struct model *m)
+{
+	int i, j;
+
+	for (i = 0; i < m->nr_ops; i++) {
+		struct op *o = &m->ops[i];
+		int64_t start = o->invoke_t;
+
+		if (eq(o->op, "spin") || eq(o->op, "exit")) {
+			o->start_t = o->invoke_t;
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			struct op *p = &m->ops[j];
+
+			if (p->proc != o->proc || eq(p->op, "spin") ||
+			    eq(p->op, "exit"))
+				continue;
+			if (m->procs[o->proc].lanes && !eq(p->lane, o->lane))
+				continue;
+			if (p->start_t == NEVER) {
+				start = NEVER;
+				break;
+			}
+			if (p->outcome_t > start)
+				start = p->outcome_t;
+		}
+		o->start_t = start;
+	}
+}
+
+/* A `spin` command stops the process from its invoke until it answers (or
+ * its `ms` ran out); stops end at death. */
+static void finish_stops(struct model *m)
+{
+	int i, j;
+
+	for (i = 0; i < m->nr_ops; i++) {
+		struct op *o = &m->ops[i];
+		int64_t to = o->outcome_t;
+
+		if (!eq(o->op, "spin"))
+			continue;
+		if (to == NEVER && o->spin_us > 0)
+			to = o->invoke_t + o->spin_us;
+		add_stop(&m->procs[o->proc], o->invoke_t, to, 0);
+	}
+	for (i = 0; i < m->nr_spins; i++) {
+		jv e = model_event(m, m->spins[i]);
+		int proc = proc_of(m, field_str(e, "target"));
+		int64_t t = m->t[m->spins[i]], d = field_ms(e, "ms");
+
+		for (j = 0; j < m->nr_ops; j++) {
+			struct op *o = &m->ops[j];
+
+			/* The runner announces a `spin` command with a spin
+			 * fault: the command's own stop covers it. */
+			if (o->proc == proc && eq(o->op, "spin") &&
+			    o->invoke_t <= t && t <= o->outcome_t)
+				break;
+		}
+		if (j == m->nr_ops)
+			add_stop(&m->procs[proc], t, d > 0 ? t + d : NEVER, 0);
+		jv_free(e);
+	}
+	for (i = 0; i < m->nr_procs; i++)
+		if (m->procs[i].death_t != NEVER)
+			close_stops(&m->procs[i], m->procs[i].death_t, 0);
+}
+
+/* ---- pass 2: holds -------------------------------------------------------- */
+
+static void end_hold(struct hold *h, enum end_kind k, int64_t t, int op)
+{
+	if (h->end != END_NONE)
+		return;
+	h->end = k;
+	h->end_t = t;
+	h->end_op = op;
+}
+
+static struct hold *new_hold(struct model *m, const char *session, int64_t t)
+{
+	struct hold *h;
+
+	GROW(m->holds, m->nr_holds, m->alloc_holds);
+	h = &m->holds[m->nr_holds++];
+	memset(h, 0, sizeof(*h));
+	h->session = session;
+	h->acq_t = t;
+	h->released_t = NEVER;
+	h->gone_t = NEVER;
+	h->end_t = NEVER;
+	h->end_op = -1;
+	h->op = -1;
+	h->proc = -1;
+	h->maxhold_us = NONE;
+	h->free_t = NEVER;
+	return h;
+}
+
+/* The hold `proc` currently has on `session`, preferring `lane`. */
+static int current_hold(struct model *m, int proc, const char *session,
+			const char *lane)
+{
+	int i, any = -1;
+
+	for (i = m->nr_holds - 1; i >= 0; i--) {
+		struct hold *h = &m->holds[i];
+
+		if (h->proc != proc || !eq(h->session, session) ||
+		    h->gone_t != NEVER)
+			continue;
+		if (!lane || eq(h->lane, lane))
+			return i;
+		if (any < 0)
+			any = i;
+	}
+	return any;
+}
+
+static void on_acquired(struct model *m, jv e, int i)
+{
+	int proc = proc_of(m, field_str(e, "process"));
+	int op = op_of_event(m, e, proc);
+	const char *session = field_str(e, "session");
+	const char *lane = field_str(e, "lane");
+	int reentrant = field_true(e, "reentrant");
+	int cur, k;
+	struct hold *h;
+
+	if (proc < 0)
+		return;
+	if (!session && op >= 0)
+		session = m->ops[op].session;
+	if (!lane)
+		lane = op >= 0 ? m->ops[op].lane : "main";
+	if (!session)
+		return;
+	if (op >= 0 && m->ops[op].acq_t == NEVER)
+		m->ops[op].acq_t = m->t[i];
+	/*
+	 * Reentrant, or nested on the lane that already holds: the same owner
+	 * again, not a new one. Lanes of one process that each take the lock
+	 * without reentrancy are distinct owners, as two processes would be.
+	 */
+	cur = current_hold(m, proc, session, lane);
+	if (cur >= 0 && (reentrant || eq(m->holds[cur].lane, lane))) {
+		if (op >= 0 && m->ops[op].acq_t == m->t[i])
+			m->ops[op].joined = 1;
+		return;
+	}
+	for (k = 0; k < m->nr_holds; k++)
+		if (eq(m->holds[k].session, session) &&
+		    m->holds[k].gone_t == NEVER) {
+			/* The file is the newcomer's now. A pseudo-hold
+			 * (damaged file) ends here too. */
+			m->holds[k].gone_t = m->t[i];
+			if (m->holds[k].proc < 0)
+				end_hold(&m->holds[k], END_DAMAGED, m->t[i],
+					 -1);
+		}
+	h = new_hold(m, session, m->t[i]);
+	h->proc = proc;
+	h->op = op;
+	h->ev = i;
+	h->lane = lane;
+	h->reclaimed = reclaim_reason(e);
+	h->maxhold_us = op >= 0 ? m->ops[op].maxhold_us : m->def_maxhold;
+}
+
+/* The most recent hold of `proc` on `session` not yet released. */
+static int releasable_hold(struct model *m, int proc, const char *session,
+			   const char *lane)
+{
+	int i, any = -1;
+
+	for (i = m->nr_holds - 1; i >= 0; i--) {
+		struct hold *h = &m->holds[i];
+
+		if (h->proc != proc || !eq(h->session, session) ||
+		    h->released_t != NEVER || h->released_by_op)
+			continue;
+		if (!lane || eq(h->lane, lane))
+			return i;
+		if (any < 0)
+			any = i;
+	}
+	return any;
+}
+
+static void on_released(struct model *m, jv e, int i)
+{
+	int proc = proc_of(m, field_str(e, "process"));
+	const char *lane = field_str(e, "lane");
+	const char *session = field_str(e, "session");
+	int k;
+
+	if (proc < 0 || !session)
+		return;
+	k = releasable_hold(m, proc, session, lane ? lane : "main");
+	if (k < 0)
+		return;
+	m->holds[k].released_t = m->t[i];
+	if (m->holds[k].gone_t == NEVER)
+		m->holds[k].gone_t = m->t[i];
+	end_hold(&m->holds[k], END_RELEASED, m->t[i], -1);
+}
+
+/*
+ * An answered deliver or turn should have let go of what it acquired; an
+ * answered release command let go of its lane's hold, unless it failed for
+ * a reason other than `cleanup` (then the file may legitimately stay and
+ * only maxHoldMs bounds it). An explicit `acquire` keeps its hold.
+ */
+static void on_answer(struct model *m, jv e, int i, const char *type)
+{
+	int proc = proc_of(m, field_str(e, "process"));
+	int k, op = op_of_event(m, e, proc);
+	struct op *o;
+
+	if (op < 0)
+		return;
+	o = &m->ops[op];
+	if (o->outcome_t != m->t[i] || !eq(o->outcome, type))
+		return; /* a second answer: the protocol checker's business */
+	if (eq(o->op, "deliver") || eq(o->op, "turn")) {
+		for (k = 0; k < m->nr_holds; k++) {
+			struct hold *h = &m->holds[k];
+
+			if (h->op == op ||
+			    (h->op < 0 && h->proc == proc &&
+			     eq(h->session, o->session) &&
+			     eq(h->lane, o->lane)))
+				end_hold(h, END_OUTCOME, m->t[i], op);
+		}
+	} else if (eq(o->op, "release") && o->session) {
+		k = releasable_hold(m, proc, o->session, o->lane);
+		if (k < 0)
+			return;
+		if (!strcmp(type, "ok") || eq(o->reason, "cleanup")) {
+			m->holds[k].released_by_op = 1;
+			end_hold(&m->holds[k], END_RELEASE_OP, m->t[i], op);
+		} else {
+			m->holds[k].release_failed = 1;
+		}
+	}
+}
+
+static void on_death(struct model *m, int proc, int64_t t)
+{
+	int k;
+
+	if (proc < 0 || m->procs[proc].death_t != t)
+		return;
+	for (k = 0; k < m->nr_holds; k++)
+		if (m->holds[k].proc == proc) {
+			end_hold(&m->holds[k], END_DIED, t, -1);
+			if (m->holds[k].gone_t == NEVER)
+				m->holds[k].gone_t = t;
+		}
+}
+
+static int64_t max_grace(struct model *m, const char *session)
+{
+	int64_t g = m->def_grace;
+	int i;
+
+	for (i = 0; i < m->nr_ops; i++)
+		if (eq(m->ops[i].session, session) &&
+		    m->ops[i].grace_us != NONE && m->ops[i].grace_us > g)
+			g = m->ops[i].grace_us;
+	return g;
+}
+
+/*
+ * When a contender may take a lock file the harness planted. Unparsable
+ * files get the grace period (measured by mtime, which `age` backdates); a
+ * dead or ancient owner is reclaimable at once; a live foreign owner after
+ * maxHoldMs. For the rest (a directory, a symlink, a bad pid, a huge
+ * maxHoldMs ...) what is right is not a matter of time, so no bound: the
+ * scenario states what it expects.
+ */
+static int64_t damage_free_t(struct model *m, const char *kind,
+			     const char *session, int64_t t, int64_t age)
+{
+	int64_t g;
+
+	if (eq(kind, "empty") || eq(kind, "truncated") ||
+	    eq(kind, "garbage") || eq(kind, "huge")) {
+		g = max_grace(m, session);
+		return g == NONE ? NEVER : max64(t, t - age + g);
+	}
+	if (eq(kind, "dead") || eq(kind, "ancient") || eq(kind, "removed"))
+		return t;
+	if (eq(kind, "foreign") && m->def_maxhold != NONE)
+		return max64(t, t - age + m->def_maxhold);
+	return NEVER;
+}
+
+static void on_damage(struct model *m, jv e, int i)
+{
+	const char *kind = field_str(e, "kind");
+	const char *session = field_str(e, "session");
+	int64_t age = field_ms(e, "ageMs");
+	struct hold *h;
+	int k;
+
+	if (!session || eq(kind, "torn-transcript"))
+		return;
+	for (k = 0; k < m->nr_holds; k++)
+		if (eq(m->holds[k].session, session) &&
+		    m->holds[k].gone_t == NEVER) {
+			m->holds[k].gone_t = m->t[i];
+			end_hold(&m->holds[k], END_DAMAGED, m->t[i], -1);
+		}
+	h = new_hold(m, session, m->t[i]);
+	h->ev = i;
+	h->damage = kind ? kind : "unknown";
+	h->free_t = damage_free_t(m, h->damage, session, m->t[i],
+				  age == NONE ? 0 : age);
+}
+
+static void pass_holds(struct model *m)
+{
+	int k, i;
+
+	for (k = 0; k < m->n; k++) {
+		jv e;
+		const char *type, *f;
+
+		i = m->order[k];
+		e = model_event(m, i);
+		type = field_str(e, "type");
+		if (eq(type, "acquired")) {
+			on_acquired(m, e, i);
+		} else if (eq(type, "released")) {
+			on_released(m, e, i);
+		} else if (eq(type, "ok") || eq(type, "fail")) {
+			on_answer(m, e, i, type);
+		} else if (eq(type, "exit")) {
+			on_death(m, proc_of(m, field_str(e, "process")),
+				 m->t[i]);
+		} else if (eq(type, "fault")) {
+			f = field_str(e, "fault");
+			if (eq(f, "kill") || eq(f, "term"))
+				on_death(m, proc_of(m, field_str(e, "target")),
+					 m->t[i]);
+			else if (eq(f, "damage"))
+				on_damage(m, e, i);
+		}
+		jv_free(e);
+	}
+	for (k = 0; k < m->nr_holds; k++) {
+		struct hold *h = &m->holds[k];
+
+		h->prev = -1;
+		for (i = k - 1; i >= 0; i--)
+			if (eq(m->holds[i].session, h->session)) {
+				h->prev = i;
+				break;
+			}
+		if (h->proc < 0)
+			continue;
+		/* Past maxHoldMs any hold is reclaimable (seed 004): frozen,
+		 * spinning or merely slow, the bound is the same. */
+		h->free_t = h->end_t;
+		if (h->maxhold_us != NONE)
+			h->free_t = min64(h->free_t, h->acq_t + h->maxhold_us);
+	}
+}
+
+/*
+ * A lock file exists from the moment O_EXCL succeeds, but a holder reports
+ * `acquired` only once the payload is written: microseconds apart, unless a
+ * failpoint is armed in the holder (a pause before the payload, a failing
+ * write), or it is killed in between. So, for recovery, an acquisition
+ * attempt of a process with a failpoint armed blocks the session from its
+ * start until its `acquired`, or, if that never came, until graceMs after
+ * the attempt ended (an empty or torn file is reclaimable a grace period
+ * after its mtime, which is no later than that). This gives such attempts
+ * the benefit of the doubt; the fault's own expectations judge them.
+ */
+static void add_creating_holds(struct model *m)
+{
+	int i, nr_ops = m->nr_ops;
+
+	for (i = 0; i < nr_ops; i++) {
+		struct op *o = &m->ops[i];
+		struct proc *p = &m->procs[o->proc];
+		struct hold *h;
+		int64_t end, g;
+
+		if (!op_is_acquiring(o->op) || !o->session || o->joined ||
+		    o->start_t == NEVER || p->failpoint_t > o->start_t)
+			continue;
+		h = new_hold(m, o->session, o->start_t);
+		h->proc = o->proc;
+		h->op = i;
+		h->lane = o->lane;
+		h->creating = 1;
+		h->prev = -1;
+		if (o->acq_t != NEVER) {
+			h->free_t = o->acq_t;
+			continue;
+		}
+		end = min64(min64(o->outcome_t, p->death_t), m->t_end);
+		g = o->grace_us != NONE ? o->grace_us : m->def_grace;
+		h->free_t = g == NONE ? NEVER : add64(end, g);
+	}
+}
+
+void model_clear(struct model *m)
+{
+	int i;
+
+	for (i = 0; i < m->nr_procs; i++)
+		free(m->procs[i].stops);
+	free(m->procs);
+	free(m->ops);
+	free(m->holds);
+	free(m->logs);
+	free(m->orphans);
+	free(m->errors);
+	free(m->spins);
+	free(m->sessions);
+	free(m->t);
+	free(m->order);
+	jv_free(m->final);
+}
+
+void model_build(struct model *m, jv history, int64_t slack_us)
+{
+	int i;
+	int64_t prev = 0;
+	jv sessions;
+
+	memset(m, 0, sizeof(*m));
+	m->history = history;
+	m->final = jv_invalid();
+	m->slack_us = slack_us > 0 ? slack_us : 0;
+	m->def_poll = m->def_maxhold = m->def_timeout = m->def_grace = NONE;
+	m->n = jv_array_length(jv_copy(history));
+	m->t = xmalloc((m->n + 1) * sizeof(*m->t));
+	m->order = xmalloc((m->n + 1) * sizeof(*m->order));
+	/* An event without a time happened when the one before it did. */
+	for (i = 0; i < m->n; i++) {
+		jv e = model_event(m, i);
+		double t;
+
+		if (field_num(e, "t", &t))
+			prev = (int64_t)t;
+		m->t[i] = prev;
+		m->order[i] = i;
+		if (prev > m->t_end)
+			m->t_end = prev;
+		if (eq(field_str(e, "type"), "meta") && m->def_poll == NONE &&
+		    m->def_maxhold == NONE)
+			read_params(m, e);
+		jv_free(e);
+	}
+	/* Holders stamp their own events; lines from two pipes can arrive
+	 * slightly out of order. The model wants true time order. */
+	sort_t = m->t;
+	qsort(m->order, m->n, sizeof(*m->order), cmp_order);
+	sort_t = NULL;
+
+	pass_events(m);
+	sessions = field_get(m->final, "sessions");
+	if (jv_get_kind(sessions) == JV_KIND_OBJECT) {
+		/* The keys live as long as m->final holds the object. */
+		jv_object_foreach(sessions, key, val)
+		{
+			add_session(m, jv_string_value(key));
+			jv_free(key);
+			jv_free(val);
+		}
+	}
+	jv_free(sessions);
+	queue_starts(m);
+	finish_stops(m);
+	pass_holds(m);
+	add_creating_holds(m);
+}
+
+/* ---- for the checkers: descriptions, transcripts ------------------------ */
+
+const char *op_label(const struct op *o, char *buf, size_t n)
+{
+	if (o->msg)
+		snprintf(buf, n, "%s %s", o->op ? o->op : "command", o->msg);
+	else
+		snprintf(buf, n, "%s %lld", o->op ? o->op : "command",
+			 (long long)o->id);
+	return buf;
+}
+
+void model_describe_end(const struct model *m, const struct hold *h,
+			char *buf, size_t n)
+{
+	const char *who = model_pname(m, h->proc);
+	char lbl[96];
+
+	switch (h->end) {
+	case END_RELEASED:
+		snprintf(buf, n, "%s released it at %s", who,
+			 secs(h->end_t).s);
+		break;
+	case END_DIED:
+		snprintf(buf, n, "%s %s at %s", who, m->procs[h->proc].how,
+			 secs(h->end_t).s);
+		break;
+	case END_OUTCOME: {
+		struct op *o = &m->ops[h->end_op];
+
+		op_label(o, lbl, sizeof(lbl));
+		if (eq(o->outcome, "fail"))
+			snprintf(buf, n, "%s's %s failed (%s) at %s", who, lbl,
+				 o->reason ? o->reason : "no reason",
+				 secs(h->end_t).s);
+		else
+			snprintf(buf, n, "%s finished %s at %s", who, lbl,
+				 secs(h->end_t).s);
+		break;
+	}
+	case END_RELEASE_OP:
+		snprintf(buf, n, "%s's release answered at %s", who,
+			 secs(h->end_t).s);
+		break;
+	case END_DAMAGED:
+		snprintf(buf, n, "%s's lock file was damaged at %s", who,
+			 secs(h->end_t).s);
+		break;
+	case END_NONE:
+		snprintf(buf, n, "%s never let go", who);
+		break;
+	}
+}
+
+int hold_same_owner(const struct hold *a, const struct hold *b)
+{
+	return a->proc == b->proc && eq(a->lane, b->lane);
+}
+
+jv model_transcript(const struct model *m, const char *session)
+{
+	jv sessions = field_get(m->final, "sessions");
+	jv s = field_get(sessions, session);
+	jv lines = field_get(s, "transcript");
+
+	jv_free(sessions);
+	jv_free(s);
+	if (jv_get_kind(lines) != JV_KIND_ARRAY) {
+		jv_free(lines);
+		return jv_array();
+	}
+	return lines;
+}

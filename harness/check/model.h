@@ -1,0 +1,212 @@
+/*
+ * model.h - a run as the checkers see it: processes, operations, holds.
+ *
+ * model_build() reads a history (docs/history.md) once, in time order, and
+ * turns it into the facts every checker reasons about; each checker is then
+ * a function of the model and of the `final` event (checkers.h).
+ *
+ * What the model guarantees (and what it assumes of the history):
+ *  - Time. `t` is microseconds on one clock for every event, scenario
+ *    start = 0: holders' CLOCK_MONOTONIC stamps rebased by the runner. The
+ *    events are visited re-sorted by `t` (stable), since two pipes may
+ *    deliver slightly out of order; an event without `t` happened when the
+ *    one before it (in the file) did. t_end is the latest time seen.
+ *  - Processes (procs): one per process named by any event, the harness
+ *    excepted (index -1). death_t is its first kill/term fault or exit;
+ *    `stops` are the stretches it could not act (frozen until thawed, or
+ *    spinning for a `spin` command or fault), all ended by its death.
+ *  - Operations (ops): one per `invoke`, in time order, with its
+ *    parameters (timeoutMs, pollMs, maxHoldMs, graceMs from the invoke,
+ *    else meta.params, else the protocol's pollMs 50; NONE where nobody
+ *    says), its first answer (an `info` only when the holder never
+ *    answered), and start_t: when its lane let it begin (commands on a lane
+ *    run in order; on every lane, for a holder without `lanes`). A
+ *    contender waits from start_t until its acq_t, answer or death.
+ *  - Holds, all sessions in one array, in time order: one per change of
+ *    owner (a process; a lane of it, unless the acquisition is
+ *    `reentrant`), and a pseudo-hold (proc -1, `damage` set) per lock file
+ *    the harness damaged; `prev` is the hold before it on its session.
+ *    Each says when it ended (end, end_t: the first moment its owner could
+ *    no longer release, or should have) and from when contenders may take
+ *    the lock (free_t: end_t, or acquired + maxHoldMs if sooner; for a
+ *    planted file, what its kind allows). After all of those come the
+ *    `creating` holds (prev -1): one per acquisition attempt of a process
+ *    with a failpoint armed, which may own a file it has not reported.
+ *  - Sessions: every session named by an invoke, lock event, damage fault
+ *    or the `final` event.
+ *  - Logs, `error` events of holders, and answers to commands never sent
+ *    (orphans), in time order.
+ *
+ * A scenario has at most a few thousand events, so lookups are linear
+ * scans; the worst is O(contenders x holds) per session, which stays far
+ * below the cost of running the scenario.
+ *
+ * Strings in the model point into the history (jv strings are reference
+ * counted and the history keeps its own reference), so the model must not
+ * outlive the history it was built from. Checkers get it const: they read
+ * the model and never change it, so they are independent of each other.
+ */
+#ifndef LOCKCHAOS_CHECK_MODEL_H
+#define LOCKCHAOS_CHECK_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jv.h>
+
+#include "check/fields.h"
+
+/*
+ * Each process stamps its events after the fact: a holder stamps `released`
+ * after unlink(), the harness stamps a kill after kill() returned. One
+ * preempted between the act and the stamp looks late, so a contender that
+ * found the file gone may show an `acquired` stamped before the previous
+ * owner's end: by up to 0.3 ms in the reference suite on a loaded two-core
+ * machine. Such an inversion counts as double ownership only beyond this
+ * margin. A contender that says it *reclaimed* the file gets no margin
+ * against a holder-stamped end: it removed a file whose owner had not yet
+ * let go, which no stamping delay explains.
+ */
+#define ORDER_EPS_US 5000
+
+struct span {
+	int64_t from, to;
+	int frozen; /* else spinning (the `spin` op or a spin fault) */
+};
+
+struct proc {
+	const char *name;
+	int lanes;	  /* lanes run at once: caps has "lanes", or no spawn */
+	int64_t death_t;  /* first kill/term fault or exit; NEVER */
+	int64_t failpoint_t; /* first failpoint armed in it; NEVER */
+	char how[48];	  /* "was killed", "exited (code 3)" ... */
+	struct span *stops; /* frozen or spinning: it cannot act */
+	int nr_stops, alloc_stops;
+};
+
+struct op {
+	int proc, ev;		 /* process, invoke event */
+	int64_t id;
+	const char *op, *session, *lane, *msg;
+	int64_t invoke_t;
+	int64_t start_t;	 /* its lane was free: it began; NEVER */
+	int64_t poll_us, maxhold_us, timeout_us, grace_us, hold_us, spin_us;
+	const char *outcome;	 /* "ok", "fail", "info" or NULL */
+	int64_t outcome_t;	 /* NEVER when none */
+	const char *reason, *error;
+	int nr_answers;		 /* ok/fail events: the protocol wants one */
+	int64_t answer_t[2];	 /* the first two, for the message */
+	const char *answer[2];
+	int appended;		 /* the holder reported the line written */
+	int64_t acq_t;		 /* its first `acquired`; NEVER */
+	int joined;		 /* ... was reentrant: it never waited */
+};
+
+enum end_kind {
+	END_NONE,
+	END_RELEASED,	/* its `released` event */
+	END_DIED,	/* kill/term fault or exit */
+	END_OUTCOME,	/* its deliver/turn answered: it should have let go */
+	END_RELEASE_OP, /* a release command on its lane answered */
+	END_DAMAGED,	/* the harness replaced the lock file */
+};
+
+struct hold {
+	int proc;	     /* -1: a damaged lock the harness planted */
+	int op;		     /* the acquiring operation, -1 if unknown */
+	int ev;		     /* its `acquired` (or damage fault) event */
+	const char *session, *lane, *reclaimed;
+	const char *damage;  /* pseudo-hold: damage kind */
+	int64_t acq_t;
+	int64_t maxhold_us;  /* NONE: no declared bound */
+	int64_t released_t;  /* its `released` event; NEVER */
+	int released_by_op;  /* a release command answered ok */
+	int release_failed;  /* ... or failed: the file may stay */
+	int64_t gone_t;	     /* no longer its lock file: joins stop */
+	enum end_kind end;   /* the first moment it could no longer */
+	int64_t end_t;	     /* release, or should have released */
+	int end_op;	     /* for END_OUTCOME / END_RELEASE_OP */
+	int64_t free_t;	     /* contenders may take it from here */
+	int prev;	     /* the hold on this session before it, -1 */
+	int creating;	     /* an attempt that may own a file it has not
+				reported yet (see add_creating_holds) */
+};
+
+struct logline {
+	int proc;
+	int64_t t;
+	const char *level, *msg;
+};
+
+struct model {
+	jv history; /* borrowed */
+	int n;
+	int64_t *t;  /* each event's time, µs */
+	int *order;  /* event indexes sorted by (t, index) */
+	int64_t t_end;
+	int64_t slack_us;
+	int64_t def_poll, def_maxhold, def_timeout, def_grace;
+	jv final; /* the `final` event, or invalid */
+
+	struct proc *procs;
+	int nr_procs, alloc_procs;
+	struct op *ops;
+	int nr_ops, alloc_ops;
+	struct hold *holds;
+	int nr_holds, alloc_holds;
+	struct logline *logs;
+	int nr_logs, alloc_logs;
+	int *orphans; /* ok/fail events for a command never sent */
+	int nr_orphans, alloc_orphans;
+	int *errors; /* `error` events of holders */
+	int nr_errors, alloc_errors;
+	int *spins; /* `fault` spin events */
+	int nr_spins, alloc_spins;
+	const char **sessions;
+	int nr_sessions, alloc_sessions;
+};
+
+/* Builds `m` from `history` (borrowed; it must outlive the model), an
+ * array of objects. `slack_us` (negative counts as 0) is added to every
+ * time bound the checkers judge. Never fails; allocation failure exits. */
+void model_build(struct model *m, jv history, int64_t slack_us);
+
+/* Frees what model_build() allocated. */
+void model_clear(struct model *m);
+
+/* Event `i` of the history (in file order), a new reference. */
+jv model_event(const struct model *m, int i);
+
+/* The process called `name`; -1 for the harness, for NULL and for a name
+ * no event gave a process. */
+int model_proc(const struct model *m, const char *name);
+
+/* A process's name for messages; "the harness" for -1. */
+const char *model_pname(const struct model *m, int proc);
+
+/* How long `proc` could not act (frozen, spinning) within [a, b). */
+int64_t model_stopped_for(const struct model *m, int proc, int64_t a,
+			  int64_t b);
+
+/* The first stop of `proc` that overlaps [a, b), or NULL. */
+const struct span *model_stop_within(const struct model *m, int proc,
+				     int64_t a, int64_t b);
+
+/* The lines of `session` in final, as a new jv array of raw strings (maybe
+ * empty). */
+jv model_transcript(const struct model *m, const char *session);
+
+/* What ended hold `h`, for messages: "A was killed at 1.200 s". */
+void model_describe_end(const struct model *m, const struct hold *h,
+			char *buf, size_t n);
+
+/* "deliver m1", or "acquire 3" for a command without a message. Returns
+ * buf. */
+const char *op_label(const struct op *o, char *buf, size_t n);
+
+/* Does operation `op` ("acquire", "deliver", "turn") take the lock? */
+int op_is_acquiring(const char *op);
+
+/* The same owner: one process, one lane. */
+int hold_same_owner(const struct hold *a, const struct hold *b);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * mutex.c - one owner at a time; fencing after takeover.
+ *
+ * Two owners: a hold taken while another owner's hold was live (before it
+ * ended, by more than ORDER_EPS_US of pipe-ordering noise, and before
+ * acquired + maxHoldMs - min(slack, maxHoldMs/2)). Lanes of one process
+ * are distinct owners unless `reentrant`.
+ *
+ * Fencing: a transcript line written after another owner acquired the
+ * session (since the writer's own last acquisition), after the writer
+ * released it, or with no acquisition at all.
+ */
+#include "check/checkers.h"
+
+#include <string.h>
+
+/*
+ * A transcript line's `t` is taken before the write (after the fencing
+ * check) and an `acquired` after the lock file holds the payload; the
+ * runner rebases both by the same integer. A line stamped after another
+ * owner's `acquired` was written after that owner's file existed: no
+ * margin is owed.
+ */
+#define FENCE_EPS_US 0
+
+static void describe_owner(const struct model *m, const struct hold *h,
+			   char *buf, size_t n)
+{
+	char end[256];
+	char lane[64] = "";
+
+	if (m->procs[h->proc].lanes && !eq(h->lane, "main"))
+		snprintf(lane, sizeof(lane), " (lane %s)", h->lane);
+	model_describe_end(m, h, end, sizeof(end));
+	if (h->maxhold_us != NONE)
+		snprintf(buf, n, "%s%s acquired it at %s with maxHoldMs %lld; "
+				 "%s",
+			 model_pname(m, h->proc), lane, secs(h->acq_t).s,
+			 ms(h->maxhold_us), end);
+	else
+		snprintf(buf, n, "%s%s acquired it at %s; %s",
+			 model_pname(m, h->proc), lane, secs(h->acq_t).s, end);
+}
+
+/*
+ * (a) Two owners at once: a hold taken while another owner's hold was live,
+ * i.e. before it ended (see ORDER_EPS_US) and before it ran past its
+ * maxHoldMs. The maxHoldMs edge gets the slack (up to half of maxHoldMs)
+ * because contenders judge it by the payload's wall-clock createdAt, which
+ * precedes the owner's `acquired` stamp by an unbounded scheduling delay.
+ */
+static void check_mutex_owners(const struct model *m,
+			       struct verdicts *out)
+{
+	int i, j;
+	char who[512];
+
+	for (i = 0; i < m->nr_holds; i++) {
+		struct hold *n = &m->holds[i];
+
+		if (n->proc < 0 || n->creating)
+			continue;
+		for (j = 0; j < i; j++) {
+			struct hold *h = &m->holds[j];
+			int64_t live_until;
+
+			if (h->proc < 0 || h->creating ||
+			    !eq(h->session, n->session) ||
+			    hold_same_owner(h, n))
+				continue;
+			live_until = h->end_t;
+			if (live_until != NEVER &&
+			    (!n->reclaimed || h->end == END_DIED ||
+			     h->end == END_DAMAGED))
+				live_until -= ORDER_EPS_US;
+			if (h->maxhold_us != NONE)
+				live_until = min64(
+					live_until,
+					h->acq_t + h->maxhold_us -
+						min64(m->slack_us,
+						      h->maxhold_us / 2));
+			if (n->acq_t >= live_until)
+				continue;
+			describe_owner(m, h, who, sizeof(who));
+			verdict_fail(out, n->acq_t, n->proc,
+				     "%s%s%s acquired %s at %s while %s still "
+				     "held it: %s",
+				     model_pname(m, n->proc),
+				     n->proc == h->proc ? " lane " : "",
+				     n->proc == h->proc ? n->lane : "",
+				     n->session, secs(n->acq_t).s,
+				     model_pname(m, h->proc), who);
+			break;
+		}
+	}
+}
+
+/*
+ * (b) Fencing: a transcript line (holder, lane, t; `t` rebased onto
+ * scenario time by the runner) must be written while its holder owned the
+ * session: after its latest acquisition, before anybody else's, and before
+ * it let go.
+ */
+static void check_fencing(const struct model *m, struct verdicts *out,
+			  const char *session)
+{
+	jv lines = model_transcript(m, session);
+	int i, k, n = jv_array_length(jv_copy(lines));
+
+	for (i = 0; i < n; i++) {
+		jv raw = jv_array_get(jv_copy(lines), i), line;
+		const char *holder, *lane, *msg;
+		double td;
+		int64_t t;
+		int proc = -1, own = -1;
+		char what[96];
+
+		line = jv_get_kind(raw) == JV_KIND_STRING
+			       ? jv_parse(jv_string_value(raw))
+			       : jv_invalid();
+		holder = field_str(line, "holder");
+		lane = field_str(line, "lane");
+		msg = field_str(line, "msg");
+		for (k = 0; holder && k < m->nr_procs; k++)
+			if (!strcmp(m->procs[k].name, holder))
+				proc = k;
+		if (proc < 0 || !field_num(line, "t", &td))
+			goto next; /* not a holder's line: nothing to fence */
+		t = (int64_t)td;
+		snprintf(what, sizeof(what), "%s", msg ? msg : "a line");
+		/* The writer's latest hold begun before the line, on the
+		 * line's lane if the line says which. */
+		for (k = m->nr_holds - 1; k >= 0; k--) {
+			struct hold *h = &m->holds[k];
+
+			if (h->proc != proc || h->creating ||
+			    !eq(h->session, session) ||
+			    h->acq_t > t + FENCE_EPS_US)
+				continue;
+			if (own < 0)
+				own = k;
+			if (!lane || eq(h->lane, lane)) {
+				own = k;
+				break;
+			}
+		}
+		if (own < 0) {
+			verdict_fail(out, t, proc,
+				     "%s wrote %s to %s at %s without ever "
+				     "holding its lock",
+				     holder, what, session, secs(t).s);
+			goto next;
+		}
+		for (k = own + 1; k < m->nr_holds; k++) {
+			struct hold *x = &m->holds[k];
+
+			if (x->proc < 0 || x->creating ||
+			    !eq(x->session, session) ||
+			    hold_same_owner(x, &m->holds[own]) ||
+			    (x->proc == proc && !lane))
+				continue;
+			if (x->acq_t < t - FENCE_EPS_US)
+				break;
+		}
+		if (k < m->nr_holds) {
+			struct hold *x = &m->holds[k];
+
+			verdict_fail(out, t, proc,
+				     "%s wrote %s to %s at %s after %s took "
+				     "the lock at %s (%s held it from %s)",
+				     holder, what, session, secs(t).s,
+				     model_pname(m, x->proc), secs(x->acq_t).s,
+				     holder, secs(m->holds[own].acq_t).s);
+		} else if (m->holds[own].released_t < t - FENCE_EPS_US) {
+			verdict_fail(out, t, proc,
+				     "%s wrote %s to %s at %s after "
+				     "releasing the lock at %s",
+				     holder, what, session, secs(t).s,
+				     secs(m->holds[own].released_t).s);
+		}
+next:
+		jv_free(line);
+		jv_free(raw);
+	}
+	jv_free(lines);
+}
+
+void check_mutex(const struct model *m, struct verdicts *out)
+{
+	int s;
+
+	check_mutex_owners(m, out);
+	for (s = 0; s < m->nr_sessions; s++)
+		check_fencing(m, out, m->sessions[s]);
+}

@@ -1,0 +1,212 @@
+/*
+ * recovery.c - contenders get the lock within the bound.
+ *
+ * Each session alternates between held and free stretches. A hold stops
+ * blocking when its holder released it, died (kill, term, exit), answered
+ * the deliver/turn that took it (a lane timeout included; an explicit
+ * acquire keeps its hold until a release command), or its lock file was
+ * damaged by the harness; and in any case at acquired + maxHoldMs (a live
+ * but stuck holder included). Once free, every waiting contender must see
+ * the lock taken, by itself or another, within max(free, its start) + its
+ * pollMs + slack (+ the time the contender itself was frozen or spinning).
+ * A contender starts when its lane is free (commands on a lane run in
+ * order; on every lane, for a holder without `lanes`). Planted lock files
+ * block until their kind allows a reclaim: unparsable ones for graceMs,
+ * dead/ancient/removed at once, others without bound. Acquisitions of a
+ * process with a failpoint armed may own a file they have not reported:
+ * they block from their start.
+ *
+ * The model gives each hold its free_t (model.h); this file finds the gaps
+ * and who waited in them.
+ */
+#include "check/checkers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+/* When contender `o` stopped waiting, for whatever reason. */
+static int64_t wait_end(const struct model *m, const struct op *o)
+{
+	int64_t w = min64(o->acq_t, o->outcome_t);
+
+	w = min64(w, m->procs[o->proc].death_t);
+	return min64(w, m->t_end);
+}
+
+/*
+ * The lock on `session` was free from `f` (the hold `cause` ended or ran
+ * past maxHoldMs; cause NULL: nobody had taken it yet) until someone
+ * acquired it at `n`. Every contender waiting in that gap must have got it,
+ * or seen someone else get it, within its poll interval plus slack; a
+ * contender frozen or spinning meanwhile gets that time added.
+ */
+static void recovery_gap(const struct model *m, struct verdicts *out,
+			 const char *session, int64_t f, int64_t n,
+			 const struct hold *cause, int *flagged)
+{
+	int i;
+
+	for (i = 0; i < m->nr_ops; i++) {
+		struct op *o = &m->ops[i];
+		int64_t w0 = o->start_t, w1, base, bound, end;
+		char what[512], boundtxt[160], how[160];
+		int used_maxhold;
+
+		if (flagged[i] || !op_is_acquiring(o->op) ||
+		    !eq(o->session, session) || o->joined || w0 == NEVER)
+			continue;
+		w1 = wait_end(m, o);
+		if (w0 >= n || w1 <= f || w0 >= w1)
+			continue;
+		base = max64(f, w0);
+		end = min64(n, w1);
+		bound = base + o->poll_us + m->slack_us;
+		bound = add64(bound, model_stopped_for(m, o->proc, base, end));
+		if (end <= bound)
+			continue;
+		flagged[i] = 1;
+
+		used_maxhold = cause && cause->proc >= 0 && !cause->creating &&
+			       cause->free_t < cause->end_t;
+		if (!cause) {
+			snprintf(what, sizeof(what), "while nobody held it");
+		} else if (cause->creating) {
+			snprintf(what, sizeof(what),
+				 "after %s's acquisition under a failpoint, "
+				 "from %s, left a lock file reclaimable from %s",
+				 model_pname(m, cause->proc),
+				 secs(cause->acq_t).s,
+				 secs(cause->free_t).s);
+		} else if (cause->proc < 0) {
+			snprintf(what, sizeof(what),
+				 "after the harness planted a '%s' lock file "
+				 "at %s (reclaimable from %s)",
+				 cause->damage, secs(cause->acq_t).s,
+				 secs(cause->free_t).s);
+		} else if (used_maxhold) {
+			const struct span *s = model_stop_within(m, cause->proc,
+						     cause->acq_t,
+						     cause->free_t + 1);
+			char state[64] = "";
+
+			if (s)
+				snprintf(state, sizeof(state),
+					 ", %s at %s,",
+					 s->frozen ? "frozen" : "spinning",
+					 secs(s->from).s);
+			snprintf(what, sizeof(what),
+				 "after %s%s held it past its maxHoldMs %lld "
+				 "(acquired at %s)",
+				 model_pname(m, cause->proc), state,
+				 ms(cause->maxhold_us), secs(cause->acq_t).s);
+		} else {
+			char d[256];
+
+			model_describe_end(m, cause, d, sizeof(d));
+			snprintf(what, sizeof(what), "after %s", d);
+		}
+		if (used_maxhold && base == f)
+			snprintf(boundtxt, sizeof(boundtxt),
+				 "maxHoldMs %lld + poll %lld ms + slack %lld "
+				 "ms",
+				 ms(cause->maxhold_us), ms(o->poll_us),
+				 ms(m->slack_us));
+		else
+			snprintf(boundtxt, sizeof(boundtxt),
+				 "poll %lld ms + slack %lld ms", ms(o->poll_us),
+				 ms(m->slack_us));
+		if (bound - base > o->poll_us + m->slack_us)
+			snprintf(boundtxt + strlen(boundtxt),
+				 sizeof(boundtxt) - strlen(boundtxt),
+				 " + %lld ms it was stopped",
+				 ms(bound - base - o->poll_us - m->slack_us));
+		how[0] = 0;
+		if (n < w1 && n != o->acq_t)
+			snprintf(how, sizeof(how),
+				 " until another holder took it at %s",
+				 secs(n).s);
+		else if (w1 == o->outcome_t && w1 < o->acq_t &&
+			 eq(o->outcome, "info"))
+			snprintf(how, sizeof(how), ", then got no answer (%s)",
+				 o->error ? o->error : "info");
+		else if (w1 == o->outcome_t && w1 < o->acq_t)
+			snprintf(how, sizeof(how), ", then failed (%s)",
+				 o->reason ? o->reason : o->outcome);
+		else if (w1 == m->procs[o->proc].death_t && w1 < o->acq_t)
+			snprintf(how, sizeof(how), " until it %s",
+				 m->procs[o->proc].how);
+		else if (o->acq_t == NEVER)
+			snprintf(how, sizeof(how), ", still waiting at the end");
+		verdict_fail(out, bound, o->proc,
+			     "%s waited %lld ms for %s %s%s%s%s (bound: %s)",
+			     model_pname(m, o->proc), ms(end - base), session,
+			     what,
+			     base > f ? "; it started waiting at " : "",
+			     base > f ? secs(base).s : "", how, boundtxt);
+	}
+}
+
+/*
+ * Walks each session's holds in order of acquisition and finds the gaps in
+ * which the lock was free to take: from the moment the last hold ended (or
+ * ran past maxHoldMs) to the next acquisition. A hold with no end and no
+ * declared maxHoldMs blocks the session for good: nothing to check after.
+ */
+static const struct hold *sort_holds;
+
+static int cmp_hold(const void *a, const void *b)
+{
+	int i = *(const int *)a, j = *(const int *)b;
+
+	if (sort_holds[i].acq_t != sort_holds[j].acq_t)
+		return sort_holds[i].acq_t < sort_holds[j].acq_t ? -1 : 1;
+	return i - j;
+}
+
+void check_recovery(const struct model *m, struct verdicts *out)
+{
+	int *flagged = xcalloc(m->nr_ops + 1, sizeof(int));
+	int *idx = xcalloc(m->nr_holds + 1, sizeof(int));
+	int s, i, n;
+
+	for (s = 0; s < m->nr_sessions; s++) {
+		const char *session = m->sessions[s];
+		int64_t f = 0, until;
+		struct hold *cause = NULL;
+
+		for (n = i = 0; i < m->nr_holds; i++)
+			if (eq(m->holds[i].session, session))
+				idx[n++] = i;
+		sort_holds = m->holds;
+		qsort(idx, n, sizeof(*idx), cmp_hold);
+		sort_holds = NULL;
+		for (i = 0; i < n && f != NEVER;) {
+			struct hold *h = &m->holds[idx[i]];
+
+			if (h->acq_t > f)
+				recovery_gap(m, out, session, f, h->acq_t,
+					     cause, flagged);
+			until = h->free_t;
+			cause = h;
+			/* Holds that start while this one blocks extend the
+			 * blocked stretch. */
+			for (i++; i < n; i++) {
+				struct hold *g = &m->holds[idx[i]];
+
+				if (g->acq_t > until)
+					break;
+				if (g->free_t > until) {
+					until = g->free_t;
+					cause = g;
+				}
+			}
+			f = max64(f, until);
+		}
+		if (f != NEVER)
+			recovery_gap(m, out, session, f, NEVER, cause, flagged);
+	}
+	free(idx);
+	free(flagged);
+}
