@@ -5,10 +5,9 @@
  * "did not happen" and sorts after every time; add64() keeps it NEVER.
  * NONE is a duration the history does not give (a missing maxHoldMs).
  *
- * The field readers borrow `o` (the caller keeps its reference) and never
- * fail: a missing field, or one of another type, gives NULL, 0 or NONE. A
- * string they return points into `o` and is valid while `o` lives; the
- * model relies on this (see model.h).
+ * Fields are read with lib/jvx.h (jvx_cstr, jvx_has_num, jvx_true ...): a
+ * string they return points into the event and is valid while the event
+ * lives, which the model relies on (see model.h).
  */
 #ifndef LOCKCHAOS_CHECK_FIELDS_H
 #define LOCKCHAOS_CHECK_FIELDS_H
@@ -19,26 +18,21 @@
 #include <string.h>
 #include <jv.h>
 
+#include "lib/jvx.h"
+
 #define NEVER INT64_MAX
 #define NONE (-1) /* a duration the history does not give */
 
-/* Field `key` of `o` (a new reference), or jv_invalid() when `o` is not an
- * object or has no such field. */
-jv field_get(jv o, const char *key);
-
-/* The string at `key`, or NULL. */
-const char *field_str(jv o, const char *key);
-
-/* 1 and the number at `key` in *out; 0 (*out untouched) when there is no
- * number there. */
-int field_num(jv o, const char *key, double *out);
-
 /* A millisecond field as microseconds; NONE when absent or negative (the
  * scenario language writes -1 for "no lane timeout"). */
-int64_t field_ms(jv o, const char *key);
+static inline int64_t field_ms(jv o, const char *key)
+{
+	double d;
 
-/* 1 when the field is `true`. */
-int field_true(jv o, const char *key);
+	if (!jvx_has_num(o, key, &d) || d < 0 || d > 9e12)
+		return NONE;
+	return (int64_t)(d * 1000.0);
+}
 
 /* Both set and equal. */
 static inline int eq(const char *a, const char *b)

@@ -37,8 +37,8 @@ static void check_integrity_session(const struct model *m,
 				    struct verdicts *out, const char *session,
 				    jv s)
 {
-	jv lines = field_get(s, "transcript");
-	int i, j, n, dups, torn = field_true(s, "tornTail");
+	jv lines = jvx_get(s, "transcript");
+	int i, j, n, dups, torn = jvx_true(s, "tornTail");
 	struct tline *l;
 
 	if (jv_get_kind(lines) != JV_KIND_ARRAY) {
@@ -56,7 +56,7 @@ static void check_integrity_session(const struct model *m,
 				      ? jv_parse(jv_string_value(l[i].raw))
 				      : jv_invalid_with_msg(
 						jv_string("not a string"));
-		l[i].msg = field_str(l[i].parsed, "msg");
+		l[i].msg = jvx_cstr(l[i].parsed, "msg");
 		if (jv_get_kind(l[i].parsed) == JV_KIND_OBJECT)
 			continue;
 		if (torn && i == n - 1)
@@ -114,7 +114,7 @@ static void check_integrity_session(const struct model *m,
 
 void check_integrity(const struct model *m, struct verdicts *out)
 {
-	jv sessions = field_get(m->final, "sessions");
+	jv sessions = jvx_get(m->final, "sessions");
 
 	if (jv_get_kind(sessions) == JV_KIND_OBJECT) {
 		jv_object_foreach(sessions, key, val)

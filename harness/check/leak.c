@@ -11,14 +11,14 @@
 
 void check_leak(const struct model *m, struct verdicts *out)
 {
-	jv sessions = field_get(m->final, "sessions"), leaked;
+	jv sessions = jvx_get(m->final, "sessions"), leaked;
 	int i, n;
 
 	if (jv_get_kind(sessions) == JV_KIND_OBJECT) {
 		jv_object_foreach(sessions, key, val)
 		{
-			const char *lock = field_str(val, "lock");
-			const char *payload = field_str(val, "payload");
+			const char *lock = jvx_cstr(val, "lock");
+			const char *payload = jvx_cstr(val, "payload");
 			char cut[121]; /* a planted payload can be 10 MB */
 
 			snprintf(cut, sizeof(cut), "%s", payload ? payload : "");
@@ -32,7 +32,7 @@ void check_leak(const struct model *m, struct verdicts *out)
 		}
 	}
 	jv_free(sessions);
-	leaked = field_get(m->final, "leaked");
+	leaked = jvx_get(m->final, "leaked");
 	if (jv_get_kind(leaked) == JV_KIND_ARRAY &&
 	    (n = jv_array_length(jv_copy(leaked))) > 0) {
 		jv names = jv_string("");

@@ -82,18 +82,18 @@ static int find_op(struct model *m, int proc, int64_t id)
 /* `reclaimed` is a reason string; `true` is accepted too. */
 static const char *reclaim_reason(jv o)
 {
-	const char *s = field_str(o, "reclaimed");
+	const char *s = jvx_cstr(o, "reclaimed");
 
 	if (s && *s)
 		return s;
-	return field_true(o, "reclaimed") ? "reclaimed" : NULL;
+	return jvx_true(o, "reclaimed") ? "reclaimed" : NULL;
 }
 
 static int op_of_event(struct model *m, jv e, int proc)
 {
 	double id;
 
-	if (proc < 0 || !field_num(e, "id", &id))
+	if (proc < 0 || !jvx_has_num(e, "id", &id))
 		return -1;
 	return find_op(m, proc, (int64_t)id);
 }
@@ -199,7 +199,7 @@ int op_is_acquiring(const char *op)
 
 static void read_params(struct model *m, jv meta)
 {
-	jv p = field_get(meta, "params");
+	jv p = jvx_get(meta, "params");
 	int64_t v;
 
 	if ((v = field_ms(p, "pollMs")) != NONE)
@@ -222,9 +222,9 @@ static void read_invoke(struct model *m, jv e, int i)
 {
 	struct op *o;
 	double id;
-	int proc = proc_of(m, field_str(e, "process"));
+	int proc = proc_of(m, jvx_cstr(e, "process"));
 
-	if (proc < 0 || !field_num(e, "id", &id))
+	if (proc < 0 || !jvx_has_num(e, "id", &id))
 		return;
 	GROW(m->ops, m->nr_ops, m->alloc_ops);
 	o = &m->ops[m->nr_ops++];
@@ -232,12 +232,12 @@ static void read_invoke(struct model *m, jv e, int i)
 	o->proc = proc;
 	o->ev = i;
 	o->id = (int64_t)id;
-	o->op = field_str(e, "op");
-	o->session = field_str(e, "session");
-	o->lane = field_str(e, "lane");
+	o->op = jvx_cstr(e, "op");
+	o->session = jvx_cstr(e, "session");
+	o->lane = jvx_cstr(e, "lane");
 	if (!o->lane)
 		o->lane = "main";
-	o->msg = field_str(e, "msg");
+	o->msg = jvx_cstr(e, "msg");
 	if (o->msg && !*o->msg)
 		o->msg = NULL;
 	o->invoke_t = m->t[i];
@@ -257,7 +257,7 @@ static void read_invoke(struct model *m, jv e, int i)
 
 static void read_outcome(struct model *m, jv e, int i, const char *type)
 {
-	int proc = proc_of(m, field_str(e, "process"));
+	int proc = proc_of(m, jvx_cstr(e, "process"));
 	int k = op_of_event(m, e, proc);
 	struct op *o;
 
@@ -274,7 +274,7 @@ static void read_outcome(struct model *m, jv e, int i, const char *type)
 		if (!o->outcome) {
 			o->outcome = "info";
 			o->outcome_t = m->t[i];
-			o->error = field_str(e, "error");
+			o->error = jvx_cstr(e, "error");
 		}
 		return;
 	}
@@ -286,14 +286,14 @@ static void read_outcome(struct model *m, jv e, int i, const char *type)
 		return;
 	o->outcome = type;
 	o->outcome_t = m->t[i];
-	o->reason = field_str(e, "reason");
-	o->error = field_str(e, "error");
+	o->reason = jvx_cstr(e, "reason");
+	o->error = jvx_cstr(e, "error");
 }
 
 static void read_fault(struct model *m, jv e, int i)
 {
-	const char *f = field_str(e, "fault");
-	int proc = proc_of(m, field_str(e, "target"));
+	const char *f = jvx_cstr(e, "fault");
+	int proc = proc_of(m, jvx_cstr(e, "target"));
 	int64_t t = m->t[i];
 
 	if (eq(f, "kill")) {
@@ -308,25 +308,25 @@ static void read_fault(struct model *m, jv e, int i)
 		GROW(m->spins, m->nr_spins, m->alloc_spins);
 		m->spins[m->nr_spins++] = i;
 	} else if (eq(f, "failpoint") && proc >= 0 &&
-		   !eq(field_str(e, "mode"), "off")) {
+		   !eq(jvx_cstr(e, "mode"), "off")) {
 		if (t < m->procs[proc].failpoint_t)
 			m->procs[proc].failpoint_t = t;
 	} else if (eq(f, "damage")) {
-		add_session(m, field_str(e, "session"));
+		add_session(m, jvx_cstr(e, "session"));
 	}
 }
 
 static void read_exit(struct model *m, jv e, int i)
 {
-	int proc = proc_of(m, field_str(e, "process"));
+	int proc = proc_of(m, jvx_cstr(e, "process"));
 	char how[48];
 	double v;
 
-	if (field_num(e, "signal", &v))
+	if (jvx_has_num(e, "signal", &v))
 		snprintf(how, sizeof(how), "died of signal %d", (int)v);
-	else if (field_str(e, "signal"))
-		snprintf(how, sizeof(how), "died (%s)", field_str(e, "signal"));
-	else if (field_num(e, "code", &v))
+	else if (jvx_cstr(e, "signal"))
+		snprintf(how, sizeof(how), "died (%s)", jvx_cstr(e, "signal"));
+	else if (jvx_has_num(e, "code", &v))
 		snprintf(how, sizeof(how), "exited (code %d)", (int)v);
 	else
 		snprintf(how, sizeof(how), "exited");
@@ -335,8 +335,8 @@ static void read_exit(struct model *m, jv e, int i)
 
 static void read_spawn(struct model *m, jv e)
 {
-	int proc = proc_of(m, field_str(e, "process"));
-	jv caps = field_get(e, "caps");
+	int proc = proc_of(m, jvx_cstr(e, "process"));
+	jv caps = jvx_get(e, "caps");
 	int i, n;
 
 	if (proc >= 0 && jv_get_kind(caps) == JV_KIND_ARRAY) {
@@ -361,7 +361,7 @@ static void pass_events(struct model *m)
 	for (k = 0; k < m->n; k++) {
 		int i = m->order[k];
 		jv e = model_event(m, i);
-		const char *type = field_str(e, "type");
+		const char *type = jvx_cstr(e, "type");
 
 		if (eq(type, "spawn")) {
 			read_spawn(m, e);
@@ -372,16 +372,16 @@ static void pass_events(struct model *m)
 			read_outcome(m, e, i, type);
 		} else if (eq(type, "appended")) {
 			int op = op_of_event(
-				m, e, proc_of(m, field_str(e, "process")));
+				m, e, proc_of(m, jvx_cstr(e, "process")));
 			if (op >= 0)
 				m->ops[op].appended = 1;
 		} else if (eq(type, "log")) {
 			GROW(m->logs, m->nr_logs, m->alloc_logs);
 			m->logs[m->nr_logs].proc =
-				proc_of(m, field_str(e, "process"));
+				proc_of(m, jvx_cstr(e, "process"));
 			m->logs[m->nr_logs].t = m->t[i];
-			m->logs[m->nr_logs].level = field_str(e, "level");
-			m->logs[m->nr_logs].msg = field_str(e, "msg");
+			m->logs[m->nr_logs].level = jvx_cstr(e, "level");
+			m->logs[m->nr_logs].msg = jvx_cstr(e, "msg");
 			m->nr_logs++;
 		} else if (eq(type, "error")) {
 			GROW(m->errors, m->nr_errors, m->alloc_errors);
@@ -391,8 +391,8 @@ static void pass_events(struct model *m)
 		} else if (eq(type, "fault")) {
 			read_fault(m, e, i);
 		} else if (eq(type, "acquired") || eq(type, "released")) {
-			proc_of(m, field_str(e, "process"));
-			add_session(m, field_str(e, "session"));
+			proc_of(m, jvx_cstr(e, "process"));
+			add_session(m, jvx_cstr(e, "session"));
 		} else if (eq(type, "final")) {
 			jv_free(m->final);
 			m->final = jv_copy(e);
@@ -457,7 +457,7 @@ static void finish_stops(struct model *m)
 	}
 	for (i = 0; i < m->nr_spins; i++) {
 		jv e = model_event(m, m->spins[i]);
-		int proc = proc_of(m, field_str(e, "target"));
+		int proc = proc_of(m, jvx_cstr(e, "target"));
 		int64_t t = m->t[m->spins[i]], d = field_ms(e, "ms");
 
 		for (j = 0; j < m->nr_ops; j++) {
@@ -531,11 +531,11 @@ static int current_hold(struct model *m, int proc, const char *session,
 
 static void on_acquired(struct model *m, jv e, int i)
 {
-	int proc = proc_of(m, field_str(e, "process"));
+	int proc = proc_of(m, jvx_cstr(e, "process"));
 	int op = op_of_event(m, e, proc);
-	const char *session = field_str(e, "session");
-	const char *lane = field_str(e, "lane");
-	int reentrant = field_true(e, "reentrant");
+	const char *session = jvx_cstr(e, "session");
+	const char *lane = jvx_cstr(e, "lane");
+	int reentrant = jvx_true(e, "reentrant");
 	int cur, k;
 	struct hold *h;
 
@@ -601,9 +601,9 @@ static int releasable_hold(struct model *m, int proc, const char *session,
 
 static void on_released(struct model *m, jv e, int i)
 {
-	int proc = proc_of(m, field_str(e, "process"));
-	const char *lane = field_str(e, "lane");
-	const char *session = field_str(e, "session");
+	int proc = proc_of(m, jvx_cstr(e, "process"));
+	const char *lane = jvx_cstr(e, "lane");
+	const char *session = jvx_cstr(e, "session");
 	int k;
 
 	if (proc < 0 || !session)
@@ -625,7 +625,7 @@ static void on_released(struct model *m, jv e, int i)
  */
 static void on_answer(struct model *m, jv e, int i, const char *type)
 {
-	int proc = proc_of(m, field_str(e, "process"));
+	int proc = proc_of(m, jvx_cstr(e, "process"));
 	int k, op = op_of_event(m, e, proc);
 	struct op *o;
 
@@ -710,8 +710,8 @@ static int64_t damage_free_t(struct model *m, const char *kind,
 
 static void on_damage(struct model *m, jv e, int i)
 {
-	const char *kind = field_str(e, "kind");
-	const char *session = field_str(e, "session");
+	const char *kind = jvx_cstr(e, "kind");
+	const char *session = jvx_cstr(e, "session");
 	int64_t age = field_ms(e, "ageMs");
 	struct hold *h;
 	int k;
@@ -741,7 +741,7 @@ static void pass_holds(struct model *m)
 
 		i = m->order[k];
 		e = model_event(m, i);
-		type = field_str(e, "type");
+		type = jvx_cstr(e, "type");
 		if (eq(type, "acquired")) {
 			on_acquired(m, e, i);
 		} else if (eq(type, "released")) {
@@ -749,12 +749,12 @@ static void pass_holds(struct model *m)
 		} else if (eq(type, "ok") || eq(type, "fail")) {
 			on_answer(m, e, i, type);
 		} else if (eq(type, "exit")) {
-			on_death(m, proc_of(m, field_str(e, "process")),
+			on_death(m, proc_of(m, jvx_cstr(e, "process")),
 				 m->t[i]);
 		} else if (eq(type, "fault")) {
-			f = field_str(e, "fault");
+			f = jvx_cstr(e, "fault");
 			if (eq(f, "kill") || eq(f, "term"))
-				on_death(m, proc_of(m, field_str(e, "target")),
+				on_death(m, proc_of(m, jvx_cstr(e, "target")),
 					 m->t[i]);
 			else if (eq(f, "damage"))
 				on_damage(m, e, i);
@@ -858,13 +858,13 @@ void model_build(struct model *m, jv history, int64_t slack_us)
 		jv e = model_event(m, i);
 		double t;
 
-		if (field_num(e, "t", &t))
+		if (jvx_has_num(e, "t", &t))
 			prev = (int64_t)t;
 		m->t[i] = prev;
 		m->order[i] = i;
 		if (prev > m->t_end)
 			m->t_end = prev;
-		if (eq(field_str(e, "type"), "meta") && m->def_poll == NONE &&
+		if (eq(jvx_cstr(e, "type"), "meta") && m->def_poll == NONE &&
 		    m->def_maxhold == NONE)
 			read_params(m, e);
 		jv_free(e);
@@ -876,7 +876,7 @@ void model_build(struct model *m, jv history, int64_t slack_us)
 	sort_t = NULL;
 
 	pass_events(m);
-	sessions = field_get(m->final, "sessions");
+	sessions = jvx_get(m->final, "sessions");
 	if (jv_get_kind(sessions) == JV_KIND_OBJECT) {
 		/* The keys live as long as m->final holds the object. */
 		jv_object_foreach(sessions, key, val)
@@ -954,9 +954,9 @@ int hold_same_owner(const struct hold *a, const struct hold *b)
 
 jv model_transcript(const struct model *m, const char *session)
 {
-	jv sessions = field_get(m->final, "sessions");
-	jv s = field_get(sessions, session);
-	jv lines = field_get(s, "transcript");
+	jv sessions = jvx_get(m->final, "sessions");
+	jv s = jvx_get(sessions, session);
+	jv lines = jvx_get(s, "transcript");
 
 	jv_free(sessions);
 	jv_free(s);

@@ -118,13 +118,13 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 		line = jv_get_kind(raw) == JV_KIND_STRING
 			       ? jv_parse(jv_string_value(raw))
 			       : jv_invalid();
-		holder = field_str(line, "holder");
-		lane = field_str(line, "lane");
-		msg = field_str(line, "msg");
+		holder = jvx_cstr(line, "holder");
+		lane = jvx_cstr(line, "lane");
+		msg = jvx_cstr(line, "msg");
 		for (k = 0; holder && k < m->nr_procs; k++)
 			if (!strcmp(m->procs[k].name, holder))
 				proc = k;
-		if (proc < 0 || !field_num(line, "t", &td))
+		if (proc < 0 || !jvx_has_num(line, "t", &td))
 			goto next; /* not a holder's line: nothing to fence */
 		t = (int64_t)td;
 		snprintf(what, sizeof(what), "%s", msg ? msg : "a line");

@@ -26,7 +26,7 @@ static int count_msg(jv lines, const char *msg)
 			continue;
 		}
 		line = jv_parse(jv_string_value(raw));
-		if (eq(field_str(line, "msg"), msg))
+		if (eq(jvx_cstr(line, "msg"), msg))
 			count++;
 		jv_free(line);
 		jv_free(raw);

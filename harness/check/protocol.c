@@ -18,9 +18,9 @@ void check_protocol(const struct model *m, struct verdicts *out)
 
 	for (i = 0; i < m->nr_errors; i++) {
 		jv e = model_event(m, m->errors[i]);
-		const char *proc = field_str(e, "process");
-		const char *line = field_str(e, "line");
-		const char *err = field_str(e, "error");
+		const char *proc = jvx_cstr(e, "process");
+		const char *line = jvx_cstr(e, "line");
+		const char *err = jvx_cstr(e, "error");
 		char cut[121];
 
 		/* In a scenario the harness only sends valid commands, so
@@ -53,11 +53,11 @@ void check_protocol(const struct model *m, struct verdicts *out)
 	}
 	for (i = 0; i < m->nr_orphans; i++) {
 		jv e = model_event(m, m->orphans[i]);
-		const char *proc = field_str(e, "process");
-		const char *type = field_str(e, "type");
+		const char *proc = jvx_cstr(e, "process");
+		const char *type = jvx_cstr(e, "type");
 		double id = -1;
 
-		field_num(e, "id", &id);
+		jvx_has_num(e, "id", &id);
 		verdict_fail(out, m->t[m->orphans[i]], model_proc(m, proc),
 			     "%s answered command %lld, which was never "
 			     "sent (%s at %s)",
