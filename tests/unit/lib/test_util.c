@@ -276,6 +276,15 @@ START_TEST(test_report_dir_names)
 	    {"other/scenarios/q.scn", 1, 1, "other-scenarios-q"},
 	    {"x.scn", INT_MAX, INT_MAX, "x-r2147483647"},
 	    {"x.scn", INT_MIN, 2, "x-r-2147483648"},
+	    /* never the report folder itself, its parent, or empty */
+	    {"...scn", 1, 1, "scn-.."},
+	    {"..scn", 1, 1, "scn-."},
+	    {".scn", 1, 1, "scn-"},
+	    {"", 1, 1, "scn-"},
+	    {".hidden.scn", 1, 1, "scn-.hidden"},
+	    /* only characters safe in a path and in HTML */
+	    {"a<b>&\"c'.scn", 1, 1, "a-b---c-"},
+	    {"t\tab\nnl.scn", 1, 1, "t-ab-nl"},
 	};
 	size_t i;
 
