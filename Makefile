@@ -148,23 +148,39 @@ matrix-seeds: all adapters
 matrix: all adapters
 	@$(LOCKCHAOS) matrix --report reports/matrix-$(REPORT_STAMP) scenarios/
 
-bench: all
-	@tests/bench reports/bench-$(REPORT_STAMP)
+# The bench: harness against a minimal driver (tests/bench/driver.c), the
+# catalog against its floor, and the scaling table. BENCH_QUICK=1: smaller.
+BENCH_DRIVER = $(BUILD)/bench-driver
+$(BENCH_DRIVER): $(call obj,tests/bench/driver.c) $(LIBHARNESS) $(LIBCOMMON)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: all $(BENCH_DRIVER)
+	@tests/bench/bench.sh reports/bench-$(REPORT_STAMP)
 
 soak: all
 	@tests/soak reports/soak-$(REPORT_STAMP)
 
-# Everything, in an order that fails fast; the scenario suite runs last so
-# that its "N passed, N failed" closes the output.
+# Everything: the check parts run side by side (make -j; each part's output
+# is shown as a block when it ends), then one line per part and a closing
+# "check: N passed, N failed" over the parts. A part is any make target
+# that fails when its tests fail: to add one, append it to CHECK_PARTS
+# (here, or `CHECK_PARTS += NAME` in a tests/*.mk or fixtures/*/*.mk
+# fragment). The suite is not a part of its own: the mutation gate runs the
+# catalog against the reference lock as one of its columns (its report:
+# reports/mutants-*/reference/).
+CHECK_PARTS += unit unit-asan scripts browser-test matrix-seeds mutants
+CHECK_JOBS  ?= $(words $(CHECK_PARTS))
+
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory unit-asan
-	@$(MAKE) --no-print-directory scripts
-	@$(MAKE) --no-print-directory browser-test
-	@$(MAKE) --no-print-directory matrix-seeds
-	@$(MAKE) --no-print-directory mutants
-	@$(MAKE) --no-print-directory suite
+	@$(MAKE) --no-print-directory all $(TESTS)
+	@rm -rf $(BUILD)/check && mkdir -p $(BUILD)/check
+	@$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) --output-sync=target \
+		$(addprefix check-part-,$(CHECK_PARTS)); \
+	 tests/check-summary $(BUILD)/check $(CHECK_PARTS)
+
+check-part-%:
+	@t0=$$(date +%s%N); $(MAKE) --no-print-directory $*; rc=$$?; \
+	 echo "$$rc $$(( ($$(date +%s%N) - t0) / 1000000 ))" > $(BUILD)/check/$*
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -243,6 +243,33 @@ struct job {
  * timeline is not: the verdict stands, the report has a hole. */
 #define WORKER_REPORT_BROKEN 3
 
+/*
+ * What this worker itself cost, as DIR/cost.json: its own CPU (the runner,
+ * the checkers and the report writers: holders and the sandbox's init are
+ * other processes, not counted), its peak resident set, and the wall time
+ * of the scenario (run and checks) and of the timeline. For `make bench`.
+ */
+static void write_cost(const char *dir, int64_t run_us, int64_t timeline_us)
+{
+	struct rusage ru;
+	char *path, *text;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	path = xasprintf("%s/cost.json", dir);
+	text = xasprintf("{\"cpuMs\":%.1f,\"userMs\":%.1f,\"sysMs\":%.1f,"
+			 "\"maxRssKb\":%ld,\"runMs\":%.1f,"
+			 "\"timelineMs\":%.1f}\n",
+			 (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+				 (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3,
+			 ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3,
+			 ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3,
+			 ru.ru_maxrss, run_us / 1e3, timeline_us / 1e3);
+	write_file(path, text, strlen(text));
+	free(text);
+	free(path);
+}
+
 static void worker_main(struct job *j, const struct run_config *cfg)
 {
 	struct run_opts o = {
@@ -260,6 +287,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	struct run_result res;
 	char *hist, *html, *err = NULL;
 	struct stat st;
+	int64_t t0 = mono_us(), t1;
 	int rc, broken = 0;
 
 	/* Its own process group: an interrupted run kills the group, and a
@@ -270,6 +298,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = scenario_run(j->s, &o, &res);
+	t1 = mono_us();
 	hist = xasprintf("%s/history.jsonl", j->path);
 	html = xasprintf("%s/timeline.html", j->path);
 	/* A run that ended before its first event (n/a, unsupported) has
@@ -281,6 +310,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 		free(err);
 		broken = 1;
 	}
+	write_cost(j->path, t1 - t0, mono_us() - t1);
 	free(hist);
 	free(html);
 	run_result_clear(&res);
