@@ -43,6 +43,9 @@ static const char usage_text[] =
 	"                   reports/latest pointing at it)\n"
 	"  --seed N         replay a run: every run prints its seed\n"
 	"  --jobs N         scenarios run side by side (default: number of CPUs)\n"
+	"  --durations DIR  an earlier report: its scenarios' durations set the\n"
+	"                   launch order, longest first (default: reports/latest\n"
+	"                   when it exists; else the scenarios' declared waits)\n"
 	"  -v, --verbose    show every event of every holder as it happens\n"
 	"  -i               stop at the first failure and keep its scratch folder\n"
 	"  --no-namespace   do not use PID namespaces (PID recycling becomes unsupported)\n"
@@ -66,6 +69,7 @@ static const struct option long_opts[] = {
 	{ "report", required_argument, NULL, 'r' },
 	{ "seed", required_argument, NULL, 's' },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "durations", required_argument, NULL, 'D' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-namespace", no_argument, NULL, 'N' },
 	{ "known", required_argument, NULL, 'K' },
@@ -80,6 +84,7 @@ struct args {
 	uint64_t seed;
 	int seed_given;
 	int jobs;
+	const char *durations; /* earlier report folder, or NULL */
 	int verbose;
 	int stop_first;
 	int no_pidns;
@@ -131,6 +136,9 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 				return -1;
 			}
 			break;
+		case 'D':
+			a->durations = optarg;
+			break;
 		case 'v':
 			a->verbose = 1;
 			break;
@@ -154,6 +162,9 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 			return -1;
 		}
 	}
+	/* The last run's durations, when there is one to read. */
+	if (!a->durations && access("reports/latest", F_OK) == 0)
+		a->durations = "reports/latest";
 	a->paths = argv + optind;
 	a->nr_paths = argc - optind;
 	if (!a->nr_paths) {
@@ -275,6 +286,7 @@ static int cmd_run(int argc, char **argv)
 		.report_dir = dir,
 		.seed = a.seed,
 		.jobs = a.jobs,
+		.durations_from = a.durations,
 		.verbose = a.verbose,
 		.stop_first = a.stop_first,
 		.want_pidns = !a.no_pidns,
@@ -305,48 +317,6 @@ out:
 	return rc;
 }
 
-/*
- * The floor of a scenario: how long its own script makes it last, whatever
- * the harness — the latest `at`, the waits, the turns' holds (cut by their
- * lane timeouts), timed spins, and the acquire timeouts of operations it
- * expects to time out. An estimate, for `make bench`: a harness cannot run
- * the scenario faster than this.
- */
-static int64_t scenario_floor_ms(const struct scenario *s)
-{
-	int64_t start = 0, floor = 0;
-	int i, k;
-
-	for (i = 0; i < s->nr_steps; i++) {
-		const struct scn_step *st = &s->steps[i];
-		int64_t end;
-
-		if (st->at_ms >= 0 && st->at_ms > start)
-			start = st->at_ms;
-		if (st->kind == STEP_WAIT)
-			start += st->wait_ms;
-		end = start;
-		if (st->kind == STEP_OP && st->op == OP_TURN)
-			end += st->p.lane_timeout_ms >= 0 &&
-					       st->p.lane_timeout_ms < st->hold_ms
-				       ? st->p.lane_timeout_ms
-				       : st->hold_ms;
-		if (st->kind == STEP_OP && st->op == OP_SPIN)
-			end += st->spin_ms;
-		for (k = 0; k < s->nr_expects; k++) {
-			const struct scn_expect *e = &s->expects[k];
-
-			if (e->kind == EXPECT_OUTCOME && !e->want_ok &&
-			    e->reason && !strcmp(e->reason, "timeout") &&
-			    st->label && !strcmp(st->label, e->label))
-				end = start + st->p.timeout_ms;
-		}
-		if (end > floor)
-			floor = end;
-	}
-	return floor;
-}
-
 static int cmd_list(int argc, char **argv)
 {
 	struct scenario_list l = { 0 };
@@ -357,7 +327,7 @@ static int cmd_list(int argc, char **argv)
 	rc = scenario_list_load(&l, argv + 1 + json, argc - 1 - json);
 	for (i = 0; i < l.nr; i++) {
 		struct scenario *s = &l.items[i];
-		int64_t floor = scenario_floor_ms(s);
+		int64_t floor = run_floor_ms(s);
 
 		if (json) {
 			jv o = jv_object(), tags = jv_array();
@@ -448,7 +418,8 @@ static int cmd_matrix(int argc, char **argv)
 	if (!dir)
 		goto out;
 	setenv("TMPDIR", scratch, 1); /* workers make their scratch there */
-	rc = matrix_run(&m, &l, dir, a.seed, a.jobs, !a.no_pidns, a.verbose);
+	rc = matrix_run(&m, &l, dir, a.seed, a.jobs, !a.no_pidns, a.verbose,
+			a.durations);
 	if (rc == 0 || rc == EXIT_FAILED)
 		cli_report_latest(dir);
 out:

@@ -206,8 +206,13 @@ void matrix_plan_clear(struct matrix_plan *m)
 
 int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 	       const char *dir, uint64_t seed, int jobs, int want_pidns,
-	       int verbose)
+	       int verbose, const char *durations)
 {
+	struct run_config *cfgs;
+	struct run_set *sets;
+	struct report_sink **sinks;
+	struct report_totals *totals;
+	char **subs;
 	const struct cli_holder *hs = m->hs;
 	struct known_list *known = m->known;
 	int nh = m->nh, i, k, rc = 0, tap_n = 0;
@@ -225,34 +230,50 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 		printf("# %s: %s\n", hs[i].name,
 		       known[i].path ? known[i].path
 				     : "no known findings: every FAIL counts");
-	for (i = 0; i < nh && !interrupted; i++) {
-		struct report_sink *sinks[4];
-		struct report_totals t;
-		char *sub = xasprintf("%s/%s", dir, hs[i].name);
-		struct run_config cfg = {
+	/* Every column's runs in one pool: no column waits for the slowest
+	 * scenario of the one before. */
+	cfgs = xcalloc((size_t)nh, sizeof(*cfgs));
+	sets = xcalloc((size_t)nh, sizeof(*sets));
+	sinks = xcalloc((size_t)nh * 4, sizeof(*sinks));
+	totals = xcalloc((size_t)nh, sizeof(*totals));
+	subs = xcalloc((size_t)nh, sizeof(*subs));
+	for (i = 0; i < nh; i++) {
+		subs[i] = xasprintf("%s/%s", dir, hs[i].name);
+		cfgs[i] = (struct run_config){
 			.holder_argv = hs[i].argv,
 			.holder = hs[i].cmd,
 			.impl = hs[i].name,
-			.report_dir = sub,
+			.report_dir = subs[i],
 			.seed = seed,
 			.jobs = jobs,
 			.verbose = verbose,
 			.want_pidns = want_pidns,
+			.durations_from = durations,
 		};
+		mkdir_p(subs[i], 0755);
+		fprintf(stderr, "lockchaos matrix: %s (%s)\n", hs[i].name,
+			hs[i].cmd);
+		sinks[4 * i] = report_progress(stderr);
+		sinks[4 * i + 1] = report_json();
+		sinks[4 * i + 2] = report_junit();
+		sinks[4 * i + 3] = NULL;
+		sets[i] = (struct run_set){ &cfgs[i], &sinks[4 * i],
+					    &totals[i] };
+	}
+	run_pool(l, sets, nh, jobs);
+	for (i = 0; i < 4 * nh; i++)
+		if (sinks[i])
+			report_free(sinks[i]);
+	for (i = 0; i < nh; i++)
+		if (totals[i].interrupted)
+			interrupted = totals[i].interrupted;
+	for (i = 0; i < nh; i++) {
+		struct report_totals t = totals[i];
+		char *sub = subs[i];
 		struct known_list *kn = &known[i];
 		jv summary, list;
 		int j;
 
-		mkdir_p(sub, 0755);
-		fprintf(stderr, "lockchaos matrix: %s (%s)\n", hs[i].name,
-			hs[i].cmd);
-		sinks[0] = report_progress(stderr);
-		sinks[1] = report_json();
-		sinks[2] = report_junit();
-		sinks[3] = NULL;
-		run_scenarios(l, &cfg, sinks, &t);
-		for (k = 0; sinks[k]; k++)
-			report_free(sinks[k]);
 		if (t.write_errors) {
 			fprintf(stderr, "lockchaos matrix: the report of %s "
 					"is incomplete: %d file(s) could not "
@@ -260,8 +281,6 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 				hs[i].name, t.write_errors);
 			rc = 1;
 		}
-		if (t.interrupted)
-			interrupted = t.interrupted;
 		impls = jv_array_append(impls, jv_string(hs[i].name));
 		path = xasprintf("%s/summary.json", sub);
 		summary = jvx_load(path, 64 << 20);
@@ -515,5 +534,10 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 	jv_free(all);
 	jv_free(impls);
 	jv_free(rows);
+	free(cfgs);
+	free(sets);
+	free(sinks);
+	free(totals);
+	free(subs);
 	return rc;
 }

@@ -45,10 +45,13 @@ void matrix_plan_clear(struct matrix_plan *m);
  * holder that never said hello, a worker that crashed) counts and is
  * never called FAIL; a declared finding whose scenario ran to a verdict
  * without failing that way is reported as no longer reproducing, and
- * counts. Returns 0 when nothing counted, 1 otherwise.
+ * counts. All columns' runs share one pool of `jobs` workers (run_pool),
+ * longest first; `durations` (or NULL) is an earlier matrix report whose
+ * IMPL/summary.json set that order. Returns 0 when nothing counted, 1
+ * otherwise.
  */
 int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 	       const char *dir, uint64_t seed, int jobs, int want_pidns,
-	       int verbose);
+	       int verbose, const char *durations);
 
 #endif

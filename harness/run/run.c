@@ -9,10 +9,12 @@
 #include "run/run.h"
 #include "report/html.h"
 #include "run/runner.h"
+#include "lib/jvx.h"
 #include "lib/util.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <jv.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -233,6 +235,8 @@ struct job {
 	char *dir;  /* folder name */
 	char *path; /* report_dir/dir */
 	uint64_t seed;
+	int set;	   /* index into the pool's sets */
+	int64_t expect_ms; /* expected duration: the launch order, longest first */
 	pid_t worker;
 	int state; /* 0 waiting, 1 running, 2 done, 3 reported */
 	int report_broken; /* the worker could not write all its files */
@@ -398,36 +402,161 @@ static void stop_all(struct job *jobs, int nj, int sig)
 	}
 }
 
-int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
-		  struct report_sink **sinks, struct report_totals *t)
+/*
+ * The floor of a scenario: how long its own script makes it last, whatever
+ * the harness (see run.h).
+ */
+int64_t run_floor_ms(const struct scenario *s)
 {
-	struct report_run rr = {
-		.report_dir = cfg->report_dir,
-		.holder = cfg->holder,
-		.impl = cfg->impl,
-		.seed = cfg->seed,
-		.jobs = cfg->jobs,
-		.verbose = cfg->verbose,
-	};
-	struct job *jobs = NULL;
-	int nj = 0, aj = 0, i, k, running = 0, next = 0, reported = 0;
-	int stop = 0, planned;
-	long fds_max = fds_available();
-	time_t now = time(NULL);
-	struct tm tm;
-	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
+	int64_t start = 0, floor = 0;
+	int i, k;
+
+	for (i = 0; i < s->nr_steps; i++) {
+		const struct scn_step *st = &s->steps[i];
+		int64_t end;
+
+		if (st->at_ms >= 0 && st->at_ms > start)
+			start = st->at_ms;
+		if (st->kind == STEP_WAIT)
+			start += st->wait_ms;
+		end = start;
+		if (st->kind == STEP_OP && st->op == OP_TURN)
+			end += st->p.lane_timeout_ms >= 0 &&
+					       st->p.lane_timeout_ms < st->hold_ms
+				       ? st->p.lane_timeout_ms
+				       : st->hold_ms;
+		if (st->kind == STEP_OP && st->op == OP_SPIN)
+			end += st->spin_ms;
+		for (k = 0; k < s->nr_expects; k++) {
+			const struct scn_expect *e = &s->expects[k];
+
+			if (e->kind == EXPECT_OUTCOME && !e->want_ok &&
+			    e->reason && !strcmp(e->reason, "timeout") &&
+			    st->label && !strcmp(st->label, e->label))
+				end = start + st->p.timeout_ms;
+		}
+		if (end > floor)
+			floor = end;
+	}
+	return floor;
+}
+
+/*
+ * Durations of an earlier run, by report folder name: {"seeds-002-sigkill":
+ * 1234, ...} from FROM/summary.json, or FROM/IMPL/summary.json for a matrix
+ * column. jv_null when there is none (a first run): then the declared
+ * floor is all we know.
+ */
+static jv earlier_durations(const char *from, const char *impl)
+{
+	char *path;
+	jv sum, list, out = jv_object();
+	int i, n;
+
+	if (!from)
+		return jv_null();
+	path = impl ? xasprintf("%s/%s/summary.json", from, impl)
+		    : xasprintf("%s/summary.json", from);
+	sum = jvx_load(path, 64 << 20);
+	free(path);
+	if (jv_get_kind(sum) == JV_KIND_OBJECT) {
+		list = jv_object_get(sum, jv_string("scenarios"));
+	} else {
+		jv_free(sum);
+		list = jv_null();
+	}
+	n = jv_get_kind(list) == JV_KIND_ARRAY ? jv_array_length(jv_copy(list))
+					       : 0;
+	for (i = 0; i < n; i++) {
+		jv sc = jv_array_get(jv_copy(list), i);
+		jv d = jv_object_get(jv_copy(sc), jv_string("dir"));
+		jv ms = jv_object_get(sc, jv_string("durationMs"));
+
+		if (jv_get_kind(d) == JV_KIND_STRING &&
+		    jv_get_kind(ms) == JV_KIND_NUMBER) {
+			out = jv_object_set(out, d, ms);
+		} else {
+			jv_free(d);
+			jv_free(ms);
+		}
+	}
+	jv_free(list);
+	return out;
+}
+
+static int64_t expected_ms(const struct job *j, jv earlier)
+{
+	if (jv_get_kind(earlier) == JV_KIND_OBJECT) {
+		jv ms = jv_object_get(jv_copy(earlier), jv_string(j->dir));
+
+		if (jv_get_kind(ms) == JV_KIND_NUMBER) {
+			int64_t v = (int64_t)jv_number_value(ms);
+
+			jv_free(ms);
+			return v;
+		}
+		jv_free(ms);
+	}
+	/* Never ran: its script's waits, and a start per holder. */
+	return run_floor_ms(j->s) + 20 * (int64_t)j->s->nr_holders;
+}
+
+static const struct job *sort_jobs;
+
+/* Longest expected first; ties in set, then file order (stable). */
+static int by_expected(const void *a, const void *b)
+{
+	const struct job *x = &sort_jobs[*(const int *)a];
+	const struct job *y = &sort_jobs[*(const int *)b];
+
+	if (x->expect_ms != y->expect_ms)
+		return x->expect_ms > y->expect_ms ? -1 : 1;
+	return *(const int *)a - *(const int *)b;
+}
+
+/* One set's progress through the pool. */
+struct set_state {
+	struct report_run rr;
+	int first, nr; /* its jobs: jobs[first .. first+nr) */
+	int reported;  /* in file order */
+	int running;
+	int stop;      /* -i: a failure was reported */
+	int ended;
+};
+
+static void set_end(struct run_set *set, struct set_state *ss)
+{
+	int k;
+
+	ss->rr.total = ss->nr;
+	set->t->duration_ms = (mono_us() - ss->rr.start_us) / 1000;
+	for (k = 0; set->sinks[k]; k++) {
+		if (set->sinks[k]->end)
+			set->sinks[k]->end(set->sinks[k], &ss->rr, set->t);
+		set->t->write_errors += set->sinks[k]->write_errors;
+	}
+	ss->ended = 1;
+}
+
+/* Makes the jobs of one set, with folder names unique within the set. */
+static void plan_set(const struct scenario_list *l,
+		     const struct run_config *cfg, int q, struct job **jobs,
+		     int *nj, int *aj)
+{
+	jv earlier = earlier_durations(cfg->durations_from, cfg->impl);
+	int first = *nj, i, k;
 	char **dirs;
 
-	memset(t, 0, sizeof(*t));
 	for (i = 0; i < l->nr; i++) {
 		for (k = 1; k <= l->items[i].repeat; k++) {
 			struct job *j;
 
-			ALLOC_GROW(jobs, (size_t)nj + 1, aj);
-			j = &jobs[nj++];
+			ALLOC_GROW(*jobs, (size_t)*nj + 1, *aj);
+			j = &(*jobs)[(*nj)++];
 			memset(j, 0, sizeof(*j));
 			j->s = &l->items[i];
 			j->iteration = k;
+			j->set = q;
 			j->seed = prng_next(&(uint64_t){ cfg->seed ^
 							  fnv1a(j->s->file) ^
 							  (uint64_t)k });
@@ -435,43 +564,94 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 		}
 	}
 	/* Folder names, unique in this run (two files may map to one). */
-	dirs = xcalloc((size_t)nj + 1, sizeof(*dirs));
-	for (i = 0; i < nj; i++) {
-		struct job *j = &jobs[i];
+	dirs = xcalloc((size_t)(*nj - first) + 1, sizeof(*dirs));
+	for (i = first; i < *nj; i++) {
+		struct job *j = &(*jobs)[i];
 
 		j->dir = unique_dir(report_dir_name(j->s->file, j->iteration,
 						    j->s->repeat),
-				    dirs, i);
-		dirs[i] = j->dir;
+				    dirs, i - first);
+		dirs[i - first] = j->dir;
 		j->path = xasprintf("%s/%s", cfg->report_dir, j->dir);
+		j->expect_ms = expected_ms(j, earlier);
 	}
 	free(dirs);
-	rr.total = planned = nj;
+	jv_free(earlier);
+}
+
+int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
+	     int nr_jobs)
+{
+	struct job *jobs = NULL;
+	struct set_state *ss = xcalloc((size_t)nsets, sizeof(*ss));
+	int *order;
+	int nj = 0, aj = 0, i, k, q, running = 0, next = 0, ended = 0;
+	int sig_seen = 0;
+	long fds_max = fds_available();
+	time_t now = time(NULL);
+	struct tm tm;
+	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
+	char started[32];
+	int64_t start_us = mono_us();
+
 	gmtime_r(&now, &tm);
-	strftime(rr.started, sizeof(rr.started), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	rr.start_us = mono_us();
-	for (k = 0; sinks[k]; k++)
-		if (sinks[k]->begin)
-			sinks[k]->begin(sinks[k], &rr);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (q = 0; q < nsets; q++) {
+		const struct run_config *cfg = sets[q].cfg;
+
+		memset(sets[q].t, 0, sizeof(*sets[q].t));
+		ss[q].first = nj;
+		plan_set(l, cfg, q, &jobs, &nj, &aj);
+		ss[q].nr = nj - ss[q].first;
+		ss[q].rr = (struct report_run){
+			.report_dir = cfg->report_dir,
+			.holder = cfg->holder,
+			.impl = cfg->impl,
+			.seed = cfg->seed,
+			.jobs = nr_jobs,
+			.total = ss[q].nr,
+			.verbose = cfg->verbose,
+			.start_us = start_us,
+		};
+		memcpy(ss[q].rr.started, started, sizeof(started));
+		for (k = 0; sets[q].sinks[k]; k++)
+			if (sets[q].sinks[k]->begin)
+				sets[q].sinks[k]->begin(sets[q].sinks[k],
+							&ss[q].rr);
+	}
+	/* The launch order: longest expected first, so that the pool does
+	 * not end on one long scenario started last (reports stay in file
+	 * order, per set). */
+	order = xcalloc((size_t)nj + 1, sizeof(*order));
+	for (i = 0; i < nj; i++)
+		order[i] = i;
+	sort_jobs = jobs;
+	qsort(order, (size_t)nj, sizeof(*order), by_expected);
 
 	/* No SA_RESTART: wait() below returns EINTR and the loop sees it. */
 	interrupted = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	while (reported < nj) {
-		if (interrupted && !t->interrupted) {
-			t->interrupted = interrupted;
-			stop_all(jobs, nj, interrupted);
+	while (ended < nsets) {
+		if (interrupted && !sig_seen) {
+			sig_seen = interrupted;
+			for (q = 0; q < nsets; q++)
+				sets[q].t->interrupted = sig_seen;
+			stop_all(jobs, nj, sig_seen);
 			running = 0;
+			for (q = 0; q < nsets; q++)
+				ss[q].running = 0;
 			next = nj;
 		}
 		/* Launch while there is room. */
-		while (!stop && !interrupted && next < nj &&
-		       running < cfg->jobs) {
-			struct job *j = &jobs[next++];
+		while (!interrupted && next < nj && running < nr_jobs) {
+			struct job *j = &jobs[order[next++]];
+			const struct run_config *cfg = sets[j->set].cfg;
 			pid_t pid;
 
+			if (ss[j->set].stop)
+				continue;
 			if (mkdir(j->path, 0755)) {
 				j->res.status = STATUS_ERROR;
 				j->res.reason = xasprintf("cannot create '%s': "
@@ -508,39 +688,50 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 			j->worker = pid;
 			j->state = 1;
 			running++;
+			ss[j->set].running++;
 		}
-		/* Report, in order, what is done. */
-		while (reported < nj && jobs[reported].state == 2) {
-			struct job *j = &jobs[reported];
-			struct report_item it = {
-				.index = reported + 1,
-				.s = j->s,
-				.iteration = j->iteration,
-				.dir = j->dir,
-				.seed = j->seed,
-				.res = &j->res,
-			};
+		/* Report, in file order per set, what is done. */
+		for (q = 0; q < nsets; q++) {
+			struct set_state *s = &ss[q];
+			struct run_set *set = &sets[q];
 
-			tally(t, &j->res);
-			if (j->report_broken)
-				t->write_errors++;
-			for (k = 0; sinks[k]; k++)
-				if (sinks[k]->item)
-					sinks[k]->item(sinks[k], &rr, &it);
-			j->state = 3;
-			reported++;
-			if (cfg->stop_first && strcmp(j->res.status, STATUS_PASS) &&
-			    strcmp(j->res.status, STATUS_NA) &&
-			    strcmp(j->res.status, STATUS_NOT_RUN))
-				stop = 1;
-		}
-		if (reported == nj)
-			break;
-		if (stop && !running) {
+			while (!s->ended && s->reported < s->nr &&
+			       jobs[s->first + s->reported].state == 2) {
+				struct job *j = &jobs[s->first + s->reported];
+				struct report_item it = {
+					.index = s->reported + 1,
+					.s = j->s,
+					.iteration = j->iteration,
+					.dir = j->dir,
+					.seed = j->seed,
+					.res = &j->res,
+				};
+
+				tally(set->t, &j->res);
+				if (j->report_broken)
+					set->t->write_errors++;
+				for (k = 0; set->sinks[k]; k++)
+					if (set->sinks[k]->item)
+						set->sinks[k]->item(
+						    set->sinks[k], &s->rr, &it);
+				j->state = 3;
+				s->reported++;
+				if (set->cfg->stop_first &&
+				    strcmp(j->res.status, STATUS_PASS) &&
+				    strcmp(j->res.status, STATUS_NA) &&
+				    strcmp(j->res.status, STATUS_NOT_RUN))
+					s->stop = 1;
+			}
 			/* -i: what never ran is not reported as run. */
-			nj = reported;
-			break;
+			if (!s->ended && s->stop && !s->running)
+				s->nr = s->reported;
+			if (!s->ended && s->reported == s->nr) {
+				set_end(set, s);
+				ended++;
+			}
 		}
+		if (ended == nsets)
+			break;
 		if (running) {
 			int status;
 			pid_t pid = wait(&status);
@@ -551,23 +742,27 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 				if (jobs[i].state == 1 && jobs[i].worker == pid) {
 					finish_job(&jobs[i], status);
 					running--;
+					ss[jobs[i].set].running--;
 				}
 		}
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	rr.total = nj;
-	t->duration_ms = (mono_us() - rr.start_us) / 1000;
-	for (k = 0; sinks[k]; k++) {
-		if (sinks[k]->end)
-			sinks[k]->end(sinks[k], &rr, t);
-		t->write_errors += sinks[k]->write_errors;
-	}
-	for (i = 0; i < planned; i++) {
+	for (i = 0; i < nj; i++) {
 		free(jobs[i].dir);
 		free(jobs[i].path);
 		run_result_clear(&jobs[i].res);
 	}
 	free(jobs);
+	free(order);
+	free(ss);
 	return 0;
+}
+
+int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
+		  struct report_sink **sinks, struct report_totals *t)
+{
+	struct run_set set = { cfg, sinks, t };
+
+	return run_pool(l, &set, 1, cfg->jobs);
 }

@@ -22,6 +22,9 @@ struct run_config {
 	int quiet_tap;		/* matrix: no TAP per implementation */
 	const char *scratch_root; /* where scenario scratch folders go
 				     (NULL: $TMPDIR or /tmp) */
+	const char *durations_from; /* an earlier report folder: its
+				       durations set the launch order (see
+				       run_pool); NULL: declared floors */
 };
 
 struct scenario_list {
@@ -50,6 +53,34 @@ void scenario_list_clear(struct scenario_list *l);
  */
 int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
 		  struct report_sink **sinks, struct report_totals *t);
+
+/*
+ * Several runs of the same scenarios (a matrix: one per implementation;
+ * the mutation gate: the reference and every mutant) in ONE pool of
+ * `nr_jobs` workers, so that no run waits for another's slowest scenario.
+ * Each set keeps its own config, sinks and totals, and its reports come in
+ * file order; the launch order across all sets is longest expected
+ * duration first: the scenario's durationMs in cfg->durations_from's
+ * summary.json (FROM/IMPL/summary.json for a matrix column), else its
+ * floor (run_floor_ms) plus 20 ms per holder. run_scenarios is a pool of
+ * one set. Returns 0.
+ */
+struct run_set {
+	const struct run_config *cfg;
+	struct report_sink **sinks; /* NULL-terminated */
+	struct report_totals *t;    /* out */
+};
+int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
+	     int nr_jobs);
+
+/*
+ * The floor of a scenario: how long its own script makes it last, whatever
+ * the harness — the latest `at`, the waits, the turns' holds (cut by their
+ * lane timeouts), timed spins, and the acquire timeouts of operations it
+ * expects to time out. An estimate (`lockchaos list`, the launch order): a
+ * harness cannot run the scenario faster than this.
+ */
+int64_t run_floor_ms(const struct scenario *s);
 
 /*
  * What one scenario run costs in open files, in the worker process that
