@@ -47,11 +47,12 @@ int parse_expect(struct parser *p, struct words *w)
 		return 0;
 	}
 	if (!strcmp(w->w[1], "failure")) {
+		char names[256];
+
 		if (w->nr < 3 || checker_from_name(w->w[2]) < 0)
 			return parse_fail(p, "expect failure: expected a checker "
-				       "name (recovery, no-silent-drop, mutex, "
-				       "leak, integrity, visibility, "
-				       "protocol)");
+				       "name (%s)",
+				       checker_list(names, sizeof(names)));
 		e = parse_new_expect(p, EXPECT_FAILURE);
 		e->checker = xstrdup(w->w[2]);
 		for (i = 3; i < w->nr; i++) {

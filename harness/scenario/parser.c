@@ -461,14 +461,13 @@ static int stmt_disable(struct parser *p, struct words *w)
 		return parse_fail(p, "disable: expected checker names");
 	for (i = 1; i < w->nr; i++) {
 		int c = checker_from_name(w->w[i]);
+		char names[256];
 
 		if (c < 0)
 			return parse_fail(p, "disable: unknown checker '%s' "
-					     "(expected recovery, "
-					     "no-silent-drop, mutex, leak, "
-					     "integrity, visibility, "
-					     "protocol)",
-					  w->w[i]);
+					     "(expected %s)",
+					  w->w[i],
+					  checker_list(names, sizeof(names)));
 		p->s->disabled |= 1u << c;
 	}
 	return 0;
