@@ -258,6 +258,73 @@ START_TEST(test_table)
 }
 END_TEST
 
+/*
+ * The names between `open` and `close` in the part of the file at `path`
+ * that starts at `from` and ends at the next `until` (NULL: "\n## "), in
+ * order, at most `max`. Paths are from the top of the tree, where make
+ * runs the tests.
+ */
+static int doc_names(const char *path, const char *from, const char *until,
+		     const char *open, const char *close, char names[][32],
+		     int max)
+{
+	char *text = malloc(1 << 20), *p, *end, *q;
+	FILE *f = fopen(path, "r");
+	size_t len;
+	int n = 0;
+
+	ck_assert_msg(f != NULL, "cannot open '%s'", path);
+	ck_assert_ptr_nonnull(text);
+	len = fread(text, 1, (1 << 20) - 1, f);
+	text[len] = 0;
+	fclose(f);
+	p = strstr(text, from);
+	ck_assert_msg(p != NULL, "%s: no '%s'", path, from);
+	p += strlen(from);
+	end = strstr(p, until ? until : "\n## ");
+	if (end)
+		*end = 0;
+	while (n < max && (p = strstr(p, open))) {
+		p += strlen(open);
+		q = strstr(p, close);
+		ck_assert_msg(q && q - p < 32, "%s: unclosed '%s'", path, open);
+		snprintf(names[n++], 32, "%.*s", (int)(q - p), p);
+		p = q + strlen(close);
+	}
+	free(text);
+	return n;
+}
+
+static void expect_table_names(const char *path, char names[][32], int n)
+{
+	int i;
+
+	ck_assert_msg(n == CHECK__NR, "%s lists %d checkers, the table %d",
+		      path, n, CHECK__NR);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(!strcmp(names[i], checker_name(i)),
+			      "%s: checker %d is '%s', the table says '%s'",
+			      path, i + 1, names[i], checker_name(i));
+}
+
+/* The docs that list the checkers list the table's, in its order. */
+START_TEST(test_docs)
+{
+	char names[CHECK__NR + 8][32];
+	int n;
+
+	n = doc_names("docs/history.md", "\n## Checkers\n", NULL, "\n| `",
+		      "`", names, CHECK__NR + 8);
+	expect_table_names("docs/history.md", names, n);
+	n = doc_names("scenarios/README.md", "\n## Built-in checkers\n", NULL,
+		      "**", "**", names, CHECK__NR + 8);
+	expect_table_names("scenarios/README.md", names, n);
+	n = doc_names("README.md", "Built-in checkers judge", "\n\n", "**",
+		      "**", names, CHECK__NR + 8);
+	expect_table_names("README.md", names, n);
+}
+END_TEST
+
 /* ---- history shape ---------------------------------------------------------- */
 
 START_TEST(test_not_a_history)
@@ -1926,6 +1993,7 @@ static Suite *check_suite(void)
 	tc = tcase_create("shape");
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_docs);
 	tcase_add_test(tc, test_not_a_history);
 	tcase_add_test(tc, test_no_final);
 	tcase_add_test(tc, test_verdict_shape);
