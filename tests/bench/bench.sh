@@ -1,49 +1,124 @@
 #!/bin/sh
-# make bench: what the harness costs and how close it runs to the floor.
-#  1. harness cost per scenario: an empty scenario (sandbox, one holder,
-#     hello, exit, checks, reports), run N times one after another;
-#  2. the catalog's wall time against the floor its scenarios declare (the
-#     waits no harness can beat, see `lockchaos list --json`), divided by
-#     the jobs run side by side;
+# make bench: what the harness costs, each figure a ratio measured side by
+# side in this one run (machines are shared and noisy: nothing here asserts
+# a time; the figures go in README by hand).
+#  1. harness cost: `lockchaos run` on one scenario against build/bench-driver,
+#     a minimal driver in C (tests/bench/driver.c) doing the same work in the
+#     same sandbox (spawn the holders, send the commands, read the answers)
+#     and nothing else; runs alternate, medians compared;
+#  2. the catalog's wall time at JOBS jobs against the floor it really has:
+#     the sum of its scenarios' in-sandbox durations (result durationMs,
+#     first holder start to last exit) divided by JOBS;
 #  3. how far each measured recovery lies past the bound it was checked
-#     against (for reclaims of dead, recycled and overdue holders).
-# Figures only: nothing here asserts a time (machines are shared and noisy).
-# Usage: tests/bench [REPORT_DIR]   Env: RUNS (40), JOBS (4)
-set -eu
+#     against (reclaims of dead, recycled and overdue holders);
+#  4. the scaling table: wall, lockchaos CPU (the scenario worker's own:
+#     runner, checkers, report writers; holders not counted, cost.json),
+#     peak RSS, history and timeline bytes, for 1..1,024 holders,
+#     10..10,000 messages to one session, 1..1,024 sessions; with the growth
+#     exponent of CPU and of timeline bytes fitted over each row's last
+#     three sizes (where fixed costs no longer hide the growth).
+# Scratch folders go to /dev/shm when it is writable (fsync on a shared
+# disk would measure the disk, not the harness); the machine's load is
+# printed with the figures.
+# Usage: tests/bench/bench.sh [REPORT_DIR]
+# Env:   BENCH_QUICK=1 (smaller sizes, fewer runs), RUNS, JOBS (4),
+#        CELL_TIMEOUT (seconds one scaling cell may take, 300)
+set -u
 report=${1:-reports/bench-$(date +%Y%m%d-%H%M%S)}
-runs=${RUNS:-40}
+quick=${BENCH_QUICK:-0}
 jobs=${JOBS:-4}
-lc=build/lockchaos
-mkdir -p "$report"
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-printf 'title empty: sandbox, one holder, hello, exit\nholder A\n' > "$report/empty.scn"
-i=0
-: > "$report/empty.ms"
-while [ $i -lt "$runs" ]; do
-	t0=$(date +%s%N)
-	"$lc" run --jobs 1 --report "$report/empty/$i" "$report/empty.scn" >/dev/null 2>&1
-	t1=$(date +%s%N)
-	echo $(( (t1 - t0) / 1000 )) >> "$report/empty.ms"
-	i=$((i + 1))
+cell_timeout=${CELL_TIMEOUT:-300}
+top=$(pwd)
+lc=$top/build/lockchaos
+holder=$top/build/sessionlock-holder
+drv=$top/build/bench-driver
+for x in "$lc" "$holder" "$drv"; do
+	[ -x "$x" ] || { echo "bench: $x is missing (make bench builds it)"; exit 2; }
 done
-sort -n "$report/empty.ms" > "$report/empty.sorted"
-med=$(awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' "$report/empty.sorted")
-p90=$(awk '{a[NR]=$1} END {print a[int(NR*0.9)]}' "$report/empty.sorted")
-inner=$(jq -s '[.[] | .durationMs] | sort | .[length/2|floor]' "$report"/empty/*/*/result.json)
-echo "harness cost per scenario (whole lockchaos process, $runs runs): median $((med / 1000)).$(( (med % 1000) / 100 )) ms, p90 $((p90 / 1000)).$(( (p90 % 1000) / 100 )) ms (target: median under 10 ms)"
-echo "  of which inside the sandbox, holder start to last exit: median $inner ms"
+command -v jq >/dev/null || { echo "bench: jq is missing (make deps)"; exit 2; }
+if [ "$quick" = 1 ]; then
+	runs=${RUNS:-3}
+	catalog=scenarios/seeds
+	holders_row="1 16 64 256"
+	messages_row="10 100 1000"
+	sessions_row="1 16 64 256"
+else
+	runs=${RUNS:-7}
+	catalog=scenarios
+	holders_row="1 4 16 64 256 1024"
+	messages_row="10 100 1000 10000"
+	sessions_row="1 4 16 64 256 1024"
+fi
+if [ -w /dev/shm ]; then TMPDIR=/dev/shm; else TMPDIR=${TMPDIR:-/tmp}; fi
+export TMPDIR
+mkdir -p "$report" || exit 2
+out="$report/bench.md"
+: >"$out"
+say() { echo "$@" | tee -a "$out"; }
+say "bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), scratch in $TMPDIR$( [ "$quick" = 1 ] && echo ', BENCH_QUICK=1')"
 
-floor=$("$lc" list --json scenarios/ | jq -s 'map(.floorMs * .repeat) | add')
-t0=$(now_ms)
-"$lc" run --jobs "$jobs" --report "$report/catalog" scenarios/ > "$report/catalog.tap" 2>/dev/null || true
-t1=$(now_ms)
-wall=$((t1 - t0))
-tail -n 1 "$report/catalog.tap"
-awk -v w="$wall" -v f="$floor" -v j="$jobs" 'BEGIN {
-	printf "catalog: wall %.1f s with %d jobs; declared floor %.1f s, %.1f s per job; ratio %.2fx (target: under 1.3x)\n",
-		w / 1000, j, f / 1000, f / 1000 / j, w / (f / j) }'
+# scenario NAME HOLDERS MESSAGES SESSIONS: message i goes to holder i mod H
+# and session i mod S, all issued at once, as the driver sends them.
+scenario() {
+	awk -v name="$1" -v h="$2" -v m="$3" -v s="$4" 'BEGIN {
+		printf "title %s: %d holders, %d messages, %d sessions\n", name, h, m, s
+		print "lock timeoutMs=60s pollMs=50ms maxHoldMs=5s"
+		for (i = 0; i < h; i++) {
+			if (i % 50 == 0) printf "%sholder", (i ? "\n" : "")
+			printf " H%d", i
+		}
+		print ""
+		for (i = 0; i < m; i++)
+			printf "H%d deliver session=s%d msg=m%d\n", i % h, i % s, i
+		printf "expect m%d ok within 600s\n", m - 1
+	}' >"$report/$1.scn"
+}
 
+median() { sort -n | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }'; }
+
+# ---- 1. harness against the minimal driver ------------------------------
+say
+say "## harness cost against a minimal driver (same scenario, same sandbox; $runs runs each, alternating)"
+say
+say "| scenario | driver wall | lockchaos wall | ratio | lockchaos CPU (worker) |"
+say "|---|---|---|---|---|"
+for spec in "1 1 1" "1 100 1" "16 160 4"; do
+	set -- $spec
+	name="cost-h$1-m$2-s$3"
+	scenario "$name" "$1" "$2" "$3"
+	: >"$report/$name.drv" ; : >"$report/$name.lc"; : >"$report/$name.cpu"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		"$drv" time "$report/t" -- "$drv" drive "$1" "$2" "$3" -- "$holder" >/dev/null 2>&1 \
+			&& cut -d' ' -f1 "$report/t" >>"$report/$name.drv"
+		"$drv" time "$report/t" -- "$lc" run --jobs 1 --durations none \
+			--report "$report/runs/$name-$i" "$report/$name.scn" >/dev/null 2>&1 \
+			&& cut -d' ' -f1 "$report/t" >>"$report/$name.lc"
+		jq -r .cpuMs "$report/runs/$name-$i"/*/cost.json >>"$report/$name.cpu" 2>/dev/null
+		i=$((i + 1))
+	done
+	d=$(median <"$report/$name.drv"); l=$(median <"$report/$name.lc"); c=$(median <"$report/$name.cpu")
+	say "$(awk -v n="$1 holder(s), $2 message(s), $3 session(s)" -v d="$d" -v l="$l" -v c="$c" 'BEGIN {
+		r = "-"
+		if (d > 0) r = sprintf("%.2fx", l / d)
+		printf "| %s | %.1f ms | %.1f ms | %s | %.1f ms |", n, d / 1000, l / 1000, r, c }')"
+done
+say
+say "(whole processes, timed by build/bench-driver with CLOCK_MONOTONIC around fork/exec/wait4; the driver does no history, checks or reports. Target: at most 1.3x.)"
+
+# ---- 2. the catalog against its floor ------------------------------------
+say
+say "## catalog against its floor ($catalog, $jobs jobs)"
+say
+"$drv" time "$report/t" -- "$lc" run --jobs "$jobs" --report "$report/catalog" "$catalog" >"$report/catalog.tap" 2>/dev/null
+read -r wall cpu rss <"$report/t"
+floor=$(jq '[.scenarios[].durationMs] | add' "$report/catalog/summary.json")
+n=$(jq '.scenarios | length' "$report/catalog/summary.json")
+say "$(awk -v w="$wall" -v f="$floor" -v j="$jobs" -v n="$n" -v t="$(tail -n 1 "$report/catalog.tap")" 'BEGIN {
+	printf "%d scenario runs (%s): wall %.1f s; in-sandbox durations add up to %.1f s, / %d jobs = floor %.1f s; ratio %.2fx (target: at most 1.05x)\n",
+		n, t, w / 1e6, f / 1000, j, f / 1000 / j, (w / 1000) / (f / j) }')"
+
+# ---- 3. recoveries past their bound --------------------------------------
 jq -s -r '
 	. as $h
 	| [ $h[] | select(.type == "acquired" and (.reclaimed // "" | test("dead|recycled|zombie|hold-exceeded"))) ][]
@@ -60,15 +135,82 @@ jq -s -r '
 		([ $h[] | select(.t < $a.t and ((.type == "fault" and (.fault == "kill" or .fault == "term")) or .type == "exit")) ] | last) as $loss
 		| (($a.t - ([$inv.t, ($loss.t // 0)] | max)) / 1000 - $inv.pollMs)
 	  end
-	| "\(.)"' "$report"/catalog/*/history.jsonl > "$report/recovery-past-bound.ms" 2>/dev/null || true
-sort -n "$report/recovery-past-bound.ms" | awk '
+	| "\(.)"' "$report"/catalog/*/history.jsonl >"$report/recovery-past-bound.ms" 2>/dev/null
+say "$(sort -n "$report/recovery-past-bound.ms" | awk '
 	{ a[NR] = $1 }
 	END {
 		if (!NR) { print "recoveries: none measured"; exit }
 		printf "recoveries: %d reclaims; time past the poll bound: median %.1f ms, p90 %.1f ms, max %.1f ms (negative: inside the poll interval; checked with slack 300 ms)\n",
-			NR, a[int((NR + 1) / 2)], a[int(NR * 0.9) ? int(NR * 0.9) : 1], a[NR] }'
-if [ -x /usr/bin/time ]; then
-	/usr/bin/time -f '%M' -o "$report/rss" "$lc" run --jobs "$jobs" --report "$report/rss-run" scenarios/seeds >/dev/null 2>&1 || true
-	echo "peak memory of lockchaos over the seed scenarios: $(cat "$report/rss") KiB (largest process)"
-fi
-echo "bench report: $report"
+			NR, a[int((NR + 1) / 2)], a[int(NR * 0.9) ? int(NR * 0.9) : 1], a[NR] }')"
+
+# ---- 4. scaling -----------------------------------------------------------
+# cell ROW N HOLDERS MESSAGES SESSIONS: one run, one line of $report/ROW.tsv:
+# N wall_ms cpu_ms rss_kb history_bytes timeline_bytes verdict
+cell() {
+	name="$1-$2"
+	scenario "$name" "$3" "$4" "$5"
+	"$drv" time "$report/t" -- timeout "$cell_timeout" "$lc" run --jobs 1 --durations none \
+		--report "$report/runs/$name" "$report/$name.scn" >"$report/$name.tap" 2>&1
+	rc=$?
+	d=$(ls -d "$report/runs/$name"/*/ 2>/dev/null | head -n 1)
+	if [ "$rc" -eq 124 ] || [ -z "$d" ] || [ ! -f "$d/cost.json" ]; then
+		printf '%s\t-\t-\t-\t-\t-\t%s\n' "$2" "$( [ "$rc" -eq 124 ] && echo "over ${cell_timeout}s" || echo "no result (exit $rc)")" >>"$report/$1.tsv"
+		return
+	fi
+	read -r wall cpu rss <"$report/t"
+	printf '%s\t%.0f\t%s\t%s\t%s\t%s\t%s\n' "$2" "$(echo "$wall" | awk '{ print $1 / 1000 }')" \
+		"$(jq -r .cpuMs "$d/cost.json")" \
+		"$(jq -r --arg r "$rss" '[.maxRssKb, ($r | tonumber)] | max' "$d/cost.json")" \
+		"$(wc -c <"$d/history.jsonl")" "$(wc -c <"$d/timeline.html" 2>/dev/null || echo 0)" \
+		"$(jq -r .status "$d/result.json")" >>"$report/$1.tsv"
+}
+
+# Least-squares slope of log(column) against log(N) over the last 3 rows.
+exponent() {
+	tail -n 3 "$report/$1.tsv" | awk -F'\t' -v c="$2" '
+		BEGIN { n = 0 }
+		$c != "-" && $c > 0 { x[n] = log($1); y[n] = log($c); n++ }
+		END {
+			if (n < 2) { print "-"; exit }
+			for (i = 0; i < n; i++) { sx += x[i]; sy += y[i] }
+			mx = sx / n; my = sy / n
+			for (i = 0; i < n; i++) { num += (x[i] - mx) * (y[i] - my); den += (x[i] - mx) ^ 2 }
+			printf "%.2f", num / den }'
+}
+
+say
+say "## scaling (one scenario per cell, 1 job)"
+say
+say "| row | N | wall | lockchaos CPU | peak RSS | history | timeline | verdict |"
+say "|---|---|---|---|---|---|---|---|"
+for row in holders messages sessions; do
+	: >"$report/$row.tsv"
+	case $row in
+	holders) sizes=$holders_row ;;
+	messages) sizes=$messages_row ;;
+	sessions) sizes=$sessions_row ;;
+	esac
+	for n in $sizes; do
+		case $row in
+		holders) cell holders "$n" "$n" "$n" 4 ;;
+		messages) cell messages "$n" 1 "$n" 1 ;;
+		sessions) cell sessions "$n" 4 "$n" "$n" ;;
+		esac
+		tail -n 1 "$report/$row.tsv" | awk -F'\t' -v r="$row" '{
+			if ($2 == "-") { printf "| %s | %s | - | - | - | - | - | %s |\n", r, $1, $7; next }
+			printf "| %s | %s | %.2f s | %.0f ms | %.1f MB | %.0f KB | %.0f KB | %s |\n",
+				r, $1, $2 / 1000, $3, $4 / 1024, $5 / 1024, $6 / 1024, $7 }' | tee -a "$out"
+	done
+done
+say
+say "| row | growth exponent of lockchaos CPU | of timeline bytes | of history bytes |"
+say "|---|---|---|---|"
+for row in holders messages sessions; do
+	say "| $row | $(exponent "$row" 3) | $(exponent "$row" 6) | $(exponent "$row" 5) |"
+done
+say
+say "(exponent: slope of log(figure) against log(N) over the row's last three sizes; targets: at most 1.1; 10,000 messages in under 5 s of lockchaos CPU; timelines at most 2 MB)"
+say "$(jq -r '[.scenarios[] | .dir] | .[]' "$report/catalog/summary.json" | while read -r d; do
+	wc -c <"$report/catalog/$d/timeline.html" 2>/dev/null; done | sort -n | tail -n 1 | awk '{ printf "largest catalog timeline: %.0f KB", $1 / 1024 }')"
+say
+say "bench report: $report (tables: $out)"
