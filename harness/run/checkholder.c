@@ -9,12 +9,14 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jv.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -92,6 +94,47 @@ static jv next_event(struct conv *c, int ms)
 				c->len = 0; /* a monster line: drop it */
 		}
 	}
+}
+
+/*
+ * 1 when a kernel lock is held on the file at `path` by someone else: a
+ * flock(2) lock, or a POSIX record lock (fcntl/lockf, seen through an OFD
+ * lock, which conflicts with both kinds of record lock); 0 when both could
+ * be taken here (they are dropped at once), -1 when the file cannot be
+ * opened. For holders whose hello says "lockFile":"kept": their lock file
+ * stays after release, so only the kernel can say whether it is held.
+ */
+static int kernel_locked(const char *path)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int held = 0;
+
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		held = 1;
+	else
+		flock(fd, LOCK_UN);
+	if (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
+		held = 1;
+	} else {
+		fl.l_type = F_UNLCK;
+		fcntl(fd, F_OFD_SETLK, &fl);
+	}
+	close(fd);
+	return held;
+}
+
+/* 1 when hello says the lock file stays after release (a kernel lock). */
+static int lock_file_kept(jv hello)
+{
+	jv k = jv_object_get(jv_copy(hello), jv_string("lockFile"));
+	int kept = jv_get_kind(k) == JV_KIND_STRING &&
+		   !strcmp(jv_string_value(k), "kept");
+
+	jv_free(k);
+	return kept;
 }
 
 static int is_ev(jv v, const char *name)
@@ -256,6 +299,9 @@ int check_holder_main(int argc, char **argv)
 	result(&c, jv_is_valid(v) && is_ev(v, "ok"), "acquire answers ok");
 	result(&c, seen & 1, "acquire reports an acquired event");
 	result(&c, lstat(lock, &st) == 0, "the lock exists while held");
+	if (lock_file_kept(hello))
+		result(&c, kernel_locked(lock) == 1,
+		       "the kernel lock is held while held (hello: lockFile kept)");
 	jv_free(v);
 	v = run_cmd(&c,
 		    "{\"id\":2,\"op\":\"release\",\"session\":\"s-check\","
@@ -263,7 +309,13 @@ int check_holder_main(int argc, char **argv)
 		    2, &seen);
 	result(&c, jv_is_valid(v) && is_ev(v, "ok"), "release answers ok");
 	result(&c, seen & 2, "release reports a released event");
-	result(&c, lstat(lock, &st) != 0, "the lock is gone after release");
+	if (lock_file_kept(hello))
+		result(&c, kernel_locked(lock) == 0,
+		       "the kernel lock is free after release (the file stays: "
+		       "hello says lockFile kept)");
+	else
+		result(&c, lstat(lock, &st) != 0,
+		       "the lock is gone after release");
 	jv_free(v);
 	if (has_cap(hello, "deliver")) {
 		v = run_cmd(&c,

@@ -117,9 +117,13 @@ class Lock:
     caps = []          # e.g. ["lanes", "timeout", "maxHoldMs", "watchdog", "fencing"]
     na = {}            # {"cap": "why the lock cannot do it"}
     notes = {}         # free-form facts for hello
+    lock_file = None   # "kept": a kernel lock (flock, lockf) on a file that
+                       # stays after release (hello "lockFile")
     defaults = {"timeoutMs": 10000, "pollMs": 50, "maxHoldMs": 1020000,
                 "graceMs": 5000}
     sweep_ms = 50      # how often sweep() runs, when the class defines one
+    capture_logging = None  # e.g. "INFO": the lock's `logging` records at that
+                            # level and above become `log` events (src "impl")
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -228,7 +232,12 @@ class _Holder:
         self.state = threading.Lock()   # guards holds
         self.holds = {}                 # (lane, session) -> [Hold]
         self.ctx = _Ctx(self)
-        self.lock = lock_cls(self.ctx)
+        try:
+            self.lock = lock_cls(self.ctx)
+        except Exception as e:  # e.g. the library is not installed
+            sys.stderr.write("%s: cannot load %s: %r\n" % (os.path.basename(sys.argv[0]),
+                                                          lock_cls.impl, e))
+            sys.exit(70)
         self.caps = list(KIT_CAPS) + [c for c in lock_cls.caps if c not in KIT_CAPS]
         self.lanes_on = "lanes" in self.caps
         self.lanes = {}                 # lane name -> (queue, thread)
@@ -530,17 +539,43 @@ class _Holder:
             self.do_release(hold, "cleanup")
 
     def hello(self):
-        cls = type(self.lock)
-        ev = {"proto": PROTO, "impl": cls.impl, "version": cls.version, "bug": None,
+        lk = self.lock  # instance attributes may override the class's
+        ev = {"proto": PROTO, "impl": lk.impl, "version": lk.version, "bug": None,
               "pid": os.getpid(), "caps": self.caps}
-        na = {k: v for k, v in cls.na.items() if k not in self.caps}
+        na = {k: v for k, v in lk.na.items() if k not in self.caps}
         if na:
             ev["na"] = na
-        if cls.notes:
-            ev["notes"] = cls.notes
+        if lk.notes:
+            ev["notes"] = lk.notes
+        if lk.lock_file:
+            ev["lockFile"] = lk.lock_file
         self.emit("hello", **ev)
 
+    def capture_logging(self, level):
+        """Routes the root logger's records (the library's own log lines)
+        into `log` events with src "impl", as they happen."""
+        import logging
+        holder = self
+        names = {"WARNING": "WARN", "CRITICAL": "ERROR"}
+
+        class ToEvents(logging.Handler):
+            def emit(self, record):
+                try:
+                    msg = record.getMessage()
+                    if record.exc_info and record.exc_info[1] is not None:
+                        msg += ": %r" % (record.exc_info[1],)
+                except Exception:  # a bad format string in the library
+                    msg = str(record.msg)
+                holder.emit("log", level=names.get(record.levelname, record.levelname),
+                            msg=msg, src="impl", logger=record.name)
+
+        root = logging.getLogger()
+        root.addHandler(ToEvents())
+        root.setLevel(getattr(logging, level))
+
     def main(self):
+        if type(self.lock).capture_logging:
+            self.capture_logging(type(self.lock).capture_logging)
         self.hello()
         if type(self.lock).sweep is not Lock.sweep:
             threading.Thread(target=self.sweeper, name="sweep", daemon=True).start()
