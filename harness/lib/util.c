@@ -287,3 +287,69 @@ long nofile_raise(void)
 		return LONG_MAX;
 	return (long)rl.rlim_cur;
 }
+
+/* Levenshtein distance, two rows; words here are short (< 100 bytes). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t *prev = xcalloc(lb + 1, sizeof(*prev));
+	size_t *cur = xcalloc(lb + 1, sizeof(*cur));
+	size_t d;
+
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t *t;
+
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins)
+					   : (del < ins ? del : ins);
+		}
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+	d = prev[lb];
+	free(prev);
+	free(cur);
+	return d;
+}
+
+char *nearest_names(const char *word, const char *const *names, size_t n,
+		    size_t max)
+{
+	size_t *dist = xcalloc(n + 1, sizeof(*dist)), i, k, limit;
+	char *out = NULL;
+
+	limit = 2 + strlen(word) / 8;
+	for (i = 0; i < n; i++)
+		dist[i] = strncmp(names[i], word, strlen(word)) == 0
+				  ? 0
+				  : edit_distance(word, names[i]);
+	/* Smallest distances first, table order among equals. */
+	for (k = 0; k < max; k++) {
+		size_t best = n;
+
+		for (i = 0; i < n; i++)
+			if (dist[i] <= limit &&
+			    (best == n || dist[i] < dist[best]))
+				best = i;
+		if (best == n)
+			break;
+		if (!out) {
+			out = xstrdup(names[best]);
+		} else {
+			char *o = xasprintf("%s, %s", out, names[best]);
+
+			free(out);
+			out = o;
+		}
+		dist[best] = (size_t)-1;
+	}
+	free(dist);
+	return out;
+}

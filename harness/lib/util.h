@@ -55,6 +55,16 @@ int parse_duration_ms(const char *s, int64_t *ms);
 /* The errno called `name` ("EIO", "ENOSPC") or a number; -1 if unknown. */
 int errno_from_name(const char *name);
 
+/*
+ * The names of `names` (n of them) nearest to `word` by edit distance
+ * (Levenshtein; a name that starts with `word` counts as near), at most
+ * `max` of them, as "a, b, c" (malloc'ed); NULL when none is close enough
+ * to be a plausible typo (more than 2 + length/8 edits). For "did you
+ * mean" in error messages.
+ */
+char *nearest_names(const char *word, const char *const *names, size_t n,
+		    size_t max);
+
 /* splitmix64: the harness's one PRNG, so that a seed replays a run. */
 uint64_t prng_next(uint64_t *state);
 

@@ -253,6 +253,32 @@ START_TEST(test_split_many)
 }
 END_TEST
 
+/* ---- nearest_names --------------------------------------------------------- */
+
+START_TEST(test_nearest_names)
+{
+	static const char *const names[] = {
+	    "posix/io/rw/write", "posix/io/rw/read", "posix/io/rw/writev",
+	    "sessionlock/cleanup/dispose", "sessionlock/cleanup/flush",
+	};
+	char *got;
+
+	got = nearest_names("posix/io/rw/wirte", names, ARRAY_SIZE(names), 2);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, "posix/io/rw/write, posix/io/rw/writev");
+	free(got);
+	got = nearest_names("sessionlock/clenup/dispose", names,
+			    ARRAY_SIZE(names), 3);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, "sessionlock/cleanup/dispose");
+	free(got);
+	/* nothing plausible: no suggestion */
+	ck_assert_ptr_null(nearest_names("zzzzzzzz/qqq", names,
+					 ARRAY_SIZE(names), 3));
+	ck_assert_ptr_null(nearest_names("x", names, 0, 3));
+}
+END_TEST
+
 /* ---- report_dir_name ----------------------------------------------------- */
 
 START_TEST(test_report_dir_names)
@@ -470,6 +496,7 @@ static Suite *util_suite(void)
 	tc = tcase_create("report_dir_name");
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_report_dir_names);
+	tcase_add_test(tc, test_nearest_names);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files-prng");
