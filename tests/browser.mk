@@ -20,15 +20,11 @@ REPORT            ?=
 
 .PHONY: browser-test browser-sample browser-node
 
-# The HTML writers are compiled in directly: the sample does not wait for
-# the rest of the harness to build. BROWSER_SRC is every file they need.
-BROWSER_SRC = harness/report/html_common.c harness/report/index.c \
-	$(wildcard harness/report/timeline*.c) harness/lib/util.c harness/lib/jvx.c
-
-$(BROWSER_RENDER): tests/browser/render.c $(BROWSER_SRC) $(wildcard harness/report/*.h harness/lib/*.h)
+# The timeline reads the fault and checker tables, which live with their
+# modules: the renderer links the harness library, as the unit tests do.
+$(BROWSER_RENDER): $(call obj,tests/browser/render.c) $(LIBHARNESS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) -D_GNU_SOURCE -iquote harness $(CFLAGS) $(LDFLAGS) \
-		-o $@ tests/browser/render.c $(BROWSER_SRC) $(JQ_LIBS) -lm
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 browser-sample: $(BROWSER_RENDER)
 	@rm -rf $(BROWSER_SAMPLE)

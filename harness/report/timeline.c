@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check.h"
 #include "lib/jvx.h"
 #include "lib/util.h"
 
@@ -164,6 +165,33 @@ static void header(FILE *f, struct tl_model *m, struct tl_history *h)
 	fputs("</p>\n", f);
 }
 
+/*
+ * What each checker named on the page judges, one line each from the table
+ * of checkers (check/check.h), in its order: those that passed or failed
+ * here. A name no row knows (a custom jq check) has no line.
+ */
+static void checker_legend(FILE *f, struct tl_model *m)
+{
+	int n = 0;
+	for (int c = 0; c < CHECK__NR; c++) {
+		const char *name = checker_name((enum checker)c);
+		int seen = 0;
+		for (size_t i = 0; i < m->passed.n && !seen; i++)
+			seen = streq(m->passed.v[i], name);
+		for (size_t i = 0; i < m->pins.n && !seen; i++)
+			seen = streq(m->pins.v[i].checker, name);
+		if (!seen)
+			continue;
+		fputs(n++ ? "<span><b>" : "<div class=\"legend\" id=\"checkers\"><span><b>", f);
+		html_esc(f, name);
+		fputs(":</b>", f);
+		html_esc(f, checker_about((enum checker)c));
+		fputs("</span>", f);
+	}
+	if (n)
+		fputs("</div>\n", f);
+}
+
 static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 			   struct tl_layout *L)
 {
@@ -175,6 +203,7 @@ static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 	header(f, m, h);
 	tl_draw_svg(f, m, h, L);
 	tl_draw_legend(f, m);
+	checker_legend(f, m);
 	fprintf(f, "<details><summary>All %zu events</summary><pre id=\"events\">", h->ev.n);
 	for (size_t i = 0; i < h->ev.n; i++) {
 		char *s = jvx_dump(h->ev.v[i].v);

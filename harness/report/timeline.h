@@ -122,12 +122,13 @@ struct tl_span {
 	int label_ok;     /* layout: the label has room */
 };
 
-/* The order is the legend's order (timeline_draw.c's glyph table); the
- * faults are G_KILL to G_FAULT. */
+/* The order is the legend's order (timeline_draw.c's glyph table). A
+ * fault is G_FAULT: its mark points to its row of the fault table
+ * (faults/faults.h), which gives its text, its glyph and its legend; the
+ * legend lists the faults in the table's order. */
 enum glyph {
 	G_NONE, /* label only */
-	G_KILL, G_TERM, G_FREEZE, G_THAW, G_FAILPOINT, G_RECYCLE, G_DAMAGE,
-	G_SPIN, G_FAULT,
+	G_FAULT,
 	G_DELIVERED, G_REFUSED, G_DROPPED, G_LOST, G_DUP, G_WRITTEN,
 	G_APPENDED, G_RECLAIM, G_RELEASE_WHY, G_WARN, G_PROTO, G_EXIT,
 	G_DEATH, G_LEFT,
@@ -137,8 +138,12 @@ enum glyph {
 /* Which label wins the room when two want it. */
 enum prio { PRIO_LOW, PRIO_MID, PRIO_HIGH };
 
+struct fault; /* faults/faults.h */
+
 struct tl_mark {
 	enum glyph glyph;
+	const struct fault *fault; /* G_FAULT: its row, NULL for a fault no
+				      row knows */
 	int row;         /* -1: not drawn */
 	int64_t t;
 	int ev;          /* -1: none */

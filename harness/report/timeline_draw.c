@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/faults.h"
 #include "lib/jvx.h"
 #include "lib/util.h"
 
@@ -35,15 +36,7 @@ static const struct {
 	const char *id, *legend;
 } glyph_info[G__NR] = {
 	[G_NONE] = { NULL, NULL },
-	[G_KILL] = { "kill", "SIGKILL" },
-	[G_TERM] = { "term", "SIGTERM" },
-	[G_FREEZE] = { "freeze", "freeze (SIGSTOP)" },
-	[G_THAW] = { "thaw", "thaw (SIGCONT)" },
-	[G_FAILPOINT] = { "failpoint", "failpoint fired" },
-	[G_RECYCLE] = { "recycle", "PID recycled" },
-	[G_DAMAGE] = { "damage", "lock file damaged" },
-	[G_SPIN] = { "spinf", "spin injected" },
-	[G_FAULT] = { "fault", "other fault" },
+	[G_FAULT] = { "fault", "other fault" }, /* a fault no row knows */
 	[G_DELIVERED] = { "delivered", "message delivered" },
 	[G_REFUSED] = { "refused", "refused / failed (with error)" },
 	[G_DROPPED] = { "dropped", "DROPPED: ok but not in transcript" },
@@ -91,17 +84,15 @@ static void svg_defs(FILE *f)
 	      "<pattern id=\"hatch-waitlost\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
 	      "<rect width=\"6\" height=\"6\" fill=\"#e5e7eb\"/><rect width=\"3\" height=\"6\" fill=\"#9ca3af\"/></pattern>\n"
 	      "<pattern id=\"hatch-spin\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
-	      "<rect width=\"8\" height=\"8\" fill=\"#fff4e5\"/><rect width=\"2\" height=\"8\" fill=\"#fbd38d\"/></pattern>\n"
-	      /* glyphs, centred on 0,0, about 14 px */
-	      "<g id=\"g-kill\"><circle r=\"7.5\" fill=\"#b42318\"/><path d=\"M-3.5-3.5L3.5 3.5M3.5-3.5L-3.5 3.5\" stroke=\"#fff\" stroke-width=\"2\"/></g>\n"
-	      "<g id=\"g-term\"><path d=\"M-3.1-7.5H3.1L7.5-3.1V3.1L3.1 7.5H-3.1L-7.5 3.1V-3.1Z\" fill=\"#e8590c\"/><path d=\"M-3.5 0H3.5\" stroke=\"#fff\" stroke-width=\"2.2\"/></g>\n"
-	      "<g id=\"g-freeze\"><rect x=\"-7\" y=\"-7\" width=\"14\" height=\"14\" rx=\"2\" fill=\"#1d4ed8\"/><path d=\"M-2.5-4V4M2.5-4V4\" stroke=\"#fff\" stroke-width=\"2.2\"/></g>\n"
-	      "<g id=\"g-thaw\"><circle r=\"7.5\" fill=\"#1d4ed8\"/><path d=\"M-2.5-4L4.5 0L-2.5 4Z\" fill=\"#fff\"/></g>\n"
-	      "<g id=\"g-failpoint\"><path d=\"M0-8L8 0L0 8L-8 0Z\" fill=\"#7c3aed\"/><path d=\"M1-5L-2.5 1H1L-1 5\" stroke=\"#fff\" stroke-width=\"1.6\" fill=\"none\"/></g>\n"
-	      "<g id=\"g-recycle\"><circle r=\"7\" fill=\"#fff\" stroke=\"#0f766e\" stroke-width=\"2.2\"/><circle r=\"2.6\" fill=\"#0f766e\"/></g>\n"
-	      "<g id=\"g-damage\"><rect x=\"-7\" y=\"-7\" width=\"14\" height=\"14\" fill=\"#92400e\"/><path d=\"M-4-7L0-1L-3 2L3 7\" stroke=\"#fff\" stroke-width=\"1.8\" fill=\"none\"/></g>\n"
-	      "<g id=\"g-spinf\"><circle r=\"7.5\" fill=\"#c2410c\"/><path d=\"M0-4A4 4 0 1 1-4 0\" stroke=\"#fff\" stroke-width=\"1.8\" fill=\"none\"/><path d=\"M-6.2 0.2L-4-2.6L-1.8 0.2Z\" fill=\"#fff\"/></g>\n"
-	      "<g id=\"g-fault\"><path d=\"M0-8L2.4-2.4L8-2.4L3.6 1.2L5.2 7L0 3.6L-5.2 7L-3.6 1.2L-8-2.4L-2.4-2.4Z\" fill=\"#6b21a8\"/></g>\n"
+	      "<rect width=\"8\" height=\"8\" fill=\"#fff4e5\"/><rect width=\"2\" height=\"8\" fill=\"#fbd38d\"/></pattern>\n",
+	      f);
+	/* glyphs, centred on 0,0, about 14 px: the faults' from their rows,
+	 * in the table's order, then the one for a fault no row knows */
+	for (int i = 0; fault_table[i]; i++)
+		if (fault_table[i]->glyph && fault_table[i]->svg)
+			fprintf(f, "<g id=\"g-%s\">%s</g>\n", fault_table[i]->glyph,
+				fault_table[i]->svg);
+	fputs("<g id=\"g-fault\"><path d=\"M0-8L2.4-2.4L8-2.4L3.6 1.2L5.2 7L0 3.6L-5.2 7L-3.6 1.2L-8-2.4L-2.4-2.4Z\" fill=\"#6b21a8\"/></g>\n"
 	      "<g id=\"g-delivered\"><circle r=\"6\" fill=\"#1a7f37\"/><path d=\"M-3 0L-1 2.5L3.2-2.5\" stroke=\"#fff\" stroke-width=\"1.8\" fill=\"none\"/></g>\n"
 	      "<g id=\"g-refused\"><circle r=\"6.5\" fill=\"#fff\" stroke=\"#cf222e\" stroke-width=\"2.4\"/><path d=\"M-4.3 4.3L4.3-4.3\" stroke=\"#cf222e\" stroke-width=\"2.4\"/></g>\n"
 	      "<g id=\"g-dropped\"><path d=\"M0-9L9 7H-9Z\" fill=\"#c026d3\"/><path d=\"M0-3.5V2\" stroke=\"#fff\" stroke-width=\"2\"/><circle cy=\"4.5\" r=\"1.2\" fill=\"#fff\"/></g>\n"
@@ -344,8 +335,9 @@ static void draw_marks(FILE *f, struct tl_model *m, struct tl_history *h)
 		if (k->row < 0 || k->glyph == G_NONE ||
 		    (k->glyph == G_APPENDED) != (i < m->marks.n))
 			continue;
-		const char *id = glyph_info[k->glyph].id;
-		int fault = k->glyph >= G_KILL && k->glyph <= G_FAULT;
+		int fault = k->glyph == G_FAULT;
+		const char *id = fault && k->fault && k->fault->glyph ? k->fault->glyph
+								  : glyph_info[k->glyph].id;
 		fprintf(f, "<g class=\"ev mk g-%s%s\">", id, fault ? " fault" : "");
 		title(f, h, k->tip ? k->tip : k->label, k->ev, k->ev);
 		fprintf(f, "<use href=\"#g-%s\" x=\"%.1f\" y=\"%.1f\"/></g>\n", id, k->gx, k->gy);
@@ -354,10 +346,12 @@ static void draw_marks(FILE *f, struct tl_model *m, struct tl_history *h)
 		struct tl_mark *k = &m->marks.v[i];
 		if (!k->placed)
 			continue;
+		/* what went wrong, and a fault that ends its target, in red */
 		const char *cls = k->prio == PRIO_LOW ? "lbl low" :
 				  (k->glyph == G_REFUSED || k->glyph == G_DROPPED ||
 				   k->glyph == G_WRITTEN || k->glyph == G_DUP ||
-				   k->glyph == G_LEFT || k->glyph == G_KILL) ? "lbl bad" : "lbl hi";
+				   k->glyph == G_LEFT ||
+				   (k->fault && k->fault->ends_target)) ? "lbl bad" : "lbl hi";
 		fprintf(f, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\"%s>", cls, k->lx, k->ly,
 			k->anchor_end ? " text-anchor=\"end\"" : "");
 		html_esc(f, k->label);
@@ -413,6 +407,28 @@ static void draw_pins(FILE *f, struct tl_model *m, struct tl_history *h,
 	}
 }
 
+/* Whether a fault mark of row `fault` (NULL: of no row) is drawn. */
+static int fault_used(struct tl_model *m, const struct fault *fault)
+{
+	for (size_t i = 0; i < m->marks.n; i++)
+		if (m->marks.v[i].glyph == G_FAULT && m->marks.v[i].fault == fault)
+			return 1;
+	return 0;
+}
+
+/* One legend entry for glyph `id`; `text` is ours (glyph_info), or a fault
+ * row's when `escape`. */
+static void legend_glyph(FILE *f, const char *id, const char *text, int escape)
+{
+	fprintf(f, "<span><svg width=\"20\" height=\"20\" viewBox=\"-10 -10 20 20\">"
+		"<use href=\"#g-%s\"/></svg>", id ? id : "fault");
+	if (escape)
+		html_esc(f, text);
+	else
+		fputs(text, f);
+	fputs("</span>", f);
+}
+
 void tl_draw_legend(FILE *f, struct tl_model *m)
 {
 	fputs("<div class=\"legend\">", f);
@@ -432,9 +448,16 @@ void tl_draw_legend(FILE *f, struct tl_model *m)
 	for (int k = 1; k < G__NR; k++) {
 		if (!m->used_glyph[k])
 			continue;
-		fprintf(f, "<span><svg width=\"20\" height=\"20\" viewBox=\"-10 -10 20 20\">"
-			"<use href=\"#g-%s\"/></svg>%s</span>",
-			glyph_info[k].id, glyph_info[k].legend);
+		if (k == G_FAULT) {
+			/* the faults drawn, in the fault table's order */
+			for (int i = 0; fault_table[i]; i++)
+				if (fault_used(m, fault_table[i]))
+					legend_glyph(f, fault_table[i]->glyph,
+						     fault_table[i]->legend, 1);
+			if (!fault_used(m, NULL))
+				continue;
+		}
+		legend_glyph(f, glyph_info[k].id, glyph_info[k].legend, 0);
 	}
 	fputs("</div>\n", f);
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/faults.h"
 #include "lib/jvx.h"
 #include "lib/util.h"
 
@@ -642,6 +643,13 @@ static void on_outcome(struct tl_model *m, struct tl_event *e, int i)
 			 xasprintf("%s: %s got no answer", e->proc, op ? op : "command"));
 }
 
+/*
+ * A fault is a mark on its target's row, with the text its row of the
+ * fault table gives (faults/faults.h). Four faults also change what the
+ * rows show, and that is the timeline's own business: freeze and thaw open
+ * and close a frozen band, spin opens a spinning band, and damage is drawn
+ * on the lock file's row, whose owner it ends.
+ */
 static void on_fault(struct tl_model *m, struct tl_event *e, int i)
 {
 	const char *f = jvx_cstr(e->v, "fault");
@@ -649,28 +657,14 @@ static void on_fault(struct tl_model *m, struct tl_event *e, int i)
 	int p = proc_find(m, target);
 	struct tl_proc *pr = p >= 0 ? &m->procs.v[p] : NULL;
 	int row = pr ? pr->row0 : -1;
-	char *label, *tip;
-	enum glyph g;
 
 	m->nfaults++;
-	if (streq(f, "kill") || streq(f, "term")) {
-		g = streq(f, "kill") ? G_KILL : G_TERM;
-		label = xasprintf("SIG%s", streq(f, "kill") ? "KILL" : "TERM");
-		tip = xasprintf("harness sent SIG%s to %s", streq(f, "kill") ? "KILL" : "TERM",
-				target ? target : "?");
-	} else if (streq(f, "freeze")) {
-		g = G_FREEZE;
-		label = xasprintf("freeze");
-		tip = xasprintf("harness froze %s (SIGSTOP): alive but stuck",
-				target ? target : "?");
+	if (streq(f, "freeze")) {
 		if (pr && pr->freeze_t < 0) {
 			pr->freeze_t = e->t;
 			pr->freeze_ev = i;
 		}
 	} else if (streq(f, "thaw")) {
-		g = G_THAW;
-		label = xasprintf("thaw");
-		tip = xasprintf("harness thawed %s (SIGCONT)", target ? target : "?");
 		if (pr && pr->freeze_t >= 0) {
 			struct tl_span *s = span_add(m, SP_FROZEN, pr->row0, pr->freeze_t,
 						     e->t, pr->freeze_ev, i);
@@ -680,42 +674,16 @@ static void on_fault(struct tl_model *m, struct tl_event *e, int i)
 			pr->freeze_t = -1;
 		}
 	} else if (streq(f, "spin")) {
-		g = G_SPIN;
 		double ms = jvx_num(e->v, "ms", 0);
-		label = xasprintf("spin");
-		tip = xasprintf("harness made %s spin (event loop blocked)%s",
-				target ? target : "?", ms > 0 ? "" : " for good");
 		if (pr && pr->spin_t < 0) {
 			pr->spin_t = e->t;
 			pr->spin_end = ms > 0 ? e->t + (int64_t)(ms * 1000) : -1;
 			pr->spin_ev = i;
 		}
-	} else if (streq(f, "failpoint")) {
-		g = G_FAILPOINT;
-		const char *name = jvx_cstr(e->v, "name");
-		const char *en = jvx_cstr(e->v, "errno");
-		double enn;
-		char ebuf[24] = "";
-		if (!en && jvx_has_num(e->v, "errno", &enn)) {
-			snprintf(ebuf, sizeof(ebuf), "%d", (int)enn);
-			en = ebuf;
-		}
-		label = en ? xasprintf("failpoint %s (%s)", name ? name : "?", en)
-			   : xasprintf("failpoint %s", name ? name : "?");
-		tip = xasprintf("failpoint %s fired in %s", name ? name : "?",
-				target ? target : "?");
-	} else if (streq(f, "recycle")) {
-		g = G_RECYCLE;
-		double pid = jvx_num(e->v, "pid", -1), imp = jvx_num(e->v, "impostorPid", -1);
-		label = xasprintf("PID %.0f recycled", pid >= 0 ? pid : imp);
-		tip = xasprintf("%s's PID %.0f given to an unrelated process (pid %.0f)",
-				target ? target : "?", pid, imp);
 	} else if (streq(f, "damage")) {
-		g = G_DAMAGE;
 		const char *kind = jvx_cstr(e->v, "kind");
 		const char *s = jvx_cstr(e->v, "session") ? jvx_cstr(e->v, "session") : target;
 		row = row_of_session(m, s);
-		label = xasprintf("lock %s", kind ? kind : "damaged");
 		/* whatever owned the file does not any more; a removed file
 		 * leaves nothing, anything else leaves a bad file */
 		struct owner *o = s ? owner_of(m, s) : NULL;
@@ -727,20 +695,14 @@ static void on_fault(struct tl_model *m, struct tl_event *e, int i)
 				o->ev = i;
 			}
 		}
-		tip = xasprintf("harness damaged the lock file of %s: %s",
-				s ? s : "?", kind ? kind : "?");
-	} else {
-		g = G_FAULT;
-		label = xasprintf("%s", f ? f : "fault");
-		tip = xasprintf("fault %s on %s", f ? f : "?", target ? target : "?");
 	}
 	if (row < 0)
 		row = m->rows.n ? 0 : -1;
-	if (row >= 0)
-		mark_add(m, g, row, e->t, i, PRIO_HIGH, label, tip);
-	else {
-		free(label);
-		free(tip);
+	if (row >= 0) {
+		struct tl_mark *k = mark_add(m, G_FAULT, row, e->t, i, PRIO_HIGH,
+					     fault_describe(e->v, 1),
+					     fault_describe(e->v, 0));
+		k->fault = fault_of_event(e->v);
 	}
 }
 

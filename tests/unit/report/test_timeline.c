@@ -1,7 +1,9 @@
 /*
  * test_timeline.c - the timeline's stages apart from its page: the model a
  * history becomes (rows, spans, marks, deadlines, pins) and the layout
- * that places it, checked as data, with no HTML to search.
+ * that places it, checked as data, with no HTML to search; and the tables
+ * it draws from: every row of the fault table (faults/faults.h) drawn with
+ * its own symbol, text and legend, the checkers explained from theirs.
  *
  * Histories come from tests/histories/ (run from the top of the tree, as
  * `make unit` does); a crowded one is written to a scratch file.
@@ -13,6 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check/check.h"
+#include "faults/faults.h"
+#include "report/html.h"
 #include "report/timeline.h"
 #include "unit.h"
 
@@ -63,6 +68,29 @@ static int marks(struct tl_model *m, enum glyph g, int row)
 	for (size_t i = 0; i < m->marks.n; i++)
 		n += m->marks.v[i].glyph == g && (row < 0 || m->marks.v[i].row == row);
 	return n;
+}
+
+/* The fault marks of fault `name` (its row in faults/faults.h) on `row`
+ * (-1: any row). */
+static int fault_marks(struct tl_model *m, const char *name, int row)
+{
+	int n = 0;
+	for (size_t i = 0; i < m->marks.n; i++) {
+		struct tl_mark *k = &m->marks.v[i];
+		n += k->glyph == G_FAULT && k->fault && !strcmp(k->fault->name, name) &&
+		     (row < 0 || k->row == row);
+	}
+	return n;
+}
+
+static struct tl_mark *fault_mark(struct tl_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->marks.n; i++)
+		if (m->marks.v[i].glyph == G_FAULT && m->marks.v[i].fault &&
+		    !strcmp(m->marks.v[i].fault->name, name))
+			return &m->marks.v[i];
+	ck_abort_msg("no mark of fault %s", name);
+	return NULL;
 }
 
 static struct tl_mark *mark_of(struct tl_model *m, enum glyph g)
@@ -132,7 +160,8 @@ START_TEST(test_model_sigkill_reclaimed)
 
 	/* one glyph per fault and per consequence, on the right rows */
 	ck_assert_int_eq(m->nfaults, 1);
-	ck_assert_int_eq(marks(m, G_KILL, a), 1);
+	ck_assert_int_eq(fault_marks(m, "kill", a), 1);
+	ck_assert_int_eq(marks(m, G_FAULT, -1), 1);
 	ck_assert_int_eq(marks(m, G_DEATH, a), 1);
 	ck_assert_int_eq(marks(m, G_RECLAIM, b), 1);
 	ck_assert_int_eq(marks(m, G_WARN, b), 1);
@@ -140,11 +169,13 @@ START_TEST(test_model_sigkill_reclaimed)
 	ck_assert_int_eq(marks(m, G_DELIVERED, b), 1);
 	ck_assert_int_eq(marks(m, G_LOST, a), 1); /* the turn A never answered */
 	ck_assert_int_eq(marks(m, G_LEFT, -1), 0); /* no lock left at the end */
-	ck_assert_str_eq(mark_of(m, G_KILL)->label, "SIGKILL");
+	/* a fault's texts are its row's (faults/faults.h) */
+	ck_assert_str_eq(fault_mark(m, "kill")->label, "SIGKILL");
+	ck_assert_str_eq(fault_mark(m, "kill")->tip, "harness sent SIGKILL to A");
 	ck_assert_str_eq(mark_of(m, G_DEATH)->label, "died (SIGKILL)");
 	ck_assert_str_eq(mark_of(m, G_RECLAIM)->label, "reclaimed (dead-pid)");
-	ck_assert_int_eq(mark_of(m, G_KILL)->t, 1200000);
-	ck_assert(m->used_glyph[G_KILL] && !m->used_glyph[G_FREEZE]);
+	ck_assert_int_eq(fault_mark(m, "kill")->t, 1200000);
+	ck_assert(m->used_glyph[G_FAULT] && !m->used_glyph[G_DUP]);
 	ck_assert(m->used_span[SP_STALE] && !m->used_span[SP_HOLD_OVER]);
 
 	/* the message: handed over once, delivered once */
@@ -191,9 +222,10 @@ START_TEST(test_model_stuck_spinner)
 	ck_assert_int_eq(k[1], SP_WAIT_FAIL);
 	ck_assert_int_eq(marks(m, G_REFUSED, b), 2);
 	ck_assert_int_eq(m->nout[G_REFUSED], 2);
-	ck_assert_int_eq(marks(m, G_SPIN, a), 1);
-	ck_assert_int_eq(marks(m, G_TERM, a), 1);
-	ck_assert_int_eq(marks(m, G_KILL, a), 1);
+	ck_assert_int_eq(fault_marks(m, "spin", a), 1);
+	ck_assert_int_eq(fault_marks(m, "term", a), 1);
+	ck_assert_int_eq(fault_marks(m, "kill", a), 1);
+	ck_assert_int_eq(fault_marks(m, "freeze", -1), 0);
 	ck_assert_int_eq(m->nfaults, 3);
 	/* the lock file stayed: marked on the session row at the end */
 	ck_assert_int_eq(marks(m, G_LEFT, 0), 1);
@@ -306,7 +338,7 @@ START_TEST(test_layout_nudges_glyphs_apart)
 	 * the death is drawn one glyph further right, both visible */
 	struct tl *t = tl_open(HIST "seed002-sigkill-reclaimed.jsonl", 1);
 	struct tl_model *m = &t->m;
-	struct tl_mark *kill = mark_of(m, G_KILL), *death = mark_of(m, G_DEATH);
+	struct tl_mark *kill = fault_mark(m, "kill"), *death = mark_of(m, G_DEATH);
 	ck_assert_int_eq(kill->t, death->t);
 	ck_assert_double_eq(kill->gx, tl_x(&t->L, kill->t));
 	double apart = death->gx - kill->gx;
@@ -340,11 +372,11 @@ START_TEST(test_layout_crowd)
 	struct tl *t = tl_open(path, 1);
 	unlink(path);
 	struct tl_model *m = &t->m;
-	ck_assert_int_eq(marks(m, G_FAILPOINT, -1), 40);
+	ck_assert_int_eq(fault_marks(m, "failpoint", -1), 40);
 	int placed = 0;
 	for (size_t i = 0; i < m->marks.n; i++) {
 		struct tl_mark *k = &m->marks.v[i];
-		if (k->glyph != G_FAILPOINT)
+		if (k->glyph != G_FAULT)
 			continue;
 		placed += k->placed;
 		ck_assert_ptr_nonnull(k->tip); /* the hover keeps every one */
@@ -381,6 +413,160 @@ START_TEST(test_history_errors)
 }
 END_TEST
 
+/* Writes a history of holder A and one fault event `fault_fields` (JSON
+ * members) to a scratch file; returns its path (static). */
+static const char *one_fault(const char *fault_fields)
+{
+	static char path[4096];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(path, sizeof(path), "%s/test_timeline-XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	int fd = mkstemp(path);
+	ck_assert_msg(fd >= 0, "mkstemp: %s", strerror(errno));
+	FILE *f = fdopen(fd, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "{\"t\":0,\"type\":\"meta\",\"process\":\"harness\"}\n"
+		"{\"t\":1000,\"type\":\"spawn\",\"process\":\"A\",\"pid\":7}\n"
+		"{\"t\":2000,\"type\":\"invoke\",\"process\":\"A\",\"id\":1,"
+		"\"op\":\"acquire\",\"session\":\"s1\"}\n"
+		"{\"t\":500000,\"type\":\"fault\",\"process\":\"harness\",%s}\n",
+		fault_fields);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open '%s': %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	ck_assert(s != NULL);
+	ck_assert_int_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+/* Every row of the fault table is drawn from the row alone: its glyph
+ * defined with the row's SVG, its mark using that glyph, its texts from
+ * its describe, its legend line. A new row needs nothing in report/. */
+START_TEST(test_every_fault_row_is_drawn)
+{
+	int rows = 0;
+	for (int i = 0; fault_table[i]; i++, rows++) {
+		const struct fault *fr = fault_table[i];
+		char fields[256], want[4096], out[4200];
+		snprintf(fields, sizeof(fields),
+			 "\"fault\":\"%s\",\"target\":\"A\",\"session\":\"s1\","
+			 "\"kind\":\"corrupt\",\"name\":\"p\",\"pid\":7",
+			 fr->name);
+		const char *path = one_fault(fields);
+		struct tl *t = tl_open(path, 1);
+		ck_assert_int_eq(marks(&t->m, G_FAULT, -1), 1);
+		struct tl_mark *k = fault_mark(&t->m, fr->name);
+		ck_assert_ptr_eq(k->fault, fr);
+		jv ev = t->h.ev.v[t->h.ev.n - 1].v;
+		char *brief = fault_describe(ev, 1), *full = fault_describe(ev, 0);
+		ck_assert_str_eq(k->label, brief);
+		ck_assert_str_eq(k->tip, full);
+		free(brief);
+		free(full);
+		tl_close(t);
+
+		snprintf(out, sizeof(out), "%s.html", path);
+		char *err = NULL;
+		ck_assert_msg(html_timeline_write(path, out, &err) == 0, "%s", err);
+		char *page = slurp(out);
+		ck_assert_ptr_nonnull(fr->glyph);
+		ck_assert_ptr_nonnull(fr->svg);
+		snprintf(want, sizeof(want), "<g id=\"g-%s\">%s</g>\n", fr->glyph, fr->svg);
+		ck_assert_msg(strstr(page, want), "%s: no symbol %s", fr->name, want);
+		snprintf(want, sizeof(want), "<g class=\"ev mk g-%s fault\">", fr->glyph);
+		ck_assert_msg(strstr(page, want), "%s: no mark %s", fr->name, want);
+		snprintf(want, sizeof(want), "<use href=\"#g-%s\"/></svg>%s</span>",
+			 fr->glyph, fr->legend);
+		ck_assert_msg(strstr(page, want), "%s: no legend %s", fr->name, want);
+		ck_assert_ptr_null(strstr(page, "other fault"));
+		/* a fault that ends its target is labelled in red */
+		ck_assert_msg(!strstr(page, "class=\"lbl bad\"") == !fr->ends_target,
+			      "%s: ends_target %d", fr->name, fr->ends_target);
+		ck_assert_msg(!strstr(page, "class=\"lbl hi\"") == !!fr->ends_target,
+			      "%s: ends_target %d", fr->name, fr->ends_target);
+		free(page);
+		unlink(out);
+		unlink(path);
+	}
+	ck_assert_int_ge(rows, 8);
+}
+END_TEST
+
+/* A fault no row knows (an older or newer harness wrote the history) is
+ * still drawn: the generic glyph, its name, "other fault". */
+START_TEST(test_unknown_fault)
+{
+	const char *path = one_fault("\"fault\":\"quake\",\"target\":\"A\"");
+	struct tl *t = tl_open(path, 1);
+	struct tl_mark *k = mark_of(&t->m, G_FAULT);
+	ck_assert_ptr_null(k->fault);
+	ck_assert_str_eq(k->label, "quake");
+	ck_assert_str_eq(k->tip, "fault quake on A");
+	ck_assert_int_eq(k->row, t->m.procs.v[0].row0);
+	tl_close(t);
+
+	char out[4200], *err = NULL;
+	snprintf(out, sizeof(out), "%s.html", path);
+	ck_assert_int_eq(html_timeline_write(path, out, &err), 0);
+	char *page = slurp(out);
+	ck_assert_ptr_nonnull(strstr(page, "<g class=\"ev mk g-fault fault\">"));
+	ck_assert_ptr_nonnull(strstr(page, "<use href=\"#g-fault\"/></svg>other fault</span>"));
+	free(page);
+	unlink(out);
+	unlink(path);
+}
+END_TEST
+
+/* The checkers named on the page are explained from the table of
+ * checkers, in its order. */
+START_TEST(test_checker_legend)
+{
+	const char *tmp = getenv("TMPDIR");
+	char out[4096], *err = NULL;
+	snprintf(out, sizeof(out), "%s/test_timeline-%d.html",
+		 tmp && *tmp ? tmp : P_tmpdir, (int)getpid());
+	ck_assert_int_eq(html_timeline_write(HIST "html-stuck.jsonl", out, &err), 0);
+	char *page = slurp(out);
+	unlink(out);
+	const char *lg = strstr(page, "<div class=\"legend\" id=\"checkers\">");
+	ck_assert_ptr_nonnull(lg);
+	const char *prev = lg;
+	int n = 0;
+	for (int c = 0; c < CHECK__NR; c++) {
+		char want[512];
+		snprintf(want, sizeof(want), "<span><b>%s:</b>%s</span>",
+			 checker_name((enum checker)c), checker_about((enum checker)c));
+		const char *at = strstr(lg, want);
+		ck_assert_msg(at != NULL, "no legend line %s", want);
+		ck_assert_msg(at > prev, "%s out of the table's order", want);
+		prev = at;
+		n++;
+	}
+	/* html-stuck names every built-in checker: recovery failed, the
+	 * rest passed */
+	ck_assert_int_eq(n, 7);
+	free(page);
+
+	/* a history without verdicts explains none */
+	ck_assert_int_eq(html_timeline_write(HIST "seed002-sigkill-reclaimed.jsonl", out, &err), 0);
+	page = slurp(out);
+	unlink(out);
+	ck_assert_ptr_null(strstr(page, "id=\"checkers\""));
+	free(page);
+}
+END_TEST
+
 static Suite *timeline_suite(void)
 {
 	Suite *s = suite_create("timeline");
@@ -392,6 +578,10 @@ static Suite *timeline_suite(void)
 	tcase_add_test(tc, test_layout_places_without_overlap);
 	tcase_add_test(tc, test_layout_nudges_glyphs_apart);
 	tcase_add_test(tc, test_layout_crowd);
+	tc = unit_tcase(s, "tables", 30, NULL, NULL);
+	tcase_add_test(tc, test_every_fault_row_is_drawn);
+	tcase_add_test(tc, test_unknown_fault);
+	tcase_add_test(tc, test_checker_legend);
 	return s;
 }
 
