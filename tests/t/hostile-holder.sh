@@ -1,0 +1,131 @@
+# A hostile holder (fixtures/hostile/, one misbehaviour per mode) cannot
+# hang lockchaos, exhaust it, leave a process behind or touch anything
+# outside its folders (issue 11). Per mode: lockchaos finishes within the
+# scenario's deadline + 5 s, exits 1 with a verdict of the expected checker
+# that names the holder, peaks under 64 MiB RSS, leaves no process carrying
+# this run's marker, and a canary tree outside its folders is byte for byte
+# what it was. Prints the table: mode, exit, verdict, seconds, RSS.
+#
+# HOSTILE_MODES="a b" runs only those modes. Modes in $pending wait for
+# fixes in files being re-laid for issue 9 (phase B of issue 11): they are
+# reported as SKIP unless HOSTILE_ALL=1, and the list shrinks as they land.
+set -u
+pending=${HOSTILE_PENDING-"flood-events flood-stderr garbage bad-utf8 bad-hello no-read escape-fork symlinks fifos"}
+top=${LOCKCHAOS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+hostile="$top/build/hostile-holder"
+deadline=3
+rss_max_kb=65536
+marker="lc-hostile-$$-$(date +%s%N)"
+
+# mode  checkers a verdict must come from (regex)
+expected='
+flood-line	protocol
+flood-events	protocol
+flood-stderr	protocol
+garbage	protocol
+huge-line	protocol
+bad-utf8	protocol
+tap-inject	no-silent-drop|protocol
+dup-answers	protocol
+stray-ids	protocol
+bad-hello	protocol
+close-stdout	protocol|no-silent-drop
+no-read	protocol|no-silent-drop
+ignore-term	leak
+escape-fork	leak
+mount	integrity|safety|harness
+symlinks	integrity|safety|fault
+fifos	integrity|safety
+escape-write	safety
+'
+
+# Commands enough to fill a pipe (64 KiB: 320 of ~230 bytes): a holder
+# that stops reading must not block the harness's writes.
+{
+	echo "title hostile holder"
+	echo "holder A"
+	echo "lock timeoutMs=300ms pollMs=50ms maxHoldMs=2s graceMs=100ms"
+	echo "lock deadline=${deadline}s"
+	echo "A deliver msg=m1"
+	echo "A deliver msg=m2 session=s2"
+	echo "at 200ms A acquire session=s3"
+	echo "A release session=s3"
+	echo "await A timeout=500ms"
+	echo "damage s1 torn-transcript"
+	echo "damage s2 garbage"
+	echo "A deliver msg=m3"
+	i=0
+	pad=qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq
+	while [ $i -lt 320 ]; do
+		echo "A deliver msg=$pad$i session=s4"
+		i=$((i + 1))
+	done
+	echo "wait 500ms"
+	echo "await A timeout=1s"
+} >hostile.scn
+
+canary_make() {
+	mkdir -p canary/sub
+	printf 'canary\n' >canary/file
+	printf 'deeper\n' >canary/sub/file
+	ln -s file canary/link
+}
+canary_sum() {
+	(cd canary && find . -printf '%y %m %p %l\n' | sort &&
+		find . -type f -exec sha256sum {} + | sort) | sha256sum
+}
+
+fail=0
+printf '%-14s %4s  %-16s %7s %9s  %s\n' mode exit verdict seconds RSS/KiB problems
+for mode in ${HOSTILE_MODES:-$("$hostile" --list)}; do
+	case " $pending " in *" $mode "*)
+		[ "${HOSTILE_ALL:-0}" = 1 ] || { echo "$mode # SKIP pending phase B"; continue; } ;;
+	esac
+	want=$(printf '%s\n' "$expected" | awk -v m="$mode" '$1 == m { print $2 }')
+	[ -n "$want" ] || { echo "no expectation for mode $mode"; fail=1; continue; }
+	rm -rf canary rep out time.out
+	canary_make
+	before=$(canary_sum)
+	start=$(date +%s%N)
+	# The caps only protect this machine from today's bugs: the
+	# assertions below are what the test checks.
+	( ulimit -v 1048576
+	  HOSTILE_CANARY="$PWD/canary" exec timeout -s KILL $((deadline + 20)) \
+		/usr/bin/time -v -o time.out \
+		"$LC" run --jobs 1 --report rep \
+		--holder "$hostile --mode $mode --tag $marker" hostile.scn \
+		>out 2>err )
+	rc=$?
+	secs=$(( ($(date +%s%N) - start) / 1000000 ))
+	secs=$(printf '%d.%03d' $((secs / 1000)) $((secs % 1000)))
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' time.out)
+	rss=${rss:-?}
+	sleep 0.2
+	left=$(pgrep -f "$marker" | tr '\n' ' ')
+	after=$(canary_sum)
+	verdict=$(sed -n 's/^#   \[\([a-z-]*\)\] .*/\1/p' out | sort -u | tr '\n' ',' | sed 's/,$//')
+	problems=""
+	[ "$rc" -eq 1 ] || problems="$problems exit=$rc"
+	[ "$(( ${secs%.*} ))" -lt $((deadline + 5)) ] || problems="$problems slow"
+	case $rss in ''|*[!0-9]*) problems="$problems no-rss" ;;
+	*) [ "$rss" -lt $rss_max_kb ] || problems="$problems rss" ;; esac
+	[ -z "$left" ] || { problems="$problems left:$left"; kill -9 $left 2>/dev/null; }
+	[ "$before" = "$after" ] || problems="$problems canary-changed"
+	grep -E "^#   \[($want)\] .*\bA\b" out >/dev/null ||
+		problems="$problems no-verdict($want)"
+	# Nothing a holder wrote reaches the TAP stream as a line of its own.
+	grep -E '^(ok|not ok) 999|^1\.\.999' out >/dev/null && problems="$problems tap-injected"
+	if [ -f rep/junit.xml ] && command -v python3 >/dev/null; then
+		python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
+			rep/junit.xml 2>/dev/null || problems="$problems junit-invalid"
+	fi
+	printf '%-14s %4s  %-16s %7s %9s %s\n' "$mode" "$rc" "${verdict:--}" "$secs" "$rss" "${problems:- ok}"
+	if [ -n "$problems" ]; then
+		fail=1
+		sed 's/^/    | /' out | grep -v '^    | #   >>' | head -n 12
+		tail -n 3 err | sed 's/^/    ! /'
+	fi
+	# A canary a hostile mode broke is rebuilt for the next one.
+	rm -rf canary 2>/dev/null || { umount -l canary 2>/dev/null; rm -rf canary; }
+done
+exit $fail
