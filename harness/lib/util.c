@@ -3,14 +3,19 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Folders deeper than this are left alone (each level holds an fd). */
+#define REMOVE_TREE_DEPTH 128
 
 int64_t mono_us(void)
 {
@@ -102,24 +107,146 @@ int mkdir_p(const char *path, int mode)
 	return rc;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
+/* openat2(2) when the kernel has it (5.6+): RESOLVE_NO_XDEV refuses to step
+ * onto any mount, a bind mount of the same filesystem included, which an
+ * st_dev comparison cannot see. */
+static int open_subdir(int dfd, const char *name, dev_t dev)
 {
-	/* FTW_PHYS: a symlink planted at a lock path is removed, never
-	 * followed, so a scratch sweep cannot reach outside its folder. */
-	if (flag == FTW_DP)
-		return rmdir(path) && errno != ENOENT ? -1 : 0;
-	return unlink(path) && errno != ENOENT ? -1 : 0;
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH,
+	};
+	struct stat st;
+	int fd;
+
+	fd = (int)syscall(SYS_openat2, dfd, name, &how, sizeof(how));
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) || st.st_dev != dev)) {
+		close(fd);
+		errno = EXDEV;
+		return -1;
+	}
+	return fd;
+}
+
+/* Empties the folder open at `dfd` (on device `dev`). Everything goes
+ * through directory fds, so a symlink or rename planted meanwhile cannot
+ * redirect it; a mount point is left in place, never entered. */
+static int remove_contents(int dfd, dev_t dev, int depth)
+{
+	int rc = 0, first_errno = 0, dup_fd = dup(dfd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		int sub;
+
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		if (!unlinkat(dfd, n, 0) || errno == ENOENT)
+			continue;
+		if (errno != EISDIR) {
+			first_errno = first_errno ? first_errno : errno;
+			continue;
+		}
+		sub = depth < REMOVE_TREE_DEPTH ? open_subdir(dfd, n, dev) : -1;
+		if (sub < 0) {
+			first_errno = first_errno ? first_errno
+				      : depth < REMOVE_TREE_DEPTH ? errno
+								  : ELOOP;
+			continue;
+		}
+		if (remove_contents(sub, dev, depth + 1))
+			first_errno = first_errno ? first_errno : errno;
+		close(sub);
+		if (unlinkat(dfd, n, AT_REMOVEDIR) && errno != ENOENT)
+			first_errno = first_errno ? first_errno : errno;
+	}
+	closedir(d);
+	if (first_errno) {
+		errno = first_errno;
+		rc = -1;
+	}
+	return rc;
 }
 
 int remove_tree(const char *path)
 {
-	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	struct stat st;
+	int fd, rc, e;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) && errno != ENOENT ? -1 : 0;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = remove_contents(fd, st.st_dev, 0);
+	e = errno;
+	close(fd);
+	if (rc) {
+		errno = e;
+		return -1;
+	}
+	return rmdir(path) && errno != ENOENT ? -1 : 0;
+}
+
+int open_regular_at(int dirfd, const char *name, int flags, int mode)
+{
+	struct stat st;
+	int fd = openat(dirfd, name,
+			flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+			mode);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	/* Blocking again: a regular file never blocks, and callers loop on
+	 * short reads and writes as for any file. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+const char *file_type_name(int mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "regular file";
+	case S_IFDIR:
+		return "directory";
+	case S_IFLNK:
+		return "symlink";
+	case S_IFIFO:
+		return "FIFO";
+	case S_IFSOCK:
+		return "socket";
+	case S_IFCHR:
+		return "character device";
+	case S_IFBLK:
+		return "block device";
+	}
+	return "unknown file type";
 }
 
 char *read_file(const char *path, size_t max, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open_regular_at(AT_FDCWD, path, O_RDONLY, 0);
 	size_t n = 0, cap = max < 4096 ? max : 4096;
 	char *buf;
 
@@ -159,7 +286,8 @@ char *read_file(const char *path, size_t max, size_t *len)
 
 int write_file(const char *path, const void *buf, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open_regular_at(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC,
+				 0644);
 	const char *p = buf;
 
 	if (fd < 0)

@@ -37,13 +37,35 @@ char *xvasprintf(const char *fmt, va_list ap);
 
 /* mkdir -p; 0 or -1 with errno set. */
 int mkdir_p(const char *path, int mode);
-/* rm -rf of a folder we created; never follows symlinks. 0 or -1. */
+/*
+ * rm -rf of a folder we created, which holders may have filled with
+ * anything. Works through directory fds (openat2 with RESOLVE_NO_XDEV |
+ * RESOLVE_NO_SYMLINKS, unlinkat): never follows a symlink, never enters
+ * another mount (a bind mount of the same filesystem included) and leaves
+ * such a mount point, and folders nested deeper than 128, in place. A
+ * `path` that is not a directory is unlinked itself. 0, or -1 with errno
+ * (EXDEV: a mount point was left, EBUSY ...) when something was left.
+ */
 int remove_tree(const char *path);
-/* Reads a whole file (up to `max` bytes) into a NUL-terminated buffer. NULL
- * with errno set on failure; *len gets the byte count. */
+/*
+ * Opens `name` relative to `dirfd` (AT_FDCWD: a path) for what a session
+ * folder may hold: O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC are added to `flags`
+ * (pass O_CREAT | O_EXCL to create), so neither a symlink nor a FIFO planted
+ * there can redirect or block the caller, and anything that is not a
+ * regular file is refused. The fd is blocking again on return. fd, or -1
+ * with errno: ELOOP a symlink, EINVAL another file type (file_type_name()
+ * on an lstat says which), ENXIO a FIFO opened for writing.
+ */
+int open_regular_at(int dirfd, const char *name, int flags, int mode);
+/* "FIFO", "symlink", "directory" ... for a st_mode. */
+const char *file_type_name(int mode);
+/* Reads a whole regular file (up to `max` bytes) into a NUL-terminated
+ * buffer, opened as open_regular_at() does. NULL with errno set on failure;
+ * *len gets the byte count. */
 char *read_file(const char *path, size_t max, size_t *len);
-/* Writes `len` bytes to `path` (created 0644, truncated). 0, or -1 with
- * errno set and no file left at `path`. */
+/* Writes `len` bytes to `path` (created 0644, truncated), opened as
+ * open_regular_at() does: never through a symlink, never into a FIFO.
+ * 0, or -1 with errno set and no file left at `path`. */
 int write_file(const char *path, const void *buf, size_t len);
 
 /*

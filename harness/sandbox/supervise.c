@@ -16,13 +16,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
+
+/* Set by sandbox_enter when holders run in a private PID and mount
+ * namespace: holder_start then confines each holder (confine_child). */
+static int confine_holders;
 
 /* ---- init: pid 1 of the namespace ---------------------------------------- */
 
@@ -86,6 +93,9 @@ static void init_main(int fd)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "lockchaos-init");
+	/* Holders share its PID namespace but not its mounts: without
+	 * CAP_SYS_PTRACE they cannot reach its memory or /proc/1/root. */
+	prctl(PR_SET_DUMPABLE, 0);
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL)) {
 		snprintf(buf, sizeof(buf), "err cannot mount /proc: %s\n",
@@ -215,6 +225,7 @@ int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err)
 		return -1;
 	}
 	sb->pidns = 1;
+	confine_holders = 1;
 	return 0;
 }
 
@@ -279,6 +290,53 @@ static void close_pair(int p[2])
 	p[0] = p[1] = -1;
 }
 
+/*
+ * The capabilities that would let a holder undo its confinement: remount or
+ * mount (SYS_ADMIN), reach another process's root or memory (SYS_PTRACE),
+ * open files by handle past the mount (DAC_READ_SEARCH), make or poke a
+ * device (MKNOD, SYS_RAWIO), load code into the kernel (SYS_MODULE, BPF).
+ * The others stay: a lock running as root keeps what root's locks have
+ * (DAC_OVERRIDE reads another user's mode-000 lock file, for one).
+ */
+static const int escape_caps[] = {
+	CAP_SYS_ADMIN,	 CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_MKNOD,
+	CAP_SYS_RAWIO,	 CAP_SYS_MODULE, CAP_SYS_BOOT,	      CAP_SYS_TIME,
+	CAP_BPF,	 CAP_PERFMON,	 CAP_NET_ADMIN,	      CAP_SETFCAP,
+	CAP_LINUX_IMMUTABLE,
+};
+
+/*
+ * In the child, before exec: a mount namespace of the holder's own where
+ * every mount is read-only except `rw` (its working directory: the run's
+ * scratch folder), and none of escape_caps, so that it can neither remount
+ * nor mount, nor write outside its folder (a holder is code under test,
+ * and runs as whoever runs lockchaos, often root). Mounts it made anyway
+ * would stay its own: nothing propagates back to the worker. Only system
+ * calls: async-signal-safe. 0, or -1 with errno.
+ */
+static int confine_child(const char *rw)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr rw_attr = { .attr_clr = MOUNT_ATTR_RDONLY };
+	size_t i;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount(rw, rw, NULL, MS_BIND | MS_REC, NULL))
+		return -1;
+	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro,
+		    sizeof(ro)) ||
+	    syscall(SYS_mount_setattr, AT_FDCWD, rw, AT_RECURSIVE, &rw_attr,
+		    sizeof(rw_attr)))
+		return -1;
+	for (i = 0; i < sizeof(escape_caps) / sizeof(escape_caps[0]); i++)
+		if (prctl(PR_CAPBSET_DROP, escape_caps[i], 0, 0, 0) &&
+		    errno != EINVAL)
+			return -1;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
 /* environ plus `extra`, built before fork: putenv after fork is not
  * async-signal-safe. The strings are borrowed; free the array only. */
 static char **merged_env(char *const extra[])
@@ -311,9 +369,10 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	int ex[2] = { -1, -1 };
-	struct { int stage, err; } child = { 0, 0 }; /* 1 chdir, 2 exec */
+	struct { int stage, err; } child = { 0, 0 }; /* 1 chdir, 2 exec,
+							3 confine */
 	pid_t parent = getpid(), pid;
-	char **envp;
+	char **envp, *rw;
 	ssize_t r;
 
 	*err = NULL;
@@ -327,10 +386,12 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 		return -1;
 	}
 	envp = merged_env(env);
+	rw = confine_holders ? xstrdup(dir) : NULL;
 	pid = fork();
 	if (pid < 0) {
 		*err = xasprintf("cannot fork: %s", strerror(errno));
 		free(envp);
+		free(rw);
 		close_pair(in);
 		close_pair(out);
 		close_pair(errp);
@@ -358,16 +419,21 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(errp[1], 2);
+		child.stage = 3;
+		if (rw && confine_child(rw))
+			goto failed;
 		child.stage = 1;
 		if (chdir(dir) == 0) {
 			child.stage = 2;
 			execvpe(argv[0], argv, envp);
 		}
+failed:
 		child.err = errno;
 		r = write(ex[1], &child, sizeof(child));
 		_exit(child.err == ENOENT ? 127 : 126);
 	}
 	free(envp);
+	free(rw);
 	close(in[0]);
 	close(out[1]);
 	close(errp[1]);
@@ -384,6 +450,9 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 		if (child.stage == 1)
 			*err = xasprintf("cannot run '%s' in '%s': %s", argv[0],
 					 dir, strerror(child.err));
+		else if (child.stage == 3)
+			*err = xasprintf("cannot confine '%s' to '%s': %s",
+					 argv[0], dir, strerror(child.err));
 		else
 			*err = xasprintf("cannot run '%s': %s", argv[0],
 					 strerror(child.err));

@@ -54,7 +54,13 @@ struct holder_proc {
 /*
  * Starts argv[0] (looked up in PATH) in directory `dir` with `env` added to
  * the environment ("NAME=value" strings, NULL-terminated). The child dies
- * with the worker; with `own_group` it leads a new process group. Returns 0, or -1 with *err naming the program and the
+ * with the worker; with `own_group` it leads a new process group. After
+ * sandbox_enter() gave a PID namespace the holder is also confined: a
+ * mount namespace of its own where everything but `dir` is read-only, and
+ * without the capabilities that would undo that (mount, ptrace, devices:
+ * supervise.c escape_caps), so a holder cannot write outside its folder
+ * whoever runs lockchaos. Returns 0, or -1 with
+ * *err naming the program and the
  * reason (exec failures are reported by the child over a close-on-exec
  * pipe, so "no such file" is an error here, not a silent exit 127).
  */
