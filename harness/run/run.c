@@ -39,8 +39,20 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-/* Appends the *.scn files under `path` to files (sorted per folder). */
-static int collect(const char *path, char ***files, int *nr, int *alloc)
+/* Folders already walked (device, inode): a symlink loop, or two links to
+ * one folder, is walked once. */
+struct walked {
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} *items;
+	int nr, alloc;
+};
+
+/* Appends the *.scn files under `path` to files (sorted per folder). Only
+ * regular files are taken: a FIFO named x.scn would block the parser. */
+static int collect(const char *path, char ***files, int *nr, int *alloc,
+		   struct walked *w)
 {
 	struct stat st;
 	DIR *d;
@@ -54,10 +66,22 @@ static int collect(const char *path, char ***files, int *nr, int *alloc)
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
+		if (!S_ISREG(st.st_mode)) {
+			fprintf(stderr, "lockchaos: cannot read '%s': a %s, "
+					"not a scenario file\n",
+				path, file_type_name((int)st.st_mode));
+			return -1;
+		}
 		ALLOC_GROW(*files, (size_t)*nr + 1, *alloc);
 		(*files)[(*nr)++] = xstrdup(path);
 		return 0;
 	}
+	for (i = 0; i < w->nr; i++)
+		if (w->items[i].dev == st.st_dev && w->items[i].ino == st.st_ino)
+			return 0;
+	ALLOC_GROW(w->items, (size_t)w->nr + 1, w->alloc);
+	w->items[w->nr].dev = st.st_dev;
+	w->items[w->nr++].ino = st.st_ino;
 	d = opendir(path);
 	if (!d) {
 		fprintf(stderr, "lockchaos: cannot open '%s': %s\n", path,
@@ -76,11 +100,11 @@ static int collect(const char *path, char ***files, int *nr, int *alloc)
 	qsort(names, (size_t)n, sizeof(char *), str_cmp);
 	for (i = 0; i < n; i++) {
 		if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (collect(names[i], files, nr, alloc))
+			if (collect(names[i], files, nr, alloc, w))
 				rc = -1;
 		} else if (ends_with(names[i], ".scn")) {
-			ALLOC_GROW(*files, (size_t)*nr + 1, *alloc);
-			(*files)[(*nr)++] = xstrdup(names[i]);
+			if (collect(names[i], files, nr, alloc, w))
+				rc = -1;
 		}
 		free(names[i]);
 	}
@@ -92,10 +116,12 @@ int scenario_list_load(struct scenario_list *l, char *const paths[], int n)
 {
 	char **files = NULL;
 	int nf = 0, af = 0, i, rc = 0;
+	struct walked w = { NULL, 0, 0 };
 
 	for (i = 0; i < n; i++)
-		if (collect(paths[i], &files, &nf, &af))
+		if (collect(paths[i], &files, &nf, &af, &w))
 			rc = -2;
+	free(w.items);
 	if (!rc && !nf) {
 		fprintf(stderr, "lockchaos: no scenario (*.scn) found\n");
 		rc = -2;
