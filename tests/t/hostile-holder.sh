@@ -14,7 +14,7 @@
 # fixes in files being re-laid for issue 9 (phase B of issue 11): they are
 # reported as SKIP unless HOSTILE_ALL=1, and the list shrinks as they land.
 set -u
-pending=${HOSTILE_PENDING-"flood-events flood-stderr garbage bad-utf8 bad-hello no-read escape-fork symlinks fifos"}
+pending=${HOSTILE_PENDING-"flood-line flood-events flood-stderr garbage bad-utf8 tap-inject bad-hello close-stdout no-read escape-fork symlinks fifos"}
 top=${LOCKCHAOS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 hostile="$top/build/hostile-holder"
 deadline=3
@@ -43,9 +43,7 @@ fifos	integrity|safety
 escape-write	[a-z-]+
 '
 
-# Commands enough to fill a pipe (64 KiB: 320 of ~230 bytes): a holder
-# that stops reading must not block the harness's writes.
-{
+base() {
 	echo "title hostile holder"
 	echo "holder A"
 	echo "lock timeoutMs=300ms pollMs=50ms maxHoldMs=2s graceMs=100ms"
@@ -58,6 +56,13 @@ escape-write	[a-z-]+
 	echo "damage s1 torn-transcript"
 	echo "damage s2 garbage"
 	echo "A deliver msg=m3"
+}
+base >hostile.scn
+echo "wait 500ms" >>hostile.scn
+# For holders that stop reading: commands enough to fill a pipe (64 KiB:
+# 320 of ~230 bytes), which must not block the harness's writes.
+{
+	base
 	i=0
 	pad=qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq
 	while [ $i -lt 320 ]; do
@@ -66,7 +71,8 @@ escape-write	[a-z-]+
 	done
 	echo "wait 500ms"
 	echo "await A timeout=1s"
-} >hostile.scn
+} >hostile-queue.scn
+queue_modes=" flood-line flood-events flood-stderr close-stdout no-read "
 
 canary_make() {
 	mkdir -p canary/sub
@@ -87,7 +93,9 @@ for mode in ${HOSTILE_MODES:-$("$hostile" --list)}; do
 	esac
 	want=$(printf '%s\n' "$expected" | awk -v m="$mode" '$1 == m { print $2 }')
 	[ -n "$want" ] || { echo "no expectation for mode $mode"; fail=1; continue; }
-	rm -rf canary rep out time.out
+	rm -rf canary rep lc.out lc.err time.out
+	scn=hostile.scn
+	case $queue_modes in *" $mode "*) scn=hostile-queue.scn ;; esac
 	canary_make
 	before=$(canary_sum)
 	start=$(date +%s%N)
@@ -97,8 +105,8 @@ for mode in ${HOSTILE_MODES:-$("$hostile" --list)}; do
 	  HOSTILE_CANARY="$PWD/canary" exec timeout -s KILL $((deadline + 20)) \
 		/usr/bin/time -v -o time.out \
 		"$LC" run --jobs 1 --report rep \
-		--holder "$hostile --mode $mode --tag $marker" hostile.scn \
-		>out 2>err )
+		--holder "$hostile --mode $mode --tag $marker" "$scn" \
+		>lc.out 2>lc.err )
 	rc=$?
 	secs=$(( ($(date +%s%N) - start) / 1000000 ))
 	secs=$(printf '%d.%03d' $((secs / 1000)) $((secs % 1000)))
@@ -107,7 +115,7 @@ for mode in ${HOSTILE_MODES:-$("$hostile" --list)}; do
 	sleep 0.2
 	left=$(pgrep -f "$marker" | tr '\n' ' ')
 	after=$(canary_sum)
-	verdict=$(sed -n 's/^#   \[\([a-z-]*\)\] .*/\1/p' out | sort -u | tr '\n' ',' | sed 's/,$//')
+	verdict=$(sed -n 's/^#   \[\([a-z-]*\)\] .*/\1/p' lc.out | sort -u | tr '\n' ',' | sed 's/,$//')
 	problems=""
 	[ "$rc" -eq 1 ] || problems="$problems exit=$rc"
 	[ "$(( ${secs%.*} ))" -lt $((deadline + 5)) ] || problems="$problems slow"
@@ -115,10 +123,10 @@ for mode in ${HOSTILE_MODES:-$("$hostile" --list)}; do
 	*) [ "$rss" -lt $rss_max_kb ] || problems="$problems rss" ;; esac
 	[ -z "$left" ] || { problems="$problems left:$left"; kill -9 $left 2>/dev/null; }
 	[ "$before" = "$after" ] || problems="$problems canary-changed"
-	grep -E "^#   \[($want)\] .*\bA\b" out >/dev/null ||
+	grep -E "^#   \[($want)\] .*\bA\b" lc.out >/dev/null ||
 		problems="$problems no-verdict($want)"
 	# Nothing a holder wrote reaches the TAP stream as a line of its own.
-	grep -E '^(ok|not ok) 999|^1\.\.999' out >/dev/null && problems="$problems tap-injected"
+	grep -E '^(ok|not ok) 999|^1\.\.999' lc.out >/dev/null && problems="$problems tap-injected"
 	if [ -f rep/junit.xml ] && command -v python3 >/dev/null; then
 		python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
 			rep/junit.xml 2>/dev/null || problems="$problems junit-invalid"
@@ -126,8 +134,8 @@ for mode in ${HOSTILE_MODES:-$("$hostile" --list)}; do
 	printf '%-14s %4s  %-16s %7s %9s %s\n' "$mode" "$rc" "${verdict:--}" "$secs" "$rss" "${problems:- ok}"
 	if [ -n "$problems" ]; then
 		fail=1
-		sed 's/^/    | /' out | grep -v '^    | #   >>' | head -n 12
-		tail -n 3 err | sed 's/^/    ! /'
+		sed 's/^/    | /' lc.out | grep -v '^    | #   >>' | head -n 12
+		tail -n 3 lc.err | sed 's/^/    ! /'
 	fi
 	# A canary a hostile mode broke is rebuilt for the next one.
 	rm -rf canary 2>/dev/null || { umount -l canary 2>/dev/null; rm -rf canary; }
