@@ -4,7 +4,9 @@
  * A scenario file is line-based: `verb key=value ...` or, for holder
  * operations, `HOLDER op key=value ...`, optionally prefixed by `at TIME`.
  * Every word is checked against a table: unknown words are errors carrying
- * `file:line:` and what was expected, never ignored.
+ * `file:line:` and what was expected, never ignored. lexer.c reads words
+ * and values, parser.c the statements, fault_stmt.c the fault statements
+ * (from the fault table, faults/faults.h), expect_stmt.c the expectations.
  */
 #ifndef LOCKCHAOS_SCENARIO_H
 #define LOCKCHAOS_SCENARIO_H
