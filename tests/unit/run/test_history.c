@@ -1,0 +1,146 @@
+/*
+ * test_history.c - the pure parts of a run's bookkeeping: sorting the
+ * history (run/history.c), result.json written and read back and the
+ * recovery figure (run/result.c). The step loop itself runs for real in
+ * the scenario catalog and tests/t/.
+ */
+#include <check.h>
+
+#include "run/result.h"
+#include "run/run_internal.h"
+#include "lib/jvx.h"
+#include "lib/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "unit.h"
+
+static jv parse(const char *json)
+{
+	jv v = jv_parse(json);
+
+	ck_assert_msg(jv_is_valid(v), "bad json %s", json);
+	return v;
+}
+
+/* The `type`s of `hist` (borrowed), joined by spaces. */
+static char *types(jv hist)
+{
+	char *out = xstrdup(""), buf[32];
+	int i, n = jv_array_length(jv_copy(hist));
+
+	for (i = 0; i < n; i++) {
+		jv ev = jv_array_get(jv_copy(hist), i);
+		char *next = xasprintf("%s%s%s", out, i ? " " : "",
+				       jvx_str(ev, "type", buf, sizeof(buf)));
+
+		jv_free(ev);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+START_TEST(test_sort_keeps_meta_first_final_last)
+{
+	jv h = parse("[{\"type\":\"final\",\"t\":1},"
+		     "{\"type\":\"b\",\"t\":300},"
+		     "{\"type\":\"a\",\"t\":100},"
+		     "{\"type\":\"meta\",\"t\":999},"
+		     "{\"type\":\"c\",\"t\":300},"
+		     "{\"type\":\"verdict\"},"
+		     "{\"type\":\"z\"}]");
+	char *got;
+
+	h = history_sort(h);
+	got = types(h);
+	/* by t, ties in arrival order; no t counts as 0 */
+	ck_assert_str_eq(got, "meta z a b c final verdict");
+	free(got);
+	jv_free(h);
+}
+END_TEST
+
+START_TEST(test_recovery_ms)
+{
+	jv h = parse("[{\"type\":\"acquired\",\"process\":\"B\",\"t\":50},"
+		     "{\"type\":\"fault\",\"target\":\"A\",\"t\":1000000},"
+		     "{\"type\":\"acquired\",\"process\":\"A\",\"t\":1100000},"
+		     "{\"type\":\"acquired\",\"process\":\"B\",\"t\":1250000}]");
+
+	ck_assert_int_eq(result_recovery_ms(h), 250);
+	jv_free(h);
+	h = parse("[{\"type\":\"fault\",\"target\":\"A\",\"t\":10}]");
+	ck_assert_int_eq(result_recovery_ms(h), -1);
+	jv_free(h);
+	h = parse("[{\"type\":\"acquired\",\"process\":\"B\",\"t\":10}]");
+	ck_assert_int_eq(result_recovery_ms(h), -1);
+	jv_free(h);
+}
+END_TEST
+
+START_TEST(test_result_round_trip)
+{
+	struct run_result r, back;
+	char dir[] = "/tmp/lockchaos-test-XXXXXX", *path, *err = NULL;
+	jv o, s;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = xasprintf("%s/result.json", dir);
+	run_result_init(&r);
+	r.status = STATUS_FAIL;
+	r.reason = xstrdup("leak: s1 left");
+	jv_free(r.failures);
+	r.failures = parse("[{\"checker\":\"leak\",\"msg\":\"s1 left\"}]");
+	r.duration_ms = 1234;
+	r.recovery_ms = 56;
+	r.scratch = xstrdup("/tmp/x");
+	o = run_result_json(&r);
+	s = jv_dump_string(o, 0);
+	ck_assert_int_eq(write_file(path, jv_string_value(s),
+				    strlen(jv_string_value(s))),
+			 0);
+	jv_free(s);
+	ck_assert_int_eq(run_result_load(&back, path, &err), 0);
+	ck_assert_ptr_eq(back.status, STATUS_FAIL); /* the static string */
+	ck_assert_str_eq(back.reason, "leak: s1 left");
+	ck_assert_int_eq(back.duration_ms, 1234);
+	ck_assert_int_eq(back.recovery_ms, 56);
+	ck_assert_str_eq(back.scratch, "/tmp/x");
+	ck_assert_int_eq(jv_array_length(jv_copy(back.failures)), 1);
+	run_result_clear(&back);
+	/* an unknown status reads as error, never as a pass */
+	ck_assert_int_eq(write_file(path, "{\"status\":\"great\"}", 18), 0);
+	ck_assert_int_eq(run_result_load(&back, path, &err), 0);
+	ck_assert_str_eq(back.status, STATUS_ERROR);
+	ck_assert_int_eq(back.recovery_ms, -1);
+	run_result_clear(&back);
+	ck_assert_int_eq(write_file(path, "[1]", 3), 0);
+	ck_assert_int_eq(run_result_load(&back, path, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot read a result object"));
+	free(err);
+	run_result_clear(&back);
+	run_result_clear(&r);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+END_TEST
+
+static Suite *history_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = unit_tcase(s, "history", 10, NULL, NULL);
+
+	tcase_add_test(tc, test_sort_keeps_meta_first_final_last);
+	tcase_add_test(tc, test_recovery_ms);
+	tcase_add_test(tc, test_result_round_trip);
+	return s;
+}
+
+int main(void)
+{
+	return unit_main(history_suite());
+}
