@@ -320,6 +320,61 @@ int write_file(const char *path, const void *buf, size_t len)
 	return 0;
 }
 
+size_t utf8_seq_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len, i;
+	unsigned cp;
+
+	if (!n)
+		return 0;
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xc2 && u[0] <= 0xdf)
+		len = 2, cp = u[0] & 0x1f;
+	else if (u[0] >= 0xe0 && u[0] <= 0xef)
+		len = 3, cp = u[0] & 0x0f;
+	else if (u[0] >= 0xf0 && u[0] <= 0xf4)
+		len = 4, cp = u[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (u[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void fput_oneline(FILE *out, const char *s, size_t max)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (i < n && i < max) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_seq_len(s + i, n - i);
+
+		if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\r')
+			fputs("\\r", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (!k || c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fwrite(s + i, 1, k, out);
+		i += k ? k : 1;
+	}
+	if (i < n)
+		fputs("...", out);
+}
+
 int parse_duration_ms(const char *s, int64_t *ms)
 {
 	const char *p = s;

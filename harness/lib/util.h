@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 /* CLOCK_MONOTONIC in microseconds: the clock holders stamp events with. */
 int64_t mono_us(void);
@@ -67,6 +68,20 @@ char *read_file(const char *path, size_t max, size_t *len);
  * open_regular_at() does: never through a symlink, never into a FIFO.
  * 0, or -1 with errno set and no file left at `path`. */
 int write_file(const char *path, const void *buf, size_t len);
+
+/*
+ * Length (1-4) of the valid UTF-8 sequence at s (n bytes left), or 0 when
+ * the bytes there are not valid UTF-8 (overlong, surrogate, cut short ...).
+ */
+size_t utf8_seq_len(const char *s, size_t n);
+/*
+ * Writes text that came from outside (a holder, a file) onto one line of a
+ * line-based report (TAP): newline, CR, tab and other control bytes become
+ * \n, \r, \t, \xHH, and so do bytes that are not valid UTF-8, so nothing
+ * in `s` can start a line of its own. At most `max` bytes of `s` are
+ * written, then "...".
+ */
+void fput_oneline(FILE *out, const char *s, size_t max);
 
 /*
  * Parses a duration: "500ms", "2s", "1.5s", "1m", or a bare number of

@@ -25,12 +25,25 @@ static void append(struct junit *j, const char *s)
 	j->len += n;
 }
 
-/* XML-escapes `s` into a new string; control bytes become '?'. */
+/* XML-escapes `s` into a new string; control bytes, and bytes that are not
+ * UTF-8 (XML 1.0 allows neither: one would void the whole file), become
+ * '?'. */
 static char *xml_escape(const char *s)
 {
-	char *out = xmalloc(strlen(s) * 6 + 1), *o = out;
+	size_t n = strlen(s), k;
+	char *out = xmalloc(n * 6 + 1), *o = out;
 
-	for (; *s; s++) {
+	for (; *s; s += k ? k : 1, n -= k ? k : 1) {
+		k = utf8_seq_len(s, n);
+		if (k > 1) {
+			memcpy(o, s, k);
+			o += k;
+			continue;
+		}
+		if (!k) {
+			*o++ = '?';
+			continue;
+		}
 		switch (*s) {
 		case '<': o = stpcpy(o, "&lt;"); break;
 		case '>': o = stpcpy(o, "&gt;"); break;

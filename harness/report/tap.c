@@ -83,10 +83,15 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 		double t = jvx_num(f, "at", -1);
 		int line = (int)jvx_num(f, "line", 0);
 
-		fprintf(out, "#   [%s] ", jvx_str(f, "checker", buf, 64));
+		fputs("#   [", out);
+		fput_oneline(out, jvx_str(f, "checker", buf, 64), 64);
+		fputs("] ", out);
 		if (t >= 0)
 			fprintf(out, "at %.3fs: ", US_TO_S(t));
-		fprintf(out, "%s\n", jvx_str(f, "msg", buf, sizeof(buf)));
+		/* holder text in the message: one line whatever it holds */
+		fput_oneline(out, jvx_str(f, "msg", buf, sizeof(buf)),
+			     sizeof(buf));
+		fputc('\n', out);
 		if (at < 0 && t >= 0)
 			at = t;
 		if (line > 0 && nm < 64)
@@ -114,16 +119,19 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 
 		for (k = 0; k < nm; k++)
 			mark |= lines_marked[k] == st->line;
-		fprintf(out, "#   %s%4d| %s\n", mark ? ">>" : "  ", st->line,
-			st->text);
+		fprintf(out, "#   %s%4d| ", mark ? ">>" : "  ", st->line);
+		fput_oneline(out, st->text, 1000);
+		fputc('\n', out);
 	}
 	for (i = 0; i < s->nr_expects; i++) {
 		int mark = 0;
 
 		for (k = 0; k < nm; k++)
 			mark |= lines_marked[k] == s->expects[i].line;
-		fprintf(out, "#   %s%4d| %s\n", mark ? ">>" : "  ",
-			s->expects[i].line, s->expects[i].text);
+		fprintf(out, "#   %s%4d| ", mark ? ">>" : "  ",
+			s->expects[i].line);
+		fput_oneline(out, s->expects[i].text, 1000);
+		fputc('\n', out);
 	}
 	fprintf(out, "#   ---- history around %.3fs (%s/%s/history.jsonl)\n",
 		US_TO_S(at), rr->report_dir, it->dir);
@@ -138,8 +146,9 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 			jv d = jv_object_delete(jv_copy(ev), jv_string("t"));
 			jv s2 = jv_dump_string(d, 0);
 
-			fprintf(out, "#   %9.3fs %.*s\n", US_TO_S(t), 200,
-				jv_string_value(s2));
+			fprintf(out, "#   %9.3fs ", US_TO_S(t));
+			fput_oneline(out, jv_string_value(s2), 200);
+			fputc('\n', out);
 			jv_free(s2);
 		}
 		jv_free(ev);
@@ -168,15 +177,17 @@ static void dump_failure(FILE *out, const struct report_run *rr,
 			    !strcmp(jvx_str(ev, "process", proc, 64),
 				    s->holders[k].name) &&
 			    shown++ >= count - LOG_TAIL) {
-				char lvl[16], *nl;
+				char lvl[16];
 
 				jvx_str(ev, "msg", buf, sizeof(buf));
-				while ((nl = strchr(buf, '\n')))
-					*nl = ' ';
-				fprintf(out, "#   %9.3fs %-6s %.300s\n",
-					US_TO_S(jvx_num(ev, "t", 0)),
-					jvx_str(ev, "level", lvl, sizeof(lvl)),
-					buf);
+				fprintf(out, "#   %9.3fs ",
+					US_TO_S(jvx_num(ev, "t", 0)));
+				fput_oneline(out, jvx_str(ev, "level", lvl,
+							  sizeof(lvl)),
+					     sizeof(lvl));
+				fputc(' ', out);
+				fput_oneline(out, buf, 300);
+				fputc('\n', out);
 			}
 			jv_free(ev);
 		}
@@ -205,11 +216,13 @@ static void tap_item(struct report_sink *sink, const struct report_run *rr,
 			(double)r->duration_ms / 1000);
 	} else if (!strcmp(r->status, STATUS_NA) ||
 		   !strcmp(r->status, STATUS_UNSUPPORTED)) {
-		fprintf(t->out, "ok %d - %s: %s%s # SKIP %s: %s\n", it->index,
+		/* the reason may quote the holder's hello ("na") */
+		fprintf(t->out, "ok %d - %s: %s%s # SKIP %s: ", it->index,
 			it->s->file, it->s->title, rep,
 			!strcmp(r->status, STATUS_NA) ? "n/a"
-						      : "unsupported here",
-			r->reason);
+						      : "unsupported here");
+		fput_oneline(t->out, r->reason ? r->reason : "", 1000);
+		fputc('\n', t->out);
 	} else if (!strcmp(r->status, STATUS_NOT_RUN)) {
 		/* Not a pass, not a finding: the run stopped first. */
 		fprintf(t->out, "not ok %d - %s: %s%s # SKIP not run: %s\n",
@@ -218,7 +231,9 @@ static void tap_item(struct report_sink *sink, const struct report_run *rr,
 	} else {
 		fprintf(t->out, "not ok %d - %s: %s%s (%s)\n", it->index,
 			it->s->file, it->s->title, rep, r->status);
-		fprintf(t->out, "#   %s\n", r->reason ? r->reason : "");
+		fputs("#   ", t->out);
+		fput_oneline(t->out, r->reason ? r->reason : "", 4096);
+		fputc('\n', t->out);
 		fprintf(t->out, "#   seed %llu\n", (unsigned long long)it->seed);
 		dump_failure(t->out, rr, it);
 	}

@@ -21,13 +21,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* What a holder may send before it counts as flooding: the conversation
+ * stays this small whatever it writes. */
+#define LINE_MAX_BYTES (1 << 16)  /* a longer line is dropped, counted */
+#define CMD_EVENTS_MAX 1000	  /* events while one command runs */
+#define CMD_MS 5000		  /* one command, from send to outcome */
+#define WRITE_MS 2000		  /* a command line must be taken by then */
+#define STDERR_TAIL 2048	  /* bytes of stderr kept, the last ones */
+
 struct conv {
 	struct holder_proc hp;
-	char buf[1 << 16];
+	struct sandbox sb;
+	char buf[LINE_MAX_BYTES];
 	size_t len;
+	char err_tail[STDERR_TAIL];
+	size_t err_len;
 	int n, failed;
 	int garbage_out; /* lines that were not protocol */
+	int long_lines;	 /* lines over LINE_MAX_BYTES, dropped */
 	int bad_t;	 /* events whose t is not our clock */
+	int flooded;	 /* a command drew more than CMD_EVENTS_MAX events */
+	int deaf;	 /* it stopped reading its stdin */
 	char *dir;
 };
 
@@ -47,11 +61,46 @@ static void result(struct conv *c, int ok, const char *fmt, ...)
 		c->failed++;
 }
 
-/* Next protocol event within `ms`, or jv_invalid(). */
-static jv next_event(struct conv *c, int ms)
+/* Keeps the last STDERR_TAIL bytes of the holder's stderr. */
+static void drain_stderr(struct conv *c)
 {
-	int64_t end = mono_us() + (int64_t)ms * 1000;
+	char chunk[4096];
+	ssize_t r;
 
+	while (c->hp.err_fd >= 0) {
+		r = read(c->hp.err_fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return;
+		if (r <= 0) {
+			close(c->hp.err_fd);
+			c->hp.err_fd = -1;
+			return;
+		}
+		if ((size_t)r >= sizeof(c->err_tail)) {
+			memcpy(c->err_tail, chunk + r - sizeof(c->err_tail),
+			       sizeof(c->err_tail));
+			c->err_len = sizeof(c->err_tail);
+			continue;
+		}
+		if (c->err_len + (size_t)r > sizeof(c->err_tail)) {
+			size_t drop = c->err_len + (size_t)r -
+				      sizeof(c->err_tail);
+
+			memmove(c->err_tail, c->err_tail + drop,
+				c->err_len - drop);
+			c->err_len -= drop;
+		}
+		memcpy(c->err_tail + c->err_len, chunk, (size_t)r);
+		c->err_len += (size_t)r;
+	}
+}
+
+/* Next protocol event by mono_us() `end`, or jv_invalid(). Reads stderr
+ * meanwhile (a holder blocked on a full stderr pipe would stall). */
+static jv next_event_by(struct conv *c, int64_t end)
+{
 	for (;;) {
 		char *nl = memchr(c->buf, '\n', c->len);
 
@@ -76,24 +125,39 @@ static jv next_event(struct conv *c, int ms)
 			return v;
 		}
 		{
-			struct pollfd p = { .fd = c->hp.out_fd,
-					    .events = POLLIN };
+			struct pollfd p[2] = {
+				{ .fd = c->hp.out_fd, .events = POLLIN },
+				{ .fd = c->hp.err_fd, .events = POLLIN },
+			};
 			int64_t left = (end - mono_us()) / 1000;
 			ssize_t r;
 
 			if (left <= 0 || c->hp.out_fd < 0 ||
-			    poll(&p, 1, (int)left) <= 0)
+			    poll(p, 2, (int)left) <= 0)
 				return jv_invalid();
+			if (p[1].revents)
+				drain_stderr(c);
+			if (!p[0].revents)
+				continue;
 			r = read(c->hp.out_fd, c->buf + c->len,
 				 sizeof(c->buf) - 1 - c->len);
-			if (r <= 0 && errno != EAGAIN)
+			if (r < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (r <= 0)
 				return jv_invalid();
-			if (r > 0)
-				c->len += (size_t)r;
-			if (c->len == sizeof(c->buf) - 1)
+			c->len += (size_t)r;
+			if (c->len == sizeof(c->buf) - 1 &&
+			    !memchr(c->buf, '\n', c->len)) {
 				c->len = 0; /* a monster line: drop it */
+				c->long_lines++;
+			}
 		}
 	}
+}
+
+static jv next_event(struct conv *c, int ms)
+{
+	return next_event_by(c, mono_us() + (int64_t)ms * 1000);
 }
 
 /*
@@ -152,29 +216,65 @@ static int is_ev(jv v, const char *name)
 static int id_of(jv v)
 {
 	jv e = jv_object_get(jv_copy(v), jv_string("id"));
-	int id = jv_get_kind(e) == JV_KIND_NUMBER ? (int)jv_number_value(e)
-						  : -1;
+	double d = jv_get_kind(e) == JV_KIND_NUMBER ? jv_number_value(e) : -1;
+	/* 1e300 or NaN from a holder must not reach an int cast (UB) */
+	int id = d >= 0 && d <= 1e9 && d == (int)d ? (int)d : -1;
 
 	jv_free(e);
 	return id;
 }
 
-static void send_cmd(struct conv *c, const char *line)
+/* Writes one command line without ever blocking on a holder that does not
+ * read: poll for room until WRITE_MS, then give up (c->deaf). Events that
+ * arrive meanwhile wait in the pipe. 0 or -1. */
+static int send_cmd(struct conv *c, const char *line)
 {
-	ssize_t r = write(c->hp.in_fd, line, strlen(line));
+	char *msg;
+	size_t len, off = 0;
+	int64_t end = mono_us() + (int64_t)WRITE_MS * 1000;
 
-	r += write(c->hp.in_fd, "\n", 1);
-	(void)r;
+	if (c->deaf)
+		return -1; /* it stopped reading once: no more waiting */
+	msg = xasprintf("%s\n", line);
+	len = strlen(msg);
+
+	while (off < len && c->hp.in_fd >= 0) {
+		struct pollfd p = { .fd = c->hp.in_fd, .events = POLLOUT };
+		int64_t left = (end - mono_us()) / 1000;
+		ssize_t w;
+
+		drain_stderr(c);
+		if (left <= 0)
+			break;
+		if (poll(&p, 1, left > 100 ? 100 : (int)left) <= 0)
+			continue;
+		w = write(c->hp.in_fd, msg + off, len - off);
+		if (w < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	free(msg);
+	if (off < len)
+		c->deaf = 1;
+	return off < len ? -1 : 0;
 }
 
-/* Sends a command and collects events until its outcome. Sets *seen to a
- * bit per event kind seen: 1 acquired, 2 released, 4 appended, 8 log. */
+/* Sends a command and collects events until its outcome, for at most
+ * CMD_MS and CMD_EVENTS_MAX events (a flood ends it: c->flooded). Sets
+ * *seen to a bit per event kind seen: 1 acquired, 2 released, 4 appended,
+ * 8 log. */
 static jv run_cmd(struct conv *c, const char *line, int id, int *seen)
 {
+	int64_t end = mono_us() + (int64_t)CMD_MS * 1000;
+	int events = 0;
+
 	*seen = 0;
-	send_cmd(c, line);
+	if (send_cmd(c, line))
+		return jv_invalid();
 	for (;;) {
-		jv v = next_event(c, 5000);
+		jv v = next_event_by(c, end);
 
 		if (!jv_is_valid(v))
 			return v;
@@ -186,7 +286,55 @@ static jv run_cmd(struct conv *c, const char *line, int id, int *seen)
 			 : is_ev(v, "log")	? 8
 						: 0;
 		jv_free(v);
+		if (++events >= CMD_EVENTS_MAX) {
+			c->flooded = 1;
+			return jv_invalid();
+		}
 	}
+}
+
+/* The kept tail of stderr as TAP comment lines, control bytes shown as
+ * '?', so that nothing the holder wrote reads as a TAP line. */
+static void print_stderr_tail(struct conv *c)
+{
+	size_t i;
+	int bol = 1;
+
+	if (!c->err_len)
+		return;
+	printf("# stderr of the holder (last %zu bytes):\n", c->err_len);
+	for (i = 0; i < c->err_len; i++) {
+		unsigned char ch = (unsigned char)c->err_tail[i];
+
+		if (bol)
+			fputs("#   ", stdout);
+		bol = ch == '\n';
+		putchar(ch == '\n' || (ch >= 0x20 && ch != 0x7f) ? ch : '?');
+	}
+	if (!bol)
+		putchar('\n');
+}
+
+/*
+ * 1 when `pid` (from hello) is the holder. In a PID namespace our /proc is
+ * the namespace's own (its init mounted it), where the holder's parent,
+ * outside, shows as 0: only init (1) and the holder have that.
+ */
+static int is_holder_pid(struct conv *c, pid_t pid)
+{
+	char path[64], *text, *pp;
+	int hit;
+
+	if (!c->sb.pidns)
+		return pid == c->hp.pid;
+	if (pid <= 1)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	text = read_file(path, 1 << 16, NULL);
+	pp = text ? strstr(text, "\nPPid:") : NULL;
+	hit = pp && strtol(pp + 6, NULL, 10) == 0;
+	free(text);
+	return hit;
 }
 
 static int has_cap(jv hello, const char *cap)
@@ -209,9 +357,9 @@ static int has_cap(jv hello, const char *cap)
 
 int check_holder_main(int argc, char **argv)
 {
-	struct conv c = { .hp = HOLDER_PROC_INIT };
+	struct conv c = { .hp = HOLDER_PROC_INIT, .sb = SANDBOX_INIT };
 	char tmpl[] = "/tmp/lockchaos-check-XXXXXX";
-	char **hargv, *err = NULL, *lock, *tr, *text;
+	char **hargv, *err = NULL, *lock, *tr, *text, *why = NULL;
 	char *env[] = { "LOCKCHAOS_HOLDER=checker", NULL, "LOCKCHAOS_PROTO=1",
 			NULL };
 	jv hello, v;
@@ -246,6 +394,21 @@ int check_holder_main(int argc, char **argv)
 	tr = xasprintf("%s/s-check.jsonl", tmpl);
 	signal(SIGPIPE, SIG_IGN);
 	printf("TAP version 13\n# checking: %s\n", argv[1]);
+	fflush(stdout);
+	/* The same containment as `run`: a PID namespace whose end takes
+	 * every process the holder started with it, the holder confined to
+	 * its folder (supervise.h); a process group where not allowed. */
+	if (sandbox_enter(&c.sb, 1, &why, &err)) {
+		result(&c, 0, "sandbox: %s", err);
+		free(err);
+		goto done;
+	}
+	if (why) {
+		printf("# no PID namespace (%s): the holder runs in a process "
+		       "group of its own\n",
+		       why);
+		free(why);
+	}
 	if (holder_start(&c.hp, hargv, env, tmpl, 1, &err)) {
 		result(&c, 0, "starts: %s", err);
 		free(err);
@@ -269,9 +432,14 @@ int check_holder_main(int argc, char **argv)
 		result(&c, jv_get_kind(proto) == JV_KIND_NUMBER &&
 				   jv_number_value(proto) == 1,
 		       "hello says proto 1");
-		result(&c, jv_get_kind(pid) == JV_KIND_NUMBER &&
-				   (pid_t)jv_number_value(pid) == c.hp.pid,
-		       "hello's pid is the holder's own (%d)", (int)c.hp.pid);
+		double p = jv_get_kind(pid) == JV_KIND_NUMBER
+				   ? jv_number_value(pid)
+				   : -1;
+
+		result(&c, p > 0 && p < 1e9 && is_holder_pid(&c, (pid_t)p),
+		       "hello's pid is the holder's own (%d outside the "
+		       "sandbox)",
+		       (int)c.hp.pid);
 		result(&c, jv_get_kind(impl) == JV_KIND_STRING,
 		       "hello names its implementation");
 		result(&c, jv_get_kind(caps) == JV_KIND_ARRAY,
@@ -348,6 +516,12 @@ int check_holder_main(int argc, char **argv)
 	result(&c, !c.bad_t, "every event's t is CLOCK_MONOTONIC in µs "
 			     "(%d were not)",
 	       c.bad_t);
+	result(&c, !c.long_lines, "no line longer than %d bytes (%d were)",
+	       LINE_MAX_BYTES, c.long_lines);
+	result(&c, !c.flooded, "no command drew more than %d events",
+	       CMD_EVENTS_MAX);
+	result(&c, !c.deaf, "it reads its commands (a write waited %d ms)",
+	       WRITE_MS);
 	send_cmd(&c, "{\"id\":4,\"op\":\"exit\",\"code\":7}");
 	for (i = 0; i < 200; i++) {
 		if (waitpid(c.hp.pid, &status, WNOHANG) == c.hp.pid)
@@ -364,11 +538,20 @@ int check_holder_main(int argc, char **argv)
 	jv_free(hello);
 done:
 	if (c.hp.pid > 0) {
-		kill(c.hp.pid, SIGKILL);
+		holder_kill_group(&c.hp);
 		waitpid(c.hp.pid, NULL, 0);
 	}
+	if (c.hp.err_fd >= 0 && c.failed)
+		drain_stderr(&c);
 	holder_close(&c.hp);
-	remove_tree(tmpl);
+	/* Whatever it left (a double-forked daemon ...) goes with the
+	 * namespace. */
+	sandbox_sweep(&c.sb);
+	if (c.failed)
+		print_stderr_tail(&c);
+	if (remove_tree(tmpl))
+		printf("# could not remove all of '%s': %s\n", tmpl,
+		       strerror(errno));
 	printf("1..%d\n%d passed, %d failed\n", c.n, c.n - c.failed, c.failed);
 	free(env[1]);
 	free(lock);

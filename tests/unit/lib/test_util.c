@@ -596,6 +596,46 @@ START_TEST(test_open_regular_at)
 }
 END_TEST
 
+/* Issue 11: holder text reaches TAP on one line, whatever bytes it holds
+ * (a newline in a holder's error injected raw TAP lines). */
+START_TEST(test_fput_oneline)
+{
+	static const struct {
+		const char *in;
+		size_t max;
+		const char *out;
+	} rows[] = {
+		{ "plain", 100, "plain" },
+		{ "a\nok 999 - x", 100, "a\\nok 999 - x" },
+		{ "cr\r\ttab\x1b[2J", 100, "cr\\r\\ttab\\x1b[2J" },
+		{ "\xff\xfe ok", 100, "\\xff\\xfe ok" },
+		{ "caf\xc3\xa9", 100, "caf\xc3\xa9" },	 /* UTF-8 stays */
+		{ "\xc3\x28", 100, "\\xc3(" },		 /* cut sequence */
+		{ "\xed\xa0\x80", 100, "\\xed\\xa0\\x80" }, /* surrogate */
+		{ "\xe0\x80\xaf", 100, "\\xe0\\x80\\xaf" }, /* overlong */
+		{ "abcdef", 3, "abc..." },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		fput_oneline(f, rows[i].in, rows[i].max);
+		fclose(f);
+		ck_assert_msg(!strcmp(buf, rows[i].out),
+			      "row %zu: got '%s', want '%s'", i, buf,
+			      rows[i].out);
+		ck_assert_ptr_null(strchr(buf, '\n'));
+		free(buf);
+	}
+	ck_assert_uint_eq(utf8_seq_len("\xf4\x90\x80\x80", 4), 0);
+	ck_assert_uint_eq(utf8_seq_len("\xf0\x9f\x98\x80", 4), 4);
+	ck_assert_uint_eq(utf8_seq_len("\xf0\x9f\x98", 3), 0);
+}
+END_TEST
+
 START_TEST(test_prng_and_clock)
 {
 	uint64_t a = 0, b = 0, c = 42;
@@ -654,6 +694,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_remove_tree_stops_at_mounts);
 	tcase_add_test(tc, test_files_refuse_fifos);
 	tcase_add_test(tc, test_open_regular_at);
+	tcase_add_test(tc, test_fput_oneline);
 	tcase_add_test(tc, test_prng_and_clock);
 	suite_add_tcase(s, tc);
 	return s;
