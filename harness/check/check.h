@@ -22,8 +22,9 @@
  *
  * Which checkers exist, and what each judges in one line, is the table in
  * checkers.c: checker_name(), checker_about() and checker_list() read it,
- * and so do the scenario parser, the reports and docs/history.md (a unit
- * test keeps the docs equal to it).
+ * for the scenario parser, the reports and any list of checkers; the docs
+ * that list them are compared with it by test_docs
+ * (tests/unit/check/test_checkers.c).
  */
 
 /*

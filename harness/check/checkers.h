@@ -13,11 +13,14 @@
  *
  * Every checker is one row of the table in checkers.c: its name (as
  * `disable NAME`, `expect failure NAME` and the reports write it), a
- * one-line description, and its function. check_history()'s loop, the
- * names the scenario parser accepts and lists in its errors, and the
- * reports' legend all read that table. Adding a checker: a value in
- * `enum checker` (check.h), its file, its prototype below, its row in
- * checkers.c, its row in docs/history.md (a unit test compares the two).
+ * one-line description, and its function. check_history()'s loop and the
+ * names the scenario parser accepts (and lists in its errors) read that
+ * table; checker_about() gives legends their line. Adding a checker: a
+ * value in `enum checker` (check.h), its file, its prototype below, its row
+ * in checkers.c, its row in docs/history.md and its name in the lists of
+ * README.md and scenarios/README.md (test_docs, in
+ * tests/unit/check/test_checkers.c, compares them with the table), and its
+ * tests in tests/unit/check/test_NAME.c.
  */
 #ifndef LOCKCHAOS_CHECK_CHECKERS_H
 #define LOCKCHAOS_CHECK_CHECKERS_H

@@ -1,0 +1,221 @@
+/*
+ * test_mutex.c - the mutex checker, two owners and fencing (mutex.c).
+ */
+#include "histories.h"
+#include "unit.h"
+
+/* ---- mutex ---------------------------------------------------------------- */
+
+/* A holds s1 from 0.100 s and releases at 1.000 s; B acquires at `acq`. */
+static jv overlap(const char *acq, const char *b_extra)
+{
+	char acquired[256];
+
+	snprintf(acquired, sizeof(acquired),
+		 "{'type':'acquired','T':%s,'process':'B','session':'s1',"
+		 "'lane':'main','id':1%s}",
+		 acq, b_extra);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}",
+		    "{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'invoke','T':1000,'process':'A','id':2,'op':'release',"
+		    "'session':'s1'}",
+		    "{'type':'released','T':1000,'process':'A','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'ok','T':1001,'process':'A','id':2}", acquired,
+		    "{'type':'ok','T':1200,'process':'B','id':1}",
+		    "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_mutex_two_owners)
+{
+	jv v = check(overlap("500", ""));
+
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "B acquired s1 at 0.500 s while A still held "
+				"it: A acquired it at 0.100 s with maxHoldMs "
+				"5000; A released it at 1.000 s");
+	jv_free(v);
+}
+END_TEST
+
+/* Stamping delays: B's acquired stamped 4 ms before A's released is
+ * ordering noise, 6 ms before is not; and a B that *reclaimed* the file
+ * gets no margin at all (it removed a file A had not let go of). */
+START_TEST(test_mutex_epsilon)
+{
+	jv v = check(overlap("996", ""));
+
+	expect_n(v, "mutex", 0);
+	expect_n(v, "visibility", 0);
+	jv_free(v);
+	v = check(overlap("994", ""));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	v = check(overlap("999.7", ",'reclaimed':'empty-past-grace'"));
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "B acquired s1 at 1.000 s while A still held it");
+	jv_free(v);
+	v = check(overlap("1000.1", ",'reclaimed':'dead-pid'"));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_mutex_after_kill)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':101,'process':'A','id':1}",
+		"{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'fault','T':500,'process':'harness','fault':'kill',"
+		"'target':'A'}",
+		"{'type':'acquired','T':550,'process':'B','session':'s1',"
+		"'lane':'main','id':1,'reclaimed':'dead-pid'}",
+		"{'type':'log','T':550,'process':'B','level':'WARN','msg':'x'}",
+		"{'type':'ok','T':551,'process':'B','id':1}",
+		"{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* Two lanes of one process are two owners, unless the second acquisition
+ * was reentrant. */
+static jv two_lanes(const char *reentrant)
+{
+	char acquired[256];
+
+	snprintf(acquired, sizeof(acquired),
+		 "{'type':'acquired','T':300,'process':'A','session':'s1',"
+		 "'lane':'b','id':2,'reentrant':%s}",
+		 reentrant);
+	return hist(META, SPAWN("A"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1','lane':'a'}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'a','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}",
+		    "{'type':'invoke','T':200,'process':'A','id':2,'op':'acquire',"
+		    "'session':'s1','lane':'b'}",
+		    acquired, "{'type':'ok','T':301,'process':'A','id':2}",
+		    "{'type':'final','T':1000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_mutex_lanes)
+{
+	jv v = check(two_lanes("false"));
+
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "A lane b acquired s1 at 0.300 s while A "
+				"still held it: A (lane a) acquired it");
+	jv_free(v);
+	v = check(two_lanes("true"));
+	expect_n(v, "mutex", 0);
+	expect_n(v, "visibility", 0);
+	jv_free(v);
+}
+END_TEST
+
+/* Fencing (seed 004): A is frozen past its maxHoldMs, B reclaims at 1.200
+ * s, A thaws and writes m2 at `line_t` ms. m1 (0.200 s) is inside A's hold. */
+static jv fenced(const char *line_t)
+{
+	char fin[512];
+
+	snprintf(fin, sizeof(fin),
+		 "{'type':'final','T':3000,'sessions':{'s1':{'lock':'absent',"
+		 "'transcript':[{'msg':'m1','holder':'A','lane':'main','T':200},"
+		 "{'msg':'m2','holder':'A','lane':'main','T':%s}]}},'leaked':[]}",
+		 line_t);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'turn',"
+		    "'session':'s1','msg':'m2','holdMs':1500,'maxHoldMs':1000}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'fault','T':500,'process':'harness','fault':'freeze',"
+		    "'target':'A'}",
+		    "{'type':'invoke','T':600,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1','timeoutMs':5000}",
+		    "{'type':'acquired','T':1200,'process':'B','session':'s1',"
+		    "'lane':'main','id':1,'reclaimed':'hold-exceeded'}",
+		    "{'type':'log','T':1200,'process':'B','level':'WARN','msg':"
+		    "'hold exceeded'}",
+		    "{'type':'ok','T':1201,'process':'B','id':1}",
+		    "{'type':'fault','T':1900,'process':'harness','fault':'thaw',"
+		    "'target':'A'}",
+		    "{'type':'ok','T':2100,'process':'A','id':1}", fin, NULL);
+}
+
+START_TEST(test_mutex_fencing)
+{
+	jv v = check(fenced("2000"));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "mutex", "A wrote m2 to s1 at 2.000 s after B took the "
+				"lock at 1.200 s (A held it from 0.100 s)");
+	jv_free(v);
+	v = check(fenced("1198"));
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_mutex_write_without_lock)
+{
+	jv v = check(hist(
+		META, SPAWN("A"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'deliver',"
+		"'session':'s1','msg':'m1'}",
+		"{'type':'acquired','T':110,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'released','T':120,'process':'A','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':140,'process':'A','id':1}",
+		"{'type':'final','T':1000,'sessions':{'s1':{'lock':'absent',"
+		"'transcript':[{'msg':'m0','holder':'A','lane':'main','T':50},"
+		"{'msg':'m1','holder':'A','lane':'main','T':130}]}},'leaked':[]}",
+		NULL));
+
+	expect_n(v, "mutex", 2);
+	expect_says(v, "mutex",
+		    "A wrote m0 to s1 at 0.050 s without ever holding its lock");
+	expect_says(v, "mutex", "A wrote m1 to s1 at 0.130 s after releasing "
+				"the lock at 0.120 s");
+	jv_free(v);
+}
+END_TEST
+
+/* ---- suite -------------------------------------------------------------- */
+
+static Suite *mutex_suite(void)
+{
+	Suite *s = suite_create("mutex");
+	TCase *tc;
+
+	tc = tcase_create("mutex");
+	tcase_add_test(tc, test_mutex_two_owners);
+	tcase_add_test(tc, test_mutex_epsilon);
+	tcase_add_test(tc, test_mutex_after_kill);
+	tcase_add_test(tc, test_mutex_lanes);
+	tcase_add_test(tc, test_mutex_fencing);
+	tcase_add_test(tc, test_mutex_write_without_lock);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_main(mutex_suite());
+}

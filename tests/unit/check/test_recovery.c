@@ -1,0 +1,701 @@
+/*
+ * test_recovery.c - the recovery checker (recovery.c), against hand-made
+ * histories, often in pairs just inside and just outside a bound.
+ */
+#include "histories.h"
+#include "unit.h"
+
+/* ---- recovery ------------------------------------------------------------------ */
+
+/*
+ * A takes s1 for a long turn and is SIGKILLed at 1.200 s; B has been waiting
+ * since 0.500 s and gets the lock at `acq` ms. Bound: 1200 + 50 + 300.
+ */
+static jv kill_history(const char *acq)
+{
+	char acquired[256], appended[256], released[256], ok[256], fin[512];
+
+	snprintf(acquired, sizeof(acquired),
+		 "{'type':'acquired','T':%s,'process':'B','session':'s1',"
+		 "'lane':'main','id':1,'reclaimed':'dead-pid'}",
+		 acq);
+	snprintf(appended, sizeof(appended),
+		 "{'type':'appended','T':%s.5,'process':'B','session':'s1',"
+		 "'msg':'m1','id':1}",
+		 acq);
+	snprintf(released, sizeof(released),
+		 "{'type':'released','T':%s.7,'process':'B','session':'s1',"
+		 "'lane':'main','why':'release'}",
+		 acq);
+	snprintf(ok, sizeof(ok),
+		 "{'type':'ok','T':%s.8,'process':'B','id':1,'op':'deliver'}",
+		 acq);
+	snprintf(fin, sizeof(fin),
+		 "{'type':'final','T':6000,'sessions':{'s1':{'lock':'absent',"
+		 "'transcript':[{'msg':'m1','holder':'B','lane':'main','T':%s."
+		 "6}]}},'leaked':[]}",
+		 acq);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'turn',"
+		    "'session':'s1','lane':'main','holdMs':10000}",
+		    "{'type':'acquired','T':110,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'invoke','T':500,'process':'B','id':1,'op':'deliver',"
+		    "'session':'s1','msg':'m1','timeoutMs':5000}",
+		    "{'type':'fault','T':1200,'process':'harness','fault':'kill',"
+		    "'target':'A','signal':9}",
+		    "{'type':'exit','T':1201,'process':'A','signal':9}",
+		    "{'type':'info','T':1201,'process':'A','id':1,'op':'turn',"
+		    "'error':'holder died'}",
+		    acquired,
+		    "{'type':'log','T':1000,'process':'B','level':'WARN',"
+		    "'msg':'reclaiming lock of dead pid 10'}",
+		    appended, released, ok, fin, NULL);
+}
+
+START_TEST(test_recovery_kill_fast_reclaim_passes)
+{
+	jv v = check(kill_history("1260"));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_recovery_kill_1ms_inside_bound)
+{
+	jv v = check(kill_history("1549"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_recovery_kill_just_outside_bound)
+{
+	jv v = check(kill_history("1552"));
+
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "B waited 352 ms for s1 after A was "
+				   "killed at 1.200 s (bound: poll 50 ms + "
+				   "slack 300 ms)");
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_recovery_kill_well_outside_bound)
+{
+	jv v = check(kill_history("4150"));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "recovery", "B waited 2950 ms for s1 after A was "
+				   "killed at 1.200 s (bound: poll 50 ms + "
+				   "slack 300 ms)");
+	jv_free(v);
+}
+END_TEST
+
+/* B gives up with `timeout`: before the bound it is no violation, after the
+ * bound (the lock never came) it is. */
+static jv kill_then_timeout(const char *fail_t)
+{
+	char fail[256];
+
+	snprintf(fail, sizeof(fail),
+		 "{'type':'fail','T':%s,'process':'B','id':1,'op':'deliver',"
+		 "'reason':'timeout','error':'session file locked (timeout "
+		 "1ms): pid=10 s1.jsonl.lock'}",
+		 fail_t);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':110,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':111,'process':'A','id':1,'op':'acquire'}",
+		    "{'type':'invoke','T':1000,'process':'B','id':1,'op':'deliver',"
+		    "'session':'s1','msg':'m1'}",
+		    "{'type':'fault','T':1200,'process':'harness','fault':'kill',"
+		    "'target':'A','signal':9}",
+		    "{'type':'exit','T':1201,'process':'A','signal':9}",
+		    "{'type':'log','T':1300,'process':'B','level':'WARN','msg':"
+		    "'m1 refused: lock busy'}",
+		    fail,
+		    "{'type':'final','T':4000,'sessions':{'s1':{'lock':'file',"
+		    "'transcript':[]}},'leaked':[]}",
+		    NULL);
+}
+
+START_TEST(test_recovery_timeout_before_bound)
+{
+	jv v = check(kill_then_timeout("1300"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_recovery_timeout_after_bound)
+{
+	jv v = check(kill_then_timeout("3000"));
+
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "B waited 1800 ms for s1 after A was "
+				   "killed at 1.200 s, then failed (timeout)");
+	/* the lock file stayed: a leak too */
+	expect_n(v, "leak", 1);
+	jv_free(v);
+}
+END_TEST
+
+/* A releases at 1.000 s but B, waiting since 0.500 s, only gets the lock at
+ * 2.000 s. */
+START_TEST(test_recovery_after_release)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'turn',"
+		"'session':'s1','holdMs':900}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'invoke','T':500,'process':'B','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'released','T':1000,'process':'A','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':1001,'process':'A','id':1}",
+		"{'type':'acquired','T':2000,'process':'B','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':2001,'process':'B','id':1}",
+		"{'type':'invoke','T':2100,'process':'B','id':2,'op':'release',"
+		"'session':'s1'}",
+		"{'type':'released','T':2101,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':2102,'process':'B','id':2}", FINAL_EMPTY("3000"),
+		NULL));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "recovery", "B waited 1000 ms for s1 after A released "
+				   "it at 1.000 s");
+	jv_free(v);
+}
+END_TEST
+
+/* A lane times out (seed 003) or a turn ends (seed 000) without letting go
+ * of the lock: from that answer on, B is owed the lock within the bound. */
+static jv answered_but_kept(const char *answer)
+{
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'turn',"
+		    "'session':'s1','holdMs':60000,'laneTimeoutMs':1000,"
+		    "'maxHoldMs':1020000}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'invoke','T':500,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1','timeoutMs':3000}",
+		    answer,
+		    "{'type':'fail','T':3500,'process':'B','id':1,'reason':"
+		    "'timeout','error':'session file locked'}",
+		    "{'type':'final','T':4000,'sessions':{'s1':{'lock':'file',"
+		    "'transcript':[]}},'leaked':[]}",
+		    NULL);
+}
+
+START_TEST(test_recovery_lane_timeout_keeps_lock)
+{
+	jv v = check(answered_but_kept(
+		"{'type':'fail','T':1100,'process':'A','id':1,'op':'turn',"
+		"'reason':'lane-timeout','error':'lane timed out'}"));
+
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery",
+		    "B waited 2400 ms for s1 after A's turn 1 failed "
+		    "(lane-timeout) at 1.100 s, then failed (timeout)");
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_recovery_turn_ok_keeps_lock)
+{
+	jv v = check(answered_but_kept(
+		"{'type':'ok','T':1100,'process':'A','id':1,'op':'turn'}"));
+
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "after A finished turn 1 at 1.100 s");
+	jv_free(v);
+}
+END_TEST
+
+/* An explicit acquire keeps its hold after answering ok: B timing out
+ * within A's maxHoldMs is no recovery failure. */
+START_TEST(test_recovery_explicit_acquire_holds)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1','maxHoldMs':5000}",
+		"{'type':'acquired','T':110,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':111,'process':'A','id':1}",
+		"{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		"'session':'s1','timeoutMs':2000}",
+		"{'type':'fail','T':2210,'process':'B','id':1,'reason':'timeout',"
+		"'error':'session file locked'}",
+		"{'type':'invoke','T':2500,'process':'A','id':2,'op':'release',"
+		"'session':'s1'}",
+		"{'type':'released','T':2501,'process':'A','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':2502,'process':'A','id':2}", FINAL_EMPTY("3000"),
+		NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* A live-but-stuck owner (frozen, or spinning) bounds the wait by its
+ * acquired time + maxHoldMs: 500 + 1000 + 50 + 300 = 1850 ms. */
+static jv stuck_history(const char *stuck, const char *acq)
+{
+	char acquired[256];
+
+	snprintf(acquired, sizeof(acquired),
+		 "{'type':'acquired','T':%s,'process':'B','session':'s1',"
+		 "'lane':'main','id':1,'reclaimed':'hold-exceeded'}",
+		 acq);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':490,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1','maxHoldMs':1000}",
+		    "{'type':'acquired','T':500,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':501,'process':'A','id':1}", stuck,
+		    "{'type':'invoke','T':600,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1','timeoutMs':5000}",
+		    acquired,
+		    "{'type':'log','T':1000,'process':'B','level':'WARN','msg':"
+		    "'hold exceeded'}",
+		    "{'type':'ok','T':3500,'process':'B','id':1}",
+		    "{'type':'final','T':4000,'sessions':{'s1':{'lock':'file',"
+		    "'transcript':[]}},'leaked':[]}",
+		    NULL);
+}
+
+#define FREEZE_A                                                             \
+	"{'type':'fault','T':1000,'process':'harness','fault':'freeze',"     \
+	"'target':'A'}"
+#define SPIN_A                                                               \
+	"{'type':'invoke','T':1000,'process':'A','id':2,'op':'spin','ms':0}"
+
+START_TEST(test_recovery_frozen_inside)
+{
+	jv v = check(stuck_history(FREEZE_A, "1849"));
+
+	expect_n(v, "recovery", 0);
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_recovery_frozen_outside)
+{
+	jv v = check(stuck_history(FREEZE_A, "3000"));
+
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery",
+		    "B waited 1500 ms for s1 after A, frozen at 1.000 s, held it past "
+		    "its maxHoldMs 1000 (acquired at 0.500 s) (bound: maxHoldMs "
+		    "1000 + poll 50 ms + slack 300 ms)");
+	jv_free(v);
+}
+END_TEST
+
+START_TEST(test_recovery_spinning_outside)
+{
+	jv v = check(stuck_history(SPIN_A, "2000"));
+
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "A, spinning at 1.000 s, held it past");
+	jv_free(v);
+}
+END_TEST
+
+/* Reclaiming a frozen owner before its maxHoldMs is two owners at once. */
+START_TEST(test_mutex_frozen_owner_reclaimed_early)
+{
+	jv v = check(stuck_history(FREEZE_A, "1100"));
+
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "B acquired s1 at 1.100 s while A still held "
+				"it: A acquired it at 0.500 s with maxHoldMs "
+				"1000; A never let go");
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+}
+END_TEST
+
+/* Nobody holds the lock: an acquire must not take longer than poll+slack. */
+START_TEST(test_recovery_free_lock)
+{
+	jv v = check(hist(META, SPAWN("B"),
+			  "{'type':'invoke','T':100,'process':'B','id':1,'op':"
+			  "'acquire','session':'s1'}",
+			  "{'type':'acquired','T':1000,'process':'B','session':"
+			  "'s1','lane':'main','id':1}",
+			  "{'type':'ok','T':1001,'process':'B','id':1}",
+			  "{'type':'invoke','T':1100,'process':'B','id':2,'op':"
+			  "'release','session':'s1'}",
+			  "{'type':'released','T':1101,'process':'B','session':"
+			  "'s1','lane':'main','why':'release'}",
+			  "{'type':'ok','T':1102,'process':'B','id':2}",
+			  FINAL_EMPTY("2000"), NULL));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "recovery",
+		    "B waited 900 ms for s1 while nobody held it");
+	jv_free(v);
+}
+END_TEST
+
+/* B's deliver on s1 is queued behind B's own 2-second turn on s2 (same
+ * lane): it starts waiting at 2.100 s, not when it was sent. */
+START_TEST(test_recovery_lane_queue)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':50,'process':'A','id':1,'op':'turn',"
+		"'session':'s1','holdMs':400}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'invoke','T':100,'process':'B','id':1,'op':'turn',"
+		"'session':'s2','holdMs':2000}",
+		"{'type':'acquired','T':100,'process':'B','session':'s2',"
+		"'lane':'main','id':1}",
+		"{'type':'invoke','T':110,'process':'B','id':2,'op':'deliver',"
+		"'session':'s1','msg':'m1'}",
+		"{'type':'released','T':500,'process':'A','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':501,'process':'A','id':1}",
+		"{'type':'released','T':2100,'process':'B','session':'s2',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':2100,'process':'B','id':1}",
+		"{'type':'acquired','T':2150,'process':'B','session':'s1',"
+		"'lane':'main','id':2}",
+		"{'type':'appended','T':2151,'process':'B','session':'s1','msg':"
+		"'m1','id':2}",
+		"{'type':'released','T':2152,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':2153,'process':'B','id':2}",
+		"{'type':'final','T':3000,'sessions':{'s1':{'lock':'absent',"
+		"'transcript':[{'msg':'m1','holder':'B','lane':'main','T':2151}]},"
+		"'s2':{'lock':'absent','transcript':[]}},'leaked':[]}",
+		NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* The same, but B has no `lanes` capability and the turn runs on another
+ * lane: the holder still runs one command at a time. Then the same again
+ * with lanes: now the deliver should have started at once. */
+static jv lanes_history(const char *caps)
+{
+	char spawn[256];
+
+	snprintf(spawn, sizeof(spawn),
+		 "{'type':'spawn','T':1,'process':'B','caps':[%s]}", caps);
+	return hist(META, SPAWN("A"), spawn,
+		    "{'type':'invoke','T':50,'process':'A','id':1,'op':'turn',"
+		    "'session':'s1','holdMs':400}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'invoke','T':100,'process':'B','id':1,'op':'turn',"
+		    "'session':'s2','lane':'other','holdMs':2000}",
+		    "{'type':'acquired','T':100,'process':'B','session':'s2',"
+		    "'lane':'other','id':1}",
+		    "{'type':'invoke','T':110,'process':'B','id':2,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'released','T':500,'process':'A','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'ok','T':501,'process':'A','id':1}",
+		    "{'type':'released','T':2100,'process':'B','session':'s2',"
+		    "'lane':'other','why':'release'}",
+		    "{'type':'ok','T':2100,'process':'B','id':1}",
+		    "{'type':'acquired','T':2150,'process':'B','session':'s1',"
+		    "'lane':'main','id':2}",
+		    "{'type':'ok','T':2151,'process':'B','id':2}",
+		    "{'type':'final','T':3000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_recovery_no_lanes_cap)
+{
+	jv v = check(lanes_history("'acquire','turn'"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(lanes_history("'acquire','turn','lanes'"));
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "B waited 1650 ms for s1 after A released "
+				   "it at 0.500 s");
+	jv_free(v);
+}
+END_TEST
+
+/* A contender that is frozen itself cannot poll: its frozen time is added
+ * to the bound (1000 + 350 + 1000 stopped = 2350). */
+static jv frozen_contender(const char *acq)
+{
+	char acquired[256];
+
+	snprintf(acquired, sizeof(acquired),
+		 "{'type':'acquired','T':%s,'process':'B','session':'s1',"
+		 "'lane':'main','id':1}",
+		 acq);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}",
+		    "{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1','timeoutMs':5000}",
+		    "{'type':'fault','T':900,'process':'harness','fault':'freeze',"
+		    "'target':'B'}",
+		    "{'type':'invoke','T':1000,'process':'A','id':2,'op':'release',"
+		    "'session':'s1'}",
+		    "{'type':'released','T':1000,'process':'A','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'ok','T':1001,'process':'A','id':2}",
+		    "{'type':'fault','T':2000,'process':'harness','fault':'thaw',"
+		    "'target':'B'}",
+		    acquired, "{'type':'ok','T':2400,'process':'B','id':1}",
+		    "{'type':'final','T':3000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_recovery_frozen_contender)
+{
+	jv v = check(frozen_contender("2349"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(frozen_contender("2400"));
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "+ 1000 ms it was stopped");
+	jv_free(v);
+}
+END_TEST
+
+/* Two contenders, one lock: B wins at once and holds it two seconds; C is
+ * owed nothing until B lets go. */
+START_TEST(test_recovery_two_contenders)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"), SPAWN("C"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':101,'process':'A','id':1}",
+		"{'type':'invoke','T':200,'process':'B','id':1,'op':'turn',"
+		"'session':'s1','holdMs':2000,'timeoutMs':5000}",
+		"{'type':'invoke','T':200,'process':'C','id':1,'op':'acquire',"
+		"'session':'s1','timeoutMs':5000}",
+		"{'type':'fault','T':1000,'process':'harness','fault':'kill',"
+		"'target':'A'}",
+		"{'type':'acquired','T':1100,'process':'B','session':'s1',"
+		"'lane':'main','id':1,'reclaimed':'dead-pid'}",
+		"{'type':'log','T':1100,'process':'B','level':'WARN','msg':'x'}",
+		"{'type':'released','T':3100,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':3101,'process':'B','id':1}",
+		"{'type':'acquired','T':3150,'process':'C','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':3151,'process':'C','id':1}",
+		"{'type':'final','T':4000,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* The harness plants an empty lock file: contenders may wait the grace
+ * period (2000 ms), then a poll and the slack. */
+static jv damaged(const char *acq)
+{
+	char acquired[256];
+
+	snprintf(acquired, sizeof(acquired),
+		 "{'type':'acquired','T':%s,'process':'B','session':'s1',"
+		 "'lane':'main','id':1,'reclaimed':'empty-past-grace'}",
+		 acq);
+	return hist(META, SPAWN("B"),
+		    "{'type':'fault','T':1000,'process':'harness','fault':"
+		    "'damage','kind':'empty','session':'s1'}",
+		    "{'type':'invoke','T':1000,'process':'B','id':1,'op':"
+		    "'acquire','session':'s1','timeoutMs':6000}",
+		    acquired,
+		    "{'type':'log','T':3000,'process':'B','level':'WARN','msg':"
+		    "'empty lock past grace'}",
+		    "{'type':'ok','T':5000,'process':'B','id':1}",
+		    "{'type':'final','T':6000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_recovery_damaged_lock)
+{
+	jv v = check(damaged("3349"));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+	v = check(damaged("4000"));
+	expect_n(v, NULL, 1);
+	expect_says(v, "recovery", "after the harness planted a 'empty' lock "
+				   "file at 1.000 s (reclaimable from 3.000 s)");
+	jv_free(v);
+}
+END_TEST
+
+/* Without a declared maxHoldMs a live owner that keeps the lock blocks the
+ * session for good: nothing can be owed to B. */
+START_TEST(test_recovery_no_bound_without_maxhold)
+{
+	jv v = check(hist(
+		"{'type':'meta','T':0,'params':{'pollMs':50}}", SPAWN("A"),
+		SPAWN("B"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':101,'process':'A','id':1}",
+		"{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		"'session':'s1','timeoutMs':5000}",
+		"{'type':'fail','T':5200,'process':'B','id':1,'reason':'timeout',"
+		"'error':'locked'}",
+		"{'type':'final','T':6000,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* A holder with a failpoint armed may own a file it has not reported yet:
+ * here A's creation pauses 800 ms before its payload (B rightly waits), and
+ * then a creator killed mid-creation leaves an empty file that B may only
+ * reclaim after graceMs. */
+START_TEST(test_recovery_failpoint_creation)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'fault','T':15,'process':'harness','fault':'failpoint',"
+		"'target':'A','name':'sessionlock/create/pause-before-payload',"
+		"'mode':'once','delayMs':800}",
+		"{'type':'invoke','T':16,'process':'A','id':1,'op':'turn',"
+		"'session':'s1','holdMs':600}",
+		"{'type':'invoke','T':100,'process':'B','id':2,'op':'turn',"
+		"'session':'s1','holdMs':300,'timeoutMs':4000}",
+		"{'type':'acquired','T':816,'process':'A','id':1,'session':'s1',"
+		"'lane':'main'}",
+		"{'type':'released','T':1419,'process':'A','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':1419.5,'process':'A','id':1}",
+		"{'type':'acquired','T':1459,'process':'B','id':2,'session':'s1',"
+		"'lane':'main'}",
+		"{'type':'released','T':1760,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':1760.5,'process':'B','id':2}",
+		FINAL_EMPTY("2000"), NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+
+	v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'fault','T':15,'process':'harness','fault':'failpoint',"
+		"'target':'A','name':'sessionlock/create/pause-before-payload',"
+		"'mode':'once','delayMs':5000}",
+		"{'type':'invoke','T':16,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1','graceMs':600}",
+		"{'type':'fault','T':200,'process':'harness','fault':'kill',"
+		"'target':'A','signal':'Killed'}",
+		"{'type':'exit','T':201,'process':'A','signal':'Killed'}",
+		"{'type':'info','T':201,'process':'A','id':1,'error':'died'}",
+		"{'type':'invoke','T':250,'process':'B','id':2,'op':'deliver',"
+		"'session':'s1','msg':'m1','graceMs':600}",
+		"{'type':'log','T':649,'process':'B','level':'WARN','msg':"
+		"'empty lock past grace'}",
+		"{'type':'acquired','T':650,'process':'B','id':2,'session':'s1',"
+		"'lane':'main','reclaimed':'empty-past-grace'}",
+		"{'type':'released','T':651,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':652,'process':'B','id':2}",
+		"{'type':'final','T':2000,'sessions':{'s1':{'lock':'absent',"
+		"'transcript':[{'msg':'m1','holder':'B','lane':'main','T':650.5}]}},"
+		"'leaked':[]}",
+		NULL));
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* An exit the harness did not cause, reported with a signal name. */
+START_TEST(test_recovery_crash)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':101,'process':'A','id':1}",
+		"{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		"'session':'s1','timeoutMs':5000}",
+		"{'type':'exit','T':1200,'process':'A','signal':'Segmentation "
+		"fault'}",
+		"{'type':'fail','T':5200,'process':'B','id':1,'reason':'timeout',"
+		"'error':'locked'}",
+		"{'type':'final','T':6000,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "recovery", "B waited 4000 ms for s1 after A died "
+				   "(Segmentation fault) at 1.200 s, then "
+				   "failed (timeout)");
+	jv_free(v);
+}
+END_TEST
+
+/* ---- suite -------------------------------------------------------------- */
+
+static Suite *recovery_suite(void)
+{
+	Suite *s = suite_create("recovery");
+	TCase *tc;
+
+	tc = tcase_create("recovery");
+	tcase_add_test(tc, test_recovery_kill_fast_reclaim_passes);
+	tcase_add_test(tc, test_recovery_kill_1ms_inside_bound);
+	tcase_add_test(tc, test_recovery_kill_just_outside_bound);
+	tcase_add_test(tc, test_recovery_kill_well_outside_bound);
+	tcase_add_test(tc, test_recovery_timeout_before_bound);
+	tcase_add_test(tc, test_recovery_timeout_after_bound);
+	tcase_add_test(tc, test_recovery_after_release);
+	tcase_add_test(tc, test_recovery_lane_timeout_keeps_lock);
+	tcase_add_test(tc, test_recovery_turn_ok_keeps_lock);
+	tcase_add_test(tc, test_recovery_explicit_acquire_holds);
+	tcase_add_test(tc, test_recovery_frozen_inside);
+	tcase_add_test(tc, test_recovery_frozen_outside);
+	tcase_add_test(tc, test_recovery_spinning_outside);
+	tcase_add_test(tc, test_mutex_frozen_owner_reclaimed_early);
+	tcase_add_test(tc, test_recovery_free_lock);
+	tcase_add_test(tc, test_recovery_lane_queue);
+	tcase_add_test(tc, test_recovery_no_lanes_cap);
+	tcase_add_test(tc, test_recovery_frozen_contender);
+	tcase_add_test(tc, test_recovery_two_contenders);
+	tcase_add_test(tc, test_recovery_damaged_lock);
+	tcase_add_test(tc, test_recovery_no_bound_without_maxhold);
+	tcase_add_test(tc, test_recovery_failpoint_creation);
+	tcase_add_test(tc, test_recovery_crash);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_main(recovery_suite());
+}

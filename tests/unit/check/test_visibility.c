@@ -1,0 +1,208 @@
+/*
+ * test_visibility.c - the visibility checker (visibility.c).
+ */
+#include "histories.h"
+#include "unit.h"
+
+/* ---- visibility ------------------------------------------------------------------ */
+
+/* B reclaims s1 (reason given) at 1.000 s; its acquire answers at 1.010 s.
+ * `log` is B's (or someone's) log line. */
+static jv reclaim(const char *log)
+{
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':950,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'fault','T':900,'process':'harness','fault':'damage',"
+		    "'kind':'dead','session':'s1'}",
+		    "{'type':'acquired','T':1000,'process':'B','session':'s1',"
+		    "'lane':'main','id':1,'reclaimed':'dead-pid'}",
+		    "{'type':'ok','T':1010,'process':'B','id':1}", log,
+		    "{'type':'final','T':3000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_visibility_reclaim)
+{
+	jv v = check(reclaim("{'type':'log','T':999,'process':'B','level':"
+			     "'WARN','msg':'reclaimed'}"));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+	/* ERROR counts; late by less than the slack counts */
+	v = check(reclaim("{'type':'log','T':1300,'process':'B','level':"
+			  "'ERROR','msg':'reclaimed'}"));
+	expect_n(v, NULL, 0);
+	jv_free(v);
+	v = check(reclaim("{'type':'log','T':1320,'process':'B','level':"
+			  "'WARN','msg':'too late'}"));
+	expect_n(v, "visibility", 1);
+	expect_says(v, "visibility", "B acquired s1 at 1.000 s and reclaimed "
+				     "it (dead-pid), with no WARN or ERROR "
+				     "log");
+	jv_free(v);
+	v = check(reclaim("{'type':'log','T':1000,'process':'B','level':"
+			  "'INFO','msg':'reclaimed'}"));
+	expect_n(v, "visibility", 1);
+	jv_free(v);
+	v = check(reclaim("{'type':'log','T':1000,'process':'A','level':"
+			  "'WARN','msg':'reclaimed'}"));
+	expect_n(v, "visibility", 1);
+	jv_free(v);
+	v = check(reclaim("{'type':'log','T':1000,'process':'B','level':"
+			  "'STDERR','msg':'WARN reclaimed'}"));
+	expect_n(v, "visibility", 1);
+	jv_free(v);
+}
+END_TEST
+
+/* B takes a killed owner's lock without calling it a reclaim: the WARN is
+ * owed all the same. */
+START_TEST(test_visibility_silent_takeover)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':100,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':101,'process':'A','id':1}",
+		"{'type':'fault','T':500,'process':'harness','fault':'kill',"
+		"'target':'A'}",
+		"{'type':'invoke','T':600,'process':'B','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':650,'process':'B','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':651,'process':'B','id':1}",
+		"{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "visibility", "B acquired s1 at 0.650 s and took it "
+				     "from A, which had not released it (A "
+				     "was killed at 0.500 s)");
+	jv_free(v);
+}
+END_TEST
+
+/* A refused message needs a WARN naming it: "m10" does not name "m1". */
+static jv refused(const char *log_msg)
+{
+	char log[256];
+
+	snprintf(log, sizeof(log),
+		 "{'type':'log','T':150,'process':'A','level':'WARN','msg':'%s'}",
+		 log_msg);
+	return hist(META, SPAWN("A"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'deliver',"
+		    "'session':'s1','msg':'m1'}",
+		    log,
+		    "{'type':'fail','T':160,'process':'A','id':1,'reason':'busy',"
+		    "'error':'locked'}",
+		    FINAL_EMPTY("1000"), NULL);
+}
+
+START_TEST(test_visibility_refused)
+{
+	jv v = check(refused("message m1 refused: lock busy"));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+	v = check(refused("message \\\"m1\\\" refused"));
+	expect_n(v, NULL, 0);
+	jv_free(v);
+	v = check(refused("message m10 refused"));
+	expect_n(v, NULL, 1);
+	expect_says(v, "visibility", "A refused deliver m1 at 0.160 s (busy) "
+				     "with no WARN or ERROR log naming m1");
+	jv_free(v);
+	v = check(refused("lock busy"));
+	expect_n(v, "visibility", 1);
+	jv_free(v);
+}
+END_TEST
+
+/* The cleanup cron deletes A's lock (damage `removed`): B finds no file,
+ * so no WARN is owed and B's acquisition is not a double ownership. A,
+ * fenced, writes nothing. */
+START_TEST(test_damage_removed)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("B"),
+		"{'type':'invoke','T':4,'process':'A','id':1,'op':'turn',"
+		"'session':'s1','msg':'late','holdMs':1000}",
+		"{'type':'acquired','T':4,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'fault','T':301,'process':'harness','fault':'damage',"
+		"'kind':'removed','session':'s1'}",
+		"{'type':'invoke','T':400,'process':'B','id':2,'op':'turn',"
+		"'session':'s1','msg':'m1','holdMs':1200}",
+		"{'type':'acquired','T':402,'process':'B','session':'s1',"
+		"'lane':'main','id':2}",
+		"{'type':'log','T':1004,'process':'A','level':'WARN','msg':"
+		"'message late refused: lock-lost'}",
+		"{'type':'released','T':1004,'process':'A','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'fail','T':1004.5,'process':'A','id':1,'reason':"
+		"'lock-lost','error':'taken over'}",
+		"{'type':'released','T':1604,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'ok','T':1604.5,'process':'B','id':2}",
+		"{'type':'final','T':2000,'sessions':{'s1':{'lock':'absent',"
+		"'transcript':[{'msg':'m1','holder':'B','lane':'main','T':1603}]}},"
+		"'leaked':[]}",
+		NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* Eight contenders race for a dead holder's lock: C1 reclaims it (and
+ * says so), but C2's O_EXCL wins the race. C1's WARN covers C2. */
+START_TEST(test_visibility_race_winner)
+{
+	jv v = check(hist(
+		META, SPAWN("A"), SPAWN("C1"), SPAWN("C2"),
+		"{'type':'invoke','T':41,'process':'A','id':1,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'acquired','T':42,'process':'A','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':42.5,'process':'A','id':1}",
+		"{'type':'fault','T':43,'process':'harness','fault':'kill',"
+		"'target':'A'}",
+		"{'type':'invoke','T':99,'process':'C1','id':2,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'invoke','T':99,'process':'C2','id':3,'op':'acquire',"
+		"'session':'s1'}",
+		"{'type':'log','T':99.9,'process':'C1','level':'WARN','msg':"
+		"'reclaimed stale lock: dead-pid'}",
+		"{'type':'acquired','T':100,'process':'C2','session':'s1',"
+		"'lane':'main','id':3}",
+		"{'type':'ok','T':100.5,'process':'C2','id':3}",
+		"{'type':'final','T':200,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
+/* ---- suite -------------------------------------------------------------- */
+
+static Suite *visibility_suite(void)
+{
+	Suite *s = suite_create("visibility");
+	TCase *tc;
+
+	tc = tcase_create("visibility");
+	tcase_add_test(tc, test_visibility_reclaim);
+	tcase_add_test(tc, test_visibility_silent_takeover);
+	tcase_add_test(tc, test_visibility_refused);
+	tcase_add_test(tc, test_damage_removed);
+	tcase_add_test(tc, test_visibility_race_winner);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_main(visibility_suite());
+}
