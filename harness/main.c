@@ -7,6 +7,7 @@
  * run a requested fault (nothing failed, but something could not be run).
  */
 #include "cli.h"
+#include "check/check.h"
 #include "run/matrix.h"
 #include "report/report.h"
 #include "run/run.h"
@@ -58,9 +59,19 @@ static const char usage_text[] =
 	"Reports: reports/README.md. Exit status: 0 all passed, 1 a scenario failed,\n"
 	"2 usage or syntax error, 3 a fault this machine cannot inject.\n";
 
+/* --help also lists the built-in checkers, from their table (check.h). */
 static int usage(FILE *out, int status)
 {
+	int c;
+
 	fputs(usage_text, out);
+	if (status)
+		return status;
+	fputs("\nbuilt-in checkers (`disable NAME` in a scenario switches one "
+	      "off):\n",
+	      out);
+	for (c = 0; c < CHECK__NR; c++)
+		fprintf(out, "  %-16s %s\n", checker_name(c), checker_about(c));
 	return status;
 }
 
