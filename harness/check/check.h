@@ -14,11 +14,11 @@
  *                it assumes of a history (times, order, defaults)
  *   checkers.c   the table of checkers and check_history(); checkers.h
  *                says what a checker is and how to add one
- *   recovery.c, no_silent_drop.c, mutex.c, leak.c, integrity.c,
- *   visibility.c, protocol.c
- *                one checker each; its rule, with the reasoning, heads
- *                the file
+ *   NAME.c       one file per checker (recovery.c, no_silent_drop.c,
+ *                mutex.c ...): its rule, with the reasoning, heads it
+ *   fields.h     times (µs, NEVER, NONE) and how messages print them
  *   jq.c         check_jq()
+ * (expect.c, beside them, judges a scenario's own expectations: expect.h.)
  *
  * Which checkers exist, and what each judges in one line, is the table in
  * checkers.c: checker_name(), checker_about() and checker_list() read it,

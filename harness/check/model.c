@@ -178,8 +178,9 @@ static void set_death(struct model *m, int proc, int64_t t, const char *how)
 	}
 }
 
-/* qsort has no context argument; the model is built by one thread. */
-static const int64_t *sort_t;
+/* qsort has no context argument: the times go through a variable, one per
+ * thread, so checking histories in threads side by side stays safe. */
+static _Thread_local const int64_t *sort_t;
 
 static int cmp_order(const void *a, const void *b)
 {

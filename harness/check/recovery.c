@@ -154,7 +154,7 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
  * ran past maxHoldMs) to the next acquisition. A hold with no end and no
  * declared maxHoldMs blocks the session for good: nothing to check after.
  */
-static const struct hold *sort_holds;
+static _Thread_local const struct hold *sort_holds; /* qsort's context */
 
 static int cmp_hold(const void *a, const void *b)
 {
