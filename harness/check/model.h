@@ -11,8 +11,9 @@
  *    events are visited re-sorted by `t` (stable), since two pipes may
  *    deliver slightly out of order; an event without `t` happened when the
  *    one before it (in the file) did. t_end is the latest time seen.
- *  - Processes (procs): one per process named by any event, the harness
- *    excepted (index -1). death_t is its first kill/term fault or exit;
+ *  - Processes (procs): one per process named by a spawn, invoke, answer,
+ *    lock, log, exit or fault event (an `error` event alone makes none),
+ *    the harness excepted (index -1). death_t is its first kill/term fault or exit;
  *    `stops` are the stretches it could not act (frozen until thawed, or
  *    spinning for a `spin` command or fault), all ended by its death.
  *  - Operations (ops): one per `invoke`, in time order, with its
@@ -34,8 +35,8 @@
  *    with a failpoint armed, which may own a file it has not reported.
  *  - Sessions: every session named by an invoke, lock event, damage fault
  *    or the `final` event.
- *  - Logs, `error` events of holders, and answers to commands never sent
- *    (orphans), in time order.
+ *  - Logs, `error` events (the harness's own included) and answers to
+ *    commands never sent (orphans), in time order.
  *
  * A scenario has at most a few thousand events, so lookups are linear
  * scans; the worst is O(contenders x holds) per session, which stays far
