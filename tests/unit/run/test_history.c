@@ -104,7 +104,7 @@ START_TEST(test_result_round_trip)
 			 0);
 	jv_free(s);
 	ck_assert_int_eq(run_result_load(&back, path, &err), 0);
-	ck_assert_ptr_eq(back.status, STATUS_FAIL); /* the static string */
+	ck_assert_str_eq(back.status, STATUS_FAIL);
 	ck_assert_str_eq(back.reason, "leak: s1 left");
 	ck_assert_int_eq(back.duration_ms, 1234);
 	ck_assert_int_eq(back.recovery_ms, 56);
