@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 #include "check/check.h"
+#include "faults/faults.h"
 #include "run/matrix.h"
 #include "report/report.h"
 #include "run/run.h"
@@ -67,6 +68,9 @@ static int usage(FILE *out, int status)
 	fputs(usage_text, out);
 	if (status)
 		return status;
+	fputs("\nfaults (scenarios/README.md; one table, harness/faults/):\n",
+	      out);
+	fault_help(out, 1);
 	fputs("\nbuilt-in checkers (`disable NAME` in a scenario switches one "
 	      "off):\n",
 	      out);

@@ -94,7 +94,7 @@ static const char *const arg_kind_names[] = {
 	[FAULT_ARG_FLAG] = "flag",
 };
 
-void fault_help(FILE *fp)
+void fault_help(FILE *fp, int brief)
 {
 	int i;
 
@@ -104,8 +104,9 @@ void fault_help(FILE *fp)
 
 		if (!f->inject)
 			continue;
-		fprintf(fp, "%s %s\n    %s\n", f->name, f->synopsis, f->help);
-		for (k = f->keys; k->name; k++) {
+		fprintf(fp, "%s%s %s\n    %s%s\n", brief ? "  " : "", f->name,
+			f->synopsis, brief ? "  " : "", f->help);
+		for (k = f->keys; !brief && k->name; k++) {
 			fprintf(fp, "    %-10s %s", k->meta ? k->meta : k->name,
 				k->help);
 			if (k->kind == FAULT_ARG_CHOICE) {

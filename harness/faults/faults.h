@@ -114,9 +114,10 @@ char *fault_describe(jv ev, int brief);
 /* Index of key `name` in f->keys, or -1. */
 int fault_key_index(const struct fault *f, const char *name);
 
-/* Writes one paragraph per fault statement: synopsis, help, each key with
- * its kind, default and help (for --help and the docs). */
-void fault_help(FILE *fp);
+/* Writes one paragraph per fault statement: `WORD SYNOPSIS`, its help, and
+ * unless `brief` each key with its kind, default and help. For --help and
+ * the docs. */
+void fault_help(FILE *fp, int brief);
 
 /* ---- helpers for the rows ------------------------------------------------- */
 

@@ -198,8 +198,8 @@ const struct fault fault_signal = {
 	.keys = signal_keys,
 	.synopsis = "HOLDER SIGNAL",
 	.arity = "a holder name and a signal",
-	.help = "send any signal by name; the holder's exit, if it dies of "
-		"it, is recorded",
+	.help = "any signal by name; if the holder dies of it, its exit is "
+		"recorded",
 	.inject = signal_inject,
 	.fields = "signal, sig, pid",
 	.legend = "other signal",

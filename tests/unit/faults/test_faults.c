@@ -131,7 +131,7 @@ START_TEST(test_help)
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 
-	fault_help(fp);
+	fault_help(fp, 0);
 	fclose(fp);
 	ck_assert_ptr_nonnull(strstr(buf, "signal HOLDER SIGNAL\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "HUP INT QUIT"));
@@ -141,6 +141,15 @@ START_TEST(test_help)
 	ck_assert_ptr_nonnull(strstr(buf, "damage SESSION KIND"));
 	ck_assert_ptr_nonnull(strstr(buf, "torn-transcript"));
 	ck_assert_ptr_null(strstr(buf, "spin ")); /* not a statement */
+	free(buf);
+	/* --help: statements and their one line, no keys */
+	fp = open_memstream(&buf, &len);
+	fault_help(fp, 1);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "  signal HOLDER SIGNAL\n      send "));
+	ck_assert_ptr_nonnull(strstr(buf, "  kill HOLDER\n"));
+	ck_assert_ptr_null(strstr(buf, "HUP INT"));
+	ck_assert_ptr_null(strstr(buf, "default none"));
 	free(buf);
 }
 END_TEST
