@@ -146,7 +146,7 @@ START_TEST(test_help)
 	fp = open_memstream(&buf, &len);
 	fault_help(fp, 1);
 	fclose(fp);
-	ck_assert_ptr_nonnull(strstr(buf, "  signal HOLDER SIGNAL\n      send "));
+	ck_assert_ptr_nonnull(strstr(buf, "  signal HOLDER SIGNAL\n      any signal by name"));
 	ck_assert_ptr_nonnull(strstr(buf, "  kill HOLDER\n"));
 	ck_assert_ptr_null(strstr(buf, "HUP INT"));
 	ck_assert_ptr_null(strstr(buf, "default none"));
