@@ -45,6 +45,9 @@ static const char usage_text[] =
 	"                   reports/latest pointing at it)\n"
 	"  --seed N         replay a run: every run prints its seed\n"
 	"  --jobs N         scenarios run side by side (default: number of CPUs)\n"
+	"  --start-timeout MS  how long a holder may take to say hello (default\n"
+	"                   30000); one that never does makes the scenario an\n"
+	"                   ERROR (start-up is not a lock property), not a FAIL\n"
 	"  --durations DIR  an earlier report: its scenarios' durations set the\n"
 	"                   launch order, longest first (default: reports/latest\n"
 	"                   when it exists; else the scenarios' declared waits)\n"
@@ -85,6 +88,7 @@ static const struct option long_opts[] = {
 	{ "seed", required_argument, NULL, 's' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "durations", required_argument, NULL, 'D' },
+	{ "start-timeout", required_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-namespace", no_argument, NULL, 'N' },
 	{ "known", required_argument, NULL, 'K' },
@@ -100,6 +104,7 @@ struct args {
 	int seed_given;
 	int jobs;
 	const char *durations; /* earlier report folder, or NULL */
+	int start_timeout_ms;  /* --start-timeout, 0: the default */
 	int verbose;
 	int stop_first;
 	int no_pidns;
@@ -153,6 +158,19 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 			break;
 		case 'D':
 			a->durations = optarg;
+			break;
+		case 'T':
+			errno = 0;
+			a->start_timeout_ms = (int)strtol(optarg, &end, 10);
+			if (errno || !*optarg || *end ||
+			    a->start_timeout_ms < 1 ||
+			    a->start_timeout_ms > 3600000) {
+				fprintf(stderr, "lockchaos: --start-timeout: "
+						"expected 1 to 3600000 ms, "
+						"got '%s'\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'v':
 			a->verbose = 1;
@@ -305,6 +323,7 @@ static int cmd_run(int argc, char **argv)
 		.verbose = a.verbose,
 		.stop_first = a.stop_first,
 		.want_pidns = !a.no_pidns,
+		.start_timeout_ms = a.start_timeout_ms,
 		.scratch_root = scratch,
 	};
 	sinks[0] = report_tap(stdout);
@@ -434,7 +453,7 @@ static int cmd_matrix(int argc, char **argv)
 		goto out;
 	setenv("TMPDIR", scratch, 1); /* workers make their scratch there */
 	rc = matrix_run(&m, &l, dir, a.seed, a.jobs, !a.no_pidns, a.verbose,
-			a.durations);
+			a.durations, a.start_timeout_ms);
 	if (rc == 0 || rc == EXIT_FAILED)
 		cli_report_latest(dir);
 out:

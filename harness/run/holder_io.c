@@ -354,8 +354,120 @@ static char **holder_env(struct run *r, struct hstate *h)
 	return env;
 }
 
+/*
+ * The last lines holder `h` wrote to stderr (at most STDERR_TAIL_BYTES, on
+ * one line, control bytes as '?'), from its STDERR log events and the
+ * unfinished line; "" when it wrote none. Malloc'ed.
+ */
+#define STDERR_TAIL_BYTES 400
+static char *stderr_tail(struct run *r, struct hstate *h)
+{
+	char *out = xmalloc(STDERR_TAIL_BYTES + 1), *o;
+	size_t len = 0, i;
+	int n = jv_array_length(jv_copy(r->hist)), k;
+	char part[STDERR_TAIL_BYTES + 1];
+
+	/* part: the unfinished line; out: whole lines, walked newest first
+	 * and prepended, cut to the newest STDERR_TAIL_BYTES. */
+	part[0] = '\0';
+	if (h->err.len) {
+		size_t l = h->err.len < STDERR_TAIL_BYTES ? h->err.len
+							  : STDERR_TAIL_BYTES;
+
+		memcpy(part, h->err.buf + h->err.len - l, l);
+		part[l] = '\0';
+	}
+	out[0] = '\0';
+	for (k = n - 1; k >= 0 && strlen(out) + strlen(part) < STDERR_TAIL_BYTES;
+	     k--) {
+		jv ev = jv_array_get(jv_copy(r->hist), k);
+		jv proc = jv_object_get(jv_copy(ev), jv_string("process"));
+		jv lvl = jv_object_get(jv_copy(ev), jv_string("level"));
+		jv msg = jv_object_get(jv_copy(ev), jv_string("msg"));
+
+		if (jv_get_kind(proc) == JV_KIND_STRING &&
+		    !strcmp(jv_string_value(proc), h->decl->name) &&
+		    jv_get_kind(lvl) == JV_KIND_STRING &&
+		    !strcmp(jv_string_value(lvl), "STDERR") &&
+		    jv_get_kind(msg) == JV_KIND_STRING) {
+			char *joined = xasprintf("%s%s%s", jv_string_value(msg),
+						 *out ? " | " : "", out);
+
+			snprintf(out, STDERR_TAIL_BYTES + 1, "%s",
+				 joined + (strlen(joined) > STDERR_TAIL_BYTES
+						   ? strlen(joined) -
+							     STDERR_TAIL_BYTES
+						   : 0));
+			free(joined);
+		}
+		jv_free(ev);
+		jv_free(proc);
+		jv_free(lvl);
+		jv_free(msg);
+	}
+	if (*part) {
+		char *joined = xasprintf("%s%s%s", out, *out ? " | " : "", part);
+
+		len = strlen(joined);
+		snprintf(out, STDERR_TAIL_BYTES + 1, "%s",
+			 joined + (len > STDERR_TAIL_BYTES
+					   ? len - STDERR_TAIL_BYTES
+					   : 0));
+		free(joined);
+	}
+	for (o = out, i = 0; o[i]; i++)
+		if ((unsigned char)o[i] < 0x20 || o[i] == 0x7f)
+			o[i] = '?';
+	return out;
+}
+
+/* How holder `h` ended, if it did, from its exit event: " (it exited with
+ * code 1)", " (it died of Killed)", or "" while it runs. Malloc'ed. */
+static char *exit_cause(struct run *r, struct hstate *h)
+{
+	int n = jv_array_length(jv_copy(r->hist)), k;
+	char *out = NULL;
+
+	if (!h->reaped)
+		return xstrdup(" (it is still running: it started too slowly "
+			       "or waits for input)");
+	for (k = n - 1; k >= 0 && !out; k--) {
+		jv ev = jv_array_get(jv_copy(r->hist), k);
+		jv type = jv_object_get(jv_copy(ev), jv_string("type"));
+		jv proc = jv_object_get(jv_copy(ev), jv_string("process"));
+
+		if (jv_get_kind(type) == JV_KIND_STRING &&
+		    !strcmp(jv_string_value(type), "exit") &&
+		    jv_get_kind(proc) == JV_KIND_STRING &&
+		    !strcmp(jv_string_value(proc), h->decl->name)) {
+			jv code = jv_object_get(jv_copy(ev), jv_string("code"));
+			jv sig = jv_object_get(jv_copy(ev), jv_string("signal"));
+
+			if (jv_get_kind(code) == JV_KIND_NUMBER)
+				out = xasprintf(" (it exited with code %d%s)",
+						(int)jv_number_value(code),
+						jv_number_value(code) == 127
+							? ": command not found"
+						: jv_number_value(code) == 126
+							? ": not executable"
+							: "");
+			else if (jv_get_kind(sig) == JV_KIND_STRING)
+				out = xasprintf(" (it died of %s)",
+						jv_string_value(sig));
+			jv_free(code);
+			jv_free(sig);
+		}
+		jv_free(ev);
+		jv_free(type);
+		jv_free(proc);
+	}
+	return out ? out : xstrdup(" (it exited)");
+}
+
 int holders_start(struct run *r)
 {
+	int timeout_ms = r->o->start_timeout_ms > 0 ? r->o->start_timeout_ms
+						    : RUN_START_TIMEOUT_MS;
 	int i, j, n;
 
 	for (n = 0; r->o->holder_argv[n]; n++)
@@ -389,18 +501,22 @@ int holders_start(struct run *r)
 		}
 		h->alive = 1;
 	}
-	run_pump(r, run_now(r) + HELLO_TIMEOUT_MS * 1000LL, all_hello, NULL);
+	run_pump(r, run_now(r) + timeout_ms * 1000LL, all_hello, NULL);
 	for (i = 0; i < r->nh; i++) {
 		struct hstate *h = &r->h[i];
+		char *cause, *tail;
 
 		if (h->hello)
 			continue;
+		cause = exit_cause(r, h);
+		tail = stderr_tail(r, h);
 		run_set_error(&r->error,
-			  "holder %s sent no hello within %d ms%s%s%s",
-			  h->decl->name, HELLO_TIMEOUT_MS,
-			  h->reaped ? " (it exited)" : "",
-			  h->err.len ? "; stderr: " : "",
-			  h->err.len ? "see history" : "");
+			  "start-up: holder %s sent no hello within %d ms "
+			  "(--start-timeout)%s; stderr: %s",
+			  h->decl->name, timeout_ms, cause,
+			  *tail ? tail : "(empty)");
+		free(cause);
+		free(tail);
 		return -1;
 	}
 	return 0;

@@ -206,7 +206,7 @@ void matrix_plan_clear(struct matrix_plan *m)
 
 int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 	       const char *dir, uint64_t seed, int jobs, int want_pidns,
-	       int verbose, const char *durations)
+	       int verbose, const char *durations, int start_timeout_ms)
 {
 	struct run_config *cfgs;
 	struct run_set *sets;
@@ -249,6 +249,7 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 			.verbose = verbose,
 			.want_pidns = want_pidns,
 			.durations_from = durations,
+			.start_timeout_ms = start_timeout_ms,
 		};
 		mkdir_p(subs[i], 0755);
 		fprintf(stderr, "lockchaos matrix: %s (%s)\n", hs[i].name,

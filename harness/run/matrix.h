@@ -46,12 +46,13 @@ void matrix_plan_clear(struct matrix_plan *m);
  * never called FAIL; a declared finding whose scenario ran to a verdict
  * without failing that way is reported as no longer reproducing, and
  * counts. All columns' runs share one pool of `jobs` workers (run_pool),
- * longest first; `durations` (or NULL) is an earlier matrix report whose
+ * longest first; `start_timeout_ms` (0: the default) bounds each holder's
+ * start-up (RUN_START_TIMEOUT_MS); `durations` (or NULL) is an earlier matrix report whose
  * IMPL/summary.json set that order. Returns 0 when nothing counted, 1
  * otherwise.
  */
 int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 	       const char *dir, uint64_t seed, int jobs, int want_pidns,
-	       int verbose, const char *durations);
+	       int verbose, const char *durations, int start_timeout_ms);
 
 #endif

@@ -313,6 +313,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 		.verbose = cfg->verbose,
 		.keep_scratch = cfg->stop_first,
 		.want_pidns = cfg->want_pidns,
+		.start_timeout_ms = cfg->start_timeout_ms,
 	};
 	struct run_result res;
 	char *hist, *html, *err = NULL;

@@ -19,7 +19,6 @@
 #include "sandbox/supervise.h"
 #include "scenario/scenario.h"
 
-#define HELLO_TIMEOUT_MS 5000
 #define EXIT_GRACE_MS 2000
 #define LINE_MAX_BYTES (1 << 20)
 

@@ -25,7 +25,17 @@ struct run_opts {
 	int verbose;		  /* -v: every event to stderr as it happens */
 	int keep_scratch;	  /* -i: keep the scratch folder on failure */
 	int want_pidns;		  /* try a private PID namespace */
+	int start_timeout_ms;	  /* how long a holder may take to say
+				     hello; 0: RUN_START_TIMEOUT_MS */
 };
+
+/*
+ * A holder's time to `hello` is not a property of its lock: an interpreter
+ * on a loaded CI runner may take seconds to start. The default is generous;
+ * a holder that never says hello makes the run an ERROR naming the cause
+ * (and its stderr's tail), never a FAIL.
+ */
+#define RUN_START_TIMEOUT_MS 30000
 
 /* Statuses, as in summary.json. */
 #define STATUS_PASS "pass"
