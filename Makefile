@@ -12,7 +12,7 @@ CC       ?= cc
 SANITIZE ?=
 V        ?= 0
 
-DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config
+DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config stress-ng
 BROWSER_PACKAGES = chromium
 
 # Harness headers are named by their folder: #include "check/check.h".
@@ -157,8 +157,15 @@ $(BENCH_DRIVER): $(call obj,tests/bench/driver.c) $(LIBHARNESS) $(LIBCOMMON)
 bench: all $(BENCH_DRIVER)
 	@tests/bench/bench.sh reports/bench-$(REPORT_STAMP)
 
-soak: all
-	@tests/soak reports/soak-$(REPORT_STAMP)
+# The soak: catalog rounds under stress-ng load (tests/soak says what it
+# counts). SOAK_ROUNDS=N rounds (30), SOAK_CHECKS=N make checks under the
+# same load (0), SOAK_NODE_ROUNDS=N matrices over the Node adapters (1).
+SOAK_ROUNDS ?= 30
+SOAK_CHECKS ?= 0
+SOAK_NODE_ROUNDS ?= 1
+soak: all adapters
+	@SOAK_ROUNDS=$(SOAK_ROUNDS) SOAK_CHECKS=$(SOAK_CHECKS) SOAK_NODE_ROUNDS=$(SOAK_NODE_ROUNDS) \
+	 tests/soak reports/soak-$(REPORT_STAMP)
 
 # Everything: the check parts run side by side (make -j; each part's output
 # is shown as a block when it ends), then one line per part and a closing
