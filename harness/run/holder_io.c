@@ -12,6 +12,7 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -182,14 +183,68 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 	history_record(r, ev);
 }
 
+/* A holder passed one of the bounds of run_internal.h: say so (the
+ * protocol checker fails it) and kill it; reap() records the death. */
+static void holder_overrun(struct run *r, struct hstate *h, const char *what)
+{
+	jv ev;
+
+	if (h->overrun)
+		return;
+	h->overrun = 1;
+	ev = ev_str(ev_new("error", h->decl->name), "error", what);
+	history_record(r, ev);
+	if (h->proc.pid > 0 && !h->reaped)
+		kill(h->proc.pid, SIGKILL);
+}
+
+static void on_stderr_line(struct run *r, struct hstate *h, const char *line)
+{
+	jv ev;
+
+	if (h->err_lines++ >= STDERR_LINES_KEPT) {
+		h->err_dropped++;
+		free(h->err_last);
+		h->err_last = xstrdup(line);
+		return;
+	}
+	ev = ev_str(ev_new("log", h->decl->name), "level", "STDERR");
+	history_record(r, ev_str(ev, "msg", line));
+}
+
+/* The stderr lines past STDERR_LINES_KEPT, as one last log event. */
+static void flush_stderr_tail(struct run *r, struct hstate *h)
+{
+	char *msg;
+	jv ev;
+
+	if (!h->err_dropped)
+		return;
+	msg = xasprintf("(%d more stderr lines not kept; the last:) %s",
+			h->err_dropped, h->err_last ? h->err_last : "");
+	ev = ev_str(ev_new("log", h->decl->name), "level", "STDERR");
+	history_record(r, ev_str(ev, "msg", msg));
+	free(msg);
+	h->err_dropped = 0;
+}
+
+/*
+ * Reads what is there on one of a holder's pipes, line by line. Lines are
+ * cut at LINE_MAX_BYTES (the rest of such a line is skipped, not kept), and
+ * a holder past its totals is stopped: the buffer never holds more than
+ * one line.
+ */
 static void drain_fd(struct run *r, struct hstate *h, int *fd, struct lbuf *b,
 		     int is_err)
 {
 	char chunk[65536];
+	int rounds = 0;
 
-	for (;;) {
+	/* A flood must not keep the loop here: 16 reads, then the others. */
+	while (rounds++ < 16) {
 		ssize_t n = read(*fd, chunk, sizeof(chunk));
-		char *nl;
+		size_t *total = is_err ? &h->err_bytes : &h->out_bytes;
+		char *p, *end, *nl;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -198,40 +253,83 @@ static void drain_fd(struct run *r, struct hstate *h, int *fd, struct lbuf *b,
 		if (n <= 0) {
 			close(*fd);
 			*fd = -1;
-			if (b->len) /* a last line without newline */
-				n = 0;
-			else
-				return;
-		}
-		if (n > 0) {
-			ALLOC_GROW(b->buf, b->len + (size_t)n + 1, b->alloc);
-			memcpy(b->buf + b->len, chunk, (size_t)n);
-			b->len += (size_t)n;
-		} else {
-			ALLOC_GROW(b->buf, b->len + 2, b->alloc);
-			b->buf[b->len++] = '\n';
-		}
-		while ((nl = memchr(b->buf, '\n', b->len))) {
-			size_t len = (size_t)(nl - b->buf);
-
-			*nl = '\0';
-			if (is_err) {
-				jv ev = ev_new("log", h->decl->name);
-
-				ev = ev_str(ev, "level", "STDERR");
-				history_record(r, ev_str(ev, "msg", b->buf));
-			} else if (len) {
-				on_holder_line(r, h, b->buf, len);
+			if (b->len && b->alloc != (size_t)-1) {
+				/* a last line without newline */
+				ALLOC_GROW(b->buf, b->len + 1, b->alloc);
+				b->buf[b->len] = '\0';
+				if (is_err)
+					on_stderr_line(r, h, b->buf);
+				else
+					on_holder_line(r, h, b->buf, b->len);
 			}
-			b->len -= len + 1;
-			memmove(b->buf, nl + 1, b->len);
+			b->len = 0;
+			if (is_err)
+				flush_stderr_tail(r, h);
+			return;
 		}
-		if (b->len > LINE_MAX_BYTES) {
-			jv ev = ev_new("error", h->decl->name);
+		if (h->overrun)
+			continue; /* killed: what is left is not read */
+		*total += (size_t)n;
+		if (*total > (is_err ? HOLDER_ERR_MAX : HOLDER_OUT_MAX)) {
+			holder_overrun(r, h, is_err
+				       ? "wrote more than 4 MiB to stderr"
+				       : "wrote more than 16 MiB to stdout");
+			continue;
+		}
+		for (p = chunk, end = chunk + n; p < end; p = nl + 1) {
+			size_t part;
 
-			ev = ev_str(ev, "error", "line longer than 1 MiB");
-			b->buf[200] = '\0';
-			history_record(r, ev_str(ev, "line", b->buf));
+			nl = memchr(p, '\n', (size_t)(end - p));
+			part = (size_t)((nl ? nl : end) - p);
+			/* b->alloc == (size_t)-1 marks a line being skipped:
+			 * it went over LINE_MAX_BYTES. */
+			if (b->alloc != (size_t)-1) {
+				if (b->len + part > LINE_MAX_BYTES) {
+					jv ev = ev_new("error", h->decl->name);
+					char head[201];
+					size_t hl = b->len < 200 ? b->len : 200;
+					size_t more = 200 - hl < part
+							      ? 200 - hl
+							      : part;
+
+					if (hl)
+						memcpy(head, b->buf, hl);
+					memcpy(head + hl, p, more);
+					head[hl + more] = '\0';
+					ev = ev_str(ev, "error",
+						    "line longer than 64 KiB");
+					history_record(r, ev_str(ev, "line",
+								 head));
+					free(b->buf);
+					b->buf = NULL;
+					b->len = 0;
+					b->alloc = (size_t)-1;
+				} else {
+					ALLOC_GROW(b->buf, b->len + part + 1,
+						   b->alloc);
+					memcpy(b->buf + b->len, p, part);
+					b->len += part;
+				}
+			}
+			if (!nl)
+				break;
+			if (b->alloc == (size_t)-1) {
+				b->alloc = 0; /* the long line ended */
+				continue;
+			}
+			b->buf[b->len] = '\0';
+			if (is_err) {
+				on_stderr_line(r, h, b->buf);
+			} else if (b->len) {
+				if (++h->events > HOLDER_EVENTS_MAX) {
+					holder_overrun(r, h,
+						       "wrote more than 20000 "
+						       "lines");
+					b->len = 0;
+					break;
+				}
+				on_holder_line(r, h, b->buf, b->len);
+			}
 			b->len = 0;
 		}
 		if (*fd < 0)
@@ -239,9 +337,34 @@ static void drain_fd(struct run *r, struct hstate *h, int *fd, struct lbuf *b,
 	}
 }
 
+/* Writes what it can of h's pending commands, never blocking. */
+static void flush_in(struct hstate *h)
+{
+	struct lbuf *b = &h->in;
+
+	while (b->len && h->proc.in_fd >= 0) {
+		ssize_t w = write(h->proc.in_fd, b->buf, b->len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			return;
+		if (w < 0) {
+			/* it closed its stdin or died: its commands end as
+			 * info when it is reaped */
+			close(h->proc.in_fd);
+			h->proc.in_fd = -1;
+			b->len = 0;
+			return;
+		}
+		b->len -= (size_t)w;
+		memmove(b->buf, b->buf + w, b->len);
+	}
+}
+
 static void reap(struct run *r)
 {
-	int i, status;
+	int i, k, status;
 
 	for (i = 0; i < r->nh; i++) {
 		struct hstate *h = &r->h[i];
@@ -253,11 +376,13 @@ static void reap(struct run *r)
 		w = waitpid(h->proc.pid, &status, WNOHANG);
 		if (w != h->proc.pid)
 			continue;
-		/* Read what it wrote before it died, then record the death. */
-		if (h->proc.out_fd >= 0)
+		/* Read what it wrote before it died, then record the death
+		 * (a pipe a grandchild still holds stays open: bounded). */
+		for (k = 0; k < 64 && h->proc.out_fd >= 0; k++)
 			drain_fd(r, h, &h->proc.out_fd, &h->out, 0);
-		if (h->proc.err_fd >= 0)
+		for (k = 0; k < 64 && h->proc.err_fd >= 0; k++)
 			drain_fd(r, h, &h->proc.err_fd, &h->err, 1);
+		flush_stderr_tail(r, h);
 		h->reaped = 1;
 		h->alive = 0;
 		h->frozen = h->spinning = 0;
@@ -273,9 +398,9 @@ static void reap(struct run *r)
 
 void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 {
-	/* two pipes per holder, and the SIGCHLD signalfd */
-	struct pollfd *pfd = xcalloc((size_t)(2 * r->nh + 1), sizeof(*pfd));
-	struct hstate **who = xcalloc((size_t)(2 * r->nh + 1), sizeof(*who));
+	/* three pipes per holder, and the SIGCHLD signalfd */
+	struct pollfd *pfd = xcalloc((size_t)(3 * r->nh + 1), sizeof(*pfd));
+	struct hstate **who = xcalloc((size_t)(3 * r->nh + 1), sizeof(*who));
 
 	for (;;) {
 		int n = 0, i, timeout;
@@ -298,6 +423,11 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 				pfd[n].events = POLLIN;
 				who[n++] = &r->h[i];
 			}
+			if (r->h[i].proc.in_fd >= 0 && r->h[i].in.len) {
+				pfd[n].fd = r->h[i].proc.in_fd;
+				pfd[n].events = POLLOUT;
+				who[n++] = &r->h[i];
+			}
 		}
 		if (r->chld_fd >= 0) {
 			pfd[n].fd = r->chld_fd;
@@ -312,7 +442,8 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 		for (i = 0; i < n; i++) {
 			struct hstate *h = who[i];
 
-			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (!(pfd[i].revents &
+			      (POLLIN | POLLOUT | POLLHUP | POLLERR)))
 				continue;
 			if (!h) {
 				struct signalfd_siginfo si;
@@ -325,6 +456,8 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 				drain_fd(r, h, &h->proc.out_fd, &h->out, 0);
 			else if (pfd[i].fd == h->proc.err_fd)
 				drain_fd(r, h, &h->proc.err_fd, &h->err, 1);
+			else if (pfd[i].fd == h->proc.in_fd)
+				flush_in(h);
 		}
 	}
 	free(pfd);
@@ -499,6 +632,7 @@ int holders_start(struct run *r)
 			free(err);
 			return -1;
 		}
+		fcntl(h->proc.in_fd, F_SETFL, O_NONBLOCK);
 		h->alive = 1;
 	}
 	run_pump(r, run_now(r) + timeout_ms * 1000LL, all_hello, NULL);
@@ -598,21 +732,18 @@ void holder_send(struct run *r, struct hstate *h, jv cmd)
 	jv s = jv_dump_string(cmd, 0);
 	const char *p = jv_string_value(s);
 	size_t len = strlen(p);
-	char *line = xmalloc(len + 2);
-	size_t off = 0;
+	struct lbuf *b = &h->in;
 
-	memcpy(line, p, len);
-	line[len++] = '\n';
-	while (h->proc.in_fd >= 0 && off < len) {
-		ssize_t w = write(h->proc.in_fd, line + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break; /* dead: its commands end as info on reap */
-		off += (size_t)w;
+	/* Queued, then written as far as the pipe takes it: a holder that
+	 * stops reading fills its pipe, never blocks the loop (run_pump
+	 * writes the rest when there is room). */
+	if (h->proc.in_fd >= 0) {
+		ALLOC_GROW(b->buf, b->len + len + 2, b->alloc);
+		memcpy(b->buf + b->len, p, len);
+		b->len += len;
+		b->buf[b->len++] = '\n';
+		flush_in(h);
 	}
-	free(line);
 	jv_free(s);
 }
 

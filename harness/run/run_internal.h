@@ -20,7 +20,17 @@
 #include "scenario/scenario.h"
 
 #define EXIT_GRACE_MS 2000
-#define LINE_MAX_BYTES (1 << 20)
+/*
+ * What a holder may send (issue 11: a holder is untrusted input). Past any
+ * of these it has broken the protocol: an `error` event says which bound,
+ * and the holder is killed. Memory stays bounded whatever it writes.
+ */
+#define LINE_MAX_BYTES (64 << 10)     /* one stdout or stderr line */
+#define HOLDER_EVENTS_MAX 20000	      /* stdout lines over the run */
+#define HOLDER_OUT_MAX (16 << 20)     /* stdout bytes over the run */
+#define HOLDER_ERR_MAX (4 << 20)      /* stderr bytes over the run */
+#define STDERR_LINES_KEPT 200	      /* stderr lines recorded, then
+					 only the last is kept (a tail) */
 
 struct lbuf {
 	char *buf;
@@ -36,6 +46,14 @@ struct hstate {
 	jv caps, na;		/* from hello */
 	char *impl;
 	struct lbuf out, err;
+	struct lbuf in;		/* commands not yet taken by the holder: its
+				   stdin is written without blocking, the
+				   rest when poll says it has room */
+	size_t out_bytes, err_bytes;
+	int events, err_lines;
+	int err_dropped;	/* stderr lines past STDERR_LINES_KEPT */
+	char *err_last;		/* the last of those */
+	int overrun;		/* a bound was passed: killed */
 };
 
 struct pend {

@@ -379,6 +379,8 @@ write:
 		free(r.h[i].impl);
 		free(r.h[i].out.buf);
 		free(r.h[i].err.buf);
+		free(r.h[i].in.buf);
+		free(r.h[i].err_last);
 	}
 	if (r.chld_fd >= 0)
 		close(r.chld_fd);
