@@ -19,18 +19,15 @@ struct tline {
 	const char *msg; /* its `msg`, or NULL */
 };
 
-/* Lines of `lines` after `i` that duplicate line `i`: the same message, or
- * the very same bytes for lines without one. */
-static int duplicates_after(struct tline *l, int n, int i)
+/* What makes two lines the same: the message, or for lines without one
+ * the very bytes (kept apart by a prefix no msg key has here). */
+static jv line_key(const struct tline *l)
 {
-	int j, count = 0;
-
-	for (j = i + 1; j < n; j++)
-		if (l[i].msg ? eq(l[i].msg, l[j].msg)
-			     : !l[j].msg && jv_equal(jv_copy(l[i].raw),
-						     jv_copy(l[j].raw)))
-			count++;
-	return count;
+	if (l->msg)
+		return jv_string_fmt("m%s", l->msg);
+	if (jv_get_kind(l->raw) == JV_KIND_STRING)
+		return jv_string_fmt("r%s", jv_string_value(l->raw));
+	return jv_string("x");
 }
 
 static void check_integrity_session(const struct model *m,
@@ -38,7 +35,8 @@ static void check_integrity_session(const struct model *m,
 				    jv s)
 {
 	jv lines = jvx_get(s, "transcript");
-	int i, j, n, dups, torn = jvx_true(s, "tornTail");
+	int i, n, dups, torn = jvx_true(s, "tornTail");
+	jv seen = jv_object(); /* line key -> copies */
 	struct tline *l;
 
 	if (jv_get_kind(lines) != JV_KIND_ARRAY) {
@@ -84,16 +82,30 @@ static void check_integrity_session(const struct model *m,
 		}
 	}
 	/* Each duplicated message (or line) is reported once, at its first
-	 * occurrence. */
+	 * occurrence: one pass counts them by key, one reports. */
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < i; j++)
-			if (l[i].msg ? eq(l[i].msg, l[j].msg)
-				     : !l[j].msg &&
-					       jv_equal(jv_copy(l[i].raw),
-							jv_copy(l[j].raw)))
-				break;
-		if (j < i || !(dups = duplicates_after(l, n, i)))
+		jv key = line_key(&l[i]);
+		jv had = jv_object_get(jv_copy(seen), jv_copy(key));
+		double c = jv_get_kind(had) == JV_KIND_NUMBER ? jv_number_value(had)
+							      : 0;
+
+		jv_free(had);
+		seen = jv_object_set(seen, key, jv_number(c + 1));
+	}
+	for (i = 0; i < n; i++) {
+		jv key = line_key(&l[i]);
+		jv c = jv_object_get(jv_copy(seen), jv_copy(key));
+
+		dups = jv_get_kind(c) == JV_KIND_NUMBER
+			       ? (int)jv_number_value(c) - 1
+			       : 0;
+		jv_free(c);
+		if (dups <= 0) {
+			jv_free(key);
 			continue;
+		}
+		/* reported: not again at the later copies */
+		seen = jv_object_set(seen, key, jv_number(0));
 		if (l[i].msg)
 			verdict_fail(out, m->t_end, -1,
 				     "%s's transcript has message %s %d "
@@ -104,6 +116,7 @@ static void check_integrity_session(const struct model *m,
 				     "%s's transcript has line %d %d times",
 				     session, i + 1, dups + 1);
 	}
+	jv_free(seen);
 	for (i = 0; i < n; i++) {
 		jv_free(l[i].raw);
 		jv_free(l[i].parsed);

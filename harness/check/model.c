@@ -411,33 +411,52 @@ static void pass_events(struct model *m)
  */
 static void queue_starts(struct model *m)
 {
-	int i, j;
+	/* One queue per holder lane (per holder without `lanes`): the latest
+	 * answer so far and whether a command in it never started; slots
+	 * found by name, so the pass is linear in commands. */
+	int64_t *last = xcalloc((size_t)m->nr_ops + 1, sizeof(*last));
+	char *blocked = xcalloc((size_t)m->nr_ops + 1, 1);
+	char *seen = xcalloc((size_t)m->nr_ops + 1, 1);
+	jv slots = jv_object();
+	int i, n = 0;
 
 	for (i = 0; i < m->nr_ops; i++) {
 		struct op *o = &m->ops[i];
 		int64_t start = o->invoke_t;
+		jv key, had;
+		int q;
 
 		if (eq(o->op, "spin") || eq(o->op, "exit")) {
 			o->start_t = o->invoke_t;
 			continue;
 		}
-		for (j = 0; j < i; j++) {
-			struct op *p = &m->ops[j];
-
-			if (p->proc != o->proc || eq(p->op, "spin") ||
-			    eq(p->op, "exit"))
-				continue;
-			if (m->procs[o->proc].lanes && !eq(p->lane, o->lane))
-				continue;
-			if (p->start_t == NEVER) {
-				start = NEVER;
-				break;
-			}
-			if (p->outcome_t > start)
-				start = p->outcome_t;
+		key = jv_string_fmt("%d%c%s", o->proc, 0x1f,
+				    m->procs[o->proc].lanes && o->lane ? o->lane
+								       : "");
+		had = jv_object_get(jv_copy(slots), jv_copy(key));
+		if (jv_get_kind(had) == JV_KIND_NUMBER) {
+			q = (int)jv_number_value(had);
+			jv_free(key);
+		} else {
+			q = n++;
+			slots = jv_object_set(slots, key, jv_number(q));
 		}
+		jv_free(had);
+		if (blocked[q])
+			start = NEVER; /* behind one that never started */
+		else if (seen[q] && last[q] > start)
+			start = last[q]; /* behind the latest answer so far */
 		o->start_t = start;
+		if (start == NEVER)
+			blocked[q] = 1;
+		if (!seen[q] || o->outcome_t > last[q])
+			last[q] = o->outcome_t;
+		seen[q] = 1;
 	}
+	jv_free(slots);
+	free(last);
+	free(blocked);
+	free(seen);
 }
 
 /* A `spin` command stops the process from its invoke until it answers (or
@@ -510,13 +529,22 @@ static struct hold *new_hold(struct model *m, const char *session, int64_t t)
 	return h;
 }
 
+/* The first hold that may still be its lock file (gone_t unset). */
+static int first_open(struct model *m)
+{
+	while (m->open_from < m->nr_holds &&
+	       m->holds[m->open_from].gone_t != NEVER)
+		m->open_from++;
+	return m->open_from;
+}
+
 /* The hold `proc` currently has on `session`, preferring `lane`. */
 static int current_hold(struct model *m, int proc, const char *session,
 			const char *lane)
 {
-	int i, any = -1;
+	int i, any = -1, lo = first_open(m);
 
-	for (i = m->nr_holds - 1; i >= 0; i--) {
+	for (i = m->nr_holds - 1; i >= lo; i--) {
 		struct hold *h = &m->holds[i];
 
 		if (h->proc != proc || !eq(h->session, session) ||
@@ -561,7 +589,7 @@ static void on_acquired(struct model *m, jv e, int i)
 			m->ops[op].joined = 1;
 		return;
 	}
-	for (k = 0; k < m->nr_holds; k++)
+	for (k = first_open(m); k < m->nr_holds; k++)
 		if (eq(m->holds[k].session, session) &&
 		    m->holds[k].gone_t == NEVER) {
 			/* The file is the newcomer's now. A pseudo-hold
@@ -719,7 +747,7 @@ static void on_damage(struct model *m, jv e, int i)
 
 	if (!session || eq(kind, "torn-transcript"))
 		return;
-	for (k = 0; k < m->nr_holds; k++)
+	for (k = first_open(m); k < m->nr_holds; k++)
 		if (eq(m->holds[k].session, session) &&
 		    m->holds[k].gone_t == NEVER) {
 			m->holds[k].gone_t = m->t[i];

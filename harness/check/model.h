@@ -154,6 +154,9 @@ struct model {
 	int nr_ops, alloc_ops;
 	struct hold *holds;
 	int nr_holds, alloc_holds;
+	int open_from; /* holds below this all have gone_t set: searches for
+			  a hold whose file is still there start here (O(1)
+			  amortised instead of a walk over every hold) */
 	struct logline *logs;
 	int nr_logs, alloc_logs;
 	int *orphans; /* ok/fail events for a command never sent */

@@ -12,7 +12,11 @@
  */
 #include "check/checkers.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "lib/util.h"
 
 /*
  * A transcript line's `t` is taken before the write (after the fencing
@@ -49,17 +53,47 @@ static void describe_owner(const struct model *m, const struct hold *h,
  * because contenders judge it by the payload's wall-clock createdAt, which
  * precedes the owner's `acquired` stamp by an unbounded scheduling delay.
  */
+/* The latest a hold can be live: its end, or its maxHoldMs bound (before
+ * the slack and ORDER_EPS_US, which only shorten it). */
+static int64_t live_bound(const struct hold *h)
+{
+	return h->maxhold_us != NONE ? min64(h->end_t, h->acq_t + h->maxhold_us)
+				     : h->end_t;
+}
+
 static void check_mutex_owners(const struct model *m,
 			       struct verdicts *out)
 {
 	int i, j;
 	char who[512];
+	/* Per session, the latest live_bound among the holds before: when
+	 * it is not past a newcomer's acquisition, no earlier hold can have
+	 * been live then, and the walk below is skipped (it was the whole
+	 * run's holds for every hold: quadratic). */
+	jv latest = jv_object();
+	int64_t *bound = xcalloc((size_t)m->nr_holds + 1, sizeof(*bound));
+	int nb = 0;
 
 	for (i = 0; i < m->nr_holds; i++) {
 		struct hold *n = &m->holds[i];
+		jv slot = jv_object_get(jv_copy(latest), jv_string(n->session));
+		int q;
 
-		if (n->proc < 0 || n->creating)
+		if (jv_get_kind(slot) == JV_KIND_NUMBER) {
+			q = (int)jv_number_value(slot);
+		} else {
+			q = nb++;
+			bound[q] = INT64_MIN;
+			latest = jv_object_set(latest, jv_string(n->session),
+					       jv_number(q));
+		}
+		jv_free(slot);
+		if (n->proc < 0 || n->creating || bound[q] <= n->acq_t) {
+			if (n->proc >= 0 && !n->creating)
+				bound[q] = max64(bound[q], live_bound(n));
 			continue;
+		}
+		bound[q] = max64(bound[q], live_bound(n));
 		for (j = 0; j < i; j++) {
 			struct hold *h = &m->holds[j];
 			int64_t live_until;
@@ -93,6 +127,8 @@ static void check_mutex_owners(const struct model *m,
 			break;
 		}
 	}
+	jv_free(latest);
+	free(bound);
 }
 
 /*

@@ -10,27 +10,75 @@
  */
 #include "check/checkers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-/* How many lines of `lines` are a JSON object whose `msg` is `msg`. */
-static int count_msg(jv lines, const char *msg)
+#include "lib/util.h"
+
+/*
+ * How many lines of each session's final transcript carry each `msg`:
+ * {"s1": {"m1": 1, ...}, ...}, every line parsed once (the per-message
+ * re-read this replaces was quadratic in messages per session).
+ */
+static jv transcript_counts(const struct model *m)
 {
-	int i, n = jv_array_length(jv_copy(lines)), count = 0;
+	jv sessions = jvx_get(m->final, "sessions"), out = jv_object();
 
-	for (i = 0; i < n; i++) {
-		jv raw = jv_array_get(jv_copy(lines), i);
-		jv line;
-
-		if (jv_get_kind(raw) != JV_KIND_STRING) {
-			jv_free(raw);
-			continue;
-		}
-		line = jv_parse(jv_string_value(raw));
-		if (eq(jvx_cstr(line, "msg"), msg))
-			count++;
-		jv_free(line);
-		jv_free(raw);
+	if (jv_get_kind(sessions) != JV_KIND_OBJECT) {
+		jv_free(sessions);
+		return out;
 	}
+	jv_object_foreach(sessions, key, s)
+	{
+		jv lines = jvx_get(s, "transcript"), counts = jv_object();
+
+		if (jv_get_kind(lines) == JV_KIND_ARRAY) {
+			jv_array_foreach(lines, i, raw)
+			{
+				jv line = jv_get_kind(raw) == JV_KIND_STRING
+						  ? jv_parse(jv_string_value(raw))
+						  : jv_invalid();
+				const char *msg = jvx_cstr(line, "msg");
+
+				if (msg) {
+					jv had = jv_object_get(jv_copy(counts),
+							       jv_string(msg));
+					double n = jv_get_kind(had) ==
+							   JV_KIND_NUMBER
+							   ? jv_number_value(had)
+							   : 0;
+
+					jv_free(had);
+					counts = jv_object_set(
+						counts, jv_string(msg),
+						jv_number(n + 1));
+				}
+				jv_free(line);
+				jv_free(raw);
+			}
+		}
+		jv_free(lines);
+		jv_free(s);
+		out = jv_object_set(out, key, counts);
+	}
+	jv_free(sessions);
+	return out;
+}
+
+/* Lines for `msg` in `session`'s transcript, from transcript_counts(). */
+static int count_msg(jv counts, const char *session, const char *msg)
+{
+	jv s = jv_object_get(jv_copy(counts), jv_string(session)), n;
+	int count = 0;
+
+	if (jv_get_kind(s) != JV_KIND_OBJECT) {
+		jv_free(s);
+		return 0;
+	}
+	n = jv_object_get(s, jv_string(msg));
+	if (jv_get_kind(n) == JV_KIND_NUMBER)
+		count = (int)jv_number_value(n);
+	jv_free(n);
 	return count;
 }
 
@@ -78,16 +126,11 @@ static int is_message(const struct op *o)
 	       (eq(o->op, "deliver") || eq(o->op, "turn"));
 }
 
-static int same_message(const struct op *a, const struct op *b)
-{
-	return is_message(a) && is_message(b) && eq(a->msg, b->msg) &&
-	       eq(a->session, b->session);
-}
-
 void check_no_silent_drop(const struct model *m, struct verdicts *out)
 {
-	int i, j;
+	int i, j, *next, *last;
 	char lbl[96];
+	jv counts, firsts = jv_object();
 
 	for (i = 0; i < m->nr_ops; i++) {
 		struct op *o = &m->ops[i];
@@ -111,22 +154,44 @@ void check_no_silent_drop(const struct model *m, struct verdicts *out)
 	 * a refusal none; an unknown fate (no answer from a holder that died,
 	 * `info`, or a `cleanup` failure that came after the write) zero or
 	 * one, exactly one when the holder reported it `appended`. */
+	counts = transcript_counts(m);
+	/* Each message's commands, in order, found in one pass: group key
+	 * "session US msg" -> the index of its first command; each command's
+	 * next of the same message (a list through `next`); last[] is the
+	 * list's tail for a first command, -2 for the others. */
+	next = xmalloc((size_t)(m->nr_ops + 1) * sizeof(*next));
+	last = xmalloc((size_t)(m->nr_ops + 1) * sizeof(*last));
+	for (i = 0; i < m->nr_ops; i++) {
+		struct op *o = &m->ops[i];
+		jv key, had;
+
+		next[i] = -1;
+		last[i] = -1;
+		if (!is_message(o))
+			continue;
+		key = jv_string_fmt("%s%c%s", o->session, 0x1f, o->msg);
+		had = jv_object_get(jv_copy(firsts), jv_copy(key));
+		if (jv_get_kind(had) == JV_KIND_NUMBER) {
+			int f = (int)jv_number_value(had);
+
+			next[last[f]] = i;
+			last[f] = i;
+			last[i] = -2; /* not the first: judged with its group */
+			jv_free(key);
+		} else {
+			last[i] = i;
+			firsts = jv_object_set(firsts, key, jv_number(i));
+		}
+		jv_free(had);
+	}
 	for (i = 0; i < m->nr_ops; i++) {
 		struct op *o = &m->ops[i], *p, *ok = NULL, *refused = NULL;
 		int lo = 0, hi = 0, count;
-		jv lines;
 
-		if (!is_message(o))
-			continue;
-		for (j = 0; j < i; j++)
-			if (same_message(&m->ops[j], o))
-				break;
-		if (j < i)
-			continue; /* this message was judged already */
-		for (j = i; j < m->nr_ops; j++) {
+		if (!is_message(o) || last[i] == -2)
+			continue; /* not a message, or judged with its first */
+		for (j = i; j >= 0; j = next[j]) {
 			p = &m->ops[j];
-			if (!same_message(p, o))
-				continue;
 			if (eq(p->outcome, "ok")) {
 				lo++;
 				hi++;
@@ -150,9 +215,7 @@ void check_no_silent_drop(const struct model *m, struct verdicts *out)
 					     model_pname(m, p->proc), o->msg,
 					     secs(p->outcome_t).s);
 		}
-		lines = model_transcript(m, o->session);
-		count = count_msg(lines, o->msg);
-		jv_free(lines);
+		count = count_msg(counts, o->session, o->msg);
 		if (count > hi && refused) {
 			verdict_fail(out, refused->outcome_t, refused->proc,
 				     "%s was refused by %s at %s (%s: %s) but "
@@ -188,4 +251,8 @@ void check_no_silent_drop(const struct model *m, struct verdicts *out)
 				     o->session, count, count == 1 ? "" : "s");
 		}
 	}
+	jv_free(counts);
+	jv_free(firsts);
+	free(next);
+	free(last);
 }

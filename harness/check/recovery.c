@@ -42,14 +42,81 @@ static int64_t wait_end(const struct model *m, const struct op *o)
  * or seen someone else get it, within its poll interval plus slack; a
  * contender frozen or spinning meanwhile gets that time added.
  */
-static void recovery_gap(const struct model *m, struct verdicts *out,
-			 const char *session, int64_t f, int64_t n,
-			 const struct hold *cause, int *flagged)
+/*
+ * A session's contenders: its acquiring commands that started, sorted by
+ * the start of their wait, with the latest wait end among the first k+1
+ * (pmax), so that a gap finds the waits it overlaps without walking every
+ * command of the run (that walk, once per gap, was quadratic).
+ */
+struct waits {
+	int *op;	/* op indexes, by start of wait */
+	int64_t *pmax;	/* pmax[k]: max wait end of op[0..k] */
+	int n;
+};
+
+static const struct model *sort_model;
+
+static int cmp_wait(const void *a, const void *b)
+{
+	const struct op *x = &sort_model->ops[*(const int *)a];
+	const struct op *y = &sort_model->ops[*(const int *)b];
+
+	if (x->start_t != y->start_t)
+		return x->start_t < y->start_t ? -1 : 1;
+	return *(const int *)a - *(const int *)b;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void waits_build(const struct model *m, const char *session,
+			struct waits *w)
 {
 	int i;
 
+	w->n = 0;
 	for (i = 0; i < m->nr_ops; i++) {
 		struct op *o = &m->ops[i];
+
+		if (op_is_acquiring(o->op) && eq(o->session, session) &&
+		    !o->joined && o->start_t != NEVER)
+			w->op[w->n++] = i;
+	}
+	sort_model = m;
+	qsort(w->op, (size_t)w->n, sizeof(*w->op), cmp_wait);
+	sort_model = NULL;
+	for (i = 0; i < w->n; i++) {
+		int64_t e = wait_end(m, &m->ops[w->op[i]]);
+
+		w->pmax[i] = i ? max64(w->pmax[i - 1], e) : e;
+	}
+}
+
+static void recovery_gap(const struct model *m, struct verdicts *out,
+			 const char *session, int64_t f, int64_t n,
+			 const struct hold *cause, int *flagged,
+			 const struct waits *w, int *hits)
+{
+	int i, k, lo = 0, hi = w->n, nh = 0;
+
+	/* waits that began before n ... */
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (m->ops[w->op[mid]].start_t < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ... and may end after f: none before the first k whose latest end
+	 * is past f. Judged in command order, as ever. */
+	for (k = lo - 1; k >= 0 && w->pmax[k] > f; k--)
+		hits[nh++] = w->op[k];
+	qsort(hits, (size_t)nh, sizeof(*hits), cmp_int);
+	for (k = 0; k < nh; k++) {
+		struct op *o = &m->ops[i = hits[k]];
 		int64_t w0 = o->start_t, w1, base, bound, end;
 		char what[512], boundtxt[160], how[160];
 		int used_maxhold;
@@ -169,6 +236,9 @@ void check_recovery(const struct model *m, struct verdicts *out)
 {
 	int *flagged = xcalloc(m->nr_ops + 1, sizeof(int));
 	int *idx = xcalloc(m->nr_holds + 1, sizeof(int));
+	int *hits = xcalloc(m->nr_ops + 1, sizeof(int));
+	struct waits w = { xcalloc(m->nr_ops + 1, sizeof(int)),
+			   xcalloc(m->nr_ops + 1, sizeof(int64_t)), 0 };
 	int s, i, n;
 
 	for (s = 0; s < m->nr_sessions; s++) {
@@ -176,6 +246,7 @@ void check_recovery(const struct model *m, struct verdicts *out)
 		int64_t f = 0, until;
 		struct hold *cause = NULL;
 
+		waits_build(m, session, &w);
 		for (n = i = 0; i < m->nr_holds; i++)
 			if (eq(m->holds[i].session, session))
 				idx[n++] = i;
@@ -187,7 +258,7 @@ void check_recovery(const struct model *m, struct verdicts *out)
 
 			if (h->acq_t > f)
 				recovery_gap(m, out, session, f, h->acq_t,
-					     cause, flagged);
+					     cause, flagged, &w, hits);
 			until = h->free_t;
 			cause = h;
 			/* Holds that start while this one blocks extend the
@@ -205,8 +276,12 @@ void check_recovery(const struct model *m, struct verdicts *out)
 			f = max64(f, until);
 		}
 		if (f != NEVER)
-			recovery_gap(m, out, session, f, NEVER, cause, flagged);
+			recovery_gap(m, out, session, f, NEVER, cause, flagged,
+				     &w, hits);
 	}
 	free(idx);
 	free(flagged);
+	free(hits);
+	free(w.op);
+	free(w.pmax);
 }
