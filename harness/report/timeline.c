@@ -192,6 +192,9 @@ static void checker_legend(FILE *f, struct tl_model *m)
 		fputs("</div>\n", f);
 }
 
+/* Events listed in full at the foot of the page; the rest are linked. */
+#define TL_MAX_LISTED 500
+
 static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 			   struct tl_layout *L)
 {
@@ -204,14 +207,29 @@ static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 	tl_draw_svg(f, m, h, L);
 	tl_draw_legend(f, m);
 	checker_legend(f, m);
-	fprintf(f, "<details><summary>All %zu events</summary><pre id=\"events\">", h->ev.n);
-	for (size_t i = 0; i < h->ev.n; i++) {
+	if (m->marks_cut || m->spans_cut)
+		fprintf(f, "<p class=\"more\">Not drawn: %zu mark%s and %zu bar%s or deadline%s "
+			"past the page's caps (%d each; failures and faults first). Every event "
+			"is in <a href=\"history.jsonl\">history.jsonl</a>.</p>\n",
+			m->marks_cut, m->marks_cut == 1 ? "" : "s", m->spans_cut,
+			m->spans_cut == 1 ? "" : "s", m->spans_cut == 1 ? "" : "s", TL_MAX_MARKS);
+	size_t listed = h->ev.n < TL_MAX_LISTED ? h->ev.n : TL_MAX_LISTED;
+	if (listed < h->ev.n)
+		fprintf(f, "<details><summary>The first %zu of %zu events</summary><pre id=\"events\">",
+			listed, h->ev.n);
+	else
+		fprintf(f, "<details><summary>All %zu events</summary><pre id=\"events\">", h->ev.n);
+	for (size_t i = 0; i < listed; i++) {
 		char *s = jvx_dump(h->ev.v[i].v);
 		html_esc(f, s);
 		fputc('\n', f);
 		free(s);
 	}
-	fputs("</pre></details>\n", f);
+	fputs("</pre>", f);
+	if (listed < h->ev.n)
+		fprintf(f, "<p class=\"more\">%zu more in <a href=\"history.jsonl\">history.jsonl</a>.</p>",
+			h->ev.n - listed);
+	fputs("</details>\n", f);
 	fputs("<pre id=\"inspect\">Point at a bar or a mark to see the events behind it.</pre>\n", f);
 	html_page_close(f, 1);
 }
@@ -224,6 +242,7 @@ int html_timeline_write(const char *history_path, const char *out_path, char **e
 	struct tl_model m = { 0 };
 	struct tl_layout L = { 0 };
 	tl_model_build(&m, &h);
+	tl_model_cap(&m, TL_MAX_MARKS, TL_MAX_SPANS);
 	tl_layout_build(&m, &L);
 	char *tmp;
 	int r = -1;

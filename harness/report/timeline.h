@@ -197,6 +197,7 @@ struct tl_model {
 	int nout[G__NR];         /* messages per outcome glyph */
 	int used_span[SP__NR];   /* the legend shows what was used */
 	int used_glyph[G__NR];
+	size_t marks_cut, spans_cut; /* not drawn: over the caps (tl_model_cap) */
 	struct tl_scratch *work; /* NULL outside tl_model_build */
 };
 
@@ -209,6 +210,21 @@ struct tl_model {
  */
 void tl_model_build(struct tl_model *m, struct tl_history *h);
 void tl_model_clear(struct tl_model *m);
+
+/*
+ * Keeps the drawing's size bounded by what can be looked at, not by the
+ * history: at most `max_marks` marks (high priority first, then middle,
+ * then low: delivered messages and transcript ticks go first) and at most
+ * `max_spans` bars (lives, then what went wrong: failed or lost waits,
+ * holds past maxHoldMs or lost, stale files, freezes and spins; then the
+ * rest, earliest first), and as many maxHoldMs deadlines (hot ones
+ * first, quiet ticks last). What is left out is counted in marks_cut and
+ * spans_cut and freed; the page says so and links history.jsonl. Call
+ * after tl_model_build, before the layout. O(n).
+ */
+#define TL_MAX_MARKS 1000
+#define TL_MAX_SPANS 1000
+void tl_model_cap(struct tl_model *m, size_t max_marks, size_t max_spans);
 
 /* Whether `proc` names a holder (not empty, not "harness"). */
 int tl_is_holder(const char *proc);

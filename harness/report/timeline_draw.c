@@ -53,13 +53,27 @@ static const struct {
 	[G_LEFT] = { "left", "lock file left at the end" },
 };
 
+/* A raw event in a tooltip, cut to this many bytes: the `final` state
+ * holds every transcript, and each mark of the end would carry it whole. */
+#define TIP_EVENT_MAX 400
+
 static void tip_event(FILE *f, struct tl_history *h, int ev)
 {
 	if (ev < 0 || (size_t)ev >= h->ev.n)
 		return;
 	char *s = jvx_dump(h->ev.v[ev].v);
 	fputc('\n', f);
-	html_esc(f, s);
+	if (strlen(s) > TIP_EVENT_MAX) {
+		size_t n = TIP_EVENT_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--; /* not inside a UTF-8 character */
+		s[n] = '\0';
+		html_esc(f, s);
+		html_escf(f, "\xE2\x80\xA6 (%s event cut; whole in history.jsonl, line %d)",
+			  h->ev.v[ev].type ? h->ev.v[ev].type : "an", ev + 1);
+	} else {
+		html_esc(f, s);
+	}
 	free(s);
 }
 

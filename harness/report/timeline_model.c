@@ -126,6 +126,92 @@ void tl_model_clear(struct tl_model *m)
 	scratch_free(m);
 }
 
+static int span_wrong(enum span_kind k)
+{
+	return k == SP_WAIT_FAIL || k == SP_WAIT_LOST || k == SP_HOLD_OVER ||
+	       k == SP_HOLD_LOST || k == SP_STALE || k == SP_FROZEN || k == SP_SPIN;
+}
+
+void tl_model_cap(struct tl_model *m, size_t max_marks, size_t max_spans)
+{
+	size_t n = m->marks.n, left = max_marks, w = 0;
+	char *keep = xcalloc(n + m->spans.n + m->deadlines.n + 1, 1);
+
+	if (n > max_marks) {
+		for (int p = PRIO_HIGH; p >= PRIO_LOW; p--)
+			for (size_t i = 0; i < n && left; i++)
+				if ((int)m->marks.v[i].prio == p) {
+					keep[i] = 1;
+					left--;
+				}
+		for (size_t i = 0; i < n; i++) {
+			if (keep[i]) {
+				m->marks.v[w++] = m->marks.v[i];
+			} else {
+				free(m->marks.v[i].label);
+				free(m->marks.v[i].tip);
+				m->marks_cut++;
+			}
+		}
+		m->marks.n = w;
+	}
+	n = m->spans.n;
+	if (n > max_spans) {
+		memset(keep, 0, n);
+		left = max_spans;
+		for (int pass = 0; pass < 3; pass++)
+			for (size_t i = 0; i < n && left; i++) {
+				enum span_kind k = m->spans.v[i].kind;
+				int want = pass == 0 ? k == SP_LIFE
+					 : pass == 1 ? span_wrong(k)
+						     : k != SP_LIFE && !span_wrong(k);
+				if (want && !keep[i]) {
+					keep[i] = 1;
+					left--;
+				}
+			}
+		w = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (keep[i]) {
+				m->spans.v[w++] = m->spans.v[i];
+			} else {
+				free(m->spans.v[i].label);
+				free(m->spans.v[i].tip);
+				m->spans_cut++;
+			}
+		}
+		m->spans.n = w;
+	}
+	/* maxHoldMs deadlines: the hot ones (passed while still held) first,
+	 * then the rest, earliest first; quiet ticks are what goes. */
+	n = m->deadlines.n;
+	if (n > max_spans) {
+		memset(keep, 0, n);
+		left = max_spans;
+		for (int pass = 0; pass < 3; pass++)
+			for (size_t i = 0; i < n && left; i++) {
+				struct tl_deadline *d = &m->deadlines.v[i];
+				int want = pass == 0 ? d->hot : pass == 1 ? !d->hot && !d->quiet
+									  : d->quiet;
+				if (want && !keep[i]) {
+					keep[i] = 1;
+					left--;
+				}
+			}
+		w = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (keep[i]) {
+				m->deadlines.v[w++] = m->deadlines.v[i];
+			} else {
+				free(m->deadlines.v[i].label);
+				m->spans_cut++;
+			}
+		}
+		m->deadlines.n = w;
+	}
+	free(keep);
+}
+
 static int is_holder(const char *proc)
 {
 	return proc && *proc && strcmp(proc, "harness") != 0;
@@ -747,43 +833,74 @@ static void on_exit_ev(struct tl_model *m, struct tl_event *e, int i)
 			 xasprintf("%s exited with code %.0f", e->proc, code));
 }
 
-/* Times msg `msg` appears in the final transcript of `session`; -1 when
- * the history has no final state for it. */
-static int transcript_count(struct tl_model *m, struct tl_history *h, const char *session,
-			    const char *msg)
+/* How many lines of each session's final transcript carry each msg:
+ * {"s1": {"m1": 1, ...}}, every line parsed once; jv_null when the history
+ * has no final state. (Counting per message re-read the whole transcript
+ * each time: quadratic in messages per session.) */
+static jv transcript_counts(struct tl_model *m, struct tl_history *h)
 {
-	if (m->ev_final < 0 || !session)
-		return -1;
+	if (m->ev_final < 0)
+		return jv_null();
 	jv ss = jvx_get(h->ev.v[m->ev_final].v, "sessions");
-	jv s = jvx_get(ss, session);
-	jv tr = jvx_get(s, "transcript");
-	int n = -1;
-	if (jv_get_kind(tr) == JV_KIND_ARRAY) {
-		n = 0;
-		jv_array_foreach(tr, k, line) {
-			jv obj = jv_invalid();
-			if (jv_get_kind(line) == JV_KIND_STRING)
-				obj = jv_parse(jv_string_value(line));
-			else if (jv_get_kind(line) == JV_KIND_OBJECT)
-				obj = jv_copy(line);
-			if (streq(jvx_cstr(obj, "msg"), msg))
-				n++;
-			jv_free(obj);
-			jv_free(line);
+	jv out = jv_object();
+	if (jv_get_kind(ss) == JV_KIND_OBJECT) {
+		jv_object_foreach(ss, key, s) {
+			jv tr = jvx_get(s, "transcript");
+			jv counts = jv_object();
+			if (jv_get_kind(tr) == JV_KIND_ARRAY) {
+				jv_array_foreach(tr, k, line) {
+					jv obj = jv_invalid();
+					if (jv_get_kind(line) == JV_KIND_STRING)
+						obj = jv_parse(jv_string_value(line));
+					else if (jv_get_kind(line) == JV_KIND_OBJECT)
+						obj = jv_copy(line);
+					const char *msg = jvx_cstr(obj, "msg");
+					if (msg) {
+						jv had = jv_object_get(jv_copy(counts), jv_string(msg));
+						double n = jv_get_kind(had) == JV_KIND_NUMBER ? jv_number_value(had) : 0;
+						jv_free(had);
+						counts = jv_object_set(counts, jv_string(msg), jv_number(n + 1));
+					}
+					jv_free(obj);
+					jv_free(line);
+				}
+				out = jv_object_set(out, jv_copy(key), counts);
+			} else {
+				jv_free(counts);
+			}
+			jv_free(tr);
+			jv_free(key);
+			jv_free(s);
 		}
 	}
-	jv_free(tr);
-	jv_free(s);
 	jv_free(ss);
-	return n;
+	return out;
+}
+
+/* Times msg `msg` appears in the final transcript of `session`; -1 when
+ * the history has no final state (or no transcript) for it. */
+static int transcript_count(jv counts, const char *session, const char *msg)
+{
+	if (jv_get_kind(counts) != JV_KIND_OBJECT || !session)
+		return -1;
+	jv s = jv_object_get(jv_copy(counts), jv_string(session));
+	if (jv_get_kind(s) != JV_KIND_OBJECT) {
+		jv_free(s);
+		return -1;
+	}
+	jv n = jv_object_get(s, jv_string(msg ? msg : ""));
+	int c = jv_get_kind(n) == JV_KIND_NUMBER ? (int)jv_number_value(n) : 0;
+	jv_free(n);
+	return c;
 }
 
 static void model_messages(struct tl_model *m, struct tl_history *h)
 {
+	jv counts = transcript_counts(m, h);
 	for (size_t k = 0; k < m->work->msgs.n; k++) {
 		struct msg *g = &m->work->msgs.v[k];
 		struct inv *iv = &m->work->invs.v[g->inv];
-		int n = transcript_count(m, h, iv->session, iv->msg);
+		int n = transcript_count(counts, iv->session, iv->msg);
 		int ev = g->ev_out >= 0 ? g->ev_out : iv->ev;
 		int64_t t = g->ev_out >= 0 ? g->t_out : m->t_end;
 		const char *error = g->ev_out >= 0 ? jvx_cstr(h->ev.v[g->ev_out].v, "error") : NULL;
@@ -829,6 +946,7 @@ static void model_messages(struct tl_model *m, struct tl_history *h)
 		m->nout[gl]++;
 		mark_add(m, gl, iv->row, t, ev, pr, label, tip);
 	}
+	jv_free(counts);
 }
 
 void tl_model_build(struct tl_model *m, struct tl_history *h)

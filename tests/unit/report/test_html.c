@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "report/html.h"
+#include "report/timeline.h"
 #include "unit.h"
 
 #define HIST "tests/histories/"
@@ -291,6 +292,51 @@ START_TEST(test_long_run_scales)
 }
 END_TEST
 
+/*
+ * The page's size follows what is drawn, not the history: 5,000 messages,
+ * a final state holding all 5,000 transcript lines and three lock files left
+ * behind (each mark of the end used to embed the whole final event).
+ */
+START_TEST(test_timeline_bounded)
+{
+	const char *h = path_in("big.jsonl");
+	FILE *f = fopen(h, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "{\"t\":0,\"type\":\"meta\",\"title\":\"big\",\"params\":{\"maxHoldMs\":5000}}\n");
+	long long t = 0;
+	for (int i = 1; i <= 5000; i++) {
+		t = (long long)i * 2000LL;
+		fprintf(f, "{\"t\":%lld,\"type\":\"invoke\",\"process\":\"A\",\"id\":%d,\"op\":\"deliver\",\"session\":\"s1\",\"msg\":\"m%d\"}\n", t, i, i);
+		fprintf(f, "{\"t\":%lld,\"type\":\"acquired\",\"process\":\"A\",\"id\":%d,\"session\":\"s1\",\"lane\":\"main\"}\n", t + 500, i);
+		fprintf(f, "{\"t\":%lld,\"type\":\"released\",\"process\":\"A\",\"session\":\"s1\",\"lane\":\"main\",\"why\":\"release\"}\n", t + 900);
+		fprintf(f, "{\"t\":%lld,\"type\":\"ok\",\"process\":\"A\",\"id\":%d}\n", t + 1000, i);
+	}
+	fprintf(f, "{\"t\":%lld,\"type\":\"final\",\"sessions\":{", t + 2000);
+	for (int k = 1; k <= 3; k++) {
+		fprintf(f, "%s\"s%d\":{\"lock\":\"file\",\"transcript\":[", k > 1 ? "," : "", k);
+		for (int i = 1; k == 1 && i <= 5000; i++)
+			fprintf(f, "%s\"{\\\"msg\\\":\\\"m%d\\\",\\\"holder\\\":\\\"A\\\"}\"", i > 1 ? "," : "", i);
+		fputs("]}", f);
+	}
+	fputs("}}\n", f);
+	fclose(f);
+	char *err = NULL;
+	ck_assert_int_eq(html_timeline_write(h, path_in("t.html"), &err), 0);
+	char *page = slurp(path_in("t.html"));
+	assert_page_shape(page);
+	ck_assert_msg(strlen(page) < 2 * 1024 * 1024, "timeline of %zu bytes", strlen(page));
+	/* what went wrong is drawn; what is cut is said, with the history */
+	ck_assert_int_eq(count(page, "class=\"ev mk g-left\""), 3);
+	ck_assert_ptr_nonnull(strstr(page, "Not drawn: "));
+	ck_assert_int_ge(count(page, "<a href=\"history.jsonl\">history.jsonl</a>"), 2);
+	ck_assert_int_le(count(page, "class=\"ev mk g-delivered\""), TL_MAX_MARKS);
+	/* the final state is never copied whole into a tooltip */
+	ck_assert_int_le(count(page, "m4999\\&quot;"), 0);
+	ck_assert_ptr_nonnull(strstr(page, "final event cut; whole in history.jsonl"));
+	free(page);
+}
+END_TEST
+
 static void expect_error(const char *history_text, const char *want)
 {
 	const char *h = path_in("bad.jsonl"), *out = path_in("bad.html");
@@ -429,6 +475,7 @@ static Suite *html_suite(void)
 	tcase_add_test(tc, test_hostile_strings_are_escaped);
 	tcase_add_test(tc, test_unfinished_history);
 	tcase_add_test(tc, test_long_run_scales);
+	tcase_add_test(tc, test_timeline_bounded);
 	tcase_add_test(tc, test_timeline_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("index");
