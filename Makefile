@@ -12,7 +12,7 @@ CC       ?= cc
 SANITIZE ?=
 V        ?= 0
 
-DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config stress-ng
+DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config clang time stress-ng
 BROWSER_PACKAGES = chromium
 
 # Harness headers are named by their folder: #include "check/check.h".
@@ -22,6 +22,10 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 ifneq ($(SANITIZE),)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
+endif
+# libFuzzer's coverage for the fuzz build (tests/fuzz.mk, clang only).
+ifneq ($(FUZZ),)
+CFLAGS   += -fsanitize=fuzzer-no-link
 endif
 # libjq on Debian 12 ships no .pc file; libfiu and Check do.
 JQ_LIBS    = -ljq

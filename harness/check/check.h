@@ -107,8 +107,10 @@ int check_history(jv history, const struct check_opts *opts, jv *verdicts);
  *
  * The program sees the history and nothing else: `input` has nothing to
  * read, `import`/`include` find no module (a compile error), `$ENV` and
- * `env` are the harness's. libjq 1.6 quirk: `error(null)` ends the program
- * like `empty` and cannot be told apart.
+ * `env` are {} (it runs with an empty environment). It runs in a child
+ * process for at most 5 s and 1 GiB (then -1, "did not end"): libjq cannot
+ * be interrupted. libjq 1.6 quirk: `error(null)` ends the program like
+ * `empty` and cannot be told apart.
  */
 int check_jq(jv history, const char *program, char **err);
 

@@ -4,14 +4,23 @@
  */
 #include "check/check.h"
 
+#include <errno.h>
 #include <jq.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 
 /* `repeat(true)` would otherwise hang the harness after the run. */
 #define JQ_MAX_OUTPUTS 10000000L
+/* How long one program may run (check_jq). */
+#define CHECK_JQ_MS 5000
 
 /* Collects libjq's error messages ("jq: error: ... \n jq: 1 compile error"),
  * keeping the informative ones. */
@@ -57,7 +66,7 @@ static char *show(jv x)
 	return xstrdup(buf);
 }
 
-int check_jq(jv history, const char *program, char **err)
+static int jq_eval(jv history, const char *program, char **err)
 {
 	jq_state *jq;
 	jv errors = jv_string("");
@@ -169,4 +178,89 @@ int check_jq(jv history, const char *program, char **err)
 	jq_teardown(&jq);
 	jv_free(errors);
 	return rc;
+}
+/*
+ * The program runs in a child process: libjq 1.6 has no way to interrupt
+ * jq_next(), and `def f: f; f` or `last(range(1e18))` never return. The
+ * child gets CHECK_JQ_MS and 1 GiB of address space, then is killed; its
+ * answer (rc, then the message) comes back over a pipe. It also runs with
+ * an empty environment: libjq fills `$ENV` and `env` from environ, and the
+ * harness's environment is nobody's business in a report.
+ */
+int check_jq(jv history, const char *program, char **err)
+{
+	extern char **environ;
+	int fds[2], status;
+	char buf[4096];
+	size_t len = 0;
+	int64_t end;
+	pid_t pid;
+
+	*err = NULL;
+	if (pipe(fds)) {
+		*err = xasprintf("cannot run jq: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		*err = xasprintf("cannot run jq: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		static char *no_env[] = { NULL };
+		struct rlimit as = { 1UL << 30, 1UL << 30 };
+		char *msg = NULL;
+		char rc;
+		ssize_t w;
+
+		close(fds[0]);
+		setrlimit(RLIMIT_AS, &as);
+		environ = no_env;
+		rc = (char)jq_eval(history, program, &msg);
+		w = write(fds[1], &rc, 1);
+		if (msg)
+			w = write(fds[1], msg, strnlen(msg, sizeof(buf) - 2));
+		(void)w;
+		_exit(0);
+	}
+	close(fds[1]);
+	end = mono_us() + (int64_t)CHECK_JQ_MS * 1000;
+	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		int64_t left = (end - mono_us()) / 1000;
+		ssize_t r;
+
+		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
+			kill(pid, SIGKILL);
+			len = (size_t)-1;
+			break;
+		}
+		r = read(fds[0], buf + len, sizeof(buf) - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || (len += (size_t)r) == sizeof(buf) - 1)
+			break;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (len == (size_t)-1) {
+		*err = xasprintf("jq program did not end within %d ms",
+				 CHECK_JQ_MS);
+		return -1;
+	}
+	if (!len) {
+		*err = xasprintf("jq program %s",
+				 WIFSIGNALED(status)
+					 ? "crashed or ran out of memory"
+					 : "gave no answer");
+		return -1;
+	}
+	buf[len] = '\0';
+	if (len > 1)
+		*err = xstrdup(buf + 1);
+	return buf[0] == 1 ? 1 : buf[0] == 0 ? 0 : -1;
 }

@@ -10,8 +10,10 @@
  */
 #include "run/run_internal.h"
 #include "lib/util.h"
+#include "jsonline.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -66,14 +68,20 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 	jv proto = jv_object_get(jv_copy(ev), jv_string("proto"));
 	jv impl = jv_object_get(jv_copy(ev), jv_string("impl"));
 	jv out = ev_new("spawn", h->decl->name);
+	long long num;
 
 	if (h->hello)
 		history_record(r, ev_str(ev_new("error", h->decl->name), "error",
 				 "second hello"));
 	h->hello = 1;
-	h->inner = jv_get_kind(pid) == JV_KIND_NUMBER
-			   ? (pid_t)jv_number_value(pid)
-			   : (r->sb.pidns ? 0 : h->proc.pid);
+	/* 1e300 or 1.5 from a holder must not reach a pid_t cast (UB) */
+	if (jsonline_int(pid, 1, INT_MAX, &num) == 0) {
+		h->inner = (pid_t)num;
+	} else {
+		h->inner = r->sb.pidns ? 0 : h->proc.pid;
+		history_record(r, ev_str(ev_new("error", h->decl->name),
+					 "error", "hello without a valid pid"));
+	}
 	if (!r->sb.pidns && h->inner != h->proc.pid)
 		h->inner = h->proc.pid;
 	h->starttime = proc_starttime(h->inner);
@@ -160,10 +168,12 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 			   jv_string(h->decl->name));
 	if (!strcmp(ev_name, "ok") || !strcmp(ev_name, "fail")) {
 		jv id = jv_object_get(jv_copy(ev), jv_string("id"));
-		struct pend *p =
-			jv_get_kind(id) == JV_KIND_NUMBER
-				? pend_find(r, hi, (int)jv_number_value(id))
-				: NULL;
+		long long num;
+		/* ids are ours, small and whole: 1e300 is no id (and no
+		 * int cast, which would be UB) */
+		struct pend *p = jsonline_int(id, 0, INT_MAX, &num) == 0
+					 ? pend_find(r, hi, (int)num)
+					 : NULL;
 
 		if (p) {
 			jv o = ev_op_fields(jv_object(), p->st);
@@ -228,14 +238,93 @@ static void flush_stderr_tail(struct run *r, struct hstate *h)
 	h->err_dropped = 0;
 }
 
-/*
- * Reads what is there on one of a holder's pipes, line by line. Lines are
- * cut at LINE_MAX_BYTES (the rest of such a line is skipped, not kept), and
- * a holder past its totals is stopped: the buffer never holds more than
- * one line.
- */
-static void drain_fd(struct run *r, struct hstate *h, int *fd, struct lbuf *b,
-		     int is_err)
+void holder_feed(struct run *r, struct hstate *h, const char *chunk,
+		 size_t n, int is_err)
+{
+	struct lbuf *b = is_err ? &h->err : &h->out;
+	size_t *total = is_err ? &h->err_bytes : &h->out_bytes;
+	const char *p, *end, *nl;
+
+	if (h->overrun)
+		return; /* killed: what is left is not read */
+	if (!n) { /* end of file: a last line without newline */
+		if (b->len && b->alloc != (size_t)-1) {
+			b->buf[b->len] = '\0';
+			if (is_err)
+				on_stderr_line(r, h, b->buf);
+			else if (++h->events <= HOLDER_EVENTS_MAX)
+				on_holder_line(r, h, b->buf, b->len);
+		}
+		b->len = 0;
+		if (b->alloc == (size_t)-1)
+			b->alloc = 0;
+		if (is_err)
+			flush_stderr_tail(r, h);
+		return;
+	}
+	*total += n;
+	if (*total > (is_err ? HOLDER_ERR_MAX : HOLDER_OUT_MAX)) {
+		holder_overrun(r, h, is_err ? "wrote more than 4 MiB to stderr"
+					    : "wrote more than 16 MiB to stdout");
+		return;
+	}
+	for (p = chunk, end = chunk + n; p < end; p = nl + 1) {
+		size_t part;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		part = (size_t)((nl ? nl : end) - p);
+		/* b->alloc == (size_t)-1 marks a line being skipped: it went
+		 * over LINE_MAX_BYTES. */
+		if (b->alloc != (size_t)-1) {
+			if (b->len + part > LINE_MAX_BYTES) {
+				jv ev = ev_new("error", h->decl->name);
+				char head[201];
+				size_t hl = b->len < 200 ? b->len : 200;
+				size_t more = 200 - hl < part ? 200 - hl : part;
+
+				if (hl)
+					memcpy(head, b->buf, hl);
+				memcpy(head + hl, p, more);
+				head[hl + more] = '\0';
+				ev = ev_str(ev, "error",
+					    "line longer than 64 KiB");
+				history_record(r, ev_str(ev, "line", head));
+				free(b->buf);
+				b->buf = NULL;
+				b->len = 0;
+				b->alloc = (size_t)-1;
+			} else {
+				ALLOC_GROW(b->buf, b->len + part + 1, b->alloc);
+				memcpy(b->buf + b->len, p, part);
+				b->len += part;
+			}
+		}
+		if (!nl)
+			break;
+		if (b->alloc == (size_t)-1) {
+			b->alloc = 0; /* the long line ended */
+			continue;
+		}
+		if (!b->buf) /* an empty line first */
+			ALLOC_GROW(b->buf, 1, b->alloc);
+		b->buf[b->len] = '\0';
+		if (is_err) {
+			on_stderr_line(r, h, b->buf);
+		} else if (b->len) {
+			if (++h->events > HOLDER_EVENTS_MAX) {
+				holder_overrun(r, h,
+					       "wrote more than 20000 lines");
+				b->len = 0;
+				return;
+			}
+			on_holder_line(r, h, b->buf, b->len);
+		}
+		b->len = 0;
+	}
+}
+
+/* Reads what is there on one of a holder's pipes into holder_feed. */
+static void drain_fd(struct run *r, struct hstate *h, int *fd, int is_err)
 {
 	char chunk[65536];
 	int rounds = 0;
@@ -243,8 +332,6 @@ static void drain_fd(struct run *r, struct hstate *h, int *fd, struct lbuf *b,
 	/* A flood must not keep the loop here: 16 reads, then the others. */
 	while (rounds++ < 16) {
 		ssize_t n = read(*fd, chunk, sizeof(chunk));
-		size_t *total = is_err ? &h->err_bytes : &h->out_bytes;
-		char *p, *end, *nl;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -253,87 +340,10 @@ static void drain_fd(struct run *r, struct hstate *h, int *fd, struct lbuf *b,
 		if (n <= 0) {
 			close(*fd);
 			*fd = -1;
-			if (b->len && b->alloc != (size_t)-1) {
-				/* a last line without newline */
-				ALLOC_GROW(b->buf, b->len + 1, b->alloc);
-				b->buf[b->len] = '\0';
-				if (is_err)
-					on_stderr_line(r, h, b->buf);
-				else
-					on_holder_line(r, h, b->buf, b->len);
-			}
-			b->len = 0;
-			if (is_err)
-				flush_stderr_tail(r, h);
+			holder_feed(r, h, chunk, 0, is_err);
 			return;
 		}
-		if (h->overrun)
-			continue; /* killed: what is left is not read */
-		*total += (size_t)n;
-		if (*total > (is_err ? HOLDER_ERR_MAX : HOLDER_OUT_MAX)) {
-			holder_overrun(r, h, is_err
-				       ? "wrote more than 4 MiB to stderr"
-				       : "wrote more than 16 MiB to stdout");
-			continue;
-		}
-		for (p = chunk, end = chunk + n; p < end; p = nl + 1) {
-			size_t part;
-
-			nl = memchr(p, '\n', (size_t)(end - p));
-			part = (size_t)((nl ? nl : end) - p);
-			/* b->alloc == (size_t)-1 marks a line being skipped:
-			 * it went over LINE_MAX_BYTES. */
-			if (b->alloc != (size_t)-1) {
-				if (b->len + part > LINE_MAX_BYTES) {
-					jv ev = ev_new("error", h->decl->name);
-					char head[201];
-					size_t hl = b->len < 200 ? b->len : 200;
-					size_t more = 200 - hl < part
-							      ? 200 - hl
-							      : part;
-
-					if (hl)
-						memcpy(head, b->buf, hl);
-					memcpy(head + hl, p, more);
-					head[hl + more] = '\0';
-					ev = ev_str(ev, "error",
-						    "line longer than 64 KiB");
-					history_record(r, ev_str(ev, "line",
-								 head));
-					free(b->buf);
-					b->buf = NULL;
-					b->len = 0;
-					b->alloc = (size_t)-1;
-				} else {
-					ALLOC_GROW(b->buf, b->len + part + 1,
-						   b->alloc);
-					memcpy(b->buf + b->len, p, part);
-					b->len += part;
-				}
-			}
-			if (!nl)
-				break;
-			if (b->alloc == (size_t)-1) {
-				b->alloc = 0; /* the long line ended */
-				continue;
-			}
-			b->buf[b->len] = '\0';
-			if (is_err) {
-				on_stderr_line(r, h, b->buf);
-			} else if (b->len) {
-				if (++h->events > HOLDER_EVENTS_MAX) {
-					holder_overrun(r, h,
-						       "wrote more than 20000 "
-						       "lines");
-					b->len = 0;
-					break;
-				}
-				on_holder_line(r, h, b->buf, b->len);
-			}
-			b->len = 0;
-		}
-		if (*fd < 0)
-			return;
+		holder_feed(r, h, chunk, (size_t)n, is_err);
 	}
 }
 
@@ -379,9 +389,9 @@ static void reap(struct run *r)
 		/* Read what it wrote before it died, then record the death
 		 * (a pipe a grandchild still holds stays open: bounded). */
 		for (k = 0; k < 64 && h->proc.out_fd >= 0; k++)
-			drain_fd(r, h, &h->proc.out_fd, &h->out, 0);
+			drain_fd(r, h, &h->proc.out_fd, 0);
 		for (k = 0; k < 64 && h->proc.err_fd >= 0; k++)
-			drain_fd(r, h, &h->proc.err_fd, &h->err, 1);
+			drain_fd(r, h, &h->proc.err_fd, 1);
 		flush_stderr_tail(r, h);
 		h->reaped = 1;
 		h->alive = 0;
@@ -453,9 +463,9 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 				continue;
 			}
 			if (pfd[i].fd == h->proc.out_fd)
-				drain_fd(r, h, &h->proc.out_fd, &h->out, 0);
+				drain_fd(r, h, &h->proc.out_fd, 0);
 			else if (pfd[i].fd == h->proc.err_fd)
-				drain_fd(r, h, &h->proc.err_fd, &h->err, 1);
+				drain_fd(r, h, &h->proc.err_fd, 1);
 			else if (pfd[i].fd == h->proc.in_fd)
 				flush_in(h);
 		}

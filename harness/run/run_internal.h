@@ -74,6 +74,8 @@ struct run {
 				    `at` times and the deadline count from
 				    here, so a slow-starting holder (node:
 				    ~350 ms) does not shift the script */
+	int64_t deadline;	 /* history µs when the scenario's deadline
+				    passes: no wait goes beyond it */
 	struct hstate *h;
 	int nh;
 	struct pend *p;
@@ -139,6 +141,15 @@ int holders_start(struct run *r);
 /* Writes one command line to a holder; a dead holder's pipe is ignored
  * (its open commands end as info when it is reaped). Consumes cmd. */
 void holder_send(struct run *r, struct hstate *h, jv cmd);
+
+/*
+ * Takes `n` bytes a holder wrote on stdout (is_err 0) or stderr (1) and
+ * records each whole line (events, or STDERR log lines), within the bounds
+ * above; n == 0 is end of file. The line reader run_pump uses, and what
+ * tests/fuzz/fuzz_holderline.c feeds.
+ */
+void holder_feed(struct run *r, struct hstate *h, const char *chunk,
+		 size_t n, int is_err);
 
 /* A holder can no longer answer: its open commands end as `info`. */
 void holder_close_pending(struct run *r, int hi, const char *why);

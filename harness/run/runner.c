@@ -130,7 +130,31 @@ static int quiet(struct run *r, void *arg)
 	return 1;
 }
 
-static void run_step(struct run *r, const struct scn_step *st)
+/* A scenario duration in µs, saturated: 9e15 ms from a scenario must not
+ * overflow (UB) on its way to the clock. 10^12 ms is 31 years. */
+static int64_t us_of(int64_t ms)
+{
+	return ms > 1000000000000LL ? 1000000000000000LL
+	       : ms < 0		    ? 0
+				    : ms * 1000;
+}
+
+/* Runs the loop until `until` or done(), but never past the deadline:
+ * 0, or -1 (r->error set, naming the line) when the deadline cut it. */
+static int pump_within_deadline(struct run *r, const struct scn_step *st,
+				const char *what, int64_t until,
+				pump_done_fn done, void *arg)
+{
+	run_pump(r, until < r->deadline ? until : r->deadline, done, arg);
+	if (until <= r->deadline || (done && done(r, arg)))
+		return 0;
+	run_set_error(&r->error, "deadline of %lld ms passed during line %d "
+				 "(%s)",
+		      (long long)r->s->params.deadline_ms, st->line, what);
+	return -1;
+}
+
+static int run_step(struct run *r, const struct scn_step *st)
 {
 	switch (st->kind) {
 	case STEP_OP:
@@ -140,17 +164,20 @@ static void run_step(struct run *r, const struct scn_step *st)
 		st->fault->inject(r, st);
 		break;
 	case STEP_WAIT:
-		run_pump(r, run_now(r) + st->wait_ms * 1000, NULL, NULL);
-		break;
+		return pump_within_deadline(r, st, "wait",
+					    run_now(r) + us_of(st->wait_ms),
+					    NULL, NULL);
 	case STEP_AWAIT: {
 		int64_t ms = st->wait_ms >= 0 ? st->wait_ms
 					      : r->s->params.deadline_ms;
 
-		run_pump(r, run_now(r) + ms * 1000, holder_idle,
-		     run_holder(r, st->holder));
-		break;
+		return pump_within_deadline(r, st, "await",
+					    run_now(r) + us_of(ms),
+					    holder_idle,
+					    run_holder(r, st->holder));
 	}
 	}
+	return 0;
 }
 
 static int all_told_exited(struct run *r, void *arg)
@@ -195,24 +222,26 @@ static void wind_down(struct run *r)
 static void play(struct run *r)
 {
 	const struct scenario *s = r->s;
-	int64_t deadline = s->params.deadline_ms * 1000;
+	int64_t deadline = us_of(s->params.deadline_ms);
 	int i;
 
 	r->ready = run_now(r);
 	deadline += r->ready;
+	r->deadline = deadline;
 	history_record(r, ev_num(ev_new("ready", "harness"), "t", (double)r->ready));
 	for (i = 0; i < s->nr_steps; i++) {
 		const struct scn_step *st = &s->steps[i];
 
 		if (st->at_ms >= 0) {
-			int64_t at = r->ready + st->at_ms * 1000;
+			int64_t at = r->ready + us_of(st->at_ms);
+			int64_t j = us_of(st->jitter_ms);
 
-			if (st->jitter_ms)
+			if (j)
 				at += (int64_t)(prng_next(&r->prng) %
-						(uint64_t)(2 * st->jitter_ms *
-							   1000 + 1)) -
-				      st->jitter_ms * 1000;
-			run_pump(r, at, NULL, NULL);
+						(uint64_t)(2 * j + 1)) -
+				      j;
+			if (pump_within_deadline(r, st, "at", at, NULL, NULL))
+				return;
 		} else {
 			run_pump(r, run_now(r), NULL, NULL); /* read what is there */
 		}
@@ -222,7 +251,8 @@ static void play(struct run *r)
 				  (long long)s->params.deadline_ms, st->line);
 			return;
 		}
-		run_step(r, st);
+		if (run_step(r, st))
+			return;
 	}
 	run_pump(r, deadline, quiet, NULL);
 }

@@ -181,8 +181,10 @@ int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err)
 	sb->pidns = 0;
 	sb->init_fd = -1;
 	sb->init_pid = 0;
+	sb->host_pidns = -1;
 	if (!want_pidns)
 		return 0;
+	sb->host_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	if (unshare(CLONE_NEWPID | CLONE_NEWNS)) {
 		if (why)
 			*why = xasprintf("cannot create a PID namespace: %s",
@@ -275,6 +277,12 @@ void sandbox_sweep(struct sandbox *sb)
 	if (sb->init_fd >= 0)
 		close(sb->init_fd);
 	sb->init_fd = -1;
+	if (sb->host_pidns > 0) { /* 0: a zeroed struct, never entered */
+		/* if this fails, forks fail with ENOMEM: callers say so */
+		(void)setns(sb->host_pidns, CLONE_NEWPID);
+		close(sb->host_pidns);
+		sb->host_pidns = -1;
+	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 }

@@ -20,8 +20,10 @@ struct sandbox {
 	int pidns;	/* 1: holders run in a private PID namespace */
 	pid_t init_pid; /* the namespace's init, as the worker sees it */
 	int init_fd;	/* socket to init; -1 without a namespace */
+	int host_pidns; /* the PID namespace we came from, to fork in again
+			   once the sandbox's is gone; -1 */
 };
-#define SANDBOX_INIT { 0, 0, -1 }
+#define SANDBOX_INIT { 0, 0, -1, -1 }
 
 /*
  * Sets up the sandbox in the calling process. With `want_pidns` it tries a
@@ -40,7 +42,10 @@ int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err);
 int sandbox_recycle(struct sandbox *sb, pid_t pid, pid_t *impostor,
 		    char **err);
 
-/* Kills every process of the sandbox and reaps the worker's children. */
+/* Kills every process of the sandbox and reaps the worker's children.
+ * Children forked afterwards (a jq program's, say) are born in the PID
+ * namespace the caller came from: the sandbox's is dead, and fork() there
+ * fails with ENOMEM. */
 void sandbox_sweep(struct sandbox *sb);
 
 struct holder_proc {

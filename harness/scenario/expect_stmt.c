@@ -63,6 +63,7 @@ int parse_expect(struct parser *p, struct words *w)
 				return parse_fail(p, "expect failure: expected "
 					       "contains=TEXT, got '%s'",
 					    w->w[i]);
+			free(e->contains); /* a repeated key: the last wins */
 			e->contains = xstrdup(v);
 		}
 		return 0;
@@ -90,10 +91,13 @@ int parse_expect(struct parser *p, struct words *w)
 					return parse_fail(p, "expect log: level "
 						       "must be INFO, WARN "
 						       "or ERROR");
+				free(e->level); /* a repeated key: the last wins */
 				e->level = xstrdup(v);
 			} else if (is_log && !strcmp(k, "contains")) {
+				free(e->contains); /* a repeated key: the last wins */
 				e->contains = xstrdup(v);
 			} else if (!is_log && !strcmp(k, "why")) {
+				free(e->reason); /* a repeated key: the last wins */
 				e->reason = xstrdup(v);
 			} else {
 				return parse_fail(p, "expect %s: unknown key '%s' "
@@ -129,6 +133,7 @@ int parse_expect(struct parser *p, struct words *w)
 			if (parse_ms(p, k, v, &e->within_ms))
 				return -1;
 		} else if (!strcmp(k, "reason") && !e->want_ok) {
+			free(e->reason); /* a repeated key: the last wins */
 			e->reason = xstrdup(v);
 		} else {
 			return parse_fail(p, "expect: unknown key '%s' (expected "

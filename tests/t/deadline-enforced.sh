@@ -1,0 +1,29 @@
+# The deadline ends every wait (issue 11): `wait`, `at` and `await` ran to
+# their own time (20 s on a 2 s deadline), and an `assert jq` program could
+# run forever. Each now ends at the deadline (or jq's 5 s) with an error
+# verdict. And jq sees an empty $ENV: the harness's environment printed
+# itself into the reports.
+set -u
+check() { # NAME MAX-SECONDS WANT-TEXT: runs NAME.scn
+	start=$(date +%s)
+	LOCKCHAOS_SECRET=do-not-print timeout -s KILL 60 "$LC" run --report "rep-$1" "$1.scn" >"$1.out" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
+	echo "$1: exit $rc after ${secs}s"
+	grep -q -- "$3" "$1.out" || { echo "  no '$3' in:"; sed 's/^/  | /' "$1.out" | head -n 20; return 1; }
+	[ "$rc" -eq 1 ] && [ "$secs" -lt "$2" ]
+}
+printf 'title wait\nholder A\nlock deadline=2s\nA acquire\nwait 20s\nA release\n' >wait.scn
+printf 'title at\nholder A\nlock deadline=2s\nA acquire\nat 20s A release\n' >at.scn
+printf 'title await\nholder A\nlock deadline=2s\nA acquire\nfreeze A\nA release\nawait A timeout=20s\nthaw A\n' >await.scn
+printf "title jq forever\nholder A\nA acquire\nA release\nassert jq 'def f: f; f'\n" >jq.scn
+printf "title jq env\nholder A\nA acquire\nA release\nassert jq '\$ENV == {} and env == {}'\n" >env.scn
+fail=0
+check wait 12 'deadline of 2000 ms passed during line 5 (wait)' || fail=1
+check at 12 'deadline of 2000 ms passed during line 5 (at)' || fail=1
+check await 12 'deadline of 2000 ms passed during line 7 (await)' || fail=1
+check jq 25 'did not end within' || fail=1
+timeout -s KILL 60 env LOCKCHAOS_SECRET=do-not-print "$LC" run --report rep-env env.scn >env.out 2>&1 ||
+	{ echo "env: \$ENV is not empty"; cat env.out; fail=1; }
+grep -rq do-not-print rep-* && { echo "the environment reached a report"; fail=1; }
+exit $fail
