@@ -88,8 +88,9 @@ const char *checker_list(char *buf, size_t size);
  *   "B waited 2950 ms for s1 after A was killed at 1.200 s (bound: poll
  *    50 ms + slack 300 ms)"
  * and `at` is the µs time it concerns (for recovery, when the bound ran
- * out). Without a `final` event, no-silent-drop, leak and integrity each
- * fail once saying so. Returns the number of failures (0: all passed), or
+ * out). Without a `final` event, each checker that judges the state left
+ * behind (its row in the table says so: today no-silent-drop, leak and
+ * integrity) fails once saying so. Checkers run in table order. Returns the number of failures (0: all passed), or
  * -1 when the history is not an array of objects (then *verdicts holds one
  * verdict of checker "history" saying why).
  */
