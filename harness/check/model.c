@@ -523,6 +523,7 @@ static struct hold *new_hold(struct model *m, const char *session, int64_t t)
 	h->end_t = NEVER;
 	h->end_op = -1;
 	h->op = -1;
+	h->life = -1;
 	h->proc = -1;
 	h->maxhold_us = NONE;
 	h->free_t = NEVER;
@@ -858,6 +859,7 @@ void model_clear(struct model *m)
 	free(m->procs);
 	free(m->ops);
 	free(m->holds);
+	free(m->lives);
 	free(m->logs);
 	free(m->orphans);
 	free(m->errors);
@@ -920,6 +922,7 @@ void model_build(struct model *m, jv history, int64_t slack_us)
 	finish_stops(m);
 	pass_holds(m);
 	add_creating_holds(m);
+	model_kernel_lives(m);
 }
 
 /* ---- for the checkers: descriptions, transcripts ------------------------ */
@@ -969,6 +972,10 @@ void model_describe_end(const struct model *m, const struct hold *h,
 	case END_DAMAGED:
 		snprintf(buf, n, "%s's lock file was damaged at %s", who,
 			 secs(h->end_t).s);
+		break;
+	case END_UNLINKED:
+		snprintf(buf, n, "%s's lock file was deleted at %s (kernel)",
+			 who, secs(h->end_t).s);
 		break;
 	case END_NONE:
 		snprintf(buf, n, "%s never let go", who);

@@ -109,6 +109,8 @@ enum end_kind {
 	END_OUTCOME,	/* its deliver/turn answered: it should have let go */
 	END_RELEASE_OP, /* a release command on its lane answered */
 	END_DAMAGED,	/* the harness replaced the lock file */
+	END_UNLINKED,	/* the kernel saw its lock file deleted before
+			   its owner said `released` (lives.c) */
 };
 
 struct hold {
@@ -130,6 +132,24 @@ struct hold {
 	int prev;	     /* the hold on this session before it, -1 */
 	int creating;	     /* an attempt that may own a file it has not
 				reported yet (see add_creating_holds) */
+	int life;	     /* its lock file's kernel life (m->lives), -1 */
+};
+
+/*
+ * A lock file's life as the kernel saw it (`fs` events, lives.c): from its
+ * create (or rename into place) to its delete (or rename away), and the
+ * owners its payload named meanwhile (pids mapped to processes by their
+ * spawn events; -2: a pid no holder had). Times are when the runner read
+ * the event: at or after the change.
+ */
+#define LIFE_OWNERS 4
+struct life {
+	const char *session;
+	int64_t from, to;	/* to: NEVER while it exists */
+	int owners[LIFE_OWNERS];/* processes, in payload order */
+	int nr_owners;
+	double pids[LIFE_OWNERS];
+	int damaged;		/* a damage fault on its session in its life */
 };
 
 struct logline {
@@ -167,7 +187,19 @@ struct model {
 	int nr_spins, alloc_spins;
 	const char **sessions;
 	int nr_sessions, alloc_sessions;
+	struct life *lives;	/* empty without `fs` events */
+	int nr_lives, alloc_lives;
+	int kernel;		/* 1: the history has a complete kernel view
+				   (fs events and no overflow) */
 };
+
+/* Reads the `fs` events into m->lives and, when the view is complete,
+ * corrects holds by it (lives.c): a hold whose owner said `released`
+ * (not lock-lost), or whose file the harness damaged, ends when the
+ * kernel saw its file deleted, if that was sooner (END_UNLINKED,
+ * END_DAMAGED); its maxHoldMs counts from its file's create when that was
+ * seen before its `acquired`. Called by model_build. */
+void model_kernel_lives(struct model *m);
 
 /* Builds `m` from `history` (borrowed; it must outlive the model), an
  * array of objects. `slack_us` (negative counts as 0) is added to every

@@ -6,6 +6,11 @@
  * acquired + maxHoldMs - min(slack, maxHoldMs/2)). Lanes of one process
  * are distinct owners unless `reentrant`.
  *
+ * Kernel view (fs events, lives.c): a hold ends when the kernel saw its file
+ * deleted, if its owner said it released it; maxHoldMs counts from the
+ * file's create. One life of a lock file whose payload named two owners
+ * (no damage fault meanwhile) is two owners at once, whoever reports it.
+ *
  * Fencing: a transcript line written after another owner acquired the
  * session (since the writer's own last acquisition), after the writer
  * released it, or with no acquisition at all.
@@ -26,6 +31,42 @@
  * margin is owed.
  */
 #define FENCE_EPS_US 0
+
+/* Where a hold's maxHoldMs counts from: its lock file's create when the
+ * kernel saw it before the owner's `acquired`. */
+static int64_t hold_bound_start(const struct model *m, const struct hold *h)
+{
+	if (h->life >= 0 && m->lives[h->life].from < h->acq_t)
+		return m->lives[h->life].from;
+	return h->acq_t;
+}
+
+/* (c) One life of a lock file, two owners in its payload. */
+static void check_life_owners(const struct model *m, struct verdicts *out)
+{
+	int k;
+
+	for (k = 0; k < m->nr_lives; k++) {
+		const struct life *l = &m->lives[k];
+		char a[64], b[64];
+
+		if (l->nr_owners < 2 || l->damaged)
+			continue;
+		if (l->owners[0] >= 0)
+			snprintf(a, sizeof(a), "%s", model_pname(m, l->owners[0]));
+		else
+			snprintf(a, sizeof(a), "pid %.0f", l->pids[0]);
+		if (l->owners[1] >= 0)
+			snprintf(b, sizeof(b), "%s", model_pname(m, l->owners[1]));
+		else
+			snprintf(b, sizeof(b), "pid %.0f", l->pids[1]);
+		verdict_fail(out, l->from, l->owners[1] >= 0 ? l->owners[1] : -1,
+			     "the lock file of %s named %s, then %s, in one "
+			     "life (created at %s, kernel): two owners of one "
+			     "file",
+			     l->session, a, b, secs(l->from).s);
+	}
+}
 
 static void describe_owner(const struct model *m, const struct hold *h,
 			   char *buf, size_t n)
@@ -110,7 +151,7 @@ static void check_mutex_owners(const struct model *m,
 			if (h->maxhold_us != NONE)
 				live_until = min64(
 					live_until,
-					h->acq_t + h->maxhold_us -
+					hold_bound_start(m, h) + h->maxhold_us -
 						min64(m->slack_us,
 						      h->maxhold_us / 2));
 			if (n->acq_t >= live_until)
@@ -226,6 +267,7 @@ void check_mutex(const struct model *m, struct verdicts *out)
 	int s;
 
 	check_mutex_owners(m, out);
+	check_life_owners(m, out);
 	for (s = 0; s < m->nr_sessions; s++)
 		check_fencing(m, out, m->sessions[s]);
 }

@@ -408,14 +408,15 @@ static void reap(struct run *r)
 
 void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 {
-	/* three pipes per holder, and the SIGCHLD signalfd */
-	struct pollfd *pfd = xcalloc((size_t)(3 * r->nh + 1), sizeof(*pfd));
-	struct hstate **who = xcalloc((size_t)(3 * r->nh + 1), sizeof(*who));
+	/* three pipes per holder, the SIGCHLD signalfd, the inotify fd */
+	struct pollfd *pfd = xcalloc((size_t)(3 * r->nh + 2), sizeof(*pfd));
+	struct hstate **who = xcalloc((size_t)(3 * r->nh + 2), sizeof(*who));
 
 	for (;;) {
 		int n = 0, i, timeout;
 		int64_t left;
 
+		watch_drain(r);
 		reap(r);
 		if (done && done(r, arg))
 			break;
@@ -444,6 +445,11 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 			pfd[n].events = POLLIN;
 			who[n++] = NULL;
 		}
+		if (r->fs_fd >= 0) {
+			pfd[n].fd = r->fs_fd;
+			pfd[n].events = POLLIN;
+			who[n++] = NULL;
+		}
 		/* SIGCHLD wakes us at a death; the 10 ms tick is a safety
 		 * net for a lost wake-up. */
 		timeout = left > 10000 ? 10 : (int)((left + 999) / 1000);
@@ -455,6 +461,10 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 			if (!(pfd[i].revents &
 			      (POLLIN | POLLOUT | POLLHUP | POLLERR)))
 				continue;
+			if (!h && pfd[i].fd == r->fs_fd) {
+				watch_drain(r);
+				continue;
+			}
 			if (!h) {
 				struct signalfd_siginfo si;
 

@@ -89,6 +89,11 @@ struct run {
 	char *error;		 /* the run broke: status error */
 	char *fault_error;	 /* a fault did not take */
 	struct damage_ctx dmg;
+	int fs_fd, fs_dirfd;	 /* inotify on the session folder, and the
+				    folder (watch.c); -1 when none */
+	int fs_events;		 /* `fs` events recorded: bounded */
+	int fs_overflow;	 /* the kernel view is incomplete */
+	char fs_last[512];	 /* the last payload event, to skip repeats */
 };
 
 /* Microseconds since r->t0: the history's clock. */
@@ -169,6 +174,18 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg);
 
 /* pump_done_fn: the holder `arg` (struct hstate *) has been reaped. */
 int holder_gone(struct run *r, void *arg);
+
+/* ---- watch.c: the kernel's view of the session folder ------------------ */
+
+/* Starts watching r->dir (inotify, non-blocking). 0, or -1 with errno
+ * (then there is no kernel view, and the history's meta says so). */
+int watch_open(struct run *r);
+
+/* Records the `fs` events queued so far (bounded per call); a no-op
+ * without a watch. Called by run_pump at every wake-up. */
+void watch_drain(struct run *r);
+
+void watch_close(struct run *r);
 
 /* ---- final.c -------------------------------------------------------------- */
 

@@ -156,6 +156,9 @@ static int pump_within_deadline(struct run *r, const struct scn_step *st,
 
 static int run_step(struct run *r, const struct scn_step *st)
 {
+	/* What the kernel queued before this step is recorded before it: a
+	 * fault on a lock file comes after that file's create. */
+	watch_drain(r);
 	switch (st->kind) {
 	case STEP_OP:
 		step_op(r, st);
@@ -216,6 +219,7 @@ static void wind_down(struct run *r)
 		holder_send(r, h, ev_str(cmd, "op", "exit"));
 	}
 	run_pump(r, run_now(r) + EXIT_GRACE_MS * 1000LL, all_told_exited, NULL);
+	watch_drain(r);
 	final_record(r);
 }
 
@@ -260,7 +264,8 @@ static void play(struct run *r)
 int scenario_run(const struct scenario *s, const struct run_opts *o,
 		 struct run_result *res)
 {
-	struct run r = { .s = s, .o = o, .chld_fd = -1 };
+	struct run r = { .s = s, .o = o, .chld_fd = -1, .fs_fd = -1,
+			 .fs_dirfd = -1 };
 	struct check_opts copts = CHECK_OPTS_INIT;
 	char *why = NULL, *err = NULL, *missing = NULL, *path, *outside;
 	jv verdicts = jv_array(), fails = jv_array();
@@ -320,6 +325,10 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	}
 	r.t0 = mono_us();
 	history_record(&r, history_meta(&r));
+	if (watch_open(&r))
+		history_record(&r, ev_str(ev_str(ev_new("fs", "harness"), "fs",
+						 "overflow"),
+					  "why", "no inotify watch"));
 	if (holders_start(&r)) {
 		/* No verdict without holders: the run itself broke. */
 		res->status = STATUS_ERROR;
@@ -414,6 +423,7 @@ write:
 	}
 	if (r.chld_fd >= 0)
 		close(r.chld_fd);
+	watch_close(&r);
 	free(r.h);
 	free(r.p);
 	free(r.scratch);

@@ -199,6 +199,114 @@ END_TEST
 
 /* ---- suite -------------------------------------------------------------- */
 
+/* ---- the kernel's view (fs events, check/lives.c) ------------------------ */
+
+#define SPAWN_PID(p, pid)                                                    \
+	"{'type':'spawn','T':1,'process':'" p "','pid':" pid ","             \
+	"'impl':'reference','caps':['acquire','release','lanes']}"
+
+/*
+ * A releases at 1.000 s by its own stamp (why: A_WHY), B acquires at 0.950
+ * s; with `kernel`, the runner saw A's file (pid 11) deleted at 0.900 s and
+ * B's (pid 12) created at 0.905 s. `extra`: one more event (or "").
+ */
+static jv unlinked(int kernel, const char *a_why, const char *extra)
+{
+	char rel[160];
+
+	snprintf(rel, sizeof(rel),
+		 "{'type':'released','T':1000,'process':'A','session':'s1',"
+		 "'lane':'main','why':'%s'}",
+		 a_why);
+	return hist(META, SPAWN_PID("A", "11"), SPAWN_PID("B", "12"),
+		    "{'type':'invoke','T':90,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    kernel ? "{'type':'fs','T':99,'process':'harness','fs':'create',"
+			     "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+			     "'payload':'ok','pid':11}"
+			   : "{'type':'log','T':99,'process':'A','level':'DEBUG',"
+			     "'msg':'-'}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}",
+		    "{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'invoke','T':850,'process':'A','id':2,'op':'release',"
+		    "'session':'s1'}",
+		    kernel ? "{'type':'fs','T':900,'process':'harness','fs':'delete',"
+			     "'kind':'lock','session':'s1','file':'s1.jsonl.lock'}"
+			   : "{'type':'log','T':900,'process':'A','level':'DEBUG',"
+			     "'msg':'-'}",
+		    kernel ? "{'type':'fs','T':905,'process':'harness','fs':'create',"
+			     "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+			     "'payload':'ok','pid':12}"
+			   : "{'type':'log','T':905,'process':'B','level':'DEBUG',"
+			     "'msg':'-'}",
+		    "{'type':'acquired','T':950,'process':'B','session':'s1',"
+		    "'lane':'main','id':1}",
+		    rel, "{'type':'ok','T':1001,'process':'A','id':2}",
+		    "{'type':'ok','T':1200,'process':'B','id':1}",
+		    *extra ? extra : "{'type':'log','T':1300,'process':'B',"
+				     "'level':'DEBUG','msg':'-'}",
+		    "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL);
+}
+
+/* A descheduled between its unlink and its `released` line: the kernel
+ * saw its file go before B's came, so no overlap; without the kernel's
+ * view the same stamps are two owners. */
+START_TEST(test_mutex_kernel_unlink_before_released)
+{
+	jv v = check(unlinked(0, "release", ""));
+
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	v = check(unlinked(1, "release", ""));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	/* A says its lock was lost: the delete was not A's, B took it from
+	 * a live owner. */
+	v = check(unlinked(1, "lock-lost", ""));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	/* An incomplete kernel view is not used. */
+	v = check(unlinked(1, "release",
+			   "{'type':'fs','T':1300,'process':'harness',"
+			   "'fs':'overflow','why':'inotify queue overflow'}"));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+}
+END_TEST
+
+/* One file, two owners in its payload, nobody reporting it. */
+START_TEST(test_mutex_kernel_two_owners_one_life)
+{
+	const char *both =
+		"{'type':'fs','T':300,'process':'harness','fs':'write',"
+		"'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		"'payload':'ok','pid':12}";
+	jv v = check(hist(META, SPAWN_PID("A", "11"), SPAWN_PID("B", "12"),
+			  "{'type':'fs','T':99,'process':'harness','fs':'create',"
+			  "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+			  "'payload':'ok','pid':11}",
+			  both, FINAL_EMPTY("2000"), NULL));
+
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "the lock file of s1 named A, then B, in one "
+				"life (created at 0.099 s, kernel)");
+	jv_free(v);
+	/* The harness damaged it meanwhile: a planted payload, no verdict. */
+	v = check(hist(META, SPAWN_PID("A", "11"), SPAWN_PID("B", "12"),
+		       "{'type':'fs','T':99,'process':'harness','fs':'create',"
+		       "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		       "'payload':'ok','pid':11}",
+		       "{'type':'fault','T':200,'process':'harness',"
+		       "'fault':'damage','kind':'foreign','session':'s1'}",
+		       both, FINAL_EMPTY("2000"), NULL));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+}
+END_TEST
+
 static Suite *mutex_suite(void)
 {
 	Suite *s = suite_create("mutex");
@@ -211,6 +319,8 @@ static Suite *mutex_suite(void)
 	tcase_add_test(tc, test_mutex_lanes);
 	tcase_add_test(tc, test_mutex_fencing);
 	tcase_add_test(tc, test_mutex_write_without_lock);
+	tcase_add_test(tc, test_mutex_kernel_unlink_before_released);
+	tcase_add_test(tc, test_mutex_kernel_two_owners_one_life);
 	suite_add_tcase(s, tc);
 	return s;
 }
