@@ -45,6 +45,11 @@ static void check_integrity_session(const struct model *m,
 	}
 	n = jv_array_length(jv_copy(lines));
 	l = xmalloc((n + 1) * sizeof(*l));
+	if (jvx_cstr(s, "transcriptType"))
+		verdict_fail(out, m->t_end, -1,
+			     "%s's transcript is a %s, not a regular file: not "
+			     "read (something planted it in the session folder)",
+			     session, jvx_cstr(s, "transcriptType"));
 	if (torn)
 		verdict_fail(out, m->t_end, -1,
 			     "%s's transcript ends in a torn line", session);

@@ -102,19 +102,61 @@ static char *payload(const struct damage_owner *o, const char *created,
 			 start);
 }
 
-/* Replaces whatever is at `path` (atomically for files: rename). */
+/*
+ * Replaces whatever is at `path` (atomically for files: rename). Every
+ * write goes through the session folder's fd: the staging file is created
+ * O_EXCL | O_NOFOLLOW (a symlink or FIFO a holder planted at its name is
+ * refused, never written through), then renamed over the path, which
+ * replaces a planted symlink instead of following it.
+ */
 static int plant_file(const char *path, const char *bytes, size_t len)
 {
-	char *tmp = xasprintf("%s.damage-tmp", path);
-	int rc = write_file(tmp, bytes, len);
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	const char *name = slash ? slash + 1 : path;
+	char *tmp = xasprintf("%s.damage-tmp", name);
+	int dfd, fd = -1, rc = -1, e;
 
-	if (!rc) {
-		rmdir(path); /* a directory planted earlier */
-		rc = rename(tmp, path);
+	if (slash)
+		*slash = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					      O_CLOEXEC);
+	if (dfd >= 0) {
+		unlinkat(dfd, tmp, 0); /* a leftover (or a planted link) */
+		fd = open_regular_at(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL,
+				     0644);
 	}
-	if (rc)
-		unlink(tmp);
+	if (fd >= 0) {
+		const char *p = bytes;
+		size_t left = len;
+
+		rc = 0;
+		while (left && !rc) {
+			ssize_t w = write(fd, p, left);
+
+			if (w < 0 && errno != EINTR)
+				rc = -1;
+			if (w > 0) {
+				p += w;
+				left -= (size_t)w;
+			}
+		}
+		if (close(fd))
+			rc = -1;
+		if (!rc) {
+			unlinkat(dfd, name, AT_REMOVEDIR); /* a planted dir */
+			rc = renameat(dfd, tmp, dfd, name);
+		}
+		e = errno;
+		if (rc)
+			unlinkat(dfd, tmp, 0);
+		errno = e;
+	}
+	e = errno;
+	if (dfd >= 0)
+		close(dfd);
+	free(dir);
 	free(tmp);
+	errno = e;
 	return rc;
 }
 
@@ -238,8 +280,19 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 	} else if (!strcmp(kind, "torn-transcript")) {
 		char *tr = xasprintf("%s/%s.jsonl", d->dir, session);
 		const char *torn = "{\"msg\":\"torn\",\"holder\":\"crashed\",\"t\":1";
-		int fd = open(tr, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			      0644);
+		/* through the folder's fd: never through a symlink (at the
+		 * folder or the file), never blocked by a FIFO */
+		int dfd = open(d->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+		char *name = xasprintf("%s.jsonl", session);
+		int fd = dfd < 0 ? -1
+				 : open_regular_at(dfd, name,
+						   O_WRONLY | O_CREAT | O_APPEND,
+						   0644);
+
+		if (dfd >= 0)
+			close(dfd);
+		free(name);
 
 		if (fd < 0 || write(fd, torn, strlen(torn)) < 0)
 			rc = -1;

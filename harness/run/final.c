@@ -100,6 +100,11 @@ void final_record(struct run *r)
 			one = ev_str(one, "payload", payload ? payload : "");
 			free(payload);
 		}
+		/* a FIFO or symlink a holder planted is not read (it would
+		 * block, or read outside): the integrity checker says so */
+		if (!lstat(tr, &sb) && !S_ISREG(sb.st_mode))
+			one = ev_str(one, "transcriptType",
+				     file_type_name((int)sb.st_mode));
 		one = jv_object_set(one, jv_string("transcript"),
 				    transcript_lines(r, tr, &torn));
 		one = jv_object_set(one, jv_string("tornTail"),
