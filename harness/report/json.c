@@ -41,6 +41,12 @@ static void json_item(struct report_sink *sink, const struct report_run *rr,
 			  jv_number((double)it->res->duration_ms));
 	o = jv_object_set(o, jv_string("recoveryMs"),
 			  jv_number((double)it->res->recovery_ms));
+	o = jv_object_set(o, jv_string("noiseP99Us"),
+			  jv_number((double)it->res->noise_p99_us));
+	o = jv_object_set(o, jv_string("noiseMaxUs"),
+			  jv_number((double)it->res->noise_max_us));
+	o = jv_object_set(o, jv_string("reruns"),
+			  jv_number((double)it->res->reruns));
 	/* Seeds go out as strings: they are 64-bit, JSON numbers are not. */
 	o = jv_object_set(o, jv_string("seed"),
 			  jv_string_fmt("%llu", (unsigned long long)it->seed));

@@ -54,6 +54,9 @@ jv run_result_json(const struct run_result *res)
 	o = jv_object_set(o, jv_string("failures"), jv_copy(res->failures));
 	o = set_num(o, "durationMs", (double)res->duration_ms);
 	o = set_num(o, "recoveryMs", (double)res->recovery_ms);
+	o = set_num(o, "noiseP99Us", (double)res->noise_p99_us);
+	o = set_num(o, "noiseMaxUs", (double)res->noise_max_us);
+	o = set_num(o, "reruns", (double)res->reruns);
 	if (res->scratch)
 		o = set_str(o, "scratch", res->scratch);
 	return o;
@@ -108,6 +111,9 @@ int run_result_load(struct run_result *r, const char *path, char **err)
 	}
 	r->duration_ms = (int64_t)jvx_num(o, "durationMs", 0);
 	r->recovery_ms = (int64_t)jvx_num(o, "recoveryMs", -1);
+	r->noise_p99_us = (int64_t)jvx_num(o, "noiseP99Us", 0);
+	r->noise_max_us = (int64_t)jvx_num(o, "noiseMaxUs", 0);
+	r->reruns = (int)jvx_num(o, "reruns", 0);
 	if (*jvx_str(o, "scratch", buf, sizeof(buf)))
 		r->scratch = xstrdup(buf);
 	jv_free(o);

@@ -9,6 +9,7 @@
  */
 #include "run/run_internal.h"
 #include "run/result.h"
+#include "run/noise.h"
 #include "check/check.h"
 #include "check/expect.h"
 #include "lib/jvx.h"
@@ -267,6 +268,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	struct run r = { .s = s, .o = o, .chld_fd = -1, .fs_fd = -1,
 			 .fs_dirfd = -1 };
 	struct check_opts copts = CHECK_OPTS_INIT;
+	struct noise noise = { 0, NULL };
 	char *why = NULL, *err = NULL, *missing = NULL, *path, *outside;
 	jv verdicts = jv_array(), fails = jv_array();
 	int i, rc;
@@ -325,6 +327,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	}
 	r.t0 = mono_us();
 	history_record(&r, history_meta(&r));
+	noise_start(&noise);
 	if (watch_open(&r))
 		history_record(&r, ev_str(ev_str(ev_new("fs", "harness"), "fs",
 						 "overflow"),
@@ -339,7 +342,20 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 			play(&r);
 	}
 	wind_down(&r);
+	noise_stop(&noise);
+	{
+		jv ev = ev_new("noise", "harness");
+
+		ev = ev_num(ev, "samples", (double)noise_samples(&noise));
+		ev = ev_num(ev, "p50Us", (double)noise_percentile_us(&noise, 50));
+		ev = ev_num(ev, "p99Us", (double)noise_percentile_us(&noise, 99));
+		ev = ev_num(ev, "maxUs", (double)noise_max_us(&noise));
+		history_record(&r, ev);
+	}
+	res->noise_p99_us = noise_percentile_us(&noise, 99);
+	res->noise_max_us = noise_max_us(&noise);
 cleanup:
+	noise_stop(&noise);
 	holders_kill_all(&r);
 	res->duration_ms = r.t0 ? (mono_us() - r.t0) / 1000 : 0;
 	if (res->status)
@@ -351,7 +367,9 @@ cleanup:
 		goto write;
 	}
 	copts.disabled = s->disabled;
-	copts.slack_us = s->params.slack_ms * 1000;
+	/* Timing bounds widened by the scheduling delay measured meanwhile. */
+	copts.slack_us = s->params.slack_ms * 1000 +
+			 NOISE_SLACK_FACTOR * res->noise_p99_us;
 	r.hist = history_sort(r.hist);
 	check_history(r.hist, &copts, &verdicts);
 	outside = damage_outside_check(&r.dmg);
@@ -433,6 +451,7 @@ write:
 	free(why);
 	free(missing);
 	damage_clear(&r.dmg);
+	noise_clear(&noise);
 	jv_free(r.hist);
 	jv_free(verdicts);
 	jv_free(fails);

@@ -50,6 +50,10 @@ struct run_result {
 	jv failures;	      /* [{checker, msg, at, line}] */
 	int64_t duration_ms;
 	int64_t recovery_ms;  /* first reclaim after the first fault; -1 */
+	int64_t noise_p99_us, noise_max_us; /* scheduling delay measured
+					       while it ran (noise.h) */
+	int reruns;	      /* re-runs after a timing verdict within the
+				 noise (run.c) */
 	char *scratch;	      /* kept scratch folder, or NULL */
 };
 void run_result_init(struct run_result *r);

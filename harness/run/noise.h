@@ -1,0 +1,59 @@
+/*
+ * noise.h - the machine's scheduling delay, measured while a scenario runs.
+ *
+ * As cyclictest does: a probe sleeps 1 ms (CLOCK_MONOTONIC, relative) over
+ * and over and records by how much each sleep overshot. On an idle machine
+ * that is tens of µs; on a loaded CI runner, milliseconds to hundreds of
+ * them: the delay any holder, and the harness itself, may suffer between
+ * deciding to act and acting. The runner records the figures in the history
+ * (`noise` event) and result.json, widens the timing bounds by them, and a
+ * timing verdict that fails by less than them is re-run (run.c).
+ *
+ * The probe is a forked process, not a thread: after the sandbox's
+ * unshare(CLONE_NEWPID) a process cannot make threads. It writes into a
+ * shared anonymous mapping, calls only clock_nanosleep and clock_gettime
+ * (async-signal-safe), dies with its parent (PR_SET_PDEATHSIG), and is
+ * killed and reaped by noise_stop.
+ */
+#ifndef LOCKCHAOS_RUN_NOISE_H
+#define LOCKCHAOS_RUN_NOISE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Timing bounds (slackMs) are widened by this many times the p99
+ * overshoot: a delay that hits one sleep in a hundred hits the two or three
+ * steps of a hand-over (release, poll, acquire) about once. */
+#define NOISE_SLACK_FACTOR 3
+
+#define NOISE_BUCKETS 4096 /* of 100 µs: overshoots up to 409.6 ms */
+
+struct noise_figures {
+	uint32_t hist[NOISE_BUCKETS];
+	uint64_t samples;
+	int64_t max_us;
+};
+
+struct noise {
+	pid_t pid;		 /* the probe, 0 when none */
+	struct noise_figures *f; /* shared with it; NULL when none */
+};
+
+/* Starts the probe. 0, or -1 (no probe: the figures stay 0). */
+int noise_start(struct noise *n);
+
+/* Stops (SIGKILL) and reaps the probe; its figures stay readable until
+ * noise_clear. A no-op without a probe. */
+void noise_stop(struct noise *n);
+
+/* Frees the figures. */
+void noise_clear(struct noise *n);
+
+uint64_t noise_samples(const struct noise *n);
+int64_t noise_max_us(const struct noise *n);
+
+/* The overshoot (µs) that `pct` percent of the samples did not exceed
+ * (bucket resolution, 100 µs); 0 without samples. */
+int64_t noise_percentile_us(const struct noise *n, double pct);
+
+#endif
