@@ -182,8 +182,12 @@ soak: all adapters
 CHECK_PARTS += unit unit-asan scripts browser-test matrix-seeds mutants
 CHECK_JOBS  ?= $(words $(CHECK_PARTS))
 
+# What several parts need is built once, first (two sub-makes building the
+# same target at once race): CHECK_PREP, extended like CHECK_PARTS.
+CHECK_PREP  += all $(TESTS) adapters
+
 check: deps
-	@$(MAKE) --no-print-directory all $(TESTS)
+	@$(MAKE) --no-print-directory $(CHECK_PREP)
 	@rm -rf $(BUILD)/check && mkdir -p $(BUILD)/check
 	@$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) --output-sync=target \
 		$(addprefix check-part-,$(CHECK_PARTS)); \

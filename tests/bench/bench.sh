@@ -14,7 +14,8 @@
 #  4. the scaling table: wall, lockchaos CPU (the scenario worker's own:
 #     runner, checkers, report writers; holders not counted, cost.json),
 #     peak RSS, history and timeline bytes, for 1..1,024 holders,
-#     10..10,000 messages to one session, 1..1,024 sessions; with the growth
+#     10..10,000 messages to one session (from 4 holders: the harness bounds
+#     one holder's events at 20,000), 1..1,024 sessions; with the growth
 #     exponent of CPU and of timeline bytes fitted over each row's last
 #     three sizes (where fixed costs no longer hide the growth).
 # Scratch folders go to /dev/shm when it is writable (fsync on a shared
@@ -193,7 +194,7 @@ for row in holders messages sessions; do
 	for n in $sizes; do
 		case $row in
 		holders) cell holders "$n" "$n" "$n" 4 ;;
-		messages) cell messages "$n" 1 "$n" 1 ;;
+		messages) cell messages "$n" 4 "$n" 1 ;;
 		sessions) cell sessions "$n" 4 "$n" "$n" ;;
 		esac
 		tail -n 1 "$report/$row.tsv" | awk -F'\t' -v r="$row" '{
