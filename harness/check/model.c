@@ -722,7 +722,8 @@ static int64_t max_grace(struct model *m, const char *session)
  * scenario states what it expects.
  */
 static int64_t damage_free_t(struct model *m, const char *kind,
-			     const char *session, int64_t t, int64_t age)
+			     const char *session, int64_t t, int64_t age,
+			     int owner_dead, int64_t planted_max)
 {
 	int64_t g;
 
@@ -733,21 +734,70 @@ static int64_t damage_free_t(struct model *m, const char *kind,
 	}
 	if (eq(kind, "dead") || eq(kind, "ancient") || eq(kind, "removed"))
 		return t;
-	if (eq(kind, "foreign") && m->def_maxhold != NONE)
-		return max64(t, t - age + m->def_maxhold);
+	if (!eq(kind, "foreign") && !eq(kind, "exact"))
+		return NEVER;
+	if (owner_dead)
+		return t;
+	/* The bound is the planted payload's maxHoldMs, from its createdAt
+	 * (or, when that is not a time before now, the file's mtime). */
+	if (planted_max != NONE)
+		return max64(t, t - age + planted_max);
 	return NEVER;
+}
+
+/*
+ * The owner named by `owner=H` rewrote its own live lock in place: its hold
+ * goes on; a planted maxHoldMs becomes its bound. 1 if that was the case.
+ */
+static int damage_in_place(struct model *m, jv e, const char *session,
+			   int64_t t, int64_t age, int64_t planted_max)
+{
+	int proc = proc_of(m, jvx_cstr(e, "owner")), k;
+
+	if (proc < 0 || !jvx_true(e, "ownerAlive") || !jvx_true(e, "inPlace"))
+		return 0;
+	for (k = 0; k < m->nr_holds; k++) {
+		struct hold *h = &m->holds[k];
+
+		if (h->proc != proc || !eq(h->session, session) ||
+		    h->gone_t != NEVER || h->end_t != NEVER)
+			continue;
+		if (planted_max != NONE)
+			h->maxhold_us = max64(0, t - age + planted_max - h->acq_t);
+		return 1;
+	}
+	return 0;
 }
 
 static void on_damage(struct model *m, jv e, int i)
 {
 	const char *kind = jvx_cstr(e, "kind");
 	const char *session = jvx_cstr(e, "session");
-	int64_t age = field_ms(e, "ageMs");
+	const char *owner = jvx_cstr(e, "owner");
+	int64_t age = field_ms(e, "createdAgeMs"), planted_max = NONE;
+	jv payload = jvx_get(e, "payload");
+	int owner_dead;
 	struct hold *h;
 	int k;
 
 	if (!session || eq(kind, "torn-transcript"))
-		return;
+		goto out;
+	if (jv_get_kind(payload) == JV_KIND_OBJECT)
+		planted_max = field_ms(payload, "maxHoldMs");
+	if (age == NONE) {
+		double mt;
+
+		age = jvx_has_num(e, "mtimeMs", &mt) && mt <= 0
+			  ? (int64_t)(-mt * 1000.0)
+			  : field_ms(e, "ageMs");
+	}
+	if (age == NONE)
+		age = 0;
+	owner_dead = eq(owner, "dead") ||
+		     (proc_of(m, owner) >= 0 && jvx_false(e, "ownerAlive"));
+	if ((eq(kind, "exact") || eq(kind, "foreign")) &&
+	    damage_in_place(m, e, session, m->t[i], age, planted_max))
+		goto out;
 	for (k = first_open(m); k < m->nr_holds; k++)
 		if (eq(m->holds[k].session, session) &&
 		    m->holds[k].gone_t == NEVER) {
@@ -757,8 +807,10 @@ static void on_damage(struct model *m, jv e, int i)
 	h = new_hold(m, session, m->t[i]);
 	h->ev = i;
 	h->damage = kind ? kind : "unknown";
-	h->free_t = damage_free_t(m, h->damage, session, m->t[i],
-				  age == NONE ? 0 : age);
+	h->free_t = damage_free_t(m, h->damage, session, m->t[i], age,
+				  owner_dead, planted_max);
+out:
+	jv_free(payload);
 }
 
 static void pass_holds(struct model *m)

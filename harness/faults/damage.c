@@ -2,6 +2,7 @@
 #include "faults/faults.h"
 #include "run/run_internal.h"
 #include "lib/util.h"
+#include "scenario/lexer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,8 @@ const char *const damage_kinds[] = {
 	"maxhold-huge", /* 10^15 ms: a hold that never ends */
 	"unreadable",	/* mode 000 and owned by nobody */
 	"torn-transcript", /* the transcript's last line cut short */
+	"exact",	/* a payload exactly as the keys say (pid=,
+			   starttime=, createdAt=, maxHoldMs=, payload=) */
 	"removed",	/* the lock deleted behind its holder's back, as the
 			   cleanup cron of seed 001 does */
 	NULL
@@ -84,22 +87,84 @@ static pid_t dead_pid(void)
 	return 32767;
 }
 
-static char *payload(const struct damage_owner *o, const char *created,
-		     const char *pid_text, const char *max_hold)
+int damage_relative_ms(const char *text, int64_t *ms)
 {
-	char pid_buf[32], start[48] = "";
+	char *why = NULL;
+	int sign = -1;
+
+	if (*text == '-' || *text == '+')
+		sign = *text++ == '+' ? 1 : -1;
+	if (lex_duration("t", text, ms, &why)) {
+		free(why);
+		return -1;
+	}
+	*ms *= sign;
+	return 0;
+}
+
+/* A field's text as a JSON number, or NULL when it says "none". */
+static const char *field_or(const char *given, const char *def)
+{
+	if (given)
+		return strcmp(given, "none") ? given : NULL;
+	return def;
+}
+
+/*
+ * The payload a kind writes: pid_text and max_hold force those fields
+ * (NULL: the owner's pid, the scenario's maxHoldMs); `f` replaces any field
+ * it gives, "none" leaving it out.
+ */
+static char *payload(const struct damage_owner *o, const char *created,
+		     const char *pid_text, const char *max_hold,
+		     const struct damage_fields *f)
+{
+	char pid_buf[32], start_buf[32], hold_buf[32];
+	const char *start = NULL;
+	char *created_json = NULL, *out;
+	int64_t rel;
 
 	if (!pid_text) {
 		snprintf(pid_buf, sizeof(pid_buf), "%d",
 			 o->pid > 0 ? (int)o->pid : (int)dead_pid());
 		pid_text = pid_buf;
 	}
-	if (o->pid > 0 && o->starttime >= 0)
-		snprintf(start, sizeof(start), ",\"starttime\":%lld",
-			 o->starttime);
-	return xasprintf("{\"pid\":%s,\"createdAt\":\"%s\",\"maxHoldMs\":%s%s}",
-			 pid_text, created, max_hold ? max_hold : "5000",
-			 start);
+	if (o->pid > 0 && o->starttime >= 0) {
+		snprintf(start_buf, sizeof(start_buf), "%lld", o->starttime);
+		start = start_buf;
+	}
+	if (!max_hold) {
+		snprintf(hold_buf, sizeof(hold_buf), "%lld",
+			 (long long)(f ? f->def_max_hold : 5000));
+		max_hold = hold_buf;
+	}
+	if (f) {
+		pid_text = f->pid ? f->pid : pid_text;
+		start = field_or(f->starttime, start);
+		max_hold = field_or(f->max_hold, max_hold);
+	}
+	if (f && f->created && strcmp(f->created, "none")) {
+		if (!damage_relative_ms(f->created, &rel)) {
+			char iso[40];
+
+			iso8601(iso, sizeof(iso), epoch_ms() + rel);
+			created_json = xasprintf("\"%s\"", iso);
+		} else {
+			jv j = jv_dump_string(jv_string(f->created), 0);
+
+			created_json = xstrdup(jv_string_value(j));
+			jv_free(j);
+		}
+	} else if (created) {
+		created_json = xasprintf("\"%s\"", created);
+	}
+	out = xasprintf("{\"pid\":%s%s%s%s%s%s%s}", pid_text,
+			created_json ? ",\"createdAt\":" : "",
+			created_json ? created_json : "",
+			max_hold ? ",\"maxHoldMs\":" : "", max_hold ? max_hold : "",
+			start ? ",\"starttime\":" : "", start ? start : "");
+	free(created_json);
+	return out;
 }
 
 /*
@@ -160,6 +225,25 @@ static int plant_file(const char *path, const char *bytes, size_t len)
 	return rc;
 }
 
+/* Rewrites the regular file at `path` in place (same inode): 0, 1 when
+ * there is none to rewrite, -1 on error. */
+static int rewrite_in_place(const char *path, const char *bytes, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return errno == ENOENT || errno == ELOOP ? 1 : -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 1;
+	}
+	n = ftruncate(fd, 0) ? -1 : write(fd, bytes, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
 static int backdate(const char *path, int64_t age_ms, int nofollow)
 {
 	struct timespec ts[2];
@@ -175,8 +259,8 @@ static int backdate(const char *path, int64_t age_ms, int nofollow)
 }
 
 int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
-		 const struct damage_owner *owner, int64_t age_ms, jv *extra,
-		 char **err)
+		 const struct damage_owner *owner, int64_t age_ms,
+		 const struct damage_fields *f, jv *extra, char **err)
 {
 	char *lock = xasprintf("%s/%s.jsonl.lock", d->dir, session);
 	char created[40], *bytes = NULL;
@@ -188,7 +272,7 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 	if (!strcmp(kind, "empty")) {
 		bytes = xstrdup("");
 	} else if (!strcmp(kind, "truncated")) {
-		char *full = payload(owner, created, NULL, NULL);
+		char *full = payload(owner, created, NULL, NULL, f);
 
 		full[strlen(full) / 2] = '\0';
 		bytes = full;
@@ -201,7 +285,7 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 			bytes[i] = (char)(prng_next(d->prng) & 0xff);
 		bytes[len] = '\0';
 	} else if (!strcmp(kind, "huge")) {
-		char *head = payload(owner, created, NULL, NULL);
+		char *head = payload(owner, created, NULL, NULL, f);
 		size_t hl = strlen(head);
 
 		/* A valid-looking payload followed by 10 MB of spaces: a
@@ -242,26 +326,29 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 		struct damage_owner dead = { 0, -1 };
 
 		bytes = payload(!strcmp(kind, "dead") ? &dead : owner, created,
-				NULL, NULL);
+				NULL, NULL, f);
+	} else if (!strcmp(kind, "exact")) {
+		bytes = f && f->payload ? xstrdup(f->payload)
+					: payload(owner, created, NULL, NULL, f);
 	} else if (!strcmp(kind, "future")) {
 		iso8601(created, sizeof(created), epoch_ms() + 3600 * 1000);
-		bytes = payload(owner, created, NULL, NULL);
+		bytes = payload(owner, created, NULL, NULL, f);
 	} else if (!strcmp(kind, "ancient")) {
-		bytes = payload(owner, "2001-01-01T00:00:00.000Z", NULL, NULL);
+		bytes = payload(owner, "2001-01-01T00:00:00.000Z", NULL, NULL, f);
 	} else if (!strcmp(kind, "bad-date")) {
-		bytes = payload(owner, "yesterday-ish", NULL, NULL);
+		bytes = payload(owner, "yesterday-ish", NULL, NULL, f);
 	} else if (!strcmp(kind, "pid0")) {
-		bytes = payload(owner, created, "0", NULL);
+		bytes = payload(owner, created, "0", NULL, f);
 	} else if (!strcmp(kind, "pid-negative")) {
-		bytes = payload(owner, created, "-5", NULL);
+		bytes = payload(owner, created, "-5", NULL, f);
 	} else if (!strcmp(kind, "pid-huge")) {
-		bytes = payload(owner, created, "1099511627776", NULL);
+		bytes = payload(owner, created, "1099511627776", NULL, f);
 	} else if (!strcmp(kind, "maxhold-negative")) {
-		bytes = payload(owner, created, NULL, "-1000");
+		bytes = payload(owner, created, NULL, "-1000", f);
 	} else if (!strcmp(kind, "maxhold-huge")) {
-		bytes = payload(owner, created, NULL, "1000000000000000");
+		bytes = payload(owner, created, NULL, "1000000000000000", f);
 	} else if (!strcmp(kind, "unreadable")) {
-		bytes = payload(owner, created, NULL, NULL);
+		bytes = payload(owner, created, NULL, NULL, f);
 		len = strlen(bytes);
 		if (plant_file(lock, bytes, len) || chown(lock, 65534, 65534) ||
 		    chmod(lock, 0))
@@ -307,7 +394,15 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 	}
 	if (!len)
 		len = strlen(bytes);
-	rc = plant_file(lock, bytes, len);
+	if (f && f->in_place) {
+		rc = rewrite_in_place(lock, bytes, len);
+		*extra = jv_object_set(*extra, jv_string("inPlace"),
+				       jv_bool(rc == 0));
+		if (rc > 0) /* no regular file there: planted anew */
+			rc = plant_file(lock, bytes, len);
+	} else {
+		rc = plant_file(lock, bytes, len);
+	}
 	{
 		char shown[201];
 
@@ -318,10 +413,42 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 					       jv_string(shown));
 		*extra = jv_object_set(*extra, jv_string("size"),
 				       jv_number((double)len));
+		if (f && f->created) {
+			int64_t rel;
+
+			if (!damage_relative_ms(f->created, &rel) && rel <= 0)
+				*extra = jv_object_set(
+				    *extra, jv_string("createdAgeMs"),
+				    jv_number((double)-rel));
+		} else {
+			*extra = jv_object_set(*extra,
+					       jv_string("createdAgeMs"),
+					       jv_number((double)age_ms));
+		}
+		if (len < 4096) {
+			jv parsed = jv_parse_sized(bytes, (int)len);
+
+			/* What the checkers read (maxHoldMs, pid, createdAt):
+			 * the payload as planted, when it is an object. */
+			if (jv_get_kind(parsed) == JV_KIND_OBJECT)
+				*extra = jv_object_set(*extra,
+						       jv_string("payload"),
+						       parsed);
+			else
+				jv_free(parsed);
+		}
 	}
 done:
-	if (!rc)
+	if (!rc && f && f->mtime) {
+		int64_t rel = 0;
+
+		damage_relative_ms(f->mtime, &rel); /* checked by the parser */
+		rc = backdate(lock, rel ? -rel : 0, nofollow);
+		*extra = jv_object_set(*extra, jv_string("mtimeMs"),
+				       jv_number((double)rel));
+	} else if (!rc) {
 		rc = backdate(lock, age_ms, nofollow);
+	}
 done_no_lock:
 	if (rc && !*err)
 		*err = xasprintf("cannot plant '%s': %s", lock,
@@ -361,7 +488,8 @@ void damage_clear(struct damage_ctx *d)
 
 /* ---- the fault: `damage SESSION KIND [owner=H] [age=T]` -------------------- */
 
-enum { DMG_SESSION, DMG_KIND, DMG_AGE, DMG_OWNER };
+enum { DMG_SESSION, DMG_KIND, DMG_AGE, DMG_OWNER, DMG_PID, DMG_START,
+       DMG_CREATED, DMG_MAXHOLD, DMG_MTIME, DMG_PAYLOAD };
 
 static const struct fault_key damage_keys[] = {
 	[DMG_SESSION] = { .name = "session", .kind = FAULT_ARG_SESSION,
@@ -379,11 +507,78 @@ static const struct fault_key damage_keys[] = {
 			.def_text = "a dead pid",
 			.help = "whose pid goes into a payload: init, dead, or "
 				"a holder" },
+	[DMG_PID] = { .name = "pid", .kind = FAULT_ARG_TEXT, .meta = "N",
+		      .help = "the payload's pid, as written (a whole "
+			      "number)" },
+	[DMG_START] = { .name = "starttime", .kind = FAULT_ARG_TEXT,
+			.meta = "N|none",
+			.help = "the payload's starttime, or none to leave it "
+				"out" },
+	[DMG_CREATED] = { .name = "createdAt", .kind = FAULT_ARG_TEXT,
+			  .meta = "-T|DATE|TEXT|none",
+			  .help = "createdAt: -5s from now, a date or any text "
+				  "verbatim, or none" },
+	[DMG_MAXHOLD] = { .name = "maxHoldMs", .kind = FAULT_ARG_TEXT,
+			  .meta = "N|none", .def_text = "the lock line's",
+			  .help = "the payload's maxHoldMs, or none to leave "
+				  "it out" },
+	[DMG_MTIME] = { .name = "mtime", .kind = FAULT_ARG_TEXT,
+			.meta = "-T", .def_text = "now - age",
+			.help = "the file's mtime, relative to now, apart from "
+				"createdAt" },
+	[DMG_PAYLOAD] = { .name = "payload", .kind = FAULT_ARG_TEXT,
+			  .meta = "'TEXT'",
+			  .help = "the whole file, verbatim (kind exact only)" },
 	{ .name = NULL },
 };
 
+/* A whole number, or "none" when `none` is allowed. */
+static int whole_or_none(const char *v, int none)
+{
+	const char *c = v;
+
+	if (none && !strcmp(v, "none"))
+		return 1;
+	if (*c == '-')
+		c++;
+	if (!*c || strlen(c) > 19)
+		return 0;
+	for (; *c; c++)
+		if (*c < '0' || *c > '9')
+			return 0;
+	return 1;
+}
+
+static const char *damage_validate(const struct scn_step *st)
+{
+	int64_t ms;
+
+	if (st->args[DMG_PID].set && !whole_or_none(st->args[DMG_PID].str, 0))
+		return "pid= is not a whole number";
+	if (st->args[DMG_START].set &&
+	    !whole_or_none(st->args[DMG_START].str, 1))
+		return "starttime= is not a whole number or none";
+	if (st->args[DMG_MAXHOLD].set &&
+	    !whole_or_none(st->args[DMG_MAXHOLD].str, 1))
+		return "maxHoldMs= is not a whole number or none";
+	if (st->args[DMG_MTIME].set &&
+	    damage_relative_ms(st->args[DMG_MTIME].str, &ms))
+		return "mtime= is not a duration from now (expected e.g. -10s)";
+	if (st->args[DMG_PAYLOAD].set &&
+	    strcmp(st->args[DMG_KIND].str, "exact"))
+		return "payload= goes with kind exact only";
+	if (st->args[DMG_PAYLOAD].set &&
+	    (st->args[DMG_PID].set || st->args[DMG_START].set ||
+	     st->args[DMG_CREATED].set || st->args[DMG_MAXHOLD].set ||
+	     st->args[DMG_OWNER].set))
+		return "payload= is the whole file: no field keys, no owner "
+		       "with it";
+	return NULL;
+}
+
 static void damage_inject(struct run *r, const struct scn_step *st)
 {
+	struct damage_fields fields = DAMAGE_FIELDS_INIT;
 	struct damage_owner owner = { 0, -1 };
 	const char *who = st->args[DMG_OWNER].str;
 	const char *kind = st->args[DMG_KIND].str;
@@ -400,9 +595,27 @@ static void damage_inject(struct run *r, const struct scn_step *st)
 		owner.pid = h->inner;
 		owner.starttime = h->starttime;
 	}
+	fields.pid = st->args[DMG_PID].str;
+	fields.starttime = st->args[DMG_START].str;
+	fields.created = st->args[DMG_CREATED].str;
+	fields.max_hold = st->args[DMG_MAXHOLD].str;
+	fields.def_max_hold = r->s->params.max_hold_ms;
+	fields.mtime = st->args[DMG_MTIME].str;
+	fields.payload = st->args[DMG_PAYLOAD].str;
 	extra = jv_object();
-	if (damage_apply(&r->dmg, st->session, kind, &owner, age_ms, &extra,
-			 &err)) {
+	if (who)
+		extra = ev_str(extra, "owner", who);
+	if (who && strcmp(who, "init") && strcmp(who, "dead")) {
+		int alive = !run_holder(r, who)->reaped;
+
+		extra = jv_object_set(extra, jv_string("ownerAlive"),
+				      jv_bool(alive));
+		/* A live owner's lock is rewritten as its owner would: in
+		 * place, the same file. */
+		fields.in_place = alive && !strcmp(kind, "exact");
+	}
+	if (damage_apply(&r->dmg, st->session, kind, &owner, age_ms, &fields,
+			 &extra, &err)) {
 		run_set_error(&r->fault_error, "line %d: damage %s %s: %s",
 			      st->line, st->session, kind, err);
 		free(err);
@@ -431,11 +644,15 @@ static char *damage_describe(jv ev, int brief)
 const struct fault fault_damage = {
 	.name = "damage",
 	.keys = damage_keys,
-	.synopsis = "SESSION KIND [owner=H] [age=T]",
+	.synopsis = "SESSION KIND [owner=H] [age=T] [pid=N] [starttime=N] "
+		    "[createdAt=-T] [maxHoldMs=N] [mtime=-T] [payload='TEXT']",
+	.arity = "SESSION KIND [owner=H] [age=T] [FIELD=VALUE...]",
+	.validate = damage_validate,
 	.help = "plant a damaged lock file (or transcript) for a session",
 	.inject = damage_inject,
-	.fields = "kind, session, ageMs, and what was planted (bytes, size, "
-		  "target)",
+	.fields = "kind, session, ageMs, owner and ownerAlive (owner=H), and "
+		  "what was planted (bytes, size, target; payload: the planted "
+		  "object; mtimeMs)",
 	.legend = "lock file damaged",
 	.glyph = "damage",
 	.svg = "<rect x=\"-7\" y=\"-7\" width=\"14\" height=\"14\" "

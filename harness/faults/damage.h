@@ -19,6 +19,33 @@ struct damage_owner {
 	long long starttime; /* its starttime; -1: unknown */
 };
 
+/*
+ * A payload exactly as a scenario says it (`damage S exact pid=7
+ * maxHoldMs=none ...`): each field given replaces the one the kind (and the
+ * owner) would write. Strings are borrowed; NULL: not given.
+ */
+struct damage_fields {
+	const char *pid;       /* a whole number, written as is */
+	const char *starttime; /* a whole number, or "none": left out */
+	const char *created;   /* "-5s"/"+1h" relative to now, "none": left
+				  out, anything else written verbatim as the
+				  createdAt string (a date or garbage) */
+	const char *max_hold;  /* a whole number, or "none": left out */
+	int64_t def_max_hold;  /* maxHoldMs when not given: the scenario's */
+	const char *payload;   /* the whole file, verbatim (kind exact) */
+	const char *mtime;     /* "-10s" relative to now: the file's mtime
+				  apart from createdAt; NULL: from age */
+	int in_place;	       /* rewrite the existing file (same inode), as
+				  its live owner would, instead of replacing
+				  it by rename */
+};
+#define DAMAGE_FIELDS_INIT { NULL, NULL, NULL, NULL, 5000, NULL, NULL, 0 }
+
+/* A signed duration "-5s", "+1h", "2s" (future without a sign is not
+ * meant: a bare duration is taken as in the past, as age= is): 0 with *ms
+ * (negative: in the past), or -1. */
+int damage_relative_ms(const char *text, int64_t *ms);
+
 struct damage_ctx {
 	const char *dir;      /* the session folder */
 	const char *scratch;  /* the scratch root (outside the folder) */
@@ -29,12 +56,14 @@ struct damage_ctx {
 
 /*
  * Plants `kind` for `session`. `age_ms` backdates the file's mtime and the
- * payload's createdAt. Adds what it did to *extra (a jv object it keeps
- * adding to). Returns 0, or -1 with *err.
+ * payload's createdAt; `f` (may be NULL) sets payload fields and the
+ * mtime exactly. Adds what it did to *extra (a jv object it keeps adding
+ * to): bytes, size, and `payload`, the planted payload parsed back when it
+ * is a JSON object. Returns 0, or -1 with *err.
  */
 int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
-		 const struct damage_owner *owner, int64_t age_ms, jv *extra,
-		 char **err);
+		 const struct damage_owner *owner, int64_t age_ms,
+		 const struct damage_fields *f, jv *extra, char **err);
 
 /* NULL when the symlink target planted by `symlink` is intact, else why
  * not (malloc'ed). */

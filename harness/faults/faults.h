@@ -39,6 +39,8 @@ enum fault_arg {
 	FAULT_ARG_POINT,    /* a libfiu point name: no comma, no blank */
 	FAULT_ARG_OWNER,    /* init, dead, or a declared holder */
 	FAULT_ARG_FLAG,	    /* a bare word, there or not; num: 1 if there */
+	FAULT_ARG_TEXT,	    /* any non-empty text (quoted if it has blanks);
+			       the row's validate checks its form */
 };
 
 /*
@@ -59,7 +61,7 @@ struct fault_key {
 	const char *help;     /* one line */
 };
 
-#define FAULT_MAX_KEYS 8
+#define FAULT_MAX_KEYS 12
 
 /* What running a fault needs of the machine or of its holder. */
 #define FAULT_NEEDS_FIU 1u   /* run the holder under fiu-run -x */

@@ -119,6 +119,11 @@ static int read_value(struct parser *p, const struct fault *f,
 		break;
 	case FAULT_ARG_FLAG:
 		break;
+	case FAULT_ARG_TEXT:
+		if (!*v)
+			return parse_fail(p, "%s: %s= is empty", f->name,
+					  k->name);
+		break;
 	}
 	free(a->str);
 	a->str = xstrdup(v);

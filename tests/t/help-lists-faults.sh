@@ -13,4 +13,4 @@ for f in $(cat help.txt); do
 		{ echo "fault $f is not in scenarios/README.md"; exit 1; }
 done
 grep -qx "  signal HOLDER SIGNAL" out || { echo "no signal line"; exit 1; }
-grep -qx "  damage SESSION KIND \[owner=H\] \[age=T\]" out || exit 1
+grep -q "^  damage SESSION KIND \[owner=H\] \[age=T\] \[pid=N\] .*\[payload='TEXT'\]\$" out || exit 1

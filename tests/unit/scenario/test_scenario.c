@@ -377,7 +377,8 @@ static const struct err_case err_cases[] = {
     /* stmt_damage */
     {"damage short",
      H "damage s1\n",
-     "x.scn:2: damage: expected SESSION KIND [owner=H] [age=T], KIND "
+     "x.scn:2: damage: expected SESSION KIND [owner=H] [age=T] "
+     "[FIELD=VALUE...], KIND "
      "one of: empty, truncated, garbage",
      {"torn-transcript", "removed"}},
     {"damage bad session", H "damage ../s1 empty\n",
@@ -389,7 +390,18 @@ static const struct err_case err_cases[] = {
     {"damage bare word", H "damage s1 empty old\n",
      "x.scn:2: damage: expected key=value, got 'old'"},
     {"damage unknown key", H "damage s1 empty mode=0\n",
-     "x.scn:2: damage: unknown key 'mode' (expected age, owner)"},
+     "x.scn:2: damage: unknown key 'mode' (expected age, owner, pid, "
+     "starttime, createdAt, maxHoldMs, mtime, payload)"},
+    {"damage pid not a number", H "damage s1 exact pid=seven\n",
+     "x.scn:2: damage: pid= is not a whole number"},
+    {"damage maxHoldMs word", H "damage s1 exact maxHoldMs=long\n",
+     "x.scn:2: damage: maxHoldMs= is not a whole number or none"},
+    {"damage mtime not a duration", H "damage s1 exact mtime=yesterday\n",
+     "x.scn:2: damage: mtime= is not a duration from now"},
+    {"damage payload needs exact", H "damage s1 dead payload='{}'\n",
+     "x.scn:2: damage: payload= goes with kind exact only"},
+    {"damage payload with a field", H "damage s1 exact payload='{}' pid=1\n",
+     "x.scn:2: damage: payload= is the whole file"},
 
     /* stmt_wait */
     {"await without holder", H "await\n",
@@ -1027,7 +1039,7 @@ START_TEST(test_every_damage_kind)
 	    "dir",	    "symlink",	 "foreign",	     "dead",
 	    "future",	    "ancient",	 "bad-date",	     "pid0",
 	    "pid-negative", "pid-huge",	 "maxhold-negative", "maxhold-huge",
-	    "unreadable",   "removed",	 "torn-transcript",
+	    "unreadable",   "removed",	 "torn-transcript",  "exact",
 	};
 	size_t i;
 
@@ -1059,6 +1071,17 @@ START_TEST(test_every_damage_kind)
 	ck_assert_int_eq(arg(2, "age")->num, 60000);
 	ck_assert_int_eq(step(2)->at_ms, 1000);
 	ck_assert_ptr_null(step(2)->holder);
+
+	parse_ok("holder A\n"
+		 "damage s1 exact pid=7 starttime=none createdAt=-3s "
+		 "maxHoldMs=1000 mtime=-10s\n"
+		 "damage s1 exact payload='{\"pid\": 1}'\n");
+	ck_assert_str_eq(arg(0, "pid")->str, "7");
+	ck_assert_str_eq(arg(0, "starttime")->str, "none");
+	ck_assert_str_eq(arg(0, "createdAt")->str, "-3s");
+	ck_assert_str_eq(arg(0, "maxHoldMs")->str, "1000");
+	ck_assert_str_eq(arg(0, "mtime")->str, "-10s");
+	ck_assert_str_eq(arg(1, "payload")->str, "{\"pid\": 1}");
 }
 END_TEST
 
