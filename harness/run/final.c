@@ -9,6 +9,8 @@
 #include "run/run_internal.h"
 #include "lib/util.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -66,6 +68,66 @@ static int session_known(jv sessions, const char *name)
 	return known;
 }
 
+/* 1 when `pid` is the impostor a recycle fault started (history). */
+static int is_impostor(struct run *r, long pid)
+{
+	int i, n = jv_array_length(jv_copy(r->hist)), hit = 0;
+
+	for (i = 0; i < n && !hit; i++) {
+		jv ev = jv_array_get(jv_copy(r->hist), i);
+		jv imp = jv_object_get(jv_copy(ev), jv_string("impostorPid"));
+
+		hit = jv_get_kind(imp) == JV_KIND_NUMBER &&
+		      jv_number_value(imp) == (double)pid;
+		jv_free(imp);
+		jv_free(ev);
+	}
+	return hit;
+}
+
+/*
+ * Processes of the sandbox that are neither its init, nor a holder, nor an
+ * impostor of ours: what a holder left behind (a double-forked daemon
+ * escapes its process group, not the PID namespace). Our /proc is the
+ * namespace's own (its init mounted it). Appended to `leaked` as
+ * "process N (comm)".
+ */
+static jv stray_processes(struct run *r, jv leaked)
+{
+	DIR *d;
+	struct dirent *de;
+	int found = 0;
+
+	if (!r->sb.pidns || !(d = opendir("/proc")))
+		return leaked;
+	while ((de = readdir(d)) && found < 16) {
+		char path[64], *comm, *nl;
+		long pid;
+		int i, holder = 0;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = strtol(de->d_name, NULL, 10);
+		if (pid <= 1)
+			continue;
+		for (i = 0; i < r->nh; i++)
+			holder |= !r->h[i].reaped && r->h[i].inner == pid;
+		if (holder || is_impostor(r, pid))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		comm = read_file(path, 64, NULL);
+		if (comm && (nl = strchr(comm, '\n')))
+			*nl = '\0';
+		leaked = jv_array_append(
+			leaked, jv_string_fmt("process %ld (%s), not a holder",
+					      pid, comm ? comm : "?"));
+		free(comm);
+		found++;
+	}
+	closedir(d);
+	return leaked;
+}
+
 void final_record(struct run *r)
 {
 	jv sessions = jv_object(), leaked = jv_array(), ev;
@@ -118,6 +180,7 @@ void final_record(struct run *r)
 		if (r->h[i].told_exit && !r->h[i].reaped)
 			leaked = jv_array_append(
 				leaked, jv_string(r->h[i].decl->name));
+	leaked = stray_processes(r, leaked);
 	ev = ev_new("final", "harness");
 	ev = jv_object_set(ev, jv_string("sessions"), sessions);
 	history_record(r, jv_object_set(ev, jv_string("leaked"), leaked));

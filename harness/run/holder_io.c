@@ -79,6 +79,7 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 		h->inner = (pid_t)num;
 	} else {
 		h->inner = r->sb.pidns ? 0 : h->proc.pid;
+		h->bad_hello = 1;
 		history_record(r, ev_str(ev_new("error", h->decl->name),
 					 "error", "hello without a valid pid"));
 	}
@@ -91,6 +92,9 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 	if (jv_get_kind(h->caps) != JV_KIND_ARRAY) {
 		jv_free(h->caps);
 		h->caps = jv_array();
+		h->bad_hello = 1;
+		history_record(r, ev_str(ev_new("error", h->decl->name),
+					 "error", "hello without a caps array"));
 	}
 	h->na = jv_object_get(jv_copy(ev), jv_string("na"));
 	free(h->impl);
@@ -98,9 +102,11 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 				  ? jv_string_value(impl)
 				  : "unknown");
 	if (jv_get_kind(proto) != JV_KIND_NUMBER ||
-	    jv_number_value(proto) != 1)
+	    jv_number_value(proto) != 1) {
+		h->bad_hello = 1;
 		history_record(r, ev_str(ev_new("error", h->decl->name), "error",
 				 "hello without proto 1"));
+	}
 	out = ev_num(out, "pid", h->inner);
 	out = ev_num(out, "starttime", (double)h->starttime);
 	out = ev_copy_field(out, ev, "t");
@@ -157,6 +163,25 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 	}
 	jv_free(t);
 	ev_name = jv_string_value(kind);
+	{
+		/* docs/holder-protocol.md lists every event: another name
+		 * (or bytes that were not UTF-8) is not the protocol */
+		static const char *const known[] = {
+			"hello",    "ok",	"fail", "acquired",  "released",
+			"appended", "log",	"error", "failpoint",
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (!strcmp(ev_name, known[k]))
+				break;
+		if (k == sizeof(known) / sizeof(known[0])) {
+			jv out = ev_str(ev_new("error", h->decl->name),
+					"error", "unknown event");
+
+			history_record(r, ev_str(out, "event", ev_name));
+		}
+	}
 	if (!strcmp(ev_name, "hello")) {
 		jv_free(kind);
 		on_hello(r, h, ev);
@@ -697,6 +722,11 @@ char *holders_missing_capability(struct run *r)
 	const struct scenario *s = r->s;
 	int i, k;
 
+	/* A holder whose hello is not the protocol gets a verdict (the
+	 * protocol checker's), not an n/a drawn from its nonsense. */
+	for (i = 0; i < r->nh; i++)
+		if (r->h[i].bad_hello)
+			return NULL;
 	for (i = 0; i < r->nh; i++) {
 		struct hstate *h = &r->h[i];
 		const char *need[64];

@@ -54,6 +54,7 @@ struct hstate {
 	int err_dropped;	/* stderr lines past STDERR_LINES_KEPT */
 	char *err_last;		/* the last of those */
 	int overrun;		/* a bound was passed: killed */
+	int bad_hello;		/* its hello broke the protocol */
 };
 
 struct pend {
