@@ -94,7 +94,9 @@ int run_result_load(struct run_result *r, const char *path, char **err)
 	jv o = jvx_load(path, 16 << 20);
 	char buf[4096];
 
-	run_result_init(r);
+	/* r holds a result already (its empty failures array, at least):
+	 * clear it, or that array leaks once per run */
+	run_result_clear(r);
 	if (jv_get_kind(o) != JV_KIND_OBJECT) {
 		jv_free(o);
 		*err = xasprintf("cannot read a result object from '%s'",

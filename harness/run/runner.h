@@ -67,7 +67,9 @@ void run_result_clear(struct run_result *r);
 int scenario_run(const struct scenario *s, const struct run_opts *o,
 		 struct run_result *r);
 
-/* Reads result.json written by scenario_run. 0, or -1 with *err. */
+/* Reads result.json written by scenario_run into `r`, which must hold a
+ * result (run_result_init'ed at least): what it held is cleared. 0, or -1
+ * with *err. */
 int run_result_load(struct run_result *r, const char *path, char **err);
 
 #endif

@@ -103,6 +103,7 @@ START_TEST(test_result_round_trip)
 				    strlen(jv_string_value(s))),
 			 0);
 	jv_free(s);
+	run_result_init(&back);
 	ck_assert_int_eq(run_result_load(&back, path, &err), 0);
 	ck_assert_str_eq(back.status, STATUS_FAIL);
 	ck_assert_str_eq(back.reason, "leak: s1 left");
