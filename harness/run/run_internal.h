@@ -89,6 +89,7 @@ struct run {
 				    a death, when a holder has no pipe left */
 	char *error;		 /* the run broke: status error */
 	char *fault_error;	 /* a fault did not take */
+	char *await_error;	 /* an `await` on an event timed out */
 	struct damage_ctx dmg;
 	int fs_fd, fs_dirfd;	 /* inotify on the session folder, and the
 				    folder (watch.c); -1 when none */
@@ -187,6 +188,24 @@ int watch_open(struct run *r);
 void watch_drain(struct run *r);
 
 void watch_close(struct run *r);
+
+/* ---- await.c: `await` on events ------------------------------------- */
+
+/*
+ * Where in r->hist the events step st (an `await` on an event, not
+ * AWAIT_IDLE) may wait for start: at the last command sent to its holder
+ * (for ANSWERED: the last one labelled so), so `A turn` then `await A
+ * acquired` waits for the turn's acquire, not an earlier one. Call it when
+ * the step starts.
+ */
+int await_start(struct run *r, const struct scn_step *st);
+
+/* Step st has its event (its await_nth match) in r->hist from index
+ * `from` (await_start) on: 1, else 0. */
+int await_met(struct run *r, const struct scn_step *st, int from);
+
+/* "B released why=watchdog": what step st waits for. Malloc'ed. */
+char *await_describe(const struct scn_step *st);
 
 /* ---- final.c -------------------------------------------------------------- */
 

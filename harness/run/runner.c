@@ -155,6 +155,50 @@ static int pump_within_deadline(struct run *r, const struct scn_step *st,
 	return -1;
 }
 
+struct await_arg {
+	const struct scn_step *st;
+	int from;		/* await_start */
+};
+
+static int event_seen(struct run *r, void *arg)
+{
+	struct await_arg *a = arg;
+
+	return await_met(r, a->st, a->from);
+}
+
+/* `await`: until the holder is idle, or until the event. An event that did
+ * not come within the timeout fails the scenario (the script could not go
+ * on as written) and the run goes on; one the deadline cut is an error. */
+static int step_await(struct run *r, const struct scn_step *st)
+{
+	int64_t ms = st->wait_ms >= 0 ? st->wait_ms : r->s->params.deadline_ms;
+	int64_t t = run_now(r), until = t + us_of(ms);
+	struct await_arg a = { st, 0 };
+	char *what;
+	int met;
+	jv ev;
+
+	if (st->await_on == AWAIT_IDLE)
+		return pump_within_deadline(r, st, "await", until, holder_idle,
+					    run_holder(r, st->holder));
+	a.from = await_start(r, st);
+	if (pump_within_deadline(r, st, "await", until, event_seen, &a))
+		return -1;
+	met = event_seen(r, &a);
+	what = await_describe(st);
+	ev = ev_str(ev_new("await", "harness"), "until", what);
+	ev = ev_num(ev, "line", st->line);
+	ev = ev_num(ev, "waitedMs", (double)(run_now(r) - t) / 1000);
+	history_record(r, jv_object_set(ev, jv_string("met"), jv_bool(met)));
+	if (!met)
+		run_set_error(&r->await_error, "line %d: await %s: not within "
+					       "%lld ms",
+			      st->line, what, (long long)ms);
+	free(what);
+	return 0;
+}
+
 static int run_step(struct run *r, const struct scn_step *st)
 {
 	/* What the kernel queued before this step is recorded before it: a
@@ -171,15 +215,8 @@ static int run_step(struct run *r, const struct scn_step *st)
 		return pump_within_deadline(r, st, "wait",
 					    run_now(r) + us_of(st->wait_ms),
 					    NULL, NULL);
-	case STEP_AWAIT: {
-		int64_t ms = st->wait_ms >= 0 ? st->wait_ms
-					      : r->s->params.deadline_ms;
-
-		return pump_within_deadline(r, st, "await",
-					    run_now(r) + us_of(ms),
-					    holder_idle,
-					    run_holder(r, st->holder));
-	}
+	case STEP_AWAIT:
+		return step_await(r, st);
 	}
 	return 0;
 }
@@ -379,6 +416,10 @@ cleanup:
 	if (r.error)
 		fails = jv_array_append(fails, expect_failure("harness", 0, -1, "%s",
 						       r.error));
+	if (r.await_error)
+		fails = jv_array_append(fails, expect_failure("await", 0, -1,
+							      "%s",
+							      r.await_error));
 	if (r.fault_error)
 		fails = jv_array_append(fails,
 					expect_failure("fault", 0, -1,
@@ -448,6 +489,7 @@ write:
 	free(r.dir);
 	free(r.error);
 	free(r.fault_error);
+	free(r.await_error);
 	free(why);
 	free(missing);
 	damage_clear(&r.dmg);

@@ -354,34 +354,123 @@ static int stmt_op(struct parser *p, struct words *w, int64_t at,
 }
 
 
+/* The words after `await SUBJECT`, in enum await_on order. */
+static const char *const await_words[] = {
+	[AWAIT_IDLE] = "", [AWAIT_ACQUIRED] = "acquired",
+	[AWAIT_RELEASED] = "released", [AWAIT_ANSWERED] = "answered",
+	[AWAIT_LOG] = "log",
+};
+#define NR_AWAIT ((int)(sizeof(await_words) / sizeof(await_words[0])))
+
+static int str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A step labelled `label` comes before this line. */
+static int label_known(struct parser *p, const char *label)
+{
+	int i;
+
+	for (i = 0; i < p->s->nr_steps; i++)
+		if (p->s->steps[i].kind == STEP_OP &&
+		    str_eq(p->s->steps[i].label, label))
+			return 1;
+	return 0;
+}
+
+/*
+ * `await SUBJECT [EVENT] [key=value...]`. An await waits for an event
+ * after the last command sent to its holder (run/await.c), and two awaits
+ * of the same thing with no command between take two events: the second
+ * `await B acquired` waits for B's second acquire.
+ */
+static int stmt_await_event(struct parser *p, struct words *w)
+{
+	struct scn_step *st;
+	enum await_on on = AWAIT_IDLE;
+	int64_t ms = -1;
+	int i, first_key = 2;
+
+	if (w->nr < 2)
+		return parse_fail(p, "await: expected a holder name");
+	if (w->nr > 2 && !strchr(w->w[2], '=')) {
+		for (i = 1; i < NR_AWAIT; i++)
+			if (!strcmp(w->w[2], await_words[i]))
+				on = (enum await_on)i;
+		if (on == AWAIT_IDLE)
+			return parse_fail(p, "await %s: unknown event '%s' "
+					     "(expected acquired, released, "
+					     "answered, log, or timeout=T)",
+					  w->w[1], w->w[2]);
+		first_key = 3;
+	}
+	if (on == AWAIT_ANSWERED) {
+		if (!label_known(p, w->w[1]))
+			return parse_fail(p, "await %s answered: no operation "
+					     "before this line is labelled '%s' "
+					     "(msg= or as=)",
+					  w->w[1], w->w[1]);
+	} else if (parse_need_holder(p, "await", w->w[1])) {
+		return -1;
+	}
+	st = parse_new_step(p, STEP_AWAIT, -1, 0);
+	st->holder = xstrdup(w->w[1]);
+	st->await_on = on;
+	for (i = first_key; i < w->nr; i++) {
+		char *k, *v;
+
+		if (!lex_kv(w->w[i], &k, &v))
+			return parse_fail(p, "await: expected key=value, got "
+					     "'%s'",
+					  w->w[i]);
+		if (!strcmp(k, "timeout")) {
+			if (parse_ms(p, k, v, &ms))
+				return -1;
+		} else if (on == AWAIT_RELEASED && !strcmp(k, "why")) {
+			free(st->await_why);
+			st->await_why = xstrdup(v);
+		} else if (on == AWAIT_LOG && !strcmp(k, "contains")) {
+			free(st->await_contains);
+			st->await_contains = xstrdup(v);
+		} else if (on == AWAIT_LOG && !strcmp(k, "level")) {
+			free(st->await_level);
+			st->await_level = xstrdup(v);
+		} else {
+			return parse_fail(p, "await %s%s%s: unknown key '%s' "
+					     "(expected timeout%s)",
+					  w->w[1], on == AWAIT_IDLE ? "" : " ",
+					  await_words[on], k,
+					  on == AWAIT_RELEASED ? ", why"
+					  : on == AWAIT_LOG    ? ", level, contains"
+							       : "");
+		}
+	}
+	st->wait_ms = ms;
+	/* Earlier awaits of the same thing since the last command to the
+	 * same holder took the matches before this one's. */
+	st->await_nth = 1;
+	for (i = p->s->nr_steps - 2; i >= 0 && on != AWAIT_ANSWERED; i--) {
+		const struct scn_step *o = &p->s->steps[i];
+
+		if (o->kind == STEP_OP && str_eq(o->holder, st->holder))
+			break;
+		if (o->kind == STEP_AWAIT && o->await_on == on &&
+		    str_eq(o->holder, st->holder) &&
+		    str_eq(o->await_why, st->await_why) &&
+		    str_eq(o->await_level, st->await_level) &&
+		    str_eq(o->await_contains, st->await_contains))
+			st->await_nth++;
+	}
+	return 0;
+}
+
 static int stmt_wait(struct parser *p, struct words *w, int await)
 {
 	struct scn_step *st;
 
-	if (await) {
-		int64_t ms = -1;
-		int i;
-
-		if (w->nr < 2)
-			return parse_fail(p, "await: expected a holder name");
-		if (parse_need_holder(p, "await", w->w[1]))
-			return -1;
-		for (i = 2; i < w->nr; i++) {
-			char *k, *v;
-
-			if (!lex_kv(w->w[i], &k, &v) ||
-			    strcmp(k, "timeout"))
-				return parse_fail(p, "await: expected timeout=T, got "
-					       "'%s'",
-					    w->w[i]);
-			if (parse_ms(p, k, v, &ms))
-				return -1;
-		}
-		st = parse_new_step(p, STEP_AWAIT, -1, 0);
-		st->holder = xstrdup(w->w[1]);
-		st->wait_ms = ms;
-		return 0;
-	}
+	if (await)
+		return stmt_await_event(p, w);
 	if (w->nr != 2)
 		return parse_fail(p, "wait: expected one duration (e.g. wait 200ms)");
 	st = parse_new_step(p, STEP_WAIT, -1, 0);

@@ -98,6 +98,9 @@ void scenario_clear(struct scenario *s)
 		free(st->lane);
 		free(st->msg);
 		free(st->label);
+		free(st->await_why);
+		free(st->await_level);
+		free(st->await_contains);
 		for (k = 0; k < FAULT_MAX_KEYS; k++)
 			free(st->args[k].str);
 	}

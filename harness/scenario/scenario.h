@@ -31,7 +31,17 @@ enum step_kind {
 	STEP_OP,	/* a holder command: acquire, deliver, turn ... */
 	STEP_FAULT,	/* a row of the fault table (faults/faults.h) */
 	STEP_WAIT,	/* let time pass */
-	STEP_AWAIT,	/* wait until a holder answered all its commands */
+	STEP_AWAIT,	/* wait until a holder answered all its commands,
+			   or until an event (enum await_on) happened */
+};
+
+/* What `await` waits for. */
+enum await_on {
+	AWAIT_IDLE,	/* `await H`: H answered every command sent so far */
+	AWAIT_ACQUIRED, /* `await H acquired`: H's next acquired event */
+	AWAIT_RELEASED, /* `await H released [why=W]`: H's next release */
+	AWAIT_ANSWERED, /* `await LABEL answered`: ok, fail or info */
+	AWAIT_LOG,	/* `await H log [level=L] [contains=TEXT]` */
 };
 
 /* One argument of a fault step, as its fault_key says how to read it. */
@@ -67,7 +77,15 @@ struct scn_step {
 	const struct fault *fault;
 	struct scn_arg args[FAULT_MAX_KEYS];
 	/* STEP_WAIT / STEP_AWAIT */
-	int64_t wait_ms;
+	int64_t wait_ms;	/* await: its timeout; -1 the deadline */
+	enum await_on await_on;
+	char *await_why;	/* RELEASED: why=; NULL any */
+	char *await_level;	/* LOG: level=; NULL WARN or ERROR */
+	char *await_contains;	/* LOG: contains=; NULL any text */
+	int await_nth;		/* the event awaited is the nth (1-based)
+				   match after the last command to the
+				   holder: earlier awaits of the same thing
+				   since that command took the ones before */
 };
 
 enum expect_kind {

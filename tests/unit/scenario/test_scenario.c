@@ -407,9 +407,26 @@ static const struct err_case err_cases[] = {
     {"await without holder", H "await\n",
      "x.scn:2: await: expected a holder name"},
     {"await bare word", H "await A 5s\n",
-     "x.scn:2: await: expected timeout=T, got '5s'"},
+     "x.scn:2: await A: unknown event '5s' (expected acquired, released, "
+     "answered, log, or timeout=T)"},
     {"await other key", H "await A limit=5s\n",
-     "x.scn:2: await: expected timeout=T, got 'limit"},
+     "x.scn:2: await A: unknown key 'limit' (expected timeout)"},
+    {"await unknown event", H "await A took\n",
+     "x.scn:2: await A: unknown event 'took' (expected acquired"},
+    {"await answered unknown label", H "await m9 answered\n",
+     "x.scn:2: await m9 answered: no operation before this line is "
+     "labelled 'm9' (msg= or as=)"},
+    {"await answered label after", H "await m1 answered\nA deliver m1\n",
+     "x.scn:2: await m1 answered: no operation before"},
+    {"await acquired unknown holder", H "await C acquired\n",
+     "x.scn:2: await: unknown holder 'C'"},
+    {"await acquired why", H "await A acquired why=watchdog\n",
+     "x.scn:2: await A acquired: unknown key 'why' (expected timeout)"},
+    {"await log why", H "await A log why=x\n",
+     "x.scn:2: await A log: unknown key 'why' (expected timeout, level, "
+     "contains)"},
+    {"await released bare", H "await A released watchdog\n",
+     "x.scn:2: await: expected key=value, got 'watchdog'"},
     {"wait without time", H "wait\n",
      "x.scn:2: wait: expected one duration (e.g. wait 200ms)"},
     {"wait two times", H "wait 1s 2s\n",
@@ -1094,6 +1111,40 @@ START_TEST(test_wait_await)
 	ck_assert_str_eq(step(1)->holder, "A");
 	ck_assert_int_eq(step(1)->wait_ms, -1);
 	ck_assert_int_eq(step(2)->wait_ms, 3000);
+	ck_assert_int_eq(step(2)->await_on, AWAIT_IDLE);
+}
+END_TEST
+
+START_TEST(test_await_events)
+{
+	parse_ok("holder A B\nB deliver m1\nawait B acquired\n"
+		 "await A released why=watchdog timeout=2s\n"
+		 "await m1 answered\nawait A log contains=hold-exceeded\n"
+		 "await B acquired timeout=1s\nawait A log level=INFO\n"
+		 "await A log contains=hold-exceeded\n");
+	ck_assert_int_eq(step(1)->await_on, AWAIT_ACQUIRED);
+	ck_assert_str_eq(step(1)->holder, "B");
+	ck_assert_int_eq(step(1)->await_nth, 1);
+	ck_assert_int_eq(step(2)->await_on, AWAIT_RELEASED);
+	ck_assert_str_eq(step(2)->await_why, "watchdog");
+	ck_assert_int_eq(step(2)->wait_ms, 2000);
+	ck_assert_int_eq(step(3)->await_on, AWAIT_ANSWERED);
+	ck_assert_str_eq(step(3)->holder, "m1");
+	ck_assert_int_eq(step(4)->await_on, AWAIT_LOG);
+	ck_assert_str_eq(step(4)->await_contains, "hold-exceeded");
+	ck_assert_ptr_null(step(4)->await_level);
+	/* each await takes the next match of the same thing */
+	ck_assert_int_eq(step(5)->await_nth, 2);
+	ck_assert_int_eq(step(5)->wait_ms, 1000);
+	ck_assert_int_eq(step(6)->await_nth, 1);
+	ck_assert_str_eq(step(6)->await_level, "INFO");
+	ck_assert_int_eq(step(7)->await_nth, 2);
+	/* a command to the holder starts the count again */
+	parse_ok("holder A\nA acquire\nawait A acquired\nA turn hold=1s\n"
+		 "await A acquired\nawait A acquired\n");
+	ck_assert_int_eq(step(1)->await_nth, 1);
+	ck_assert_int_eq(step(3)->await_nth, 1);
+	ck_assert_int_eq(step(4)->await_nth, 2);
 }
 END_TEST
 
@@ -1527,6 +1578,7 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_failpoints);
 	tcase_add_test(tc, test_every_damage_kind);
 	tcase_add_test(tc, test_wait_await);
+	tcase_add_test(tc, test_await_events);
 	tcase_add_test(tc, test_expect_forms);
 	tcase_add_test(tc, test_assert_jq);
 	tcase_add_test(tc, test_names_and_capabilities);

@@ -1,0 +1,41 @@
+# `await` on events (issue 14): each form waits for its event and goes on
+# at once (the run takes far less than the timeouts), and an event that
+# does not come within the timeout fails the scenario naming the line.
+set -u
+cat >forms.scn <<'S'
+title await forms
+requires maxHoldMs watchdog
+lock maxHoldMs=600ms timeoutMs=4s pollMs=50ms
+holder A B
+A acquire
+await A acquired timeout=5s
+B deliver msg=m1
+await A released why=watchdog timeout=5s
+await B acquired timeout=5s
+await m1 answered timeout=5s
+await A log contains=watchdog timeout=5s
+expect m1 ok
+S
+cat >unmet.scn <<'S'
+title await not met
+holder A B
+A acquire
+await A acquired
+await B acquired timeout=300ms
+A release
+S
+fail=0
+start=$(date +%s%N)
+timeout -s KILL 60 "$LC" run --report rep-forms forms.scn >forms.out 2>&1 ||
+	{ echo "forms failed:"; cat forms.out; fail=1; }
+ms=$((($(date +%s%N) - start) / 1000000))
+echo "forms: ${ms} ms"
+[ "$ms" -lt 5000 ] || { echo "an await waited for its timeout"; fail=1; }
+n=$(grep -c '"type":"await".*"met":true' rep-forms/*/history.jsonl)
+[ "$n" -eq 5 ] || { echo "expected 5 met await events, got $n"; fail=1; }
+timeout -s KILL 60 "$LC" run --report rep-unmet unmet.scn >unmet.out 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || { echo "unmet: exit $rc, expected 1"; fail=1; }
+grep -q 'line 5: await B acquired: not within 300 ms' unmet.out ||
+	{ echo "unmet: no reason in:"; cat unmet.out; fail=1; }
+exit $fail
