@@ -37,6 +37,8 @@ struct lbuf {
 	size_t len, alloc;
 };
 
+struct noise;
+
 struct hstate {
 	const struct scn_holder *decl;
 	struct holder_proc proc;
@@ -90,6 +92,9 @@ struct run {
 	char *error;		 /* the run broke: status error */
 	char *fault_error;	 /* a fault did not take */
 	char *await_error;	 /* an `await` on an event timed out */
+	struct noise *noise;	 /* the noise probe (noise.c): stopped
+				    before the final snapshot, which would
+				    count it as a stray process */
 	struct damage_ctx dmg;
 	int fs_fd, fs_dirfd;	 /* inotify on the session folder, and the
 				    folder (watch.c); -1 when none */

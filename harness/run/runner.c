@@ -258,6 +258,8 @@ static void wind_down(struct run *r)
 	}
 	run_pump(r, run_now(r) + EXIT_GRACE_MS * 1000LL, all_told_exited, NULL);
 	watch_drain(r);
+	if (r->noise)
+		noise_stop(r->noise);
 	final_record(r);
 }
 
@@ -365,6 +367,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	r.t0 = mono_us();
 	history_record(&r, history_meta(&r));
 	noise_start(&noise);
+	r.noise = &noise;
 	if (watch_open(&r))
 		history_record(&r, ev_str(ev_str(ev_new("fs", "harness"), "fs",
 						 "overflow"),
