@@ -301,6 +301,8 @@ static void read_fault(struct model *m, jv e, int i)
 		set_death(m, proc, t, "was killed");
 	} else if (eq(f, "term")) {
 		set_death(m, proc, t, "was sent SIGTERM");
+	} else if (eq(f, "zombie")) {
+		set_death(m, proc, t, "was killed (a zombie, unreaped)");
 	} else if (eq(f, "freeze") && proc >= 0) {
 		add_stop(&m->procs[proc], t, NEVER, 1);
 	} else if (eq(f, "thaw") && proc >= 0) {
@@ -835,7 +837,8 @@ static void pass_holds(struct model *m)
 				 m->t[i]);
 		} else if (eq(type, "fault")) {
 			f = jvx_cstr(e, "fault");
-			if (eq(f, "kill") || eq(f, "term"))
+			if (eq(f, "kill") || eq(f, "term") ||
+			    eq(f, "zombie"))
 				on_death(m, proc_of(m, jvx_cstr(e, "target")),
 					 m->t[i]);
 			else if (eq(f, "damage"))

@@ -12,6 +12,7 @@
 extern const struct fault fault_kill, fault_term, fault_signal;
 extern const struct fault fault_freeze, fault_thaw, fault_spin;
 extern const struct fault fault_recycle, fault_failpoint, fault_damage;
+extern const struct fault fault_zombie, fault_reap;
 
 const struct fault *const fault_table[] = {
 	&fault_kill,	  /* signal.c */
@@ -19,6 +20,8 @@ const struct fault *const fault_table[] = {
 	&fault_signal,	  /* signal.c */
 	&fault_freeze,	  /* freeze.c */
 	&fault_thaw,	  /* freeze.c */
+	&fault_zombie,	  /* zombie.c */
+	&fault_reap,	  /* zombie.c */
 	&fault_recycle,	  /* recycle.c */
 	&fault_failpoint, /* failpoint.c */
 	&fault_damage,	  /* damage.c */

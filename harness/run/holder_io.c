@@ -406,7 +406,7 @@ static void reap(struct run *r)
 		jv ev;
 		pid_t w;
 
-		if (h->reaped || h->proc.pid <= 0)
+		if (h->reaped || h->zombie || h->proc.pid <= 0)
 			continue;
 		w = waitpid(h->proc.pid, &status, WNOHANG);
 		if (w != h->proc.pid)

@@ -45,6 +45,8 @@ struct hstate {
 	pid_t inner;		/* pid inside the sandbox, from hello */
 	long long starttime;	/* its /proc starttime, for recycle checks */
 	int hello, alive, frozen, spinning, told_exit, reaped;
+	int zombie;		/* dead, kept unreaped (faults/zombie.c): the
+				   pump does not waitpid it until `reap` */
 	jv caps, na;		/* from hello */
 	char *impl;
 	struct lbuf out, err;
