@@ -244,8 +244,9 @@ static int load_scenarios(struct args *a, struct scenario_list *l)
 
 /*
  * The exit status a run's totals call for, saying on stderr what is not
- * in TAP: an interrupted run (128 + signal), a report with holes (1: a
- * report that lost files is no green), unsupported faults (3).
+ * in TAP: an interrupted run (128 + signal), a scenario error only the
+ * holders' hello could show (2), a report with holes (1: a report that
+ * lost files is no green), unsupported faults (3).
  */
 static int run_status(const struct report_totals *t, const char *dir)
 {
@@ -256,6 +257,12 @@ static int run_status(const struct report_totals *t, const char *dir)
 				"%d file(s) could not be written (exit 1)\n",
 			dir, t->write_errors);
 		rc = EXIT_FAILED;
+	}
+	if (t->scenario_errors && !t->interrupted) {
+		fprintf(stderr, "lockchaos: %d scenario error(s) found when the "
+				"holders said hello (file:line above); exit 2\n",
+			t->scenario_errors);
+		return EXIT_USAGE;
 	}
 	if (t->interrupted) {
 		fprintf(stderr, "lockchaos: interrupted by SIG%s: %d scenario "

@@ -276,6 +276,7 @@ static void read_outcome(struct model *m, jv e, int i, const char *type)
 			o->outcome = "info";
 			o->outcome_t = m->t[i];
 			o->error = jvx_cstr(e, "error");
+			o->unprompted = jvx_true(e, "unprompted");
 		}
 		return;
 	}
@@ -644,6 +645,7 @@ static void on_released(struct model *m, jv e, int i)
 	if (k < 0)
 		return;
 	m->holds[k].released_t = m->t[i];
+	m->holds[k].released_why = jvx_cstr(e, "why");
 	if (m->holds[k].gone_t == NEVER)
 		m->holds[k].gone_t = m->t[i];
 	end_hold(&m->holds[k], END_RELEASED, m->t[i], -1);

@@ -100,6 +100,8 @@ struct op {
 	int appended;		 /* the holder reported the line written */
 	int64_t acq_t;		 /* its first `acquired`; NEVER */
 	int joined;		 /* ... was reentrant: it never waited */
+	int unprompted;		 /* never answered: its holder ended on its
+				    own (the `info` says unprompted) */
 };
 
 enum end_kind {
@@ -122,6 +124,7 @@ struct hold {
 	int64_t acq_t;
 	int64_t maxhold_us;  /* NONE: no declared bound */
 	int64_t released_t;  /* its `released` event; NEVER */
+	const char *released_why; /* that event's `why` */
 	int released_by_op;  /* a release command answered ok */
 	int release_failed;  /* ... or failed: the file may stay */
 	int64_t gone_t;	     /* no longer its lock file: joins stop */

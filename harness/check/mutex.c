@@ -14,6 +14,18 @@
  * Fencing: a transcript line written after another owner acquired the
  * session (since the writer's own last acquisition), after the writer
  * released it, or with no acquisition at all.
+ *
+ * Steal: a lock reclaimed from an owner that was alive, neither frozen nor
+ * spinning, and within its maxHoldMs, even when the owner noticed at once
+ * (released why=lock-lost before the thief's `acquired`, so no overlap
+ * shows) and its fencing kept it from writing.
+ *
+ * A watchdog release after a takeover: `released why=watchdog` ("my
+ * watchdog removed my lock") reported after another owner had acquired
+ * the session: the lock it says it let go of was not its own any more. The
+ * honest report of that moment is lock-lost (a steal, if the owner was
+ * still live: see above). Where the newcomer's acquisition already shows
+ * as two owners at once, that verdict says it.
  */
 #include "check/checkers.h"
 
@@ -88,6 +100,26 @@ static void describe_owner(const struct model *m, const struct hold *h,
 }
 
 /*
+ * Until when h's owner owned the session in the eyes of newcomer n: h's
+ * end (with the stamping margin, unless n says it reclaimed a file whose
+ * owner had not let go), and never past h's maxHoldMs, whose edge gets the
+ * slack (up to half of maxHoldMs).
+ */
+static int64_t live_until(const struct model *m, const struct hold *h,
+			  const struct hold *n)
+{
+	int64_t t = h->end_t;
+
+	if (t != NEVER &&
+	    (!n->reclaimed || h->end == END_DIED || h->end == END_DAMAGED))
+		t -= ORDER_EPS_US;
+	if (h->maxhold_us != NONE)
+		t = min64(t, hold_bound_start(m, h) + h->maxhold_us -
+				     min64(m->slack_us, h->maxhold_us / 2));
+	return t;
+}
+
+/*
  * (a) Two owners at once: a hold taken while another owner's hold was live,
  * i.e. before it ended (see ORDER_EPS_US) and before it ran past its
  * maxHoldMs. The maxHoldMs edge gets the slack (up to half of maxHoldMs)
@@ -137,24 +169,12 @@ static void check_mutex_owners(const struct model *m,
 		bound[q] = max64(bound[q], live_bound(n));
 		for (j = 0; j < i; j++) {
 			struct hold *h = &m->holds[j];
-			int64_t live_until;
 
 			if (h->proc < 0 || h->creating ||
 			    !eq(h->session, n->session) ||
 			    hold_same_owner(h, n))
 				continue;
-			live_until = h->end_t;
-			if (live_until != NEVER &&
-			    (!n->reclaimed || h->end == END_DIED ||
-			     h->end == END_DAMAGED))
-				live_until -= ORDER_EPS_US;
-			if (h->maxhold_us != NONE)
-				live_until = min64(
-					live_until,
-					hold_bound_start(m, h) + h->maxhold_us -
-						min64(m->slack_us,
-						      h->maxhold_us / 2));
-			if (n->acq_t >= live_until)
+			if (n->acq_t >= live_until(m, h, n))
 				continue;
 			describe_owner(m, h, who, sizeof(who));
 			verdict_fail(out, n->acq_t, n->proc,
@@ -170,6 +190,108 @@ static void check_mutex_owners(const struct model *m,
 	}
 	jv_free(latest);
 	free(bound);
+}
+
+/*
+ * (d) Steal: n reclaimed the lock of h's owner, who was alive, running and
+ * within its maxHoldMs. Only the case (a) cannot see is judged here: h
+ * ended by lock-lost after n began to acquire and no later than n's
+ * `acquired` (the owner noticed the theft), so no overlap shows.
+ */
+static void check_steals(const struct model *m, struct verdicts *out)
+{
+	int i, j;
+
+	for (i = 0; i < m->nr_holds; i++) {
+		const struct hold *n = &m->holds[i];
+		int64_t began;
+		char mh[48];
+
+		if (n->proc < 0 || n->creating || !n->reclaimed)
+			continue;
+		began = n->op >= 0 ? m->ops[n->op].start_t : n->acq_t;
+		if (began == NEVER)
+			began = n->acq_t;
+		for (j = i - 1; j >= 0; j--) {
+			const struct hold *h = &m->holds[j];
+			const struct proc *p;
+
+			if (h->proc < 0 || h->creating ||
+			    !eq(h->session, n->session) ||
+			    hold_same_owner(h, n) || h->acq_t > n->acq_t)
+				continue;
+			p = &m->procs[h->proc];
+			if (h->maxhold_us != NONE)
+				snprintf(mh, sizeof(mh), "its maxHoldMs %lld",
+					 ms(h->maxhold_us));
+			else
+				snprintf(mh, sizeof(mh),
+					 "no maxHoldMs declared");
+			if (h->end == END_RELEASED &&
+			    eq(h->released_why, "lock-lost") &&
+			    h->released_t >= began &&
+			    h->released_t <= n->acq_t + ORDER_EPS_US &&
+			    p->death_t > n->acq_t &&
+			    !model_stop_within(m, h->proc, h->acq_t,
+					       n->acq_t + 1) &&
+			    (h->maxhold_us == NONE ||
+			     n->acq_t < hold_bound_start(m, h) + h->maxhold_us -
+						min64(m->slack_us,
+						      h->maxhold_us / 2)))
+				verdict_fail(
+				    out, n->acq_t, n->proc,
+				    "%s took %s from %s at %s (reclaimed: %s) "
+				    "although %s was alive, neither frozen nor "
+				    "spinning, and within its hold (%s, "
+				    "acquired at %s): a steal, whatever %s's "
+				    "fencing did after (it reported the lock "
+				    "lost at %s)",
+				    model_pname(m, n->proc), n->session,
+				    model_pname(m, h->proc), secs(n->acq_t).s,
+				    n->reclaimed, model_pname(m, h->proc), mh,
+				    secs(h->acq_t).s, model_pname(m, h->proc),
+				    secs(h->released_t).s);
+			break; /* only the latest owner before n */
+		}
+	}
+}
+
+/*
+ * (e) A watchdog release reported after a takeover (see the top).
+ */
+static void check_late_releases(const struct model *m, struct verdicts *out)
+{
+	int i, j;
+
+	for (i = 0; i < m->nr_holds; i++) {
+		const struct hold *h = &m->holds[i];
+
+		if (h->proc < 0 || h->creating || h->released_t == NEVER ||
+		    !eq(h->released_why, "watchdog"))
+			continue;
+		for (j = 0; j < m->nr_holds; j++) {
+			const struct hold *n = &m->holds[j];
+
+			if (n->proc < 0 || n->creating ||
+			    !eq(n->session, h->session) ||
+			    hold_same_owner(h, n) || n->acq_t <= h->acq_t ||
+			    n->acq_t >= h->released_t - ORDER_EPS_US ||
+			    n->acq_t < live_until(m, h, n))
+				continue;
+			verdict_fail(out, h->released_t, h->proc,
+				     "%s reported released why=%s on %s at %s "
+				     "after %s acquired it at %s: %s let go "
+				     "of a lock that was no longer its own "
+				     "(it removed %s's lock, or believed it "
+				     "still held one it had lost)",
+				     model_pname(m, h->proc), h->released_why,
+				     h->session, secs(h->released_t).s,
+				     model_pname(m, n->proc), secs(n->acq_t).s,
+				     model_pname(m, h->proc),
+				     model_pname(m, n->proc));
+			break;
+		}
+	}
 }
 
 /*
@@ -268,6 +390,8 @@ void check_mutex(const struct model *m, struct verdicts *out)
 
 	check_mutex_owners(m, out);
 	check_life_owners(m, out);
+	check_steals(m, out);
+	check_late_releases(m, out);
 	for (s = 0; s < m->nr_sessions; s++)
 		check_fencing(m, out, m->sessions[s]);
 }

@@ -2,9 +2,12 @@
  * protocol.c - holders speak the protocol, one outcome each.
  *
  * Any `error` event of a holder (non-protocol output, second hello, a
- * foreign clock, a command it did not understand: the harness sends only
- * valid ones); two answers to one command; an answer to a command never
- * sent.
+ * malformed hello, a foreign clock, a command it did not understand: the
+ * harness sends only valid ones); two answers to one command; an answer to
+ * a command never sent; a command never answered because its holder ended
+ * on its own (exited, or died, without a kill, term or signal fault or an
+ * exit command of the scenario): the steps it was given never happened,
+ * so nothing about them may pass.
  */
 #include "check/checkers.h"
 
@@ -50,6 +53,20 @@ void check_protocol(const struct model *m, struct verdicts *out)
 				     o->nr_answers, o->answer[0],
 				     secs(o->answer_t[0]).s, o->answer[1],
 				     secs(o->answer_t[1]).s);
+	}
+	for (i = 0; i < m->nr_ops; i++) {
+		struct op *o = &m->ops[i];
+
+		if (!o->unprompted || o->nr_answers)
+			continue;
+		verdict_fail(out, o->outcome_t, o->proc,
+			     "%s never answered %s: it %s at %s on its own "
+			     "(the scenario did not end it), so the step "
+			     "was never carried out",
+			     model_pname(m, o->proc),
+			     op_label(o, lbl, sizeof(lbl)),
+			     m->procs[o->proc].how,
+			     secs(m->procs[o->proc].death_t).s);
 	}
 	for (i = 0; i < m->nr_orphans; i++) {
 		jv e = model_event(m, m->orphans[i]);

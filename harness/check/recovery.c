@@ -16,6 +16,15 @@
  * process with a failpoint armed may own a file they have not reported:
  * they block from their start.
  *
+ * Giving up is no way out: a contender that is refused, or times out,
+ * while the lock it waits for is reclaimable (its owner dead, or alive
+ * past its declared maxHoldMs, or a planted file whose kind allows a
+ * reclaim) fails too, even inside the bound, once it has had two polls
+ * in the reclaimable stretch: a correct lock takes such a lock, it does
+ * not throw "locked" or "stale" at the caller. Failures that are not about
+ * the lock being taken (io, lane-timeout, cleanup, lock-lost ...) are not
+ * judged here.
+ *
  * The model gives each hold its free_t (model.h); this file finds the gaps
  * and who waited in them.
  */
@@ -33,6 +42,27 @@ static int64_t wait_end(const struct model *m, const struct op *o)
 
 	w = min64(w, m->procs[o->proc].death_t);
 	return min64(w, m->t_end);
+}
+
+/* A refusal that says "the lock is taken" (or says nothing), as opposed to
+ * a failure of the contender's own (io, its lane, its cleanup ...). */
+static int refused_as_held(const struct op *o)
+{
+	return eq(o->outcome, "fail") &&
+	       (!o->reason || eq(o->reason, "timeout") ||
+		eq(o->reason, "busy") || eq(o->reason, "other"));
+}
+
+/* Whether the free stretch that `cause` left needed a contender to reclaim
+ * a lock file (owner dead, past maxHoldMs, a planted file), rather than
+ * merely find the path empty. */
+static int reclaimable_cause(const struct hold *cause)
+{
+	if (!cause || cause->creating)
+		return 0;
+	if (cause->proc < 0)
+		return cause->free_t != NEVER;
+	return cause->end == END_DIED || cause->free_t < cause->end_t;
 }
 
 /*
@@ -119,7 +149,7 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		struct op *o = &m->ops[i = hits[k]];
 		int64_t w0 = o->start_t, w1, base, bound, end;
 		char what[512], boundtxt[160], how[160];
-		int used_maxhold;
+		int used_maxhold, gave_up = 0;
 
 		if (flagged[i] || !op_is_acquiring(o->op) ||
 		    !eq(o->session, session) || o->joined || w0 == NEVER)
@@ -131,8 +161,17 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		end = min64(n, w1);
 		bound = base + o->poll_us + m->slack_us;
 		bound = add64(bound, model_stopped_for(m, o->proc, base, end));
-		if (end <= bound)
-			continue;
+		if (end <= bound) {
+			/* Inside the bound, but refused although it could
+			 * have taken the lock (two polls in that stretch). */
+			if (!(w1 < n && w1 == o->outcome_t && w1 < o->acq_t &&
+			      refused_as_held(o) && reclaimable_cause(cause) &&
+			      w1 - base > 2 * o->poll_us +
+					      model_stopped_for(m, o->proc,
+								base, w1)))
+				continue;
+			gave_up = 1;
+		}
 		flagged[i] = 1;
 
 		used_maxhold = cause && cause->proc >= 0 && !cause->creating &&
@@ -206,6 +245,21 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 				 m->procs[o->proc].how);
 		else if (o->acq_t == NEVER)
 			snprintf(how, sizeof(how), ", still waiting at the end");
+		if (gave_up) {
+			verdict_fail(out, w1, o->proc,
+				     "%s gave up on %s %s: it was refused "
+				     "(%s) at %s after %lld ms in which the "
+				     "lock was reclaimable%s%s; a reclaimable "
+				     "lock must be taken, not refused (poll "
+				     "%lld ms)",
+				     model_pname(m, o->proc), session, what,
+				     o->reason ? o->reason : "fail",
+				     secs(w1).s, ms(w1 - base),
+				     base > f ? "; it started waiting at " : "",
+				     base > f ? secs(base).s : "",
+				     ms(o->poll_us));
+			continue;
+		}
 		verdict_fail(out, bound, o->proc,
 			     "%s waited %lld ms for %s %s%s%s%s (bound: %s)",
 			     model_pname(m, o->proc), ms(end - base), session,

@@ -132,11 +132,135 @@ static void failpoint_inject(struct run *r, const struct scn_step *st)
 	free(cmd);
 }
 
+/*
+ * The points of libfiu's POSIX preload library (fiu-run -x), which wraps
+ * these calls in any holder whatever its language. Taken from libfiu 1.1
+ * as Debian 12 ships it: the names in /usr/lib/fiu/fiu_posix_preload.so,
+ * which are those of its function_list plus `posix/io/oc/open` and the
+ * stdio wrappers. A name under these prefixes that is not here would never
+ * fire: the scenario is refused when parsed.
+ */
+static const char *const wrapper_prefixes[] = { "posix/", "libc/", "linux/" };
+static const char *const wrapper_points[] = {
+	"libc/mm/calloc", "libc/mm/malloc", "libc/mm/realloc",
+	"libc/str/strdup", "libc/str/strndup", "linux/io/sync_file_range",
+	"posix/io/dir/closedir", "posix/io/dir/fdopendir",
+	"posix/io/dir/opendir", "posix/io/dir/readdir",
+	"posix/io/dir/readdir_r", "posix/io/dir/rename",
+	"posix/io/dir/unlink", "posix/io/net/accept", "posix/io/net/bind",
+	"posix/io/net/connect", "posix/io/net/listen", "posix/io/net/poll",
+	"posix/io/net/pselect", "posix/io/net/recv", "posix/io/net/recvfrom",
+	"posix/io/net/recvmsg", "posix/io/net/select", "posix/io/net/send",
+	"posix/io/net/sendmsg", "posix/io/net/sendto",
+	"posix/io/net/shutdown", "posix/io/net/socket", "posix/io/oc/close",
+	"posix/io/oc/open", "posix/io/rw/ftruncate", "posix/io/rw/pread",
+	"posix/io/rw/pread/reduce", "posix/io/rw/preadv",
+	"posix/io/rw/preadv/reduce", "posix/io/rw/pwrite",
+	"posix/io/rw/pwrite/reduce", "posix/io/rw/pwritev",
+	"posix/io/rw/pwritev/reduce", "posix/io/rw/read",
+	"posix/io/rw/read/reduce", "posix/io/rw/readv",
+	"posix/io/rw/readv/reduce", "posix/io/rw/truncate",
+	"posix/io/rw/write", "posix/io/rw/write/reduce", "posix/io/rw/writev",
+	"posix/io/rw/writev/reduce", "posix/io/sync/fdatasync",
+	"posix/io/sync/fsync", "posix/mm/madvise", "posix/mm/mlock",
+	"posix/mm/mlockall", "posix/mm/mmap", "posix/mm/mprotect",
+	"posix/mm/msync", "posix/mm/munlock", "posix/mm/munlockall",
+	"posix/mm/munmap", "posix/proc/fork", "posix/proc/kill",
+	"posix/proc/sigaction", "posix/proc/signal", "posix/proc/wait",
+	"posix/proc/waitid", "posix/proc/waitpid", "posix/stdio/error/ferror",
+	"posix/stdio/fflush", "posix/stdio/ftrylockfile",
+	"posix/stdio/gp/fgetc", "posix/stdio/gp/fgets",
+	"posix/stdio/gp/fputc", "posix/stdio/gp/fputs", "posix/stdio/gp/getc",
+	"posix/stdio/gp/getchar", "posix/stdio/gp/getdelim",
+	"posix/stdio/gp/getline", "posix/stdio/gp/gets",
+	"posix/stdio/gp/putc", "posix/stdio/gp/putchar",
+	"posix/stdio/gp/puts", "posix/stdio/gp/ungetc",
+	"posix/stdio/oc/fclose", "posix/stdio/oc/fdopen",
+	"posix/stdio/oc/fmemopen", "posix/stdio/oc/fopen",
+	"posix/stdio/oc/freopen", "posix/stdio/oc/open_memstream",
+	"posix/stdio/oc/pclose", "posix/stdio/oc/popen", "posix/stdio/remove",
+	"posix/stdio/rw/fread", "posix/stdio/rw/fwrite",
+	"posix/stdio/seek/fgetpos", "posix/stdio/seek/fseek",
+	"posix/stdio/seek/fseeko", "posix/stdio/seek/fsetpos",
+	"posix/stdio/seek/ftell", "posix/stdio/seek/ftello",
+	"posix/stdio/setvbuf", "posix/stdio/sp/dprintf",
+	"posix/stdio/sp/fprintf", "posix/stdio/sp/fscanf",
+	"posix/stdio/sp/printf", "posix/stdio/sp/scanf",
+	"posix/stdio/sp/vdprintf", "posix/stdio/sp/vfprintf",
+	"posix/stdio/sp/vfscanf", "posix/stdio/sp/vprintf",
+	"posix/stdio/sp/vscanf", "posix/stdio/tmp/tempnam",
+	"posix/stdio/tmp/tmpfile", "posix/stdio/tmp/tmpnam",
+};
+#define NR_WRAPPER_POINTS (sizeof(wrapper_points) / sizeof(*wrapper_points))
+
+int failpoint_is_wrapper(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(wrapper_prefixes) / sizeof(*wrapper_prefixes);
+	     i++)
+		if (!strncmp(name, wrapper_prefixes[i],
+			     strlen(wrapper_prefixes[i])))
+			return 1;
+	return 0;
+}
+
+char *failpoint_check_declared(const char *name, const char *impl,
+			       jv declared)
+{
+	const char **names;
+	char *near, *why;
+	int i, n;
+
+	if (failpoint_is_wrapper(name) ||
+	    jv_get_kind(declared) != JV_KIND_ARRAY)
+		return NULL;
+	n = jv_array_length(jv_copy(declared));
+	names = xcalloc((size_t)n + 1, sizeof(*names));
+	for (i = 0; i < n; i++) {
+		jv v = jv_array_get(jv_copy(declared), i);
+
+		/* jv strings live as long as `declared` holds them */
+		names[i] = jv_get_kind(v) == JV_KIND_STRING
+				   ? jv_string_value(v)
+				   : "";
+		if (!strcmp(names[i], name)) {
+			jv_free(v);
+			free(names);
+			return NULL;
+		}
+		jv_free(v);
+	}
+	near = nearest_names(name, names, (size_t)n, 3);
+	why = xasprintf("unknown failpoint '%s': %s declares %d in its hello "
+			"and not this one%s%s",
+			name, impl ? impl : "the holder", n,
+			near ? "; nearest: " : "", near ? near : "");
+	free(near);
+	free(names);
+	return why;
+}
+
 static const char *failpoint_validate(const struct scn_step *st)
 {
+	static char msg[512];
+	const char *name = st->args[FP_NAME].str;
+	char *near;
+	size_t i;
+
 	if (st->args[FP_ERRNO].num >= 0 && st->args[FP_DELAY].num)
 		return "errno and delay exclude each other";
-	return NULL;
+	if (!failpoint_is_wrapper(name))
+		return NULL; /* the holder's own: checked against its hello */
+	for (i = 0; i < NR_WRAPPER_POINTS; i++)
+		if (!strcmp(name, wrapper_points[i]))
+			return NULL;
+	near = nearest_names(name, wrapper_points, NR_WRAPPER_POINTS, 3);
+	snprintf(msg, sizeof(msg),
+		 "unknown libfiu POSIX wrapper '%s' (it would never fire)%s%s",
+		 name, near ? "; nearest: " : "", near ? near : "");
+	free(near);
+	return msg;
 }
 
 /* The reference lock's own points need a holder that has them. */
@@ -157,15 +281,15 @@ static char *failpoint_describe(jv ev, int brief)
 	if (!name)
 		name = "?";
 	if (!brief)
-		return xasprintf("failpoint %s fired in %s", name,
+		return xasprintf("failpoint %s armed in %s", name,
 				 target ? target : "?");
 	if (!en && fault_ev_num(ev, "errno", -1e300) != -1e300) {
 		snprintf(ebuf, sizeof(ebuf), "%d",
 			 (int)fault_ev_num(ev, "errno", 0));
 		en = ebuf;
 	}
-	return en ? xasprintf("failpoint %s (%s)", name, en)
-		  : xasprintf("failpoint %s", name);
+	return en ? xasprintf("failpoint %s armed (%s)", name, en)
+		  : xasprintf("failpoint %s armed", name);
 }
 
 const struct fault fault_failpoint = {
@@ -178,7 +302,7 @@ const struct fault fault_failpoint = {
 	.capability = failpoint_capability,
 	.inject = failpoint_inject,
 	.fields = "name, mode, errno, delayMs, command",
-	.legend = "failpoint fired",
+	.legend = "failpoint armed",
 	.glyph = "failpoint",
 	.svg = "<path d=\"M0-8L8 0L0 8L-8 0Z\" fill=\"#7c3aed\"/><path "
 	       "d=\"M1-5L-2.5 1H1L-1 5\" stroke=\"#fff\" stroke-width=\"1.6\" "

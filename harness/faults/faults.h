@@ -121,6 +121,22 @@ int fault_key_index(const struct fault *f, const char *name);
  * the docs. */
 void fault_help(FILE *fp, int brief);
 
+/* ---- failpoint.c: which names can fire ----------------------------------- */
+
+/* 1 when `name` is under the prefixes of libfiu's POSIX preload library
+ * (posix/, libc/, linux/): those are checked when the scenario is parsed. */
+int failpoint_is_wrapper(const char *name);
+
+/*
+ * NULL when failpoint `name` can be armed in a holder whose hello declared
+ * `declared` (its "failpoints": a jv array of names, borrowed; anything
+ * else, when it declared none: nothing to check against), else why not,
+ * with the nearest declared names (malloc'ed). `impl` names the holder's
+ * implementation in the message. Wrapper points are always NULL here.
+ */
+char *failpoint_check_declared(const char *name, const char *impl,
+			       jv declared);
+
 /* ---- helpers for the rows ------------------------------------------------- */
 
 /*

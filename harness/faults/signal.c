@@ -40,6 +40,8 @@ int fault_send_signal(struct run *r, const struct scn_step *st, int sig,
 		jv_free(extra);
 		return -1;
 	}
+	if (sig != SIGSTOP && sig != SIGCONT)
+		h->doomed = 1;
 	extra = jv_object_merge(ev_num(ev_str(jv_object(), "signal",
 					      strsignal(sig)),
 				       "pid", h->inner),

@@ -49,6 +49,8 @@ struct report_item {
 struct report_totals {
 	int passed, failed, skipped, errors, unsupported;
 	int not_run;	  /* interrupted before they finished */
+	int scenario_errors; /* errors that are the scenario's (a failpoint
+				the holder does not have): exit 2 */
 	int interrupted;  /* the signal that stopped the run, or 0 */
 	int write_errors; /* report files that could not be written */
 	int64_t duration_ms;

@@ -15,14 +15,45 @@
 #include "lib/jvx.h"
 #include "lib/util.h"
 
+/*
+ * The run's verdict: the status the runner computed once (its `result`
+ * event, the same as result.json, TAP, JUnit and the index), or, for a
+ * history without one, whether any verdict failed. *cls gets the CSS class.
+ */
+static const char *verdict_word(const struct tl_model *m, const char **cls)
+{
+	static const struct {
+		const char *status, *word, *cls;
+	} words[] = {
+		{ "pass", "PASS", "pass" },   { "fail", "FAIL", "fail" },
+		{ "error", "ERROR", "error" }, { "na", "N/A", "na" },
+		{ "unsupported", "UNSUPPORTED", "na" },
+		{ "not-run", "NOT RUN", "na" },
+	};
+	size_t i;
+
+	for (i = 0; m->status && i < sizeof(words) / sizeof(*words); i++)
+		if (streq(m->status, words[i].status)) {
+			*cls = words[i].cls;
+			return words[i].word;
+		}
+	if (m->status) {
+		*cls = "error";
+		return "ERROR";
+	}
+	*cls = m->pins.n ? "fail" : "pass";
+	return m->pins.n ? "FAIL" : "PASS";
+}
+
 static void header(FILE *f, struct tl_model *m, struct tl_history *h)
 {
 	jv meta = m->meta;
 	const char *title_s = jvx_cstr(meta, "title");
 	const char *file = jvx_cstr(meta, "file");
+	const char *cls, *word = verdict_word(m, &cls);
 	int failed = m->pins.n > 0;
 	fprintf(f, "<header><div class=\"big %s\" id=\"verdict\">%s</div><div>",
-		failed ? "fail" : "pass", failed ? "FAIL" : "PASS");
+		cls, word);
 	fputs("<h1>", f);
 	html_esc(f, title_s ? title_s : file ? file : "(untitled scenario)");
 	fputs("</h1><div class=\"meta\">", f);
@@ -199,7 +230,8 @@ static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 			   struct tl_layout *L)
 {
 	const char *t = jvx_cstr(m->meta, "title");
-	char *ptitle = xasprintf("%s %s", m->pins.n ? "FAIL" : "PASS",
+	const char *cls;
+	char *ptitle = xasprintf("%s %s", verdict_word(m, &cls),
 				 t ? t : jvx_cstr(m->meta, "file") ? jvx_cstr(m->meta, "file") : "timeline");
 	html_page_open(f, ptitle);
 	free(ptitle);

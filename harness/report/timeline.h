@@ -192,6 +192,9 @@ struct tl_model {
 	VEC(struct tl_deadline) deadlines;
 	VEC(struct tl_pin) pins; /* failed verdicts; the layout sorts them by time */
 	VEC(const char *) passed; /* checkers with an ok verdict */
+	const char *status;      /* the run's status from its `result` event
+				    (pass, fail, na, error ...), NULL in a
+				    history without one (then: pins decide) */
 	size_t nmsgs;            /* messages handed to holders */
 	int nfaults;
 	int nout[G__NR];         /* messages per outcome glyph */

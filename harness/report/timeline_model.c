@@ -1020,6 +1020,20 @@ void tl_model_build(struct tl_model *m, struct tl_history *h)
 			on_fault(m, e, i);
 		} else if (streq(type, "exit") && is_holder(e->proc)) {
 			on_exit_ev(m, e, i);
+		} else if (streq(type, "failpoint") && is_holder(e->proc)) {
+			/* The holder said it fired: only then "fired"; the
+			 * fault mark of the step says "armed". */
+			const char *name = jvx_cstr(e->v, "name");
+			struct tl_mark *k = mark_add(
+			    m, G_FAULT, row_of(m, e->proc, NULL), e->t, i,
+			    PRIO_MID,
+			    xasprintf("%s fired", name ? name : "failpoint"),
+			    xasprintf("failpoint %s fired in %s (the holder "
+				      "said so)",
+				      name ? name : "?", e->proc));
+			k->fault = fault_find("failpoint"); /* its glyph */
+		} else if (streq(type, "result")) {
+			m->status = jvx_cstr(e->v, "status");
 		} else if (streq(type, "final")) {
 			m->ev_final = i;
 		} else if (streq(type, "verdict")) {

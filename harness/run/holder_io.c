@@ -58,8 +58,63 @@ void holder_close_pending(struct run *r, int hi, const char *why)
 		ev = ev_op_fields(ev_new("info", r->h[hi].decl->name), p->st);
 		ev = ev_num(ev, "id", p->id);
 		ev = ev_str(ev, "error", why);
+		/* Gone although nobody ended it (no kill, term or signal
+		 * fault, no exit command, not the harness at the end): the
+		 * protocol checker fails the unanswered command. */
+		if (r->h[hi].reaped && !r->h[hi].doomed && !r->h[hi].told_exit)
+			ev = jv_object_set(ev, jv_string("unprompted"),
+					   jv_true());
 		history_record(r, ev);
 	}
+}
+
+/* 1 when `v` (borrowed) is an array of strings. */
+static int string_list(jv v)
+{
+	int i, n, ok = jv_get_kind(v) == JV_KIND_ARRAY;
+
+	n = ok ? jv_array_length(jv_copy(v)) : 0;
+	for (i = 0; i < n && ok; i++) {
+		jv x = jv_array_get(jv_copy(v), i);
+
+		ok = jv_get_kind(x) == JV_KIND_STRING;
+		jv_free(x);
+	}
+	return ok;
+}
+
+/*
+ * A hello that does not say what the protocol asks (proto 1, a pid, caps
+ * and failpoints as lists of strings) is a protocol failure of the holder:
+ * recorded as an `error` event (the protocol checker's) and kept in
+ * h->hello_error, so that the run is judged, never reported n/a on the
+ * strength of capabilities it never stated.
+ */
+static void hello_check(struct run *r, struct hstate *h, jv ev)
+{
+	jv caps = jv_object_get(jv_copy(ev), jv_string("caps"));
+	jv pid = jv_object_get(jv_copy(ev), jv_string("pid"));
+	jv fps = jv_object_get(jv_copy(ev), jv_string("failpoints"));
+	const char *why = NULL;
+
+	if (!string_list(caps))
+		why = "hello: caps is not a list of strings";
+	else if (jv_get_kind(pid) != JV_KIND_NUMBER ||
+		 jv_number_value(pid) < 1 ||
+		 jv_number_value(pid) != (double)(long)jv_number_value(pid))
+		why = "hello: pid is not a positive whole number";
+	else if (jv_get_kind(fps) != JV_KIND_INVALID &&
+		 jv_get_kind(fps) != JV_KIND_NULL && !string_list(fps))
+		why = "hello: failpoints is not a list of strings";
+	if (why) {
+		if (!h->hello_error)
+			h->hello_error = xstrdup(why);
+		history_record(r, ev_str(ev_new("error", h->decl->name),
+					 "error", why));
+	}
+	jv_free(caps);
+	jv_free(pid);
+	jv_free(fps);
 }
 
 static void on_hello(struct run *r, struct hstate *h, jv ev)
@@ -97,6 +152,13 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 					 "error", "hello without a caps array"));
 	}
 	h->na = jv_object_get(jv_copy(ev), jv_string("na"));
+	jv_free(h->failpoints);
+	h->failpoints = jv_object_get(jv_copy(ev), jv_string("failpoints"));
+	if (jv_get_kind(h->failpoints) == JV_KIND_NULL) {
+		jv_free(h->failpoints);
+		h->failpoints = jv_invalid();
+	}
+	hello_check(r, h, ev);
 	free(h->impl);
 	h->impl = xstrdup(jv_get_kind(impl) == JV_KIND_STRING
 				  ? jv_string_value(impl)
@@ -106,6 +168,8 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 		h->bad_hello = 1;
 		history_record(r, ev_str(ev_new("error", h->decl->name), "error",
 				 "hello without proto 1"));
+		if (!h->hello_error)
+			h->hello_error = xstrdup("hello without proto 1");
 	}
 	out = ev_num(out, "pid", h->inner);
 	out = ev_num(out, "starttime", (double)h->starttime);

@@ -59,6 +59,8 @@ jv run_result_json(const struct run_result *res)
 	o = set_num(o, "reruns", (double)res->reruns);
 	if (res->scratch)
 		o = set_str(o, "scratch", res->scratch);
+	if (res->scenario_error)
+		o = jv_object_set(o, jv_string("scenarioError"), jv_true());
 	return o;
 }
 
@@ -118,6 +120,12 @@ int run_result_load(struct run_result *r, const char *path, char **err)
 	r->reruns = (int)jvx_num(o, "reruns", 0);
 	if (*jvx_str(o, "scratch", buf, sizeof(buf)))
 		r->scratch = xstrdup(buf);
+	{
+		jv se = jv_object_get(jv_copy(o), jv_string("scenarioError"));
+
+		r->scenario_error = jv_get_kind(se) == JV_KIND_TRUE;
+		jv_free(se);
+	}
 	jv_free(o);
 	return 0;
 }

@@ -500,7 +500,7 @@ static void tally(struct report_totals *t, const struct run_result *r)
 	else if (!strcmp(r->status, STATUS_NOT_RUN))
 		t->not_run++;
 	else if (!strcmp(r->status, STATUS_ERROR))
-		t->errors++, t->failed++;
+		t->errors++, t->failed++, t->scenario_errors += r->scenario_error;
 	else
 		t->failed++;
 }

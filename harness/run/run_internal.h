@@ -47,7 +47,12 @@ struct hstate {
 	int hello, alive, frozen, spinning, told_exit, reaped;
 	int zombie;		/* dead, kept unreaped (faults/zombie.c): the
 				   pump does not waitpid it until `reap` */
+	int doomed;		/* a signal fault was sent to it: its death is
+				   the scenario's doing, not its own */
 	jv caps, na;		/* from hello */
+	jv failpoints;		/* hello's compiled-in failpoint names, or
+				   invalid when it declared none */
+	char *hello_error;	/* what is wrong with its hello, or NULL */
 	char *impl;
 	struct lbuf out, err;
 	struct lbuf in;		/* commands not yet taken by the holder: its

@@ -301,6 +301,56 @@ static void play(struct run *r)
 	run_pump(r, deadline, quiet, NULL);
 }
 
+/* 1 when some holder's hello was malformed (holder_io.c says how). */
+static int holders_hello_bad(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nh; i++)
+		if (r->h[i].hello_error)
+			return 1;
+	return 0;
+}
+
+/*
+ * The failpoints the scenario arms that a holder cannot have: names that
+ * are not libfiu's POSIX wrappers (those are checked when the scenario is
+ * parsed) must be among those the holder declared in its hello. A
+ * misspelled one would never fire and the scenario could pass without its
+ * fault: a scenario error, `file:line:`, with the nearest names. NULL when
+ * all are there (or a holder declared no list to check against).
+ */
+static char *failpoints_undeclared(struct run *r)
+{
+	const struct scenario *s = r->s;
+	int i;
+
+	for (i = 0; i < s->nr_steps; i++) {
+		const struct scn_step *st = &s->steps[i];
+		const struct scn_arg *name;
+		struct hstate *h;
+		char *why;
+
+		if (st->kind != STEP_FAULT || strcmp(st->fault->name, "failpoint") ||
+		    !st->holder)
+			continue;
+		name = scn_step_arg(st, "name");
+		h = run_holder(r, st->holder);
+		why = name ? failpoint_check_declared(name->str, h->impl,
+						      h->failpoints)
+			   : NULL;
+		if (why) {
+			char *msg = xasprintf("%s:%d: failpoint %s: %s",
+					      s->file, st->line,
+					      h->decl->name, why);
+
+			free(why);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
 int scenario_run(const struct scenario *s, const struct run_opts *o,
 		 struct run_result *res)
 {
@@ -309,6 +359,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	struct check_opts copts = CHECK_OPTS_INIT;
 	struct noise noise = { 0, NULL };
 	char *why = NULL, *err = NULL, *missing = NULL, *path, *outside;
+	char *scn_error = NULL;
 	jv verdicts = jv_array(), fails = jv_array();
 	int i, rc;
 	size_t nfail;
@@ -363,6 +414,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		r.h[i].proc = hp;
 		r.h[i].caps = jv_array();
 		r.h[i].na = jv_null();
+		r.h[i].failpoints = jv_invalid();
 	}
 	r.t0 = mono_us();
 	history_record(&r, history_meta(&r));
@@ -376,6 +428,16 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		/* No verdict without holders: the run itself broke. */
 		res->status = STATUS_ERROR;
 		res->reason = xstrdup(r.error);
+	} else if (holders_hello_bad(&r)) {
+		/* Nothing is played for a holder whose hello says nothing
+		 * sure; the protocol checker names what is wrong with it
+		 * (never n/a on capabilities it did not state). */
+	} else if ((scn_error = failpoints_undeclared(&r))) {
+		res->status = STATUS_ERROR;
+		res->reason = scn_error;
+		res->scenario_error = 1;
+		fprintf(stderr, "%s\n", scn_error);
+		scn_error = NULL;
 	} else {
 		missing = holders_missing_capability(&r);
 		if (!missing)
@@ -428,9 +490,15 @@ cleanup:
 					expect_failure("fault", 0, -1,
 						"fault did not take: %s",
 						r.fault_error));
-	for (i = 0; i < jv_array_length(jv_copy(verdicts)); i++)
-		r.hist = jv_array_append(r.hist,
-					 jv_array_get(jv_copy(verdicts), i));
+	/* Every failure goes into the history as a verdict event, the
+	 * expectations' too: the timeline shows the list the result has. */
+	for (i = 0; i < jv_array_length(jv_copy(fails)); i++) {
+		jv f = jv_array_get(jv_copy(fails), i);
+
+		f = jv_object_set(f, jv_string("type"), jv_string("verdict"));
+		f = jv_object_set(f, jv_string("ok"), jv_false());
+		r.hist = jv_array_append(r.hist, f);
+	}
 	nfail = (size_t)jv_array_length(jv_copy(fails));
 	res->status = r.error	     ? STATUS_ERROR
 		      : nfail	     ? STATUS_FAIL
@@ -452,6 +520,19 @@ cleanup:
 write:
 	if (!res->status)
 		res->status = STATUS_ERROR;
+	/* The verdict, computed once, closes the history: every report
+	 * (the timeline included) shows this one. A run that ended before
+	 * its first event keeps an empty history (nothing to draw). */
+	if (jv_array_length(jv_copy(r.hist)) > 0) {
+		jv ev = ev_str(ev_new("result", "harness"), "status",
+			       res->status);
+
+		ev = ev_str(ev, "reason", res->reason ? res->reason : "");
+		ev = ev_num(ev, "failures",
+			    jv_array_length(jv_copy(res->failures)));
+		ev = ev_num(ev, "t", r.t0 ? (double)run_now(&r) : 0);
+		r.hist = jv_array_append(r.hist, ev);
+	}
 	if (r.hist_fp) {
 		fclose(r.hist_fp);
 		r.hist_fp = NULL;
@@ -477,6 +558,8 @@ write:
 	for (i = 0; i < r.nh; i++) {
 		jv_free(r.h[i].caps);
 		jv_free(r.h[i].na);
+		jv_free(r.h[i].failpoints);
+		free(r.h[i].hello_error);
 		free(r.h[i].impl);
 		free(r.h[i].out.buf);
 		free(r.h[i].err.buf);

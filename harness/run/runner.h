@@ -55,6 +55,9 @@ struct run_result {
 	int reruns;	      /* re-runs after a timing verdict within the
 				 noise (run.c) */
 	char *scratch;	      /* kept scratch folder, or NULL */
+	int scenario_error;   /* status error because the scenario is wrong
+				 for this holder (a failpoint it does not
+				 have): `file:line:` in reason; exit 2 */
 };
 void run_result_init(struct run_result *r);
 void run_result_clear(struct run_result *r);

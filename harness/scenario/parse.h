@@ -16,6 +16,8 @@ struct parser {
 	int line;	  /* 0: a file-wide error, no line to name */
 	const char *text; /* the current line, without its newline */
 	char *err;	  /* the first error: `file:line: what` */
+	int last_line;	  /* the file's last line, for file-wide errors */
+	int disable_line; /* the latest `disable` line */
 };
 
 /* Sets p->err to `file:line: <fmt>` unless an error is already there.

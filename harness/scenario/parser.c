@@ -558,6 +558,7 @@ static int stmt_disable(struct parser *p, struct words *w)
 					  w->w[i],
 					  checker_list(names, sizeof(names)));
 		p->s->disabled |= 1u << c;
+		p->disable_line = p->line;
 	}
 	return 0;
 }
@@ -693,6 +694,21 @@ static int parse_finish(struct parser *p)
 	p->line = 0;
 	if (!s->nr_holders)
 		return parse_fail(p, "no holder declared (expected `holder NAME`)");
+	/* A scenario that does nothing, or that nothing judges, would pass
+	 * without having tested anything: neither is a scenario. */
+	if (!s->nr_steps) {
+		p->line = p->last_line;
+		return parse_fail(p, "no steps (expected at least one operation, "
+				  "fault or wait: a scenario that does "
+				  "nothing has nothing to pass)");
+	}
+	if (!s->nr_expects && s->disabled == (1u << CHECK__NR) - 1) {
+		p->line = p->disable_line;
+		return parse_fail(p, "nothing to judge: every checker is "
+				  "disabled and there is no expect or assert "
+				  "line (keep a checker, or say what you "
+				  "expect)");
+	}
 	for (i = 0; i < s->nr_steps; i++) {
 		struct scn_step *st = &s->steps[i];
 
@@ -769,6 +785,7 @@ int scenario_parse(struct scenario *s, const char *file, const char *text,
 		}
 		line = nl ? nl + 1 : NULL;
 	}
+	p.last_line = p.line;
 	if (parse_finish(&p)) {
 		*err = p.err;
 		return -1;

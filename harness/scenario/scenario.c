@@ -9,6 +9,7 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +43,27 @@ const struct scn_arg *scn_step_arg(const struct scn_step *st,
 int scenario_load(struct scenario *s, const char *path, char **err)
 {
 	size_t len;
-	char *text = read_file(path, 1 << 20, &len);
+	char *text = read_file(path, SCENARIO_MAX_BYTES, &len);
 	int rc;
 
 	if (!text) {
 		*err = xasprintf("cannot read '%s': %s", path,
 				 strerror(errno));
 		return -1;
+	}
+	/* read_file stops at its limit: a longer file would be judged in
+	 * part, its later expectations and errors unseen. */
+	if (len >= SCENARIO_MAX_BYTES) {
+		struct stat st;
+
+		if (stat(path, &st) || st.st_size > (off_t)len) {
+			*err = xasprintf("%s: more than %d bytes: a scenario "
+					 "file this big is refused, never "
+					 "judged in part",
+					 path, SCENARIO_MAX_BYTES);
+			free(text);
+			return -1;
+		}
 	}
 	if (strlen(text) != len) {
 		*err = xasprintf("%s: NUL byte in file", path);

@@ -153,7 +153,12 @@ void scenario_clear(struct scenario *s);
 int scenario_parse(struct scenario *s, const char *file, const char *text,
 		   char **err);
 
-/* Reads and parses `path`. 0 or -1 with *err as scenario_parse. */
+/* The largest scenario file read: a bigger one is refused (never judged in
+ * part). */
+#define SCENARIO_MAX_BYTES (1 << 20)
+
+/* Reads and parses `path`. 0 or -1 with *err as scenario_parse; a file over
+ * SCENARIO_MAX_BYTES is an error. */
 int scenario_load(struct scenario *s, const char *path, char **err);
 
 /* The holder with this name, or NULL. */

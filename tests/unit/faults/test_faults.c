@@ -105,13 +105,13 @@ START_TEST(test_describe)
 	     "harness made A spin (event loop blocked) for good");
 	says("{\"type\":\"fault\",\"fault\":\"failpoint\",\"target\":\"A\","
 	     "\"name\":\"posix/io/rw/write\",\"errno\":\"EIO\"}",
-	     "failpoint posix/io/rw/write (EIO)",
-	     "failpoint posix/io/rw/write fired in A");
+	     "failpoint posix/io/rw/write armed (EIO)",
+	     "failpoint posix/io/rw/write armed in A");
 	says("{\"type\":\"fault\",\"fault\":\"failpoint\",\"target\":\"A\","
 	     "\"name\":\"p\",\"errno\":28}",
-	     "failpoint p (28)", "failpoint p fired in A");
+	     "failpoint p armed (28)", "failpoint p armed in A");
 	says("{\"type\":\"fault\",\"fault\":\"failpoint\",\"name\":\"p\"}",
-	     "failpoint p", "failpoint p fired in ?");
+	     "failpoint p armed", "failpoint p armed in ?");
 	says("{\"type\":\"fault\",\"fault\":\"recycle\",\"target\":\"A\","
 	     "\"pid\":7,\"impostorPid\":7}",
 	     "PID 7 recycled", "A's PID 7 given to an unrelated process (pid 7)");

@@ -679,7 +679,8 @@ START_TEST(test_defaults)
 
 	scenario_clear(&s);
 	ck_assert_int_eq(
-	    scenario_parse(&s, "scenarios/faults/y.scn", "holder A\n", &err),
+	    scenario_parse(&s, "scenarios/faults/y.scn", "holder A\nA acquire\n",
+			   &err),
 	    0);
 	ck_assert_str_eq(s.title, "y.scn");
 	ck_assert_str_eq(s.file, "scenarios/faults/y.scn");
@@ -907,9 +908,9 @@ END_TEST
 START_TEST(test_title_free_text)
 {
 	parse_ok("title A's lock: \"stale\" or not, it's reclaimed  \t\n"
-		 "holder A\n");
+		 "holder A\nA acquire\n");
 	ck_assert_str_eq(s.title, "A's lock: \"stale\" or not, it's reclaimed");
-	parse_ok("   title\tindented 'unbalanced\nholder A\n");
+	parse_ok("   title\tindented 'unbalanced\nholder A\nA acquire\n");
 	ck_assert_str_eq(s.title, "indented 'unbalanced");
 	/* `titles` is not `title` */
 	parse_fails("titles x\nholder A\n",
@@ -929,7 +930,8 @@ START_TEST(test_tags_repeat_requires_disable)
 		 "requires maxHoldMs watchdog\n"
 		 "requires lanes\n"
 		 "disable leak   # the foreign lock stays by design\n"
-		 "disable mutex integrity\n");
+		 "disable mutex integrity\n"
+		 "A acquire\n");
 	ck_assert_int_eq(s.nr_tags, 3);
 	ck_assert_str_eq(s.tags[2], "lanes");
 	ck_assert_int_eq(s.repeat, 20);
@@ -938,7 +940,7 @@ START_TEST(test_tags_repeat_requires_disable)
 	ck_assert_str_eq(s.requires[2], "lanes");
 	ck_assert_uint_eq(s.disabled, (1u << CHECK_LEAK) | (1u << CHECK_MUTEX) |
 					  (1u << CHECK_INTEGRITY));
-	parse_ok("holder A\nrepeat 1\nrepeat 1000\n");
+	parse_ok("holder A\nrepeat 1\nrepeat 1000\nA acquire\n");
 	ck_assert_int_eq(s.repeat, 1000);
 }
 END_TEST
@@ -1212,7 +1214,7 @@ END_TEST
 
 START_TEST(test_assert_jq)
 {
-	parse_ok("holder A\n"
+	parse_ok("holder A\nA acquire\n"
 		 "assert jq '[.[] | select(.type == \"acquired\" and .process "
 		 "== \"B\")][0].t > 700000'\n"
 		 "assert jq length   >   0   # words joined by one space\n"
@@ -1424,7 +1426,7 @@ START_TEST(test_one_megabyte_line)
 
 	/* a long comment */
 	text[0] = '#';
-	strcpy(text + big, "\nholder A\n");
+	strcpy(text + big, "\nholder A\nwait 1ms\n");
 	parse_ok(text);
 
 	/* a long title */
@@ -1437,13 +1439,13 @@ START_TEST(test_one_megabyte_line)
 	c += sprintf(c, "holder A");
 	memset(c, 'a', big);
 	c += big;
-	strcpy(c, "\n");
+	strcpy(c, "\nwait 1ms\n");
 	parse_ok(text);
 	ck_assert_uint_eq(strlen(s.holders[0].name), big + 1);
 
 	/* a long quoted jq program */
 	c = text;
-	c += sprintf(c, "holder A\nassert jq '");
+	c += sprintf(c, "holder A\nwait 1ms\nassert jq '");
 	memset(c, ' ', big);
 	c += big;
 	strcpy(c, "true'\n");
@@ -1469,15 +1471,72 @@ START_TEST(test_one_megabyte_line)
 }
 END_TEST
 
+/* A scenario that does nothing, or that nothing judges, would pass without
+ * a test: refused when parsed, with file:line. */
+START_TEST(test_nothing_to_do_or_judge)
+{
+	parse_fails("title t\nholder A\n# only a comment\n",
+		    "x.scn:3: no steps", NULL);
+	parse_fails("holder A\n"
+		    "disable recovery no-silent-drop mutex leak integrity\n"
+		    "disable visibility protocol\n"
+		    "A deliver m1\n",
+		    "x.scn:3: nothing to judge", NULL);
+	/* one checker left, or one expectation: something judges it */
+	parse_ok("holder A\n"
+		 "disable recovery no-silent-drop mutex leak integrity\n"
+		 "disable visibility\n"
+		 "A deliver m1\n");
+	parse_ok("holder A\n"
+		 "disable recovery no-silent-drop mutex leak integrity\n"
+		 "disable visibility protocol\n"
+		 "A deliver m1\nexpect m1 ok\n");
+}
+END_TEST
+
+/* A file over SCENARIO_MAX_BYTES is refused, never parsed in part (an
+ * error past the cut would otherwise go unseen). */
+START_TEST(test_big_file_refused)
+{
+	char path[] = "/tmp/lockchaos-scn-XXXXXX";
+	int fd = mkstemp(path);
+	size_t big = SCENARIO_MAX_BYTES + 10, i;
+	char *text = xmalloc(big + 1);
+
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < big; i++)
+		text[i] = '#';
+	memcpy(text, "holder A\nA acquire\n#", 20);
+	text[big - 1] = '\n';
+	ck_assert_int_eq(write(fd, text, big), (ssize_t)big);
+	close(fd);
+	scenario_clear(&s);
+	scenario_init(&s);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(scenario_load(&s, path, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "never judged in part"));
+	/* exactly at the limit: read whole, parsed */
+	ck_assert_int_eq(truncate(path, SCENARIO_MAX_BYTES), 0);
+	scenario_clear(&s);
+	scenario_init(&s);
+	free(err);
+	err = NULL;
+	ck_assert_msg(scenario_load(&s, path, &err) == 0, "%s", err);
+	unlink(path);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_word_limit)
 {
 	/* 64 words is the limit, inclusive */
-	parse_ok("holder A\ntags" W8 W8 W8 W8 W8 W8 W8 " a b c d e f g\n");
+	parse_ok("holder A\nwait 1ms\ntags" W8 W8 W8 W8 W8 W8 W8 " a b c d e f g\n");
 	ck_assert_int_eq(s.nr_tags, 63);
 	parse_fails("holder A\nrequires" W8 W8 W8 W8 W8 W8 W8 W8 "\n",
 		    "x.scn:2: too many words (at most 64)", NULL);
 	/* a comment after the 64th word does not count */
-	parse_ok("holder A\ntags" W8 W8 W8 W8 W8 W8 W8 " a b c d e f g "
+	parse_ok("holder A\nwait 1ms\ntags" W8 W8 W8 W8 W8 W8 W8 " a b c d e f g "
 		 "# x y z\n");
 }
 END_TEST
@@ -1581,6 +1640,8 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_await_events);
 	tcase_add_test(tc, test_expect_forms);
 	tcase_add_test(tc, test_assert_jq);
+	tcase_add_test(tc, test_nothing_to_do_or_judge);
+	tcase_add_test(tc, test_big_file_refused);
 	tcase_add_test(tc, test_names_and_capabilities);
 	tcase_add_test(tc, test_holder_names);
 	tcase_add_test(tc, test_holder_named_like_a_statement);
