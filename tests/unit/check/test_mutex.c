@@ -67,6 +67,78 @@ START_TEST(test_mutex_epsilon)
 }
 END_TEST
 
+/* A lives, runs and is within its maxHoldMs; B reclaims (too-old) and A
+ * says lock-lost just before B's acquired: no overlap shows, but it is a
+ * steal. The same story with A frozen, or past its maxHoldMs, is not. */
+static jv robbed(const char *a_extra, const char *b_at, const char *fault)
+{
+	char acq[256], inv[256];
+
+	snprintf(acq, sizeof(acq),
+		 "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		 "'lane':'main','id':1%s}", a_extra);
+	snprintf(inv, sizeof(inv),
+		 "{'type':'acquired','T':%s,'process':'B','session':'s1',"
+		 "'lane':'main','id':1,'reclaimed':'too-old'}", b_at);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1','maxHoldMs':10000}",
+		    acq, "{'type':'ok','T':101,'process':'A','id':1}", fault,
+		    "{'type':'invoke','T':1000,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'log','T':1004,'process':'B','level':'WARN','msg':'reclaimed'}",
+		    "{'type':'released','T':1005,'process':'A','session':'s1',"
+		    "'lane':'main','why':'lock-lost'}",
+		    inv, "{'type':'ok','T':1007,'process':'B','id':1}",
+		    "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_mutex_steal)
+{
+	jv v = check(robbed("", "1006",
+			    "{'type':'log','T':102,'process':'A','level':'INFO','msg':'x'}"));
+
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "B took s1 from A at 1.006 s (reclaimed: "
+				"too-old) although A was alive, neither frozen "
+				"nor spinning");
+	jv_free(v);
+	/* A frozen meanwhile: its lock was fair game past maxHoldMs only,
+	 * but a frozen owner is not "running": not this rule's */
+	v = check(robbed("", "1006",
+			 "{'type':'fault','T':500,'process':'harness','fault':'freeze','target':'A'}"));
+	ck_assert_msg(!says(v, "mutex", "a steal"), "%s", dump(v));
+	jv_free(v);
+}
+END_TEST
+
+/* A's watchdog says it released s1 after B had (rightly: past A's
+ * maxHoldMs) reclaimed it: a release of a lock no longer A's. */
+START_TEST(test_mutex_watchdog_after_takeover)
+{
+	jv v = check(hist(META, SPAWN("A"), SPAWN("B"),
+			  "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+			  "'session':'s1','maxHoldMs':300}",
+			  "{'type':'acquired','T':100,'process':'A','session':'s1',"
+			  "'lane':'main','id':1}",
+			  "{'type':'ok','T':101,'process':'A','id':1}",
+			  "{'type':'invoke','T':800,'process':'B','id':1,'op':'acquire',"
+			  "'session':'s1'}",
+			  "{'type':'log','T':801,'process':'B','level':'WARN','msg':'reclaimed'}",
+			  "{'type':'acquired','T':802,'process':'B','session':'s1',"
+			  "'lane':'main','id':1,'reclaimed':'hold-exceeded'}",
+			  "{'type':'ok','T':803,'process':'B','id':1}",
+			  "{'type':'released','T':1000,'process':'A','session':'s1',"
+			  "'lane':'main','why':'watchdog'}",
+			  "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL));
+
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "A reported released why=watchdog on s1 at "
+				"1.000 s after B acquired it at 0.802 s");
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_mutex_after_kill)
 {
 	jv v = check(hist(
@@ -314,6 +386,8 @@ static Suite *mutex_suite(void)
 
 	tc = tcase_create("mutex");
 	tcase_add_test(tc, test_mutex_two_owners);
+	tcase_add_test(tc, test_mutex_steal);
+	tcase_add_test(tc, test_mutex_watchdog_after_takeover);
 	tcase_add_test(tc, test_mutex_epsilon);
 	tcase_add_test(tc, test_mutex_after_kill);
 	tcase_add_test(tc, test_mutex_lanes);

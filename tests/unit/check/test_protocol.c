@@ -6,6 +6,37 @@
 
 /* ---- protocol -------------------------------------------------------------------- */
 
+/* A holder that exits on its own (nobody killed it, no exit command)
+ * leaves its commands unanswered: the steps never happened. */
+START_TEST(test_protocol_unanswered_after_own_exit)
+{
+	jv v = check(hist(META, SPAWN("A"),
+			  "{'type':'exit','T':20,'process':'A','code':0}",
+			  "{'type':'invoke','T':30,'process':'A','id':1,'op':'acquire',"
+			  "'session':'s1'}",
+			  "{'type':'info','T':30,'process':'A','id':1,'op':'acquire',"
+			  "'error':'holder is not running','unprompted':true}",
+			  FINAL_EMPTY("100"), NULL));
+
+	expect_n(v, "protocol", 1);
+	expect_says(v, "protocol", "A never answered acquire");
+	expect_says(v, "protocol", "on its own");
+	jv_free(v);
+	/* killed by the scenario: an unknown fate, not a breach */
+	v = check(hist(META, SPAWN("A"),
+		       "{'type':'invoke','T':30,'process':'A','id':1,'op':'acquire',"
+		       "'session':'s1'}",
+		       "{'type':'fault','T':40,'process':'harness','fault':'kill',"
+		       "'target':'A','signal':9}",
+		       "{'type':'exit','T':41,'process':'A','signal':9}",
+		       "{'type':'info','T':41,'process':'A','id':1,'op':'acquire',"
+		       "'error':'holder died before answering'}",
+		       FINAL_EMPTY("100"), NULL));
+	expect_n(v, "protocol", 0);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_protocol)
 {
 	jv v = check(hist(
@@ -46,6 +77,7 @@ static Suite *protocol_suite(void)
 
 	tc = tcase_create("protocol");
 	tcase_add_test(tc, test_protocol);
+	tcase_add_test(tc, test_protocol_unanswered_after_own_exit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -53,6 +53,48 @@ static jv kill_history(const char *acq)
 		    appended, released, ok, fin, NULL);
 }
 
+/* B asks after A was killed and gives up (timeout) `after` ms later,
+ * inside the bound: refused while the lock was reclaimable. */
+static jv gave_up(const char *fail_at)
+{
+	char fail[256];
+
+	snprintf(fail, sizeof(fail),
+		 "{'type':'fail','T':%s,'process':'B','id':1,'reason':'timeout',"
+		 "'error':'session file locked'}",
+		 fail_at);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':110,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':111,'process':'A','id':1}",
+		    "{'type':'fault','T':1200,'process':'harness','fault':'kill',"
+		    "'target':'A','signal':9}",
+		    "{'type':'exit','T':1201,'process':'A','signal':9}",
+		    "{'type':'invoke','T':1300,'process':'B','id':1,'op':'deliver',"
+		    "'session':'s1','msg':'m1','timeoutMs':200}",
+		    "{'type':'log','T':1301,'process':'B','level':'WARN',"
+		    "'msg':'refused m1: locked'}",
+		    fail, FINAL_EMPTY("3000"), NULL);
+}
+
+START_TEST(test_recovery_refused_while_reclaimable)
+{
+	jv v = check(gave_up("1500"));
+
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "B gave up on s1 after A was killed at "
+				   "1.200 s: it was refused (timeout) at "
+				   "1.500 s after 200 ms");
+	jv_free(v);
+	/* within two polls of asking: it may not have looked yet */
+	v = check(gave_up("1390"));
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_recovery_kill_fast_reclaim_passes)
 {
 	jv v = check(kill_history("1260"));
@@ -669,6 +711,7 @@ static Suite *recovery_suite(void)
 
 	tc = tcase_create("recovery");
 	tcase_add_test(tc, test_recovery_kill_fast_reclaim_passes);
+	tcase_add_test(tc, test_recovery_refused_while_reclaimable);
 	tcase_add_test(tc, test_recovery_kill_1ms_inside_bound);
 	tcase_add_test(tc, test_recovery_kill_just_outside_bound);
 	tcase_add_test(tc, test_recovery_kill_well_outside_bound);
