@@ -94,7 +94,7 @@ static const char *const arg_kind_names[] = {
 	[FAULT_ARG_CHOICE] = "one of",	   [FAULT_ARG_DURATION] = "duration",
 	[FAULT_ARG_ERRNO] = "errno",	   [FAULT_ARG_POINT] = "failpoint",
 	[FAULT_ARG_OWNER] = "init, dead or a holder",
-	[FAULT_ARG_FLAG] = "flag",
+	[FAULT_ARG_FLAG] = "flag",	   [FAULT_ARG_TEXT] = "text",
 };
 
 void fault_help(FILE *fp, int brief)

@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.t0 = mono_us();
 	h.caps = jv_array();
 	h.na = jv_null();
+	h.failpoints = jv_invalid();
 	h.alive = 1;
 	while (p < end) {
 		const char *cut = memchr(p, 0xff, (size_t)(end - p));
@@ -46,5 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(h.out.buf);
 	free(h.err.buf);
 	free(h.err_last);
+	free(h.hello_error);
+	jv_free(h.failpoints);
 	return 0;
 }

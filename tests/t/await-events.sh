@@ -4,13 +4,15 @@
 set -u
 cat >forms.scn <<'S'
 title await forms
+# A's watchdog lets go before B contends: a contender that reclaimed
+# first would make A's release lock-lost, not watchdog.
 requires maxHoldMs watchdog
 lock maxHoldMs=600ms timeoutMs=4s pollMs=50ms
 holder A B
 A acquire
 await A acquired timeout=5s
-B deliver msg=m1
 await A released why=watchdog timeout=5s
+B deliver msg=m1
 await B acquired timeout=5s
 await m1 answered timeout=5s
 await A log contains=watchdog timeout=5s
