@@ -117,6 +117,7 @@ static void read_lives(struct model *m)
 				known |= l->pids[j] == pid;
 			if (!known && l->nr_owners < LIFE_OWNERS) {
 				l->pids[l->nr_owners] = pid;
+				l->owner_t[l->nr_owners] = t;
 				l->owners[l->nr_owners++] = proc_of_pid(m, pid);
 			}
 		}

@@ -152,6 +152,7 @@ struct life {
 	int owners[LIFE_OWNERS];/* processes, in payload order */
 	int nr_owners;
 	double pids[LIFE_OWNERS];
+	int64_t owner_t[LIFE_OWNERS]; /* when each payload was first seen */
 	int damaged;		/* a damage fault on its session in its life */
 };
 

@@ -53,7 +53,38 @@ static int64_t hold_bound_start(const struct model *m, const struct hold *h)
 	return h->acq_t;
 }
 
-/* (c) One life of a lock file, two owners in its payload. */
+/*
+ * Did `proc` still hold `session` at `t`: a hold of its taken before t that
+ * had not ended (released, died, answered) by then? A kernel lock (flock)
+ * keeps its file, and its next owner rewrites the payload once the first
+ * let go or died: one life, two owners, one after the other. Only a second
+ * owner while the first still held is two owners at once.
+ */
+static int held_at(const struct model *m, int proc, const char *session,
+		   int64_t t)
+{
+	int i, reported = 0;
+
+	if (proc < 0)
+		return 1; /* a pid we cannot place: judge it as holding */
+	if (m->procs[proc].death_t != NEVER && m->procs[proc].death_t <= t)
+		return 0;
+	for (i = 0; i < m->nr_holds; i++) {
+		const struct hold *h = &m->holds[i];
+
+		if (h->proc != proc || !eq(h->session, session))
+			continue;
+		reported = 1;
+		if (h->acq_t <= t && (h->end_t == NEVER || h->end_t > t))
+			return 1;
+	}
+	/* A live owner that never reported a hold of it: the file says it
+	 * holds, and nothing says otherwise. */
+	return !reported;
+}
+
+/* (c) One life of a lock file, a second owner in its payload while the
+ * first still held it. */
 static void check_life_owners(const struct model *m, struct verdicts *out)
 {
 	int k;
@@ -62,7 +93,8 @@ static void check_life_owners(const struct model *m, struct verdicts *out)
 		const struct life *l = &m->lives[k];
 		char a[64], b[64];
 
-		if (l->nr_owners < 2 || l->damaged)
+		if (l->nr_owners < 2 || l->damaged ||
+		    !held_at(m, l->owners[0], l->session, l->owner_t[1]))
 			continue;
 		if (l->owners[0] >= 0)
 			snprintf(a, sizeof(a), "%s", model_pname(m, l->owners[0]));

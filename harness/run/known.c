@@ -14,7 +14,7 @@
 /* Failure sources that are not checkers of check.h but appear in a run's
  * failure list (runner.c): expectations, faults that did not take, the
  * harness itself. */
-static const char *const other_sources[] = { "expect", "fault", "harness",
+static const char *const other_sources[] = { "expect", "await", "fault", "harness",
 					     "*" };
 
 static int valid_checker(const char *name)
@@ -74,6 +74,7 @@ static int parse_line(struct known_list *k, char *line, int nr)
 	char *p = line, *hash = strchr(line, '#'), *scn, *chk, *fid, *rest;
 	struct known_entry *e;
 	size_t n;
+	int flaky;
 
 	if (hash)
 		*hash = '\0';
@@ -103,9 +104,13 @@ static int parse_line(struct known_list *k, char *line, int nr)
 			k->path, nr, chk);
 		for (c = 0; c < CHECK__NR; c++)
 			fprintf(stderr, " %s", checker_name((enum checker)c));
-		fprintf(stderr, " expect fault harness *\n");
+		fprintf(stderr, " expect await fault harness *\n");
 		return -1;
 	}
+	n = strlen(fid);
+	flaky = n > 1 && fid[n - 1] == '?';
+	if (flaky)
+		fid[n - 1] = '\0';
 	if (!valid_finding(fid)) {
 		fprintf(stderr, "%s:%d: finding '%s': expected an id of "
 				"docs/findings.md (F4, P1) or -\n",
@@ -127,6 +132,7 @@ static int parse_line(struct known_list *k, char *line, int nr)
 	e->finding = xstrdup(fid);
 	e->text = xstrdup(rest);
 	e->line = nr;
+	e->flaky = flaky;
 	return 0;
 }
 

@@ -27,6 +27,8 @@ struct known_entry {
 	int line;	/* in the file, for messages */
 	int hits;	/* cells it covered in this run */
 	int seen;	/* cells of its scenario that ran to a verdict */
+	int flaky;	/* FINDING written `F4?`: it may or may not fail in a
+			   run (timing); covers it, never "no longer reproduces" */
 };
 
 struct known_list {

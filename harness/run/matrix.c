@@ -420,7 +420,7 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 		for (j = 0; j < kn->nr; j++) {
 			const struct known_entry *e = &kn->items[j];
 
-			if (!e->seen || e->hits || interrupted)
+			if (!e->seen || e->hits || e->flaky || interrupted)
 				continue;
 			printf("not ok %d - %s: %s # known finding no longer "
 			       "reproduces: %s %s %s (%s:%d)\n",

@@ -376,6 +376,33 @@ START_TEST(test_mutex_kernel_two_owners_one_life)
 		       both, FINAL_EMPTY("2000"), NULL));
 	expect_n(v, "mutex", 0);
 	jv_free(v);
+	/* A kernel lock keeps its file: A acquired and released it, then B
+	 * rewrote the payload. One after the other, no verdict. */
+	v = check(hist(META, SPAWN_PID("A", "11"), SPAWN_PID("B", "12"),
+		       "{'type':'fs','T':99,'process':'harness','fs':'create',"
+		       "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		       "'payload':'ok','pid':11}",
+		       "{'type':'acquired','T':100,'process':'A',"
+		       "'session':'s1','lane':'main','id':1}",
+		       "{'type':'released','T':200,'process':'A',"
+		       "'session':'s1','lane':'main','why':'release'}",
+		       both, FINAL_EMPTY("2000"), NULL));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	/* ... but B's payload while A still held it is two owners. */
+	v = check(hist(META, SPAWN_PID("A", "11"), SPAWN_PID("B", "12"),
+		       "{'type':'fs','T':99,'process':'harness','fs':'create',"
+		       "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		       "'payload':'ok','pid':11}",
+		       "{'type':'acquired','T':100,'process':'A',"
+		       "'session':'s1','lane':'main','id':1}",
+		       both,
+		       "{'type':'released','T':900,'process':'A',"
+		       "'session':'s1','lane':'main','why':'release'}",
+		       FINAL_EMPTY("2000"), NULL));
+	expect_says(v, "mutex", "the lock file of s1 named A, then B, in one "
+				"life");
+	jv_free(v);
 }
 END_TEST
 
