@@ -946,7 +946,8 @@ void model_build(struct model *m, jv history, int64_t slack_us)
 		jv e = model_event(m, i);
 		double t;
 
-		if (jvx_has_num(e, "t", &t))
+		/* A time no int64_t can hold (a hostile 1e85) is no time. */
+		if (jvx_has_num(e, "t", &t) && t > -9.2e18 && t < 9.2e18)
 			prev = (int64_t)t;
 		m->t[i] = prev;
 		m->order[i] = i;
