@@ -76,13 +76,19 @@ static void kill_inject(struct run *r, const struct scn_step *st)
 		await_death(r, st);
 }
 
-static char *kill_describe(jv ev, int brief)
+/* "SIGKILL", or "harness sent SIGKILL to A": kill and term alike. */
+static char *sent_describe(jv ev, int brief, const char *sig)
 {
 	const char *target = fault_ev_str(ev, "target");
 
-	return brief ? xstrdup("SIGKILL")
-		     : xasprintf("harness sent SIGKILL to %s",
+	return brief ? xstrdup(sig)
+		     : xasprintf("harness sent %s to %s", sig,
 				 target ? target : "?");
+}
+
+static char *kill_describe(jv ev, int brief)
+{
+	return sent_describe(ev, brief, "SIGKILL");
 }
 
 const struct fault fault_kill = {
@@ -110,11 +116,7 @@ static void term_inject(struct run *r, const struct scn_step *st)
 
 static char *term_describe(jv ev, int brief)
 {
-	const char *target = fault_ev_str(ev, "target");
-
-	return brief ? xstrdup("SIGTERM")
-		     : xasprintf("harness sent SIGTERM to %s",
-				 target ? target : "?");
+	return sent_describe(ev, brief, "SIGTERM");
 }
 
 const struct fault fault_term = {
