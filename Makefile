@@ -8,6 +8,7 @@
 # tests/unit/<part>/ and it is built. `V=1` shows full command lines.
 
 BUILD    ?= build
+VERSION  ?= 0.1.0
 CC       ?= cc
 SANITIZE ?=
 V        ?= 0
@@ -58,6 +59,7 @@ LOCKCHAOS  = $(BUILD)/lockchaos
 TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 $(call obj,$(TEST_SRC)): CPPFLAGS += -iquote tests/unit
+$(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(VERSION)"'
 
 .PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants bench soak matrix-seeds \
 	adapters matrix format clean help

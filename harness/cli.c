@@ -53,6 +53,86 @@ char **split_command(const char *cmd)
 	return argv;
 }
 
+char *shell_quote(const char *word)
+{
+	const char *c;
+	char *out, *o;
+
+	if (*word && strspn(word, "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				  "@%_+=:,./-") == strlen(word))
+		return xstrdup(word);
+	out = o = xmalloc(4 * strlen(word) + 3);
+	*o++ = '\'';
+	for (c = word; *c; c++) {
+		if (*c == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else {
+			*o++ = *c;
+		}
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+char *join_command(char *const argv[])
+{
+	size_t len = 1, i;
+	char *out, *o;
+	const char *c;
+
+	for (i = 0; argv[i]; i++)
+		len += 2 * strlen(argv[i]) + 3;
+	out = o = xmalloc(len);
+	for (i = 0; argv[i]; i++) {
+		int plain = *argv[i] && !strpbrk(argv[i], " \t\n'\"\\");
+
+		if (i)
+			*o++ = ' ';
+		if (!plain)
+			*o++ = '"';
+		for (c = argv[i]; *c; c++) {
+			if (!plain && (*c == '"' || *c == '\\'))
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		if (!plain)
+			*o++ = '"';
+	}
+	*o = '\0';
+	return out;
+}
+
+char *cli_replay_line(const char *prog, unsigned long long seed,
+		      char *const holder_argv[], const char *extra,
+		      char *const paths[], int nr_paths)
+{
+	char *cmd = join_command(holder_argv), *q = shell_quote(cmd);
+	char *p = shell_quote(prog);
+	char *line = xasprintf("%s run --seed %llu --holder %s%s%s", p, seed,
+			       q, extra && *extra ? " " : "",
+			       extra ? extra : "");
+	int i, dashes = 0;
+
+	/* A path that looks like an option needs `--` before the paths. */
+	for (i = 0; i < nr_paths; i++)
+		dashes |= paths[i][0] == '-';
+	for (i = 0; i < nr_paths; i++) {
+		char *w = shell_quote(paths[i]), *l;
+
+		l = xasprintf("%s%s %s", line, dashes && !i ? " --" : "", w);
+		free(line);
+		free(w);
+		line = l;
+	}
+	free(cmd);
+	free(q);
+	free(p);
+	return line;
+}
+
 void free_argv(char **argv)
 {
 	int i;
@@ -77,10 +157,64 @@ char *exe_dir(void)
 	return xstrdup(buf);
 }
 
+void cli_option_error(const char *cmd, int c, char *const argv[],
+		      const struct option *opts)
+{
+	const char *names[64], *word = argv[optind - 1];
+	char *dashed[64], *given, *near = NULL;
+	size_t n = 0, i;
+
+	if (c == ':') {
+		for (i = 0; opts[i].name; i++)
+			if (opts[i].val == optopt)
+				break;
+		if (opts[i].name)
+			fprintf(stderr, "lockchaos %s: --%s needs a value\n",
+				cmd, opts[i].name);
+		else
+			fprintf(stderr, "lockchaos %s: -%c needs a value\n",
+				cmd, optopt);
+		return;
+	}
+	if (optopt && (!word || strncmp(word, "--", 2))) {
+		fprintf(stderr, "lockchaos %s: unknown option '-%c' (lockchaos "
+				"help %s)\n",
+			cmd, optopt, cmd);
+		return;
+	}
+	given = xstrndup(word, strcspn(word, "="));
+	for (i = 0; optopt && opts[i].name; i++)
+		if (opts[i].val == optopt && !strcmp(given + 2, opts[i].name)) {
+			fprintf(stderr, "lockchaos %s: %s takes no value\n",
+				cmd, given);
+			free(given);
+			return;
+		}
+	for (i = 0; opts[i].name && n < 64; i++) {
+		dashed[n] = xasprintf("--%s", opts[i].name);
+		names[n] = dashed[n];
+		n++;
+	}
+	near = nearest_names(given, names, n, 3);
+	/* getopt_long takes a prefix of one option; of two, it refuses. */
+	for (i = 0, c = 0; i < n; i++)
+		c += !strncmp(names[i], given, strlen(given));
+	fprintf(stderr, "lockchaos %s: %s option '%s'", cmd,
+		c > 1 ? "ambiguous" : "unknown", given);
+	if (near)
+		fprintf(stderr, " (did you mean %s?)", near);
+	fprintf(stderr, "; its options: lockchaos help %s\n", cmd);
+	for (i = 0; i < n; i++)
+		free(dashed[i]);
+	free(near);
+	free(given);
+}
+
 int cli_holder_parse(struct cli_holder *h, const char *text, int named)
 {
 	const char *eq = named ? strchr(text, '=') : NULL;
 	const char *space = strpbrk(text, " \t");
+	int i;
 
 	memset(h, 0, sizeof(*h));
 	if (eq && (!space || eq < space) && eq != text) {
@@ -110,6 +244,22 @@ int cli_holder_parse(struct cli_holder *h, const char *text, int named)
 		}
 		free(h->argv[0]);
 		h->argv[0] = abs;
+	}
+	/* So must its arguments: `python3 my_holder.py`. A word is taken
+	 * for a path when a regular file of that name is here (a folder is
+	 * not: `python3 -m pkg` names a module). */
+	for (i = 1; h->argv[i]; i++) {
+		struct stat st;
+		char *abs;
+
+		if (h->argv[i][0] == '/' || h->argv[i][0] == '-' ||
+		    stat(h->argv[i], &st) || !S_ISREG(st.st_mode))
+			continue;
+		abs = realpath(h->argv[i], NULL);
+		if (abs) {
+			free(h->argv[i]);
+			h->argv[i] = abs;
+		}
 	}
 	if (!h->name) {
 		const char *base = strrchr(h->argv[0], '/');

@@ -5,6 +5,8 @@
 #ifndef LOCKCHAOS_CLI_H
 #define LOCKCHAOS_CLI_H
 
+#include <getopt.h>
+
 struct cli_holder {
 	char *name;  /* matrix column ("reference", "openclaw-2026.4.15") */
 	char *cmd;   /* the command line as given */
@@ -27,6 +29,30 @@ void cli_holder_clear(struct cli_holder *h);
  */
 char **split_command(const char *cmd);
 void free_argv(char **argv);
+
+/*
+ * `word` quoted for a POSIX shell: as it is when it holds only characters
+ * no shell treats specially, else in '...' ("it's" gives 'it'\''s').
+ * Malloc'ed.
+ */
+char *shell_quote(const char *word);
+
+/*
+ * The words of `argv` joined into one command line that split_command
+ * splits back into the same words (a word with a blank, a quote or a
+ * backslash is put in "..." with \" and \\). Malloc'ed.
+ */
+char *join_command(char *const argv[]);
+
+/*
+ * The command that replays a run, for a shell: `prog run --seed N
+ * --holder 'CMD' [extra] PATH...`, CMD from the holder's resolved words
+ * (absolute paths, so it works from any folder), `extra` (may be NULL)
+ * already quoted, every path quoted. Malloc'ed.
+ */
+char *cli_replay_line(const char *prog, unsigned long long seed,
+		      char *const holder_argv[], const char *extra,
+		      char *const paths[], int nr_paths);
 
 /* The folder next to the running lockchaos binary (malloc'ed). */
 char *exe_dir(void);
@@ -52,6 +78,16 @@ void cli_report_latest(const char *dir);
  * printing why.
  */
 char *cli_scratch_root(void);
+
+/*
+ * Says what getopt_long (called with opterr = 0 and an optstring that
+ * starts with "+:") found wrong, after it returned `c` ('?': an unknown or
+ * ambiguous option, ':': an option without its value): "lockchaos run:
+ * unknown option '--hodler' (did you mean --holder?)", the names taken
+ * from `opts`. Prints to stderr; the caller exits 2.
+ */
+void cli_option_error(const char *cmd, int c, char *const argv[],
+		      const struct option *opts);
 
 /* `lockchaos check-holder CMD`: see checkholder.c. */
 int check_holder_main(int argc, char **argv);

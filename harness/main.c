@@ -29,21 +29,31 @@
 #define EXIT_USAGE 2
 #define EXIT_UNSUPPORTED 3
 
-static const char usage_text[] =
-	"usage: lockchaos run [options] PATH...        run scenarios (files or folders)\n"
-	"       lockchaos list [--json] PATH...        list scenarios: title, tags, holders, floor\n"
-	"       lockchaos check-holder CMD             does CMD speak the holder protocol?\n"
-	"       lockchaos matrix [--holder NAME=CMD]... [options] PATH...\n"
-	"                                              run against several lock implementations\n"
-	"       lockchaos --help | --version\n"
-	"\n"
-	"options of run and matrix:\n"
+/* How lockchaos was called (argv[0]), for the replay line. */
+static const char *progname = "lockchaos";
+
+/*
+ * The commands: one row each. `lockchaos --help`, `lockchaos help CMD`,
+ * `CMD --help`, the did-you-mean for a misspelt command and the bash
+ * completion (it reads `lockchaos help CMD`) all come from here.
+ */
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+	const char *synopsis;		   /* after "lockchaos " */
+	const char *about;		   /* one line */
+	const char *help;		   /* options and details; may be NULL */
+};
+
+static const char run_options[] =
 	"  --holder CMD     lock implementation under test: a holder command line\n"
-	"                   (default: sessionlock-holder next to lockchaos, the\n"
-	"                   reference lock; add --bug NAME for a mutant)\n"
+	"                   (default: the reference lock, sessionlock-holder; add\n"
+	"                   --bug NAME for a mutant). It runs in a scratch folder:\n"
+	"                   every word naming an existing file relative to here is\n"
+	"                   made absolute\n"
 	"  --report DIR     where to write the report (default reports/<time>/, with\n"
 	"                   reports/latest pointing at it)\n"
-	"  --seed N         replay a run: every run prints its seed\n"
+	"  --seed N         replay a run: every run prints its seed and a replay line\n"
 	"  --jobs N         scenarios run side by side (default: number of CPUs)\n"
 	"  --start-timeout MS  how long a holder may take to say hello (default\n"
 	"                   30000); one that never does makes the scenario an\n"
@@ -54,24 +64,105 @@ static const char usage_text[] =
 	"  -v, --verbose    show every event of every holder as it happens\n"
 	"  -i               stop at the first failure and keep its scratch folder\n"
 	"  --no-namespace   do not use PID namespaces (PID recycling becomes unsupported)\n"
-	"option of matrix:\n"
-	"  --known DIR      known findings, DIR/<implementation>.txt (default:\n"
-	"                   fixtures/known of the source tree lockchaos was built in);\n"
-	"                   every FAIL not declared there fails the matrix\n"
-	"\n"
-	"Scenario language: scenarios/README.md. Holder protocol: docs/holder-protocol.md.\n"
-	"Reports: reports/README.md. Exit status: 0 all passed, 1 a scenario failed,\n"
-	"2 usage or syntax error, 3 a fault this machine cannot inject.\n";
+	"  -h, --help       this help\n";
 
-/* --help also lists the built-in checkers, from their table (check.h). */
+static const char matrix_options[] =
+	"  --holder NAME=CMD  a column: NAME runs holder CMD (repeatable; default:\n"
+	"                   every registered implementation)\n"
+	"  --known DIR      known findings, DIR/<implementation>.txt (default: the\n"
+	"                   catalog's known/ next to it, or fixtures/known of the\n"
+	"                   source tree); every FAIL not declared there fails\n"
+	"  --report, --seed, --jobs, --start-timeout, --durations, -v,\n"
+	"  --no-namespace   as for run\n"
+	"  -h, --help       this help\n";
+
+static int cmd_run(int argc, char **argv);
+static int cmd_list(int argc, char **argv);
+static int cmd_matrix(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_check_holder(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "run [options] PATH...",
+	  "run scenarios (files or folders)",
+	  run_options },
+	{ "list", cmd_list, "list [--json] PATH...",
+	  "list scenarios: title, tags, holders, floor",
+	  "  --json           one JSON object per scenario and line\n"
+	  "  -h, --help       this help\n" },
+	{ "check-holder", cmd_check_holder, "check-holder CMD",
+	  "does holder CMD speak the holder protocol? (lockchaos-holder(7))",
+	  "  -h, --help       this help\n" },
+	{ "matrix", cmd_matrix, "matrix [--holder NAME=CMD]... [options] PATH...",
+	  "run the scenarios against several lock implementations",
+	  matrix_options },
+	{ "help", cmd_help, "help [CMD]", "what a command does and its options",
+	  NULL },
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* "unknown command 'rn' (did you mean run?)" and the list. */
+static int unknown_command(const char *name)
+{
+	const char *names[NR_COMMANDS];
+	char *near;
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		names[i] = commands[i].name;
+	near = nearest_names(name, names, NR_COMMANDS, 3);
+	fprintf(stderr, "lockchaos: unknown command '%s'", name);
+	if (near)
+		fprintf(stderr, " (did you mean %s?)", near);
+	fprintf(stderr, "; the commands:");
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(stderr, " %s", commands[i].name);
+	fprintf(stderr, " (lockchaos --help)\n");
+	free(near);
+	return EXIT_USAGE;
+}
+
+static void command_help(FILE *out, const struct command *c)
+{
+	fprintf(out, "usage: lockchaos %s\n%s\n", c->synopsis, c->about);
+	if (c->help)
+		fprintf(out, "\noptions:\n%s", c->help);
+	fputs("\nMore: lockchaos(1); the scenario language: lockchaos-scenario(5);\n"
+	      "the holder protocol: lockchaos-holder(7).\n",
+	      out);
+}
+
+/* The usage of every command; with status 0 (--help) also the faults and
+ * the built-in checkers, from their tables (the checkers come last). */
 static int usage(FILE *out, int status)
 {
+	size_t i;
 	int c;
 
-	fputs(usage_text, out);
+	fputs("usage: lockchaos COMMAND [ARGS]\n\ncommands:\n", out);
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(out, "  lockchaos %s\n        %s\n", commands[i].synopsis,
+			commands[i].about);
+	fprintf(out, "  lockchaos --version\n\n"
+		     "`lockchaos help CMD` or `lockchaos CMD --help` shows a "
+		     "command's options.\n"
+		     "Exit status: 0 all passed, 1 a scenario failed, 2 usage "
+		     "or syntax error,\n3 a fault this machine cannot inject.\n");
 	if (status)
 		return status;
-	fputs("\nfaults (scenarios/README.md; one table, harness/faults/):\n",
+	fputs("\noptions of run:\n", out);
+	fputs(run_options, out);
+	fputs("\nfaults (lockchaos-scenario(5); one table, harness/faults/):\n",
 	      out);
 	fault_help(out, 1);
 	fputs("\nbuilt-in checkers (`disable NAME` in a scenario switches one "
@@ -80,6 +171,24 @@ static int usage(FILE *out, int status)
 	for (c = 0; c < CHECK__NR; c++)
 		fprintf(out, "  %-16s %s\n", checker_name(c), checker_about(c));
 	return status;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2)
+		return usage(stdout, 0);
+	c = command_find(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	command_help(stdout, c);
+	return 0;
+}
+
+static int cmd_check_holder(int argc, char **argv)
+{
+	return check_holder_main(argc, argv);
 }
 
 static const struct option long_opts[] = {
@@ -122,7 +231,8 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 	if (a->jobs < 1)
 		a->jobs = 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+vih", long_opts, NULL)) != -1) {
+	opterr = 0; /* cli_option_error says it, with a did-you-mean */
+	while ((c = getopt_long(argc, argv, "+:vih", long_opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -190,8 +300,10 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 			a->known = optarg;
 			break;
 		case 'h':
-			exit(usage(stdout, 0));
+			command_help(stdout, command_find(argv[0]));
+			exit(0);
 		default:
+			cli_option_error(argv[0], c, argv, long_opts);
 			return -1;
 		}
 	}
@@ -290,11 +402,11 @@ static int cmd_run(int argc, char **argv)
 	struct cli_holder def = { 0 };
 	struct cli_holder *h;
 	struct run_config cfg;
-	char *dir = NULL, *scratch = NULL;
+	char *dir = NULL, *scratch = NULL, *replay = NULL, *extra = NULL;
 	int rc = EXIT_USAGE, i;
 
 	if (parse_args(&a, argc, argv, 0))
-		return usage(stderr, EXIT_USAGE);
+		return EXIT_USAGE;
 	if (a.nr_holders > 1) {
 		fprintf(stderr, "lockchaos run: one --holder (use `lockchaos "
 				"matrix` for several)\n");
@@ -319,9 +431,21 @@ static int cmd_run(int argc, char **argv)
 	dir = cli_report_dir(a.report);
 	if (!dir)
 		goto out;
+	/* The options that change what a replay does, besides the seed. */
+	extra = xstrdup(a.no_pidns ? "--no-namespace" : "");
+	if (a.start_timeout_ms) {
+		char *e = xasprintf("%s%s--start-timeout %d", extra,
+				    *extra ? " " : "", a.start_timeout_ms);
+
+		free(extra);
+		extra = e;
+	}
+	replay = cli_replay_line(progname, (unsigned long long)a.seed, h->argv,
+				 extra, a.paths, a.nr_paths);
 	cfg = (struct run_config){
 		.holder_argv = h->argv,
 		.holder = h->cmd,
+		.replay = replay,
 		.impl = NULL,
 		.report_dir = dir,
 		.seed = a.seed,
@@ -352,6 +476,8 @@ out:
 		free(scratch);
 	}
 	free(dir);
+	free(replay);
+	free(extra);
 	cli_holder_clear(&def);
 	scenario_list_clear(&l);
 	args_clear(&a);
@@ -360,12 +486,35 @@ out:
 
 static int cmd_list(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct scenario_list l = { 0 };
-	int rc, i, k, json = argc > 1 && !strcmp(argv[1], "--json");
+	int rc, i, k, c, json = 0;
 
-	if (argc < 2 + json)
-		return usage(stderr, EXIT_USAGE);
-	rc = scenario_list_load(&l, argv + 1 + json, argc - 1 - json);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			command_help(stdout, command_find("list"));
+			return 0;
+		default:
+			cli_option_error("list", c, argv, opts);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "lockchaos list: expected one or more scenario "
+				"files or folders\n");
+		return EXIT_USAGE;
+	}
+	rc = scenario_list_load(&l, argv + optind, argc - optind);
 	for (i = 0; i < l.nr; i++) {
 		struct scenario *s = &l.items[i];
 		int64_t floor = run_floor_ms(s);
@@ -432,7 +581,7 @@ static int cmd_matrix(int argc, char **argv)
 	int rc = EXIT_USAGE;
 
 	if (parse_args(&a, argc, argv, 1))
-		return usage(stderr, EXIT_USAGE);
+		return EXIT_USAGE;
 	if (a.known) {
 		struct stat st;
 
@@ -479,31 +628,30 @@ out:
 
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const struct command *c;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	progname = argv[0];
 	/* Every holder costs three open files: take all the system allows
 	 * (run_scenarios says so when a scenario needs more still). */
 	nofile_raise();
-	if (!cmd)
+	if (argc < 2)
 		return usage(stderr, EXIT_USAGE);
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
-	    !strcmp(cmd, "help"))
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage(stdout, 0);
-	if (!strcmp(cmd, "--version")) {
-		puts("lockchaos 0.1.0 (holder protocol 1)");
+	if (!strcmp(argv[1], "--version")) {
+		printf("lockchaos %s (holder protocol 1)\n", LOCKCHAOS_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(cmd, "check-holder"))
-		return check_holder_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "matrix"))
-		return cmd_matrix(argc - 1, argv + 1);
-	fprintf(stderr, "lockchaos: unknown command '%s' (expected run, list, "
-			"check-holder, matrix)\n",
-		cmd);
-	return usage(stderr, EXIT_USAGE);
+	c = command_find(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	/* `CMD --help` for every command, whatever its own arguments are
+	 * (check-holder's is a command line, list's are paths). */
+	if (c->run != cmd_help && argc > 2 &&
+	    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+		command_help(stdout, c);
+		return 0;
+	}
+	return c->run(argc - 1, argv + 1);
 }

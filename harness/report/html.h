@@ -36,9 +36,10 @@
  *
  * | field | meaning |
  * | --- | --- |
- * | `seed` | the run's seed; each scenario's own seed is in SCENARIO |
+ * | `seed` | the run's seed; each scenario's own seed, drawn from it and the scenario's catalog name, is in SCENARIO |
  * | `started` | wall-clock start, ISO-8601 |
  * | `holder` | the holder command the run used |
+ * | `replay` | a shell command that replays the run (`run` only) |
  * | `jobs` | scenarios run in parallel |
  * | `passed`, `failed`, `skipped` | totals (`skipped` counts n/a) |
  * | `durationMs` | wall time of the whole run |

@@ -87,11 +87,13 @@ static void json_end(struct report_sink *sink, const struct report_run *rr,
 	jv o = jv_object();
 
 	o = jv_object_set(o, jv_string("tool"), jv_string("lockchaos"));
-	o = jv_object_set(o, jv_string("version"), jv_string("0.1.0"));
+	o = jv_object_set(o, jv_string("version"), jv_string(LOCKCHAOS_VERSION));
 	o = jv_object_set(o, jv_string("seed"),
 			  jv_string_fmt("%llu", (unsigned long long)rr->seed));
 	o = jv_object_set(o, jv_string("started"), jv_string(rr->started));
 	o = jv_object_set(o, jv_string("holder"), jv_string(rr->holder));
+	if (rr->replay)
+		o = jv_object_set(o, jv_string("replay"), jv_string(rr->replay));
 	if (rr->impl)
 		o = jv_object_set(o, jv_string("impl"), jv_string(rr->impl));
 	o = jv_object_set(o, jv_string("jobs"), jv_number(rr->jobs));

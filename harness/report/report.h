@@ -18,10 +18,18 @@
 #include "run/runner.h"
 #include "scenario/scenario.h"
 
+/* The version, set by the Makefile's VERSION: one place for the program,
+ * summary.json, the man pages and the Debian package. */
+#ifndef LOCKCHAOS_VERSION
+#define LOCKCHAOS_VERSION "0.0.0"
+#endif
+
 struct report_run {
 	const char *report_dir; /* the run's folder */
 	const char *holder;	/* holder command as given */
 	const char *impl;	/* matrix column name, or NULL */
+	const char *replay;	/* a shell command that replays the run
+				   (cli_replay_line), or NULL */
 	uint64_t seed;
 	int jobs;
 	int total;		/* scenario runs planned */

@@ -31,9 +31,8 @@ static void tap_begin(struct report_sink *sink, const struct report_run *rr)
 	fprintf(t->out, "# lockchaos: seed %llu, holder: %s%s%s\n",
 		(unsigned long long)rr->seed, rr->holder,
 		rr->impl ? ", implementation " : "", rr->impl ? rr->impl : "");
-	fprintf(t->out, "# replay: lockchaos run --seed %llu --holder '%s' "
-			"PATH...\n",
-		(unsigned long long)rr->seed, rr->holder);
+	if (rr->replay)
+		fprintf(t->out, "# replay: %s\n", rr->replay);
 	fprintf(t->out, "1..%d\n", rr->total);
 	fflush(t->out);
 }

@@ -499,7 +499,7 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 		fclose(md);
 	}
 	index = jv_object_set(index, jv_string("tool"), jv_string("lockchaos"));
-	index = jv_object_set(index, jv_string("version"), jv_string("0.1.0"));
+	index = jv_object_set(index, jv_string("version"), jv_string(LOCKCHAOS_VERSION));
 	index = jv_object_set(index, jv_string("seed"),
 			      jv_string_fmt("%llu", (unsigned long long)seed));
 	index = jv_object_set(index, jv_string("holder"),

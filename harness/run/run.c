@@ -159,6 +159,60 @@ void scenario_list_clear(struct scenario_list *l)
 	l->nr = l->alloc = 0;
 }
 
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+char *catalog_name(const char *file, int *rooted)
+{
+	char *real = realpath(file, NULL), *name;
+	const char *end, *slash;
+	int found = 0;
+
+	if (rooted)
+		*rooted = 0;
+	if (!real || real[0] != '/') {
+		slash = strrchr(file, '/');
+		free(real);
+		return xstrdup(slash ? slash + 1 : file);
+	}
+	/* Up from the file's folder to /: one stat per level, cheap next
+	 * to a scenario run. real[0, end) is the folder looked at. */
+	slash = end = strrchr(real, '/');
+	for (;;) {
+		struct stat st;
+		char *marker = xasprintf("%.*s/%s", (int)(end - real), real,
+					 CATALOG_MARKER);
+
+		found = stat(marker, &st) == 0 && S_ISREG(st.st_mode);
+		free(marker);
+		if (found || end == real)
+			break;
+		while (*--end != '/')
+			;
+	}
+	if (rooted)
+		*rooted = found;
+	name = xstrdup((found ? end : slash) + 1);
+	free(real);
+	return name;
+}
+
+uint64_t run_scenario_seed(uint64_t run_seed, const char *file,
+			   int iteration)
+{
+	char *name = catalog_name(file, NULL);
+	uint64_t state = run_seed ^ fnv1a(name) ^ (uint64_t)iteration;
+
+	free(name);
+	return prng_next(&state);
+}
+
 char *report_dir_name(const char *file, int iteration, int repeat)
 {
 	const char *p = file;
@@ -247,14 +301,6 @@ static char *unique_dir(char *name, char *const *dirs, int n)
 	}
 }
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 struct job {
 	const struct scenario *s;
@@ -702,9 +748,7 @@ static void plan_set(const struct scenario_list *l,
 			j->s = &l->items[i];
 			j->iteration = k;
 			j->set = q;
-			j->seed = prng_next(&(uint64_t){ cfg->seed ^
-							  fnv1a(j->s->file) ^
-							  (uint64_t)k });
+			j->seed = run_scenario_seed(cfg->seed, j->s->file, k);
 			run_result_init(&j->res);
 		}
 	}
@@ -712,10 +756,16 @@ static void plan_set(const struct scenario_list *l,
 	dirs = xcalloc((size_t)(*nj - first) + 1, sizeof(*dirs));
 	for (i = first; i < *nj; i++) {
 		struct job *j = &(*jobs)[i];
+		int rooted;
+		char *name = catalog_name(j->s->file, &rooted);
 
-		j->dir = unique_dir(report_dir_name(j->s->file, j->iteration,
-						    j->s->repeat),
+		/* In a catalog, the folder is named after the scenario's
+		 * name there ("seeds-002-sigkill", from any folder); a
+		 * loose file after its path as given. */
+		j->dir = unique_dir(report_dir_name(rooted ? name : j->s->file,
+						    j->iteration, j->s->repeat),
 				    dirs, i - first);
+		free(name);
 		dirs[i - first] = j->dir;
 		j->path = xasprintf("%s/%s", cfg->report_dir, j->dir);
 		j->expect_ms = expected_ms(j, earlier);
@@ -752,6 +802,7 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 			.report_dir = cfg->report_dir,
 			.holder = cfg->holder,
 			.impl = cfg->impl,
+			.replay = cfg->replay,
 			.seed = cfg->seed,
 			.jobs = nr_jobs,
 			.total = ss[q].nr,

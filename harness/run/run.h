@@ -13,6 +13,7 @@ struct run_config {
 	char **holder_argv;	/* split holder command */
 	const char *holder;	/* as given, for reports */
 	const char *impl;	/* name of the implementation, or NULL */
+	const char *replay;	/* shell command replaying the run, or NULL */
 	const char *report_dir; /* must exist */
 	uint64_t seed;
 	int jobs;
@@ -95,6 +96,24 @@ int64_t run_floor_ms(const struct scenario *s);
 #define RUN_FDS_PER_HOLDER 3
 #define RUN_FDS_BASE 32
 long run_fds_needed(const struct scenario *s);
+
+/*
+ * The name of scenario `file` in its catalog: its path relative to the
+ * catalog root, the nearest folder above the file's real path that holds
+ * a CATALOG_MARKER file (scenarios/ has one, and so has the installed
+ * catalog); with no marker above it, its file name. The same however the
+ * path was typed and from whatever folder: each scenario's seed is drawn
+ * from it and the run seed (run_scenario_seed), and its report folder
+ * named after it. *rooted (may be NULL) is set to 1 when a marker was
+ * found. Malloc'ed.
+ */
+#define CATALOG_MARKER ".lockchaos-catalog"
+char *catalog_name(const char *file, int *rooted);
+
+/* The seed of the `iteration`th run of scenario `file` in a run seeded
+ * `run_seed`: one seed replays the whole run, from any folder. */
+uint64_t run_scenario_seed(uint64_t run_seed, const char *file,
+			   int iteration);
 
 /*
  * Folder name for a scenario file inside a report: "seeds-002-sigkill".
