@@ -937,6 +937,7 @@ void model_build(struct model *m, jv history, int64_t slack_us)
 	m->history = history;
 	m->final = jv_invalid();
 	m->slack_us = slack_us > 0 ? slack_us : 0;
+	m->release_eps_us = ORDER_EPS_US;
 	m->def_poll = m->def_maxhold = m->def_timeout = m->def_grace = NONE;
 	m->n = jv_array_length(jv_copy(history));
 	m->t = xmalloc((m->n + 1) * sizeof(*m->t));
@@ -956,6 +957,10 @@ void model_build(struct model *m, jv history, int64_t slack_us)
 		if (eq(jvx_cstr(e, "type"), "meta") && m->def_poll == NONE &&
 		    m->def_maxhold == NONE)
 			read_params(m, e);
+		if (eq(jvx_cstr(e, "type"), "noise") &&
+		    jvx_has_num(e, "p99Us", &t) && t > 0 && t < 1e7)
+			m->release_eps_us = max64(ORDER_EPS_US,
+						  NOISE_EPS_FACTOR * (int64_t)t);
 		jv_free(e);
 	}
 	/* Holders stamp their own events; lines from two pipes can arrive
@@ -981,6 +986,15 @@ void model_build(struct model *m, jv history, int64_t slack_us)
 	pass_holds(m);
 	add_creating_holds(m);
 	model_kernel_lives(m);
+}
+
+int64_t model_release_eps(const struct model *m, const struct hold *h,
+			  const struct hold *n)
+{
+	if (n->reclaimed || h->end != END_RELEASED ||
+	    eq(h->released_why, "lock-lost"))
+		return ORDER_EPS_US;
+	return m->release_eps_us;
 }
 
 /* ---- for the checkers: descriptions, transcripts ------------------------ */

@@ -69,6 +69,17 @@
  */
 #define ORDER_EPS_US 5000
 
+/*
+ * The same inversion on a loaded machine: a contender that says it created
+ * the file fresh (not reclaimed) found it gone, so the previous owner had
+ * let go, or somebody removed its file. When that owner's own `released`
+ * follows within the scheduling delay measured during the run (the history's
+ * `noise` event, p99 overshoot x NOISE_EPS_FACTOR), the late stamp is that
+ * delay, not two owners. Never less than ORDER_EPS_US; a reclaim gets no
+ * margin at all (above).
+ */
+#define NOISE_EPS_FACTOR 3
+
 struct span {
 	int64_t from, to;
 	int frozen; /* else spinning (the `spin` op or a spin fault) */
@@ -169,6 +180,7 @@ struct model {
 	int *order;  /* event indexes sorted by (t, index) */
 	int64_t t_end;
 	int64_t slack_us;
+	int64_t release_eps_us; /* ORDER_EPS_US widened by measured noise */
 	int64_t def_poll, def_maxhold, def_timeout, def_grace;
 	jv final; /* the `final` event, or invalid */
 
@@ -209,6 +221,15 @@ void model_kernel_lives(struct model *m);
  * array of objects. `slack_us` (negative counts as 0) is added to every
  * time bound the checkers judge. Never fails; allocation failure exits. */
 void model_build(struct model *m, jv history, int64_t slack_us);
+
+/*
+ * How late h's holder-stamped end may be against newcomer n's `acquired`
+ * and still be one owner after another: m->release_eps_us when n created
+ * the file fresh and h ended by its own release (not lock-lost),
+ * ORDER_EPS_US otherwise.
+ */
+int64_t model_release_eps(const struct model *m, const struct hold *h,
+			  const struct hold *n);
 
 /* Frees what model_build() allocated. */
 void model_clear(struct model *m);

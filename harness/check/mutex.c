@@ -2,7 +2,8 @@
  * mutex.c - one owner at a time; fencing after takeover.
  *
  * Two owners: a hold taken while another owner's hold was live (before it
- * ended, by more than ORDER_EPS_US of pipe-ordering noise, and before
+ * ended, by more than ORDER_EPS_US of pipe-ordering noise (or the measured
+ * scheduling noise, model_release_eps), and before
  * acquired + maxHoldMs - min(slack, maxHoldMs/2)). Lanes of one process
  * are distinct owners unless `reentrant`.
  *
@@ -144,7 +145,7 @@ static int64_t live_until(const struct model *m, const struct hold *h,
 
 	if (t != NEVER &&
 	    (!n->reclaimed || h->end == END_DIED || h->end == END_DAMAGED))
-		t -= ORDER_EPS_US;
+		t -= model_release_eps(m, h, n);
 	if (h->maxhold_us != NONE)
 		t = min64(t, hold_bound_start(m, h) + h->maxhold_us -
 				     min64(m->slack_us, h->maxhold_us / 2));

@@ -83,7 +83,8 @@ void check_visibility(const struct model *m, struct verdicts *out)
 				 h->reclaimed);
 		} else if (p && !hold_same_owner(p, h) &&
 			   !eq(p->damage, "removed") &&
-			   p->released_t > h->acq_t + ORDER_EPS_US &&
+			   p->released_t > h->acq_t +
+						   model_release_eps(m, p, h) &&
 			   !(p->released_by_op &&
 			     p->end_t <= h->acq_t + ORDER_EPS_US)) {
 			if (p->proc < 0) {
