@@ -13,7 +13,7 @@ CC       ?= cc
 SANITIZE ?=
 V        ?= 0
 
-DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config clang time stress-ng
+DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config clang time stress-ng libfaketime faketime
 BROWSER_PACKAGES = chromium
 
 # Harness headers are named by their folder: #include "check/check.h".
@@ -93,6 +93,10 @@ deps-browser:
 
 # ---- build ---------------------------------------------------------------
 $(BUILD)/obj/fixtures/sessionlock/%.o: CPPFLAGS += -DFIU_ENABLE
+# Clock faults preload Debian's libfaketime (LOCKCHAOS_FAKETIME_LIB at run
+# time overrides it).
+FAKETIME_LIB ?= /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/faketime/libfaketime.so.1
+$(BUILD)/obj/harness/faults/clock.o: CPPFLAGS += -DLOCKCHAOS_FAKETIME_LIB='"$(FAKETIME_LIB)"'
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

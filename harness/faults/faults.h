@@ -66,6 +66,7 @@ struct fault_key {
 /* What running a fault needs of the machine or of its holder. */
 #define FAULT_NEEDS_FIU 1u   /* run the holder under fiu-run -x */
 #define FAULT_NEEDS_PIDNS 2u /* a private PID namespace, else unsupported */
+#define FAULT_NEEDS_CLOCK 4u /* run the holder with libfaketime (clock.c) */
 
 struct fault {
 	const char *name;     /* the statement word; `fault` in the event */
@@ -136,6 +137,38 @@ int failpoint_is_wrapper(const char *name);
  */
 char *failpoint_check_declared(const char *name, const char *impl,
 			       jv declared);
+
+/* ---- clock.c: a holder's wall clock ---------------------------------------- */
+
+struct hstate; /* run/run_internal.h */
+
+/* The libfaketime preload library: $LOCKCHAOS_FAKETIME_LIB, else the path
+ * the build found (Debian's libfaketime package). */
+const char *clock_faketime_lib(void);
+
+/* A signed duration ("-2h", "+90m", "30s", "+1.5d", "0", up to ten years)
+ * into *ms. 0, or -1 when it is not one. */
+int clock_parse_offset(const char *s, int64_t *ms);
+
+/* A drift ("+5%", "-0.5%", "0%"; above -100%) into *pct. 0, or -1. */
+int clock_parse_drift(const char *s, double *pct);
+
+/*
+ * For a holder a clock statement targets (decl->needs_clock; else a
+ * no-op): writes its time file in the scratch folder ("+0": real time
+ * until a clock statement runs) and appends to env[*n] (room for 5) what
+ * the holder runs with: the libfaketime variables, and LD_PRELOAD, or,
+ * when it runs under fiu-run (which sets LD_PRELOAD itself),
+ * LOCKCHAOS_FAKETIME_PRELOAD for clock_wrap_argv's shell to append. 0, or
+ * -1 with *err (no libfaketime: the run cannot inject what it says).
+ */
+int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
+		     char **err);
+
+/* Puts at argv[a] (room for 4) the words that append libfaketime to
+ * fiu-run's LD_PRELOAD, for a holder with failpoints and clock faults;
+ * returns the new a (unchanged for any other holder). */
+int clock_wrap_argv(const struct hstate *h, const char **argv, int a);
 
 /* ---- helpers for the rows ------------------------------------------------- */
 

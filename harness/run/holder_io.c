@@ -583,9 +583,11 @@ static int all_hello(struct run *r, void *arg)
 	return 1;
 }
 
-static char **holder_env(struct run *r, struct hstate *h)
+/* The holder's environment; NULL with *err when its clock faults cannot
+ * be set up. */
+static char **holder_env(struct run *r, struct hstate *h, char **err)
 {
-	char **env = xcalloc(6, sizeof(char *));
+	char **env = xcalloc(11, sizeof(char *));
 	int n = 0;
 
 	env[n++] = xasprintf("LOCKCHAOS_HOLDER=%s", h->decl->name);
@@ -593,6 +595,12 @@ static char **holder_env(struct run *r, struct hstate *h)
 	env[n++] = xasprintf("LOCKCHAOS_PROTO=1");
 	if (h->decl->needs_fiu)
 		env[n++] = xasprintf("FIU_CTRL_FIFO=%s/fiu", r->scratch);
+	if (clock_holder_env(r, h, env, &n, err)) {
+		while (n > 0)
+			free(env[--n]);
+		free(env);
+		return NULL;
+	}
 	return env;
 }
 
@@ -716,17 +724,25 @@ int holders_start(struct run *r)
 		;
 	for (i = 0; i < r->nh; i++) {
 		struct hstate *h = &r->h[i];
-		char **argv = xcalloc((size_t)n + 5, sizeof(char *));
-		char **env = holder_env(r, h);
+		char **argv = xcalloc((size_t)n + 9, sizeof(char *));
 		char *err = NULL;
+		char **env = holder_env(r, h, &err);
 		int a = 0, rc;
 
+		if (!env) {
+			free(argv);
+			run_set_error(&r->error, "holder %s: %s", h->decl->name,
+				      err);
+			free(err);
+			return -1;
+		}
 		if (h->decl->needs_fiu) {
 			argv[a++] = "fiu-run";
 			argv[a++] = "-x";
 			argv[a++] = "-f";
 			argv[a++] = env[3] + strlen("FIU_CTRL_FIFO=");
 		}
+		a = clock_wrap_argv(h, (const char **)argv, a);
 		for (j = 0; j < n; j++)
 			argv[a++] = r->o->holder_argv[j];
 		rc = holder_start(&h->proc, argv, env, r->scratch,

@@ -64,6 +64,11 @@ struct hstate {
 	char *err_last;		/* the last of those */
 	int overrun;		/* a bound was passed: killed */
 	int bad_hello;		/* its hello broke the protocol */
+	/* faults/clock.c: the libfaketime line it reads, "off x rate" */
+	double clock_off_s, clock_rate;
+	int clock_rate_set;	/* a drift was asked: the rate is written */
+	int64_t clock_start_us;	/* wall clock when it was started, for
+				   libfaketime's start (within ms) */
 };
 
 struct pend {

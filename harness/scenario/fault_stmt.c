@@ -216,6 +216,8 @@ int parse_fault(struct parser *p, const struct fault *f, struct words *w,
 	}
 	if ((f->needs & FAULT_NEEDS_FIU) && st->holder)
 		scenario_holder(p->s, st->holder)->needs_fiu = 1;
+	if ((f->needs & FAULT_NEEDS_CLOCK) && st->holder)
+		scenario_holder(p->s, st->holder)->needs_clock = 1;
 	if (f->needs & FAULT_NEEDS_PIDNS)
 		p->s->needs_pidns = 1;
 	return 0;

@@ -120,6 +120,7 @@ struct scn_holder {
 	char *name;
 	int line;
 	int needs_fiu;	/* a failpoint targets it: run under fiu-run -x */
+	int needs_clock; /* a clock fault targets it: libfaketime preloaded */
 };
 
 struct scenario {
