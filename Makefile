@@ -64,7 +64,9 @@ $(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(V
 .PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants bench soak matrix-seeds \
 	adapters matrix format clean help
 
-all: $(LOCKCHAOS) $(HOLDER)
+CLOCKSHIM  = $(BUILD)/lockchaos-clockshim.so
+
+all: $(LOCKCHAOS) $(HOLDER) $(CLOCKSHIM)
 
 # Keep objects make considers intermediate (test objects): no rebuild churn.
 .SECONDARY:
@@ -114,6 +116,12 @@ $(HOLDER): $(call obj,$(HOLDER_SRC)) $(LIBLOCK) $(LIBCOMMON)
 
 $(LOCKCHAOS): $(call obj,harness/main.c) $(LIBHARNESS) $(LIBCOMMON)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Preloaded before libfaketime into holders with clock faults (never with
+# the sanitizers: it runs inside other programs).
+$(CLOCKSHIM): fixtures/clockshim/clockshim.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) -D_GNU_SOURCE -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBCOMMON)
 	@mkdir -p $(dir $@)

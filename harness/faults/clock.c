@@ -24,9 +24,13 @@
  * no libfaketime mapped (a Go binary linked to libc would pass that check
  * and still read the real clock: its column must say so). A drift also
  * scales the holder's sleeps and poll timeouts (libfaketime divides them by
- * the rate) though not its monotonic clock. Cost: one fopen and fgets of a
+ * the rate) though not its monotonic clock. libfaketime 0.9.10 breaks
+ * clock_nanosleep on a monotonic deadline when the monotonic clock is left
+ * real (EINVAL: every Python 3.11 time.sleep): lockchaos-clockshim.so
+ * (fixtures/clockshim/), preloaded before it, mends that call. Cost: one fopen and fgets of a
  * 30-byte file per wall-clock read, in the holder only.
  */
+#include "cli.h"
 #include "faults/faults.h"
 #include "run/run_internal.h"
 #include "lib/util.h"
@@ -62,6 +66,15 @@ static const struct fault_key clock_keys[] = {
 			       "from now on, without a jump" },
 	{ .name = NULL },
 };
+
+/* Where lockchaos lies, read at start: a scenario's worker has the PID
+ * namespace's /proc, where /proc/self is not itself. */
+static char *exe_dir_at_start;
+
+__attribute__((constructor)) static void clock_find_exe_dir(void)
+{
+	exe_dir_at_start = exe_dir();
+}
 
 const char *clock_faketime_lib(void)
 {
@@ -206,7 +219,7 @@ int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
 		     char **err)
 {
 	const char *lib = clock_faketime_lib();
-	char *line;
+	char *line, *shim;
 	int rc;
 
 	if (!h->decl->needs_clock)
@@ -218,6 +231,15 @@ int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
 				 lib, strerror(errno));
 		return -1;
 	}
+	shim = xasprintf("%s/lockchaos-clockshim.so",
+			 exe_dir_at_start ? exe_dir_at_start : ".");
+	if (access(shim, R_OK)) {
+		*err = xasprintf("cannot inject clock faults: no '%s': %s "
+				 "(make builds it)",
+				 shim, strerror(errno));
+		free(shim);
+		return -1;
+	}
 	h->clock_off_s = 0;
 	h->clock_rate = 1;
 	h->clock_rate_set = 0;
@@ -225,8 +247,10 @@ int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
 	line = spec_line(0, 1, 0);
 	rc = write_spec(r, h, line, err);
 	free(line);
-	if (rc)
+	if (rc) {
+		free(shim);
 		return -1;
+	}
 	env[(*n)++] = xasprintf("FAKETIME_TIMESTAMP_FILE=%s/clock-%s.rc",
 				r->scratch, h->decl->name);
 	env[(*n)++] = xstrdup("FAKETIME_NO_CACHE=1");
@@ -234,10 +258,11 @@ int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
 	env[(*n)++] = xstrdup("NO_FAKE_STAT=1");
 	/* fiu-run sets LD_PRELOAD itself: the holder's argv then appends
 	 * ours through LOCKCHAOS_FAKETIME_PRELOAD (clock_wrap_argv) */
-	env[(*n)++] = xasprintf("%s=%s",
+	env[(*n)++] = xasprintf("%s=%s %s",
 				h->decl->needs_fiu ? "LOCKCHAOS_FAKETIME_PRELOAD"
 						   : "LD_PRELOAD",
-				lib);
+				shim, lib);
+	free(shim);
 	return 0;
 }
 
