@@ -13,7 +13,7 @@ CC       ?= cc
 SANITIZE ?=
 V        ?= 0
 
-DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config clang time stress-ng libfaketime faketime
+DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config clang time stress-ng libfaketime faketime lowdown
 BROWSER_PACKAGES = chromium
 
 # Harness headers are named by their folder: #include "check/check.h".
@@ -62,7 +62,7 @@ $(call obj,$(TEST_SRC)): CPPFLAGS += -iquote tests/unit
 $(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(VERSION)"'
 
 .PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants bench soak matrix-seeds \
-	adapters matrix format clean help
+	adapters matrix format clean help man install uninstall
 
 CLOCKSHIM  = $(BUILD)/lockchaos-clockshim.so
 
@@ -216,6 +216,72 @@ check-part-%:
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(LOCKCHAOS) run scenarios/
+
+# ---- install, as a Debian tool --------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, the
+# reference holder, the catalog and the matrix's known findings, the man
+# pages and the bash completion. lockchaos finds its holder and catalog
+# relative to its own binary (BIN/../libexec/lockchaos,
+# BIN/../share/lockchaos), so the layout under PREFIX is fixed and an
+# installed tree (or a DESTDIR staging) can be moved.
+PREFIX     ?= /usr/local
+BINDIR      = $(PREFIX)/bin
+LIBEXECDIR  = $(PREFIX)/libexec/lockchaos
+DATADIR     = $(PREFIX)/share/lockchaos
+MANDIR      = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+MAN_PAGES   = $(BUILD)/man/lockchaos.1 $(BUILD)/man/lockchaos-scenario.5 \
+	      $(BUILD)/man/lockchaos-holder.7
+# Man pages from Markdown with Debian's lowdown; no smart quotes or dashes
+# (an option must stay --json, not an en dash).
+LOWDOWN     = lowdown -s -Tman --out-no-smarty -M source="lockchaos $(VERSION)"
+COMMAND_NAMES = $(LOCKCHAOS) --help | sed -n 's/^  lockchaos \([a-z][a-z-]*\).*/\1/p'
+
+man: $(MAN_PAGES)
+
+# lockchaos(1): dist/man/lockchaos.1.md with each command's help (from the
+# command table, `lockchaos help CMD`) in place of @COMMANDS@.
+$(BUILD)/man/lockchaos.1: dist/man/lockchaos.1.md $(LOCKCHAOS)
+	@mkdir -p $(dir $@)
+	$(call say,MAN,$@){ sed '/^@COMMANDS@$$/,$$d' $<; \
+	  for c in $$($(COMMAND_NAMES)); do \
+	    printf '## %s\n\n' "$$c"; \
+	    $(LOCKCHAOS) help "$$c" | sed '/^More: /,$$d; s/^/    /'; echo; \
+	  done; sed '1,/^@COMMANDS@$$/d' $<; } | \
+	  $(LOWDOWN) -M title=lockchaos -M section=1 >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/lockchaos-scenario.5: scenarios/README.md
+	@mkdir -p $(dir $@)
+	$(call say,MAN,$@){ printf '# NAME\n\nlockchaos-scenario - the scenario language of lockchaos(1)\n\n'; \
+	  cat $<; } | $(LOWDOWN) -M title=lockchaos-scenario -M section=5 >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/lockchaos-holder.7: docs/holder-protocol.md
+	@mkdir -p $(dir $@)
+	$(call say,MAN,$@){ printf '# NAME\n\nlockchaos-holder - the protocol a lockchaos(1) holder speaks\n\n'; \
+	  cat $<; } | $(LOWDOWN) -M title=lockchaos-holder -M section=7 >$@.tmp && mv $@.tmp $@
+
+install: all man
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX))install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	  $(DESTDIR)$(DATADIR)/known $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR)
+	$(Q)install -m 755 $(LOCKCHAOS) $(DESTDIR)$(BINDIR)/lockchaos
+	$(Q)install -m 755 $(HOLDER) $(DESTDIR)$(LIBEXECDIR)/sessionlock-holder
+	$(Q)rm -rf $(DESTDIR)$(DATADIR)/scenarios
+	$(Q)cd scenarios && find . -type f \( -name '*.scn' -o -name .lockchaos-catalog \) | \
+	  while read -r f; do install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/scenarios/$$f" || exit 1; done
+	$(Q)install -m 644 fixtures/known/*.txt $(DESTDIR)$(DATADIR)/known/
+	$(Q)install -m 644 $(BUILD)/man/lockchaos.1 $(DESTDIR)$(MANDIR)/man1/
+	$(Q)install -m 644 $(BUILD)/man/lockchaos-scenario.5 $(DESTDIR)$(MANDIR)/man5/
+	$(Q)install -m 644 $(BUILD)/man/lockchaos-holder.7 $(DESTDIR)$(MANDIR)/man7/
+	$(Q)install -m 644 dist/bash-completion/lockchaos $(DESTDIR)$(BASHCOMPDIR)/lockchaos
+
+# Removes what install put there; the folders that are lockchaos's own go
+# whole, the shared ones (bin, man1 ...) stay.
+uninstall:
+	$(call say,RM,$(DESTDIR)$(PREFIX))rm -f $(DESTDIR)$(BINDIR)/lockchaos \
+	  $(DESTDIR)$(MANDIR)/man1/lockchaos.1 $(DESTDIR)$(MANDIR)/man5/lockchaos-scenario.5 \
+	  $(DESTDIR)$(MANDIR)/man7/lockchaos-holder.7 $(DESTDIR)$(BASHCOMPDIR)/lockchaos
+	$(Q)rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

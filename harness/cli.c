@@ -77,6 +77,43 @@ char *shell_quote(const char *word)
 	return out;
 }
 
+char *cli_rejoin_split(const char *value, int argc, char *const argv[],
+		       int *next)
+{
+	char *joined, **words;
+	int k;
+
+	if (value[0] != '\'' && value[0] != '"')
+		return NULL;
+	words = split_command(value);
+	if (words) { /* whole already */
+		free_argv(words);
+		return NULL;
+	}
+	joined = xstrdup(value);
+	for (k = *next; k < argc; k++) {
+		char *j = xasprintf("%s %s", joined, argv[k]);
+
+		free(joined);
+		joined = j;
+		words = split_command(joined);
+		if (!words)
+			continue;
+		free_argv(words);
+		*next = k + 1;
+		/* 'sh my.sh' -> sh my.sh, when the quote ends the word. */
+		if (joined[strlen(joined) - 1] == joined[0]) {
+			size_t n = strlen(joined);
+
+			memmove(joined, joined + 1, n - 2);
+			joined[n - 2] = '\0';
+		}
+		return joined;
+	}
+	free(joined);
+	return NULL;
+}
+
 char *join_command(char *const argv[])
 {
 	size_t len = 1, i;
@@ -269,21 +306,75 @@ int cli_holder_parse(struct cli_holder *h, const char *text, int named)
 	return 0;
 }
 
+/* Installed layout first, then the build tree's; paths from BIN. */
+static const struct {
+	enum cli_shipped what;
+	const char *path;
+} shipped[] = {
+	{ CLI_HOLDER, "../libexec/lockchaos/sessionlock-holder" },
+	{ CLI_HOLDER, "sessionlock-holder" },
+	{ CLI_CATALOG, "../share/lockchaos/scenarios" },
+	{ CLI_CATALOG, "../scenarios" },
+	{ CLI_KNOWN, "../share/lockchaos/known" },
+	{ CLI_KNOWN, "../fixtures/known" },
+};
+
+char *cli_find_shipped(enum cli_shipped what, char **tried)
+{
+	char *dir = exe_dir(), *found = NULL, *list = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]) && !found; i++) {
+		char *p;
+		struct stat st;
+		int ok;
+
+		if (shipped[i].what != what)
+			continue;
+		p = xasprintf("%s/%s", dir, shipped[i].path);
+		ok = stat(p, &st) == 0 &&
+		     (what == CLI_HOLDER ? S_ISREG(st.st_mode) &&
+						   access(p, X_OK) == 0
+					 : S_ISDIR(st.st_mode));
+		if (ok) {
+			found = realpath(p, NULL);
+		} else {
+			char *l = list ? xasprintf("%s, '%s'", list, p)
+				       : xasprintf("'%s'", p);
+
+			free(list);
+			list = l;
+		}
+		free(p);
+	}
+	free(dir);
+	if (tried && !found)
+		*tried = list;
+	else
+		free(list);
+	return found;
+}
+
 int cli_holder_default(struct cli_holder *h)
 {
-	char *dir = exe_dir();
-	char *cmd = xasprintf("%s/sessionlock-holder", dir);
+	char *tried = NULL;
+	char *cmd = cli_find_shipped(CLI_HOLDER, &tried);
 	int rc;
 
-	free(dir);
-	if (access(cmd, X_OK)) {
-		fprintf(stderr, "lockchaos: no reference holder at '%s' (run "
-				"`make`, or pass --holder CMD)\n",
-			cmd);
-		free(cmd);
+	if (!cmd) {
+		fprintf(stderr, "lockchaos: no reference holder (looked at "
+				"%s: run `make`, or pass --holder CMD)\n",
+			tried);
+		free(tried);
 		return -1;
 	}
-	rc = cli_holder_parse(h, cmd, 0);
+	{
+		char *one[] = { cmd, NULL }, *line = join_command(one);
+
+		rc = cli_holder_parse(h, line, 0); /* quoted: a blank in the
+						      path is one word */
+		free(line);
+	}
 	free(h->name);
 	h->name = xstrdup("reference");
 	free(cmd);

@@ -19,7 +19,23 @@ struct cli_holder {
  */
 int cli_holder_parse(struct cli_holder *h, const char *text, int named);
 
-/* The reference holder: sessionlock-holder next to this lockchaos. */
+/*
+ * Where lockchaos finds what it ships, relative to its own binary (so an
+ * installed tree can be moved, and a DESTDIR staging works as it is):
+ * installed, BIN/../libexec/lockchaos/X and BIN/../share/lockchaos/X; in
+ * the build tree, build/X and the source tree's folders.
+ *
+ * cli_find_shipped: the first of those that exists, by kind
+ * (CLI_HOLDER: the reference holder; CLI_CATALOG: the scenario catalog;
+ * CLI_KNOWN: the matrix's known findings). Malloc'ed, or NULL when none
+ * exists (the paths tried are then in *tried, malloc'ed, when tried is
+ * not NULL).
+ */
+enum cli_shipped { CLI_HOLDER, CLI_CATALOG, CLI_KNOWN };
+char *cli_find_shipped(enum cli_shipped what, char **tried);
+
+/* The reference holder: sessionlock-holder of this lockchaos
+ * (cli_find_shipped). */
 int cli_holder_default(struct cli_holder *h);
 void cli_holder_clear(struct cli_holder *h);
 
@@ -29,6 +45,19 @@ void cli_holder_clear(struct cli_holder *h);
  */
 char **split_command(const char *cmd);
 void free_argv(char **argv);
+
+/*
+ * prove(1)'s -e splits its command at blanks, quotes and all: `prove -e
+ * "lockchaos run --holder 'sh my.sh'"` gives lockchaos the words "'sh"
+ * and "my.sh'". When `value` (the option's value, argv[*next - 1]) opens
+ * a quote that it does not close, it is joined with the words after it up
+ * to the one that closes it, *next moved past them, and the outer quotes
+ * dropped: "sh my.sh", as a shell would have given it. Returns that
+ * (malloc'ed), or NULL when `value` is not such a piece (or no word closes
+ * it: then split_command says what is wrong).
+ */
+char *cli_rejoin_split(const char *value, int argc, char *const argv[],
+		       int *next);
 
 /*
  * `word` quoted for a POSIX shell: as it is when it holds only characters

@@ -69,10 +69,15 @@ static const char run_options[] =
 static const char matrix_options[] =
 	"  --holder NAME=CMD  a column: NAME runs holder CMD (repeatable; default:\n"
 	"                   every registered implementation)\n"
-	"  --known DIR      known findings, DIR/<implementation>.txt (default: the\n"
-	"                   catalog's known/ next to it, or fixtures/known of the\n"
-	"                   source tree); every FAIL not declared there fails\n"
-	"  --report, --seed, --jobs, --start-timeout, --durations, -v,\n"
+	"  --known DIR      known findings, DIR/<implementation>.txt (default:\n"
+	"                   share/lockchaos/known when installed, fixtures/known in\n"
+	"                   the source tree); every FAIL not declared there fails\n"
+	"  --report DIR     as for run (one folder per implementation inside)\n"
+	"  --seed N         as for run\n"
+	"  --jobs N         as for run: one pool for all the columns\n"
+	"  --start-timeout MS  as for run\n"
+	"  --durations DIR  as for run\n"
+	"  -v, --verbose    as for run\n"
 	"  --no-namespace   as for run\n"
 	"  -h, --help       this help\n";
 
@@ -83,17 +88,18 @@ static int cmd_help(int argc, char **argv);
 static int cmd_check_holder(int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "run", cmd_run, "run [options] PATH...",
-	  "run scenarios (files or folders)",
+	{ "run", cmd_run, "run [options] [PATH...]",
+	  "run scenarios (files or folders; default: the catalog lockchaos "
+	  "ships)",
 	  run_options },
-	{ "list", cmd_list, "list [--json] PATH...",
+	{ "list", cmd_list, "list [--json] [PATH...]",
 	  "list scenarios: title, tags, holders, floor",
 	  "  --json           one JSON object per scenario and line\n"
 	  "  -h, --help       this help\n" },
 	{ "check-holder", cmd_check_holder, "check-holder CMD",
 	  "does holder CMD speak the holder protocol? (lockchaos-holder(7))",
 	  "  -h, --help       this help\n" },
-	{ "matrix", cmd_matrix, "matrix [--holder NAME=CMD]... [options] PATH...",
+	{ "matrix", cmd_matrix, "matrix [--holder NAME=CMD]... [options] [PATH...]",
 	  "run the scenarios against several lock implementations",
 	  matrix_options },
 	{ "help", cmd_help, "help [CMD]", "what a command does and its options",
@@ -220,7 +226,29 @@ struct args {
 	const char *known; /* matrix: --known DIR */
 	char **paths;
 	int nr_paths;
+	char *default_path[2]; /* no PATH given: the catalog, NULL */
 };
+
+/*
+ * No PATH given: the catalog lockchaos ships (the installed one, or the
+ * source tree's), as paths[0] of a NULL-terminated pair (paths[0]
+ * malloc'ed). 0, or -1 after saying there is none.
+ */
+static int default_paths(char *paths[2])
+{
+	char *tried = NULL;
+
+	paths[0] = cli_find_shipped(CLI_CATALOG, &tried);
+	paths[1] = NULL;
+	if (paths[0])
+		return 0;
+	fprintf(stderr, "lockchaos: no scenario path given and no catalog "
+			"installed (looked at %s): name scenario files or "
+			"folders\n",
+		tried);
+	free(tried);
+	return -1;
+}
 
 static int parse_args(struct args *a, int argc, char **argv, int matrix)
 {
@@ -236,13 +264,21 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 		char *end;
 
 		switch (c) {
-		case 'H':
+		case 'H': {
+			/* --holder 'sh my.sh' as prove -e passes it. */
+			char *whole = cli_rejoin_split(optarg, argc, argv,
+						       &optind);
+
 			ALLOC_GROW(a->holders, (size_t)a->nr_holders + 1,
 				   a->alloc_holders);
 			if (cli_holder_parse(&a->holders[a->nr_holders++],
-					     optarg, matrix))
+					     whole ? whole : optarg, matrix)) {
+				free(whole);
 				return -1;
+			}
+			free(whole);
 			break;
+		}
 		case 'r':
 			a->report = optarg;
 			break;
@@ -312,10 +348,11 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 		a->durations = "reports/latest";
 	a->paths = argv + optind;
 	a->nr_paths = argc - optind;
-	if (!a->nr_paths) {
-		fprintf(stderr, "lockchaos: expected one or more scenario "
-				"files or folders\n");
+	if (!a->nr_paths && default_paths(a->default_path))
 		return -1;
+	if (!a->nr_paths) {
+		a->paths = a->default_path;
+		a->nr_paths = 1;
 	}
 	if (!a->seed_given) {
 		uint64_t s = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
@@ -333,6 +370,7 @@ static void args_clear(struct args *a)
 	for (i = 0; i < a->nr_holders; i++)
 		cli_holder_clear(&a->holders[i]);
 	free(a->holders);
+	free(a->default_path[0]);
 }
 
 /*
@@ -457,11 +495,15 @@ static int cmd_run(int argc, char **argv)
 		.start_timeout_ms = a.start_timeout_ms,
 		.scratch_root = scratch,
 	};
-	sinks[0] = report_tap(stdout);
-	sinks[1] = report_progress(stderr);
-	sinks[2] = report_json();
-	sinks[3] = report_junit();
-	sinks[4] = NULL;
+	i = 0;
+	sinks[i++] = report_tap(stdout);
+	/* Under prove (TAP::Harness sets HARNESS_ACTIVE) the progress lines
+	 * would be printed among prove's own: TAP says it all. */
+	if (!getenv("HARNESS_ACTIVE"))
+		sinks[i++] = report_progress(stderr);
+	sinks[i++] = report_json();
+	sinks[i++] = report_junit();
+	sinks[i] = NULL;
 	run_scenarios(&l, &cfg, sinks, &t);
 	for (i = 0; sinks[i]; i++)
 		report_free(sinks[i]);
@@ -510,11 +552,15 @@ static int cmd_list(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "lockchaos list: expected one or more scenario "
-				"files or folders\n");
-		return EXIT_USAGE;
+		char *def[2];
+
+		if (default_paths(def))
+			return EXIT_USAGE;
+		rc = scenario_list_load(&l, def, 1);
+		free(def[0]);
+	} else {
+		rc = scenario_list_load(&l, argv + optind, argc - optind);
 	}
-	rc = scenario_list_load(&l, argv + optind, argc - optind);
 	for (i = 0; i < l.nr; i++) {
 		struct scenario *s = &l.items[i];
 		int64_t floor = run_floor_ms(s);
@@ -558,20 +604,6 @@ static int cmd_list(int argc, char **argv)
 	return rc ? EXIT_USAGE : 0;
 }
 
-/* fixtures/known of the source tree lockchaos was built in, if there. */
-static char *default_known_dir(void)
-{
-	char *dir = exe_dir(), *known = xasprintf("%s/../fixtures/known", dir);
-	struct stat st;
-
-	free(dir);
-	if (stat(known, &st) || !S_ISDIR(st.st_mode)) {
-		free(known);
-		return NULL;
-	}
-	return known;
-}
-
 static int cmd_matrix(int argc, char **argv)
 {
 	struct args a;
@@ -593,7 +625,7 @@ static int cmd_matrix(int argc, char **argv)
 		}
 		known = xstrdup(a.known);
 	} else {
-		known = default_known_dir();
+		known = cli_find_shipped(CLI_KNOWN, NULL);
 	}
 	if (load_scenarios(&a, &l))
 		goto out;

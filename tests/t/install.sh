@@ -1,0 +1,67 @@
+# `make install DESTDIR=... PREFIX=/usr/local` installs a lockchaos that
+# works from any folder with what it ships: the reference holder (libexec),
+# the catalog (share/lockchaos/scenarios, the default when no path is
+# given), the known findings, man pages that render, the bash completion;
+# `make uninstall` leaves no file behind. About 15 s (most of it the one
+# scenario run and the man pages).
+set -u
+O=$PWD/o.txt
+fail() { echo "FAIL: $*"; tail -n 20 "$O"; exit 1; }
+D=$PWD/dest
+P=$D/usr/local
+make --no-print-directory -C "$LOCKCHAOS_TOP" install DESTDIR="$D" PREFIX=/usr/local >"$O" 2>&1 ||
+	fail "make install: exit $?"
+L=$P/bin/lockchaos
+[ -x "$L" ] || fail "no bin/lockchaos"
+[ -x "$P/libexec/lockchaos/sessionlock-holder" ] || fail "no libexec/lockchaos/sessionlock-holder"
+[ -f "$P/share/lockchaos/scenarios/.lockchaos-catalog" ] || fail "the catalog has no root marker"
+[ -f "$P/share/lockchaos/known/reference.txt" ] || fail "no known findings"
+[ -f "$P/share/bash-completion/completions/lockchaos" ] || fail "no bash completion"
+n_src=$(find "$LOCKCHAOS_TOP/scenarios" -name '*.scn' | wc -l)
+n_inst=$(find "$P/share/lockchaos/scenarios" -name '*.scn' | wc -l)
+[ "$n_src" -eq "$n_inst" ] || fail "catalog: $n_inst of $n_src scenarios installed"
+
+# From another folder, the installed program finds its catalog (no PATH)
+# and its holder (no --holder); nothing of the source tree is used.
+mkdir -p elsewhere/deeper
+cd elsewhere/deeper
+"$L" --version >"$O" 2>&1 || fail "--version"
+"$L" list >"$O" 2>&1 || fail "list with no path: exit $?"
+grep -q "^$n_src scenario(s)\$" "$O" || fail "list with no path: not the $n_src installed scenarios"
+grep -q "^$P/share/lockchaos/scenarios/seeds/002-sigkill.scn\$" "$O" || fail "list: not the installed catalog"
+grep "^/" "$O" | grep -v "^$P/share/lockchaos/scenarios/" && fail "list: a scenario from outside the installed catalog"
+if "$L" help run | grep -q -- '--tag'; then
+	"$L" list --tag seed >"$O" 2>&1 || fail "list --tag seed: exit $?"
+	grep -q "^$P/share/lockchaos/scenarios/seeds/002-sigkill.scn\$" "$O" || fail "list --tag seed: no seed"
+fi
+"$L" run --report "$D/../r1" "$P/share/lockchaos/scenarios/seeds/002-sigkill.scn" \
+	"$P/share/lockchaos/scenarios/seeds/000-silent-drop.scn" >"$O" 2>&1 || fail "run: exit $?"
+grep -q '^2 passed, 0 failed' "$O" || fail "run: not 2 passed"
+grep -q "^# replay: .* --holder $P/libexec/lockchaos/sessionlock-holder " "$O" ||
+	fail "run: the replay line does not name the installed holder"
+jq -r '.scenarios[].dir' "$D/../r1/summary.json" | grep -qx 'seeds-002-sigkill' ||
+	fail "report folder not named by the catalog path"
+[ -z "$(ls -A .)" ] || fail "the run wrote in the current folder: $(ls -A .)"
+cd ../..
+
+# The man pages render; each says its name.
+for m in man1/lockchaos.1 man5/lockchaos-scenario.5 man7/lockchaos-holder.7; do
+	f=$P/share/man/$m
+	[ -f "$f" ] || fail "no $m"
+	MANWIDTH=80 man -l "$f" >"$O" 2>"$O.err" || fail "man -l $m: exit $?"
+	grep -q '^NAME' "$O" || fail "$m: no NAME section"
+	name=$(basename "$m" | sed 's/\.[0-9]$//')
+	grep -q "^ *$name  *- " "$O" || fail "$m: NAME does not say '$name - ...'"
+	grep -i 'not defined\|error' "$O.err" && fail "$m: troff errors"
+done
+MANWIDTH=80 man -l "$P/share/man/man1/lockchaos.1" >"$O" 2>/dev/null
+for c in run list check-holder matrix; do
+	grep -q "usage: lockchaos $c" "$O" || fail "lockchaos(1) has no help of $c"
+done
+
+make --no-print-directory -C "$LOCKCHAOS_TOP" uninstall DESTDIR="$D" PREFIX=/usr/local >"$O" 2>&1 ||
+	fail "make uninstall: exit $?"
+left=$(find "$D" -type f -o -type l)
+[ -z "$left" ] || fail "uninstall left: $left"
+[ ! -e "$P/share/lockchaos" ] && [ ! -e "$P/libexec/lockchaos" ] || fail "uninstall left lockchaos's folders"
+exit 0
