@@ -317,6 +317,8 @@ static const struct {
 	{ CLI_CATALOG, "../scenarios" },
 	{ CLI_KNOWN, "../share/lockchaos/known" },
 	{ CLI_KNOWN, "../fixtures/known" },
+	{ CLI_CLOCKSHIM, "../libexec/lockchaos/lockchaos-clockshim.so" },
+	{ CLI_CLOCKSHIM, "lockchaos-clockshim.so" },
 };
 
 char *cli_find_shipped(enum cli_shipped what, char **tried)
@@ -333,9 +335,10 @@ char *cli_find_shipped(enum cli_shipped what, char **tried)
 			continue;
 		p = xasprintf("%s/%s", dir, shipped[i].path);
 		ok = stat(p, &st) == 0 &&
-		     (what == CLI_HOLDER ? S_ISREG(st.st_mode) &&
+		     (what == CLI_HOLDER      ? S_ISREG(st.st_mode) &&
 						   access(p, X_OK) == 0
-					 : S_ISDIR(st.st_mode));
+		      : what == CLI_CLOCKSHIM ? S_ISREG(st.st_mode)
+					      : S_ISDIR(st.st_mode));
 		if (ok) {
 			found = realpath(p, NULL);
 		} else {

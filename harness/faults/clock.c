@@ -70,10 +70,12 @@ static const struct fault_key clock_keys[] = {
 /* Where lockchaos lies, read at start: a scenario's worker has the PID
  * namespace's /proc, where /proc/self is not itself. */
 static char *exe_dir_at_start;
+static char *clockshim_at_start; /* installed: libexec/lockchaos/ */
 
 __attribute__((constructor)) static void clock_find_exe_dir(void)
 {
 	exe_dir_at_start = exe_dir();
+	clockshim_at_start = cli_find_shipped(CLI_CLOCKSHIM, NULL);
 }
 
 const char *clock_faketime_lib(void)
@@ -231,8 +233,10 @@ int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
 				 lib, strerror(errno));
 		return -1;
 	}
-	shim = xasprintf("%s/lockchaos-clockshim.so",
-			 exe_dir_at_start ? exe_dir_at_start : ".");
+	shim = clockshim_at_start
+		       ? xstrdup(clockshim_at_start)
+		       : xasprintf("%s/lockchaos-clockshim.so",
+				   exe_dir_at_start ? exe_dir_at_start : ".");
 	if (access(shim, R_OK)) {
 		*err = xasprintf("cannot inject clock faults: no '%s': %s "
 				 "(make builds it)",

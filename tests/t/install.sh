@@ -14,6 +14,7 @@ make --no-print-directory -C "$LOCKCHAOS_TOP" install DESTDIR="$D" PREFIX=/usr/l
 L=$P/bin/lockchaos
 [ -x "$L" ] || fail "no bin/lockchaos"
 [ -x "$P/libexec/lockchaos/sessionlock-holder" ] || fail "no libexec/lockchaos/sessionlock-holder"
+[ -f "$P/libexec/lockchaos/lockchaos-clockshim.so" ] || fail "no libexec/lockchaos/lockchaos-clockshim.so"
 [ -f "$P/share/lockchaos/scenarios/.lockchaos-catalog" ] || fail "the catalog has no root marker"
 [ -f "$P/share/lockchaos/known/reference.txt" ] || fail "no known findings"
 [ -f "$P/share/bash-completion/completions/lockchaos" ] || fail "no bash completion"
@@ -42,6 +43,11 @@ grep -q "^# replay: .* --holder $P/libexec/lockchaos/sessionlock-holder " "$O" |
 jq -r '.scenarios[].dir' "$D/../r1/summary.json" | grep -qx 'seeds-002-sigkill' ||
 	fail "report folder not named by the catalog path"
 [ -z "$(ls -A .)" ] || fail "the run wrote in the current folder: $(ls -A .)"
+# Clock faults find the installed clock shim (libexec), not the build's.
+if [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1; then
+	printf 'title clock\nlock maxHoldMs=60s timeoutMs=2s\nholder A\nclock A offset=-2h\nA acquire as=a1\nawait A acquired\nA release as=r1\n' >"$D/../clk.scn"
+	"$L" run --report "$D/../r2" "$D/../clk.scn" >"$O" 2>&1 || fail "a clock fault from the installed tree: exit $?"
+fi
 cd ../..
 
 # The man pages render; each says its name.
