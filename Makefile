@@ -46,7 +46,8 @@ endif
 COMMON_SRC  = $(wildcard fixtures/common/*.c)
 LOCK_SRC    = $(wildcard fixtures/sessionlock/*.c)
 HOLDER_SRC  = $(wildcard fixtures/holder/*.c)
-HARNESS_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c harness/*/*.c))
+# harness/preload/ holds libraries preloaded into holders, not the harness.
+HARNESS_SRC = $(filter-out harness/main.c harness/preload/%,$(wildcard harness/*.c harness/*/*.c))
 TEST_SRC    = $(wildcard tests/unit/*/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -56,6 +57,7 @@ LIBLOCK    = $(BUILD)/libsessionlock.a
 LIBHARNESS = $(BUILD)/libharness.a
 HOLDER     = $(BUILD)/sessionlock-holder
 LOCKCHAOS  = $(BUILD)/lockchaos
+SPEED_LIB  = $(BUILD)/lockchaos-speed.so
 TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 $(call obj,$(TEST_SRC)): CPPFLAGS += -iquote tests/unit
@@ -66,7 +68,7 @@ $(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(V
 
 CLOCKSHIM  = $(BUILD)/lockchaos-clockshim.so
 
-all: $(LOCKCHAOS) $(HOLDER) $(CLOCKSHIM)
+all: $(LOCKCHAOS) $(HOLDER) $(CLOCKSHIM) $(SPEED_LIB)
 
 # Keep objects make considers intermediate (test objects): no rebuild churn.
 .SECONDARY:
@@ -122,6 +124,12 @@ $(LOCKCHAOS): $(call obj,harness/main.c) $(LIBHARNESS) $(LIBCOMMON)
 $(CLOCKSHIM): fixtures/clockshim/clockshim.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) -D_GNU_SOURCE -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+# Preloaded before libfaketime into the holders of a compressed run
+# (harness/run/speed.c): no sanitizer, no harness code in it.
+$(SPEED_LIB): harness/preload/speed_origin.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBCOMMON)
 	@mkdir -p $(dir $@)

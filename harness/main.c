@@ -58,6 +58,9 @@ static const char run_options[] =
 	"  --start-timeout MS  how long a holder may take to say hello (default\n"
 	"                   30000); one that never does makes the scenario an\n"
 	"                   ERROR (start-up is not a lock property), not a FAIL\n"
+	"  --speed N        run every scenario that allows it on one clock N times\n"
+	"                   as fast (1 to 1000; overrides its `speed` line; 1:\n"
+	"                   real time everywhere); see scenarios/README.md\n"
 	"  --durations DIR  an earlier report: its scenarios' durations set the\n"
 	"                   launch order, longest first (default: reports/latest\n"
 	"                   when it exists; else the scenarios' declared waits)\n"
@@ -204,6 +207,7 @@ static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "durations", required_argument, NULL, 'D' },
 	{ "start-timeout", required_argument, NULL, 'T' },
+	{ "speed", required_argument, NULL, 'S' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-namespace", no_argument, NULL, 'N' },
 	{ "known", required_argument, NULL, 'K' },
@@ -220,6 +224,7 @@ struct args {
 	int jobs;
 	const char *durations; /* earlier report folder, or NULL */
 	int start_timeout_ms;  /* --start-timeout, 0: the default */
+	int speed;	       /* --speed, 0: each scenario's own */
 	int verbose;
 	int stop_first;
 	int no_pidns;
@@ -315,6 +320,22 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 						"expected 1 to 3600000 ms, "
 						"got '%s'\n",
 					optarg);
+				return -1;
+			}
+			break;
+		case 'S':
+			errno = 0;
+			a->speed = (int)strtol(optarg, &end, 10);
+			if (matrix) {
+				fprintf(stderr, "lockchaos matrix: --speed is "
+						"an option of run\n");
+				return -1;
+			}
+			if (errno || !*optarg || *end || a->speed < 1 ||
+			    a->speed > SCENARIO_SPEED_MAX) {
+				fprintf(stderr, "lockchaos: --speed: expected "
+						"1 to %d, got '%s'\n",
+					SCENARIO_SPEED_MAX, optarg);
 				return -1;
 			}
 			break;
@@ -493,6 +514,7 @@ static int cmd_run(int argc, char **argv)
 		.stop_first = a.stop_first,
 		.want_pidns = !a.no_pidns,
 		.start_timeout_ms = a.start_timeout_ms,
+		.speed = a.speed,
 		.scratch_root = scratch,
 	};
 	i = 0;

@@ -55,7 +55,7 @@ static void await_death(struct run *r, const struct scn_step *st)
 {
 	struct hstate *h = run_holder(r, st->holder);
 
-	run_pump(r, run_now(r) + 2000000, holder_gone, h);
+	run_pump(r, run_now(r) + run_real_us(r, 2000000), holder_gone, h);
 	if (!h->reaped)
 		run_set_error(&r->fault_error,
 			      "line %d: %s %s: still alive after 2 s", st->line,

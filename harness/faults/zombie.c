@@ -73,7 +73,7 @@ static void reap_inject(struct run *r, const struct scn_step *st)
 	h->zombie = 0;
 	run_fault_record(r, st, ev_num(jv_object(), "pid", h->inner));
 	/* The pump reaps it now, and records its exit. */
-	run_pump(r, run_now(r) + 2000000, holder_gone, h);
+	run_pump(r, run_now(r) + run_real_us(r, 2000000), holder_gone, h);
 	if (!h->reaped)
 		run_set_error(&r->fault_error, "line %d: reap %s: not reaped "
 					       "after 2 s",

@@ -45,6 +45,8 @@ static void json_item(struct report_sink *sink, const struct report_run *rr,
 			  jv_number((double)it->res->noise_p99_us));
 	o = jv_object_set(o, jv_string("noiseMaxUs"),
 			  jv_number((double)it->res->noise_max_us));
+	o = jv_object_set(o, jv_string("speed"),
+			  jv_number(it->res->speed > 1 ? it->res->speed : 1));
 	o = jv_object_set(o, jv_string("reruns"),
 			  jv_number((double)it->res->reruns));
 	/* Seeds go out as strings: they are 64-bit, JSON numbers are not. */

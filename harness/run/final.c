@@ -43,7 +43,7 @@ static jv transcript_lines(struct run *r, const char *path, int *torn)
 			    JV_KIND_NUMBER) {
 			jv s;
 
-			v = ev_num(v, "t", jv_number_value(t) - (double)r->t0);
+			v = ev_num(v, "t", run_holder_t(r, jv_number_value(t)));
 			jv_free(t);
 			s = jv_dump_string(v, 0);
 			lines = jv_array_append(lines, jv_copy(s));

@@ -17,7 +17,9 @@
 
 int64_t run_now(struct run *r)
 {
-	return mono_us() - r->t0;
+	int64_t d = mono_us() - r->t0;
+
+	return r->speed > 1 ? d * r->speed : d;
 }
 
 void run_set_error(char **slot, const char *fmt, ...)
@@ -137,6 +139,9 @@ jv history_meta(struct run *r)
 	ev = jv_object_set(ev, jv_string("holder"), argv);
 	ev = ev_num(ev, "repeat", r->o->iteration);
 	ev = jv_object_set(ev, jv_string("pidns"), jv_bool(r->sb.pidns));
+	ev = ev_num(ev, "speed", r->speed > 1 ? r->speed : 1);
+	if (r->speed_note)
+		ev = ev_str(ev, "speedNote", r->speed_note);
 	return jv_object_set(ev, jv_string("params"), params);
 }
 

@@ -10,6 +10,7 @@
  */
 #include "run/run_internal.h"
 #include "lib/util.h"
+#include "lib/preload.h"
 #include "jsonline.h"
 
 #include <errno.h>
@@ -210,9 +211,10 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 	 * protocol error says so. */
 	t = jv_object_get(jv_copy(ev), jv_string("t"));
 	if (jv_get_kind(t) == JV_KIND_NUMBER) {
-		double rel = jv_number_value(t) - (double)r->t0;
+		double rel = run_holder_t(r, jv_number_value(t));
 
-		if (rel > (double)run_now(r) + 1e6 || rel < -60e6) {
+		if (rel > (double)run_now(r) + (double)run_real_us(r, 1000000) ||
+		    rel < -(double)run_real_us(r, 60000000)) {
 			history_record(r, ev_str(ev_new("error", h->decl->name),
 					 "error",
 					 "holder timestamp is not "
@@ -541,6 +543,8 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 		}
 		/* SIGCHLD wakes us at a death; the 10 ms tick is a safety
 		 * net for a lost wake-up. */
+		if (r->speed > 1)
+			left = (left + r->speed - 1) / r->speed; /* real µs */
 		timeout = left > 10000 ? 10 : (int)((left + 999) / 1000);
 		if (poll(pfd, (nfds_t)n, timeout) <= 0)
 			continue;
@@ -587,7 +591,7 @@ static int all_hello(struct run *r, void *arg)
  * be set up. */
 static char **holder_env(struct run *r, struct hstate *h, char **err)
 {
-	char **env = xcalloc(11, sizeof(char *));
+	char **env = xcalloc(17, sizeof(char *));
 	int n = 0;
 
 	env[n++] = xasprintf("LOCKCHAOS_HOLDER=%s", h->decl->name);
@@ -601,6 +605,7 @@ static char **holder_env(struct run *r, struct hstate *h, char **err)
 		free(env);
 		return NULL;
 	}
+	n = speed_holder_env(r, env, n);
 	return env;
 }
 
@@ -724,7 +729,8 @@ int holders_start(struct run *r)
 		;
 	for (i = 0; i < r->nh; i++) {
 		struct hstate *h = &r->h[i];
-		char **argv = xcalloc((size_t)n + 9, sizeof(char *));
+		char **argv = xcalloc((size_t)n + 9 + PRELOAD_WRAP_WORDS,
+				      sizeof(char *));
 		char *err = NULL;
 		char **env = holder_env(r, h, &err);
 		int a = 0, rc;
@@ -741,6 +747,9 @@ int holders_start(struct run *r)
 			argv[a++] = "-x";
 			argv[a++] = "-f";
 			argv[a++] = env[3] + strlen("FIU_CTRL_FIFO=");
+			/* fiu-run sets LD_PRELOAD anew: add ours back. */
+			for (j = 0; r->speed > 1 && j < PRELOAD_WRAP_WORDS; j++)
+				argv[a++] = (char *)preload_wrap[j];
 		}
 		a = clock_wrap_argv(h, (const char **)argv, a);
 		for (j = 0; j < n; j++)
@@ -760,7 +769,8 @@ int holders_start(struct run *r)
 		fcntl(h->proc.in_fd, F_SETFL, O_NONBLOCK);
 		h->alive = 1;
 	}
-	run_pump(r, run_now(r) + timeout_ms * 1000LL, all_hello, NULL);
+	run_pump(r, run_now(r) + run_real_us(r, timeout_ms * 1000LL), all_hello,
+		 NULL);
 	for (i = 0; i < r->nh; i++) {
 		struct hstate *h = &r->h[i];
 		char *cause, *tail;
@@ -831,8 +841,12 @@ char *holders_missing_capability(struct run *r)
 			    st->fault->capability(st))
 				need[nn++] = st->fault->capability(st);
 		}
-		for (k = 0; k < s->nr_requires && nn < 64; k++)
+		for (k = 0; k < s->nr_requires && nn < 63; k++)
 			need[nn++] = s->requires[k];
+		/* A compressed run's holders must say their clocks and the
+		 * file times they read follow libfaketime (speed.c). */
+		if (r->speed > 1)
+			need[nn++] = "speed";
 		for (k = 0; k < nn; k++) {
 			jv why;
 			char *msg;

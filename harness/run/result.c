@@ -57,6 +57,9 @@ jv run_result_json(const struct run_result *res)
 	o = set_num(o, "noiseP99Us", (double)res->noise_p99_us);
 	o = set_num(o, "noiseMaxUs", (double)res->noise_max_us);
 	o = set_num(o, "reruns", (double)res->reruns);
+	o = set_num(o, "speed", (double)(res->speed > 1 ? res->speed : 1));
+	if (res->speed_note)
+		o = set_str(o, "speedNote", res->speed_note);
 	if (res->scratch)
 		o = set_str(o, "scratch", res->scratch);
 	if (res->scenario_error)
@@ -75,6 +78,7 @@ void run_result_clear(struct run_result *r)
 {
 	free(r->reason);
 	free(r->scratch);
+	free(r->speed_note);
 	jv_free(r->failures);
 	run_result_init(r);
 }
@@ -117,6 +121,9 @@ int run_result_load(struct run_result *r, const char *path, char **err)
 	r->recovery_ms = (int64_t)jvx_num(o, "recoveryMs", -1);
 	r->noise_p99_us = (int64_t)jvx_num(o, "noiseP99Us", 0);
 	r->noise_max_us = (int64_t)jvx_num(o, "noiseMaxUs", 0);
+	r->speed = (int)jvx_num(o, "speed", 1);
+	if (jvx_cstr(o, "speedNote"))
+		r->speed_note = xstrdup(jvx_cstr(o, "speedNote"));
 	r->reruns = (int)jvx_num(o, "reruns", 0);
 	if (*jvx_str(o, "scratch", buf, sizeof(buf)))
 		r->scratch = xstrdup(buf);

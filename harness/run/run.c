@@ -402,7 +402,9 @@ static int failed_within_noise(const struct run_result *res)
 		int64_t over = timing_excess_us(f);
 
 		jv_free(f);
-		if (over < 0 || over > res->noise_max_us)
+		/* noise is real µs; `over` is on the scenario's clock */
+		if (over < 0 ||
+		    over > res->noise_max_us * (res->speed > 1 ? res->speed : 1))
 			return 0;
 	}
 	return 1;
@@ -477,6 +479,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 		.keep_scratch = cfg->stop_first,
 		.want_pidns = cfg->want_pidns,
 		.start_timeout_ms = cfg->start_timeout_ms,
+		.speed = cfg->speed,
 	};
 	struct run_result res;
 	char *hist, *html, *err = NULL;
@@ -629,7 +632,7 @@ int64_t run_floor_ms(const struct scenario *s)
 		if (end > floor)
 			floor = end;
 	}
-	return floor;
+	return s->speed > 1 ? floor / s->speed : floor;
 }
 
 /*

@@ -21,6 +21,7 @@ struct run_config {
 	int stop_first;		/* -i */
 	int want_pidns;
 	int start_timeout_ms;	/* --start-timeout; 0: RUN_START_TIMEOUT_MS */
+	int speed;		/* --speed; 0: each scenario's `speed` */
 	int quiet_tap;		/* matrix: no TAP per implementation */
 	const char *scratch_root; /* where scenario scratch folders go
 				     (NULL: $TMPDIR or /tmp) */

@@ -113,9 +113,18 @@ struct run {
 	int fs_events;		 /* `fs` events recorded: bounded */
 	int fs_overflow;	 /* the kernel view is incomplete */
 	char fs_last[512];	 /* the last payload event, to skip repeats */
+	int speed;		 /* the scenario clock runs this many times as
+				    fast as the real one (speed.c); 0 or 1:
+				    real time */
+	int64_t origin_real_us;	 /* CLOCK_REALTIME at t0: the origin every
+				    holder's accelerated clock shares */
+	char *speed_preload;	 /* LD_PRELOAD list of a compressed run */
+	char *speed_note;	 /* why the run is slower than asked, or
+				    NULL: into the meta event and result */
 };
 
-/* Microseconds since r->t0: the history's clock. */
+/* Microseconds since r->t0 on the scenario's clock: the history's clock
+ * (real µs x r->speed in a compressed run, speed.c). */
 int64_t run_now(struct run *r);
 
 /* Keeps the first error in *slot (malloc'ed), ignores later ones. */
@@ -223,6 +232,35 @@ int await_met(struct run *r, const struct scn_step *st, int from);
 
 /* "B released why=watchdog": what step st waits for. Malloc'ed. */
 char *await_describe(const struct scn_step *st);
+
+/* ---- speed.c: one accelerated clock for the run ---------------------- */
+
+/*
+ * Sets r->speed: --speed, else the scenario's `speed N`, else 1; 1 with
+ * r->speed_note saying why when the scenario says `speed off` or (under
+ * --speed) libfaketime or lockchaos-speed.so is missing. Call it before
+ * the sandbox (which hides /proc/self, by which lockchaos finds
+ * lockchaos-speed.so). Returns 0, or -1 with *status (STATUS_UNSUPPORTED)
+ * and *reason (malloc'ed) when the scenario's own `speed` line cannot be
+ * honoured.
+ */
+int speed_decide(struct run *r, const char **status, char **reason);
+
+/* Takes the accelerated clock's origin: call it right after setting
+ * r->t0, before any holder starts. */
+void speed_start(struct run *r);
+
+/* Adds a compressed run's variables (at most 4, malloc'ed) to a holder's
+ * environment at env[n]; returns the new count. */
+int speed_holder_env(struct run *r, char **env, int n);
+
+/* `us` of real time (a grace wait of the harness's, not of the lock's) in
+ * scenario µs, for run_pump and the like. */
+int64_t run_real_us(struct run *r, int64_t us);
+
+/* A holder's event time (its CLOCK_MONOTONIC, µs; faked in a compressed
+ * run) on the history's clock. */
+double run_holder_t(struct run *r, double t);
 
 /* ---- final.c -------------------------------------------------------------- */
 

@@ -256,7 +256,8 @@ static void wind_down(struct run *r)
 		cmd = ev_num(jv_object(), "id", ++r->next_id);
 		holder_send(r, h, ev_str(cmd, "op", "exit"));
 	}
-	run_pump(r, run_now(r) + EXIT_GRACE_MS * 1000LL, all_told_exited, NULL);
+	run_pump(r, run_now(r) + run_real_us(r, EXIT_GRACE_MS * 1000LL),
+		 all_told_exited, NULL);
 	watch_drain(r);
 	if (r->noise)
 		noise_stop(r->noise);
@@ -384,6 +385,8 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	r.hist_fp = fopen(path, "w");
 	free(path);
 
+	if (speed_decide(&r, &res->status, &res->reason))
+		goto write;
 	if (sandbox_enter(&r.sb, o->want_pidns, &why, &err)) {
 		res->status = STATUS_ERROR;
 		res->reason = err;
@@ -417,6 +420,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		r.h[i].failpoints = jv_invalid();
 	}
 	r.t0 = mono_us();
+	speed_start(&r);
 	history_record(&r, history_meta(&r));
 	noise_start(&noise);
 	r.noise = &noise;
@@ -460,6 +464,9 @@ cleanup:
 	noise_stop(&noise);
 	holders_kill_all(&r);
 	res->duration_ms = r.t0 ? (mono_us() - r.t0) / 1000 : 0;
+	res->speed = r.speed > 1 ? r.speed : 1;
+	if (r.speed_note)
+		res->speed_note = xstrdup(r.speed_note);
 	if (res->status)
 		goto write;
 	if (missing) {
@@ -472,6 +479,9 @@ cleanup:
 	/* Timing bounds widened by the scheduling delay measured meanwhile. */
 	copts.slack_us = s->params.slack_ms * 1000 +
 			 NOISE_SLACK_FACTOR * res->noise_p99_us;
+	/* Slack and noise are this machine's, in real time: on a clock N
+	 * times as fast they are worth N times as much. */
+	copts.slack_us = run_real_us(&r, copts.slack_us);
 	r.hist = history_sort(r.hist);
 	check_history(r.hist, &copts, &verdicts);
 	outside = damage_outside_check(&r.dmg);
@@ -576,6 +586,8 @@ write:
 	free(r.error);
 	free(r.fault_error);
 	free(r.await_error);
+	free(r.speed_preload);
+	free(r.speed_note);
 	free(why);
 	free(missing);
 	damage_clear(&r.dmg);

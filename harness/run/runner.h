@@ -27,6 +27,8 @@ struct run_opts {
 	int want_pidns;		  /* try a private PID namespace */
 	int start_timeout_ms;	  /* how long a holder may take to say
 				     hello; 0: RUN_START_TIMEOUT_MS */
+	int speed;		  /* --speed N: overrides the scenario's
+				     `speed`; 0: the scenario's own */
 };
 
 /*
@@ -54,6 +56,9 @@ struct run_result {
 					       while it ran (noise.h) */
 	int reruns;	      /* re-runs after a timing verdict within the
 				 noise (run.c) */
+	int speed;	      /* the scenario clock's speed it ran at (1:
+				 real time; run_internal.h, speed.c) */
+	char *speed_note;     /* why it ran slower than asked, or NULL */
 	char *scratch;	      /* kept scratch folder, or NULL */
 	int scenario_error;   /* status error because the scenario is wrong
 				 for this holder (a failpoint it does not

@@ -542,6 +542,47 @@ static int stmt_repeat(struct parser *p, struct words *w)
 	return 0;
 }
 
+/*
+ * `speed N`: the holders and the harness run on one clock N times as fast
+ * (run/speed.h), so a bug report's real numbers fit in seconds. `speed off
+ * REASON...`: this scenario must not be compressed (--speed leaves it at
+ * 1), and its result says why.
+ */
+static int stmt_speed(struct parser *p, struct words *w)
+{
+	int64_t n;
+	size_t len = 0;
+	int i;
+
+	if (p->s->speed || p->s->speed_off)
+		return parse_fail(p, "speed: given twice (first on line %d)",
+				  p->s->speed_line);
+	p->s->speed_line = p->line;
+	if (w->nr >= 2 && !strcmp(w->w[1], "off")) {
+		if (w->nr < 3)
+			return parse_fail(p, "speed off: expected the reason "
+					     "this scenario must not be "
+					     "compressed");
+		for (i = 2; i < w->nr; i++)
+			len += strlen(w->w[i]) + 1;
+		p->s->speed_off = xcalloc(len, 1);
+		for (i = 2; i < w->nr; i++) {
+			if (i > 2)
+				strcat(p->s->speed_off, " ");
+			strcat(p->s->speed_off, w->w[i]);
+		}
+		return 0;
+	}
+	if (w->nr != 2 ||
+	    parse_int(p, "speed", w->w[1], 1, SCENARIO_SPEED_MAX, &n))
+		return p->err ? -1
+			      : parse_fail(p, "speed: expected a factor "
+					      "(1 to %d) or 'off REASON'",
+					   SCENARIO_SPEED_MAX);
+	p->s->speed = (int)n;
+	return 0;
+}
+
 static int stmt_disable(struct parser *p, struct words *w)
 {
 	int i;
@@ -588,6 +629,7 @@ static const struct statement {
 	{ "lock", stmt_lock },
 	{ "holder", stmt_holder },
 	{ "repeat", stmt_repeat },
+	{ "speed", stmt_speed },
 	{ "requires", stmt_requires },
 	{ "disable", stmt_disable },
 	{ "at", NULL }, /* parse_line reads it first */

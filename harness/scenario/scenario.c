@@ -98,6 +98,7 @@ void scenario_clear(struct scenario *s)
 
 	free(s->file);
 	free(s->title);
+	free(s->speed_off);
 	for (i = 0; i < s->nr_tags; i++)
 		free(s->tags[i]);
 	free(s->tags);

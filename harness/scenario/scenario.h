@@ -140,8 +140,17 @@ struct scenario {
 	unsigned disabled;	/* checkers switched off: bit (1u << checker) */
 	int repeat;		/* run it this many times; default 1 */
 	int needs_pidns;	/* uses a fault that needs FAULT_NEEDS_PIDNS */
+	int speed;		/* `speed N`: run on one clock N times as
+				   fast (run/speed.h); 0 when not given */
+	char *speed_off;	/* `speed off REASON`: why this scenario
+				   must not be compressed, or NULL */
+	int speed_line;		/* the `speed` line, for messages */
 };
 #define SCENARIO_INIT { .params = SCN_PARAMS_INIT, .repeat = 1 }
+
+/* The largest `speed N` (and --speed N): past it a 50 ms poll is shorter
+ * than the scheduler's tick. */
+#define SCENARIO_SPEED_MAX 1000
 
 void scenario_init(struct scenario *s);
 void scenario_clear(struct scenario *s);
