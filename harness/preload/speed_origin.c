@@ -1,20 +1,21 @@
 /*
  * speed_origin.c - build/lockchaos-speed.so, preloaded into every holder of
- * a compressed scenario (`speed N`, run/speed.h) just before libfaketime.
+ * a compressed scenario (`speed N`, run/speed.c) with libfaketime, listed
+ * after it in LD_PRELOAD: the loader runs preloaded constructors last to
+ * first, so this one runs before libfaketime's reads FAKETIME.
  *
  * libfaketime's speed factor (`FAKETIME="@T xN"`) runs a process's clock
  * from the moment that process loaded libfaketime: two holders started a
  * second apart would disagree by (N - 1) seconds. Its shared-memory mode
  * (FAKETIME_SHARED) would give them one origin, but it needs a POSIX
  * semaphore and shared memory under /dev/shm, which a confined holder may
- * not open for writing. So this constructor, which runs before
- * libfaketime's, computes where the scenario's accelerated clock stands
+ * not open for writing. So this constructor computes where the scenario's accelerated clock stands
  * now and hands libfaketime that as its start: every process then reads
  *
  *     fake(t) = origin + (t - origin) * N
  *
  * whenever it started (a child process of a holder recomputes it, since
- * it loads this library too). FAKETIME_DONT_RESET keeps libfaketime from
+ * it loads this library too, and replaces the FAKETIME it inherited). FAKETIME_DONT_RESET keeps libfaketime from
  * moving its start when it re-reads FAKETIME. The error is the time
  * between this constructor and libfaketime's, times N: microseconds.
  *
@@ -60,4 +61,11 @@ __attribute__((constructor)) static void speed_origin(void)
 		 fake_ns % 1000000000LL, n);
 	setenv("FAKETIME", buf, 1);
 	setenv("FAKETIME_DONT_RESET", "1", 1);
+	/* A library the program links (libfiu ...) may read the clock
+	 * before this constructor runs, and libfaketime then starts from
+	 * the FAKETIME a parent process left in the environment; with
+	 * FAKETIME_NO_CACHE, which the harness sets for the whole tree (it
+	 * must be there when libfaketime starts), it reads ours from the
+	 * next call on. */
+	setenv("FAKETIME_NO_CACHE", "1", 1);
 }

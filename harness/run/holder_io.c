@@ -591,7 +591,7 @@ static int all_hello(struct run *r, void *arg)
  * be set up. */
 static char **holder_env(struct run *r, struct hstate *h, char **err)
 {
-	char **env = xcalloc(17, sizeof(char *));
+	char **env = xcalloc(19, sizeof(char *));
 	int n = 0;
 
 	env[n++] = xasprintf("LOCKCHAOS_HOLDER=%s", h->decl->name);

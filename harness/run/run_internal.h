@@ -246,11 +246,16 @@ char *await_describe(const struct scn_step *st);
  */
 int speed_decide(struct run *r, const char **status, char **reason);
 
+/* After sandbox_enter: a compressed run needs the sandbox's confinement
+ * (libfaketime writes to /dev/shm where it can). 0, or -1 as
+ * speed_decide; under --speed the run goes on in real time, saying why. */
+int speed_check_sandbox(struct run *r, const char **status, char **reason);
+
 /* Takes the accelerated clock's origin: call it right after setting
  * r->t0, before any holder starts. */
 void speed_start(struct run *r);
 
-/* Adds a compressed run's variables (at most 4, malloc'ed) to a holder's
+/* Adds a compressed run's variables (at most 6, malloc'ed) to a holder's
  * environment at env[n]; returns the new count. */
 int speed_holder_env(struct run *r, char **env, int n);
 

@@ -402,6 +402,8 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		sigprocmask(SIG_BLOCK, &chld, NULL);
 		r.chld_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
 	}
+	if (speed_check_sandbox(&r, &res->status, &res->reason))
+		goto cleanup;
 	if (s->needs_pidns && !r.sb.pidns) {
 		res->status = STATUS_UNSUPPORTED;
 		res->reason = xasprintf("this machine cannot recycle PIDs: %s",

@@ -2,7 +2,7 @@
  * speed.c - one shared accelerated clock per scenario run (`speed N` in a
  * scenario, `--speed N` on the command line).
  *
- * Every holder is started with libfaketime preloaded at speed N, behind
+ * Every holder is started with libfaketime preloaded at speed N, with
  * our own build/lockchaos-speed.so (harness/preload/speed_origin.c), which
  * gives every process of the run the same origin: the instant the run's
  * history starts (r->t0). So a holder's wall clock, its monotonic clock,
@@ -69,8 +69,33 @@ int speed_decide(struct run *r, const char **status, char **reason)
 		return 0;
 	}
 	r->speed = want;
-	r->speed_preload = xasprintf("%s %s", origin, ft);
+	/* The loader runs preloaded libraries' constructors last to first:
+	 * ours, listed after libfaketime, sets FAKETIME before libfaketime
+	 * reads it (else it would read the one a parent process left in
+	 * the environment, and start from there). */
+	r->speed_preload = xasprintf("%s %s", ft, origin);
 	free(origin);
+	return 0;
+}
+
+int speed_check_sandbox(struct run *r, const char **status, char **reason)
+{
+	const char *why = "holders outside the sandbox (no PID namespace) "
+			  "are not confined, and libfaketime would write "
+			  "shared memory to /dev/shm";
+
+	if (r->speed <= 1 || r->sb.pidns)
+		return 0;
+	if (!r->o->speed) {
+		*status = STATUS_UNSUPPORTED;
+		*reason = xasprintf("cannot compress time (speed %d): %s",
+				    r->speed, why);
+		return -1;
+	}
+	r->speed_note = xasprintf("not compressed: %s", why);
+	r->speed = 1;
+	free(r->speed_preload);
+	r->speed_preload = NULL;
 	return 0;
 }
 
@@ -92,6 +117,11 @@ int speed_holder_env(struct run *r, char **env, int n)
 	env[n++] = xasprintf("LOCKCHAOS_SPEED_ORIGIN=%lld.%06lld000",
 			     (long long)(r->origin_real_us / 1000000),
 			     (long long)(r->origin_real_us % 1000000));
+	/* Read before any constructor runs: a library the holder links may
+	 * start libfaketime before lockchaos-speed.so set FAKETIME (see
+	 * there), and without its cache it reads the new one at once. */
+	env[n++] = xasprintf("FAKETIME_NO_CACHE=1");
+	env[n++] = xasprintf("FAKETIME_DONT_RESET=1");
 	env[n++] = xasprintf(PRELOAD_ENV "=%s", r->speed_preload);
 	env[n++] = xasprintf("LD_PRELOAD=%s%s%s", r->speed_preload,
 			     old && *old ? " " : "", old && *old ? old : "");

@@ -182,6 +182,18 @@ static const struct err_case err_cases[] = {
      "x.scn:2: repeat: 'many' is not a whole number"},
     {"repeat overflow", H "repeat 99999999999999999999\n",
      "x.scn:2: repeat: '99999999999999999999' is not a whole number"},
+    {"speed 0", H "speed 0\n",
+     "x.scn:2: speed: '0' is not a whole number from 1 to 1000"},
+    {"speed 1001", H "speed 1001\n",
+     "x.scn:2: speed: '1001' is not a whole number from 1 to 1000"},
+    {"speed alone", H "speed\n",
+     "x.scn:2: speed: expected a factor (1 to 1000) or 'off REASON'"},
+    {"speed twice", H "speed 20\nspeed 10\n",
+     "x.scn:3: speed: given twice (first on line 2)"},
+    {"speed off twice", H "speed off mtime\nspeed 10\n",
+     "x.scn:3: speed: given twice (first on line 2)"},
+    {"speed off no reason", H "speed off\n",
+     "x.scn:2: speed off: expected the reason"},
     {"exit code 256", H "A exit code=256\n",
      "x.scn:2: code: '256' is not a whole number from 0 to 255"},
     {"exit code empty", H "A exit code=\n",
@@ -538,7 +550,7 @@ static const struct err_case err_cases[] = {
      "x.scn:2: disable: unknown checker 'mutx' (expected " CHECKERS ")"},
     {"unknown statement", H "kil A\n",
      "x.scn:2: unknown statement 'kil' (expected one of: title, tags, "
-     "lock, holder, repeat, requires, disable, at, kill, term, signal, "
+     "lock, holder, repeat, speed, requires, disable, at, kill, term, signal, "
      "freeze, thaw, zombie, reap, recycle, failpoint, damage, clock, wait, await, expect, "
      "assert, or "
      "a declared holder's name)"},
@@ -946,6 +958,22 @@ START_TEST(test_tags_repeat_requires_disable)
 END_TEST
 
 /* Many tags on many lines: the array grows (ASan checks its bounds). */
+START_TEST(test_speed)
+{
+	parse_ok(H "speed 20\nA acquire\n");
+	ck_assert_int_eq(s.speed, 20);
+	ck_assert_ptr_null(s.speed_off);
+	ck_assert_int_eq(s.speed_line, 2);
+	parse_ok(H "speed off 'reads mtimes'  grace by mtime   # comment\n"
+		   "A acquire\n");
+	ck_assert_int_eq(s.speed, 0);
+	ck_assert_str_eq(s.speed_off, "reads mtimes grace by mtime");
+	parse_ok(H "A acquire\n");
+	ck_assert_int_eq(s.speed, 0);
+	ck_assert_ptr_null(s.speed_off);
+}
+END_TEST
+
 START_TEST(test_many_tags_and_steps)
 {
 	size_t cap = 200 * 40 + 64, n = 0;
@@ -1632,6 +1660,7 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_title_free_text);
 	tcase_add_test(tc, test_tags_repeat_requires_disable);
 	tcase_add_test(tc, test_many_tags_and_steps);
+	tcase_add_test(tc, test_speed);
 	tcase_add_test(tc, test_signals_and_recycle);
 	tcase_add_test(tc, test_signal_fault);
 	tcase_add_test(tc, test_failpoints);
