@@ -43,7 +43,7 @@ jv expect_failure(const char *checker, int line, double at, const char *fmt,
 }
 
 /* The outcome of the op labelled `label`: failure object or jv_null. */
-static jv expect_outcome(jv hist, const struct scn_expect *e)
+static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 {
 	int i, n = jv_array_length(jv_copy(hist));
 	char type[16], proc[64], buf[256];
@@ -87,13 +87,17 @@ static jv expect_outcome(jv hist, const struct scn_expect *e)
 					    e->text, proc, e->label, reason,
 					    e->reason);
 			else if (e->within_ms >= 0 &&
-				 t - invoke_t > (double)e->within_ms * 1000)
+				 t - invoke_t > (double)e->within_ms * 1000 +
+							(double)slack_us)
 				f = expect_failure("expect", e->line, t,
 					    "%s: %s %s took %.0f ms, expected "
-					    "within %lld ms",
+					    "within %lld ms%s",
 					    e->text, proc, e->label,
 					    (t - invoke_t) / 1000,
-					    (long long)e->within_ms);
+					    (long long)e->within_ms,
+					    slack_us ? " + the compressed "
+						       "clock's slack"
+						     : "");
 			jv_free(ev);
 			return f;
 		}
@@ -157,7 +161,7 @@ static jv array_without(jv arr, int skip)
 /* Expected checker failures are taken out of `verdicts`; the rest of the
  * expectations add failures to `fails`. */
 void expect_check(const struct scenario *s, jv hist, const char *outside,
-		  jv *verdicts, jv *fails)
+		  int64_t within_slack_us, jv *verdicts, jv *fails)
 {
 	int i;
 
@@ -167,7 +171,7 @@ void expect_check(const struct scenario *s, jv hist, const char *outside,
 
 		switch (e->kind) {
 		case EXPECT_OUTCOME:
-			f = expect_outcome(hist, e);
+			f = expect_outcome(hist, e, within_slack_us);
 			break;
 		case EXPECT_LOCK: {
 			char state[32];

@@ -22,8 +22,11 @@ jv expect_failure(const char *checker, int line, double at, const char *fmt,
  * is not intact, NULL when it is (damage_outside_check). An `expect failure
  * CHECKER` removes the first matching verdict from *verdicts (it was
  * expected); every expectation not met appends a failure to *fails.
+ * `within_slack_us` widens every `within T`: 0 in real time; in a
+ * compressed run (run/speed.c) the run's slack on its clock, since each
+ * real delay of the machine counts N times there.
  */
 void expect_check(const struct scenario *s, jv hist, const char *outside,
-		  jv *verdicts, jv *fails);
+		  int64_t within_slack_us, jv *verdicts, jv *fails);
 
 #endif

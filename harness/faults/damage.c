@@ -68,12 +68,44 @@ static void iso8601(char *buf, size_t size, int64_t epoch_ms)
 		 (int)(epoch_ms % 1000));
 }
 
-static int64_t epoch_ms(void)
+/*
+ * The scenario's wall clock, which the holders read: real time, or in a
+ * compressed run (run/speed.c) origin + (real - origin) x speed. Set by
+ * damage_apply from its context for the files it plants (one run, one
+ * thread), so that a planted createdAt or mtime has the age the scenario
+ * says on the holders' clock.
+ */
+static struct {
+	int speed;
+	int64_t origin_ms;
+} scn_clock = { 1, 0 };
+
+static int64_t real_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t epoch_ms(void)
+{
+	int64_t now = real_ms();
+
+	if (scn_clock.speed <= 1)
+		return now;
+	return scn_clock.origin_ms + (now - scn_clock.origin_ms) *
+					     scn_clock.speed;
+}
+
+/* The real (kernel) file time that the holders' clock shows as `wall`:
+ * libfaketime maps a file time read through stat() as it maps "now". */
+static int64_t real_of_wall_ms(int64_t wall)
+{
+	if (scn_clock.speed <= 1)
+		return wall;
+	return scn_clock.origin_ms +
+	       (wall - scn_clock.origin_ms) / scn_clock.speed;
 }
 
 /* A pid nobody has: the highest pid, checked free. */
@@ -251,7 +283,7 @@ static int backdate(const char *path, int64_t age_ms, int nofollow)
 
 	if (!age_ms)
 		return 0;
-	when = epoch_ms() - age_ms;
+	when = real_of_wall_ms(epoch_ms() - age_ms);
 	ts[0].tv_sec = ts[1].tv_sec = (time_t)(when / 1000);
 	ts[0].tv_nsec = ts[1].tv_nsec = (long)(when % 1000) * 1000000;
 	return utimensat(AT_FDCWD, path, ts,
@@ -266,6 +298,9 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 	char created[40], *bytes = NULL;
 	size_t len = 0;
 	int rc = 0, nofollow = 0;
+
+	scn_clock.speed = d->speed;
+	scn_clock.origin_ms = d->origin_ms;
 
 	iso8601(created, sizeof(created), epoch_ms() - age_ms);
 	*err = NULL;

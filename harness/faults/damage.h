@@ -52,6 +52,9 @@ struct damage_ctx {
 	uint64_t *prng;	      /* the run's PRNG state */
 	char *outside_path;   /* symlink target planted, if any */
 	char *outside_bytes;  /* what it held */
+	int speed;	      /* the holders' clock runs this many times as
+				 fast (run/speed.c); 0 or 1: real time */
+	int64_t origin_ms;    /* ... from this CLOCK_REALTIME instant */
 };
 
 /*

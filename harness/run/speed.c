@@ -4,7 +4,8 @@
  *
  * Every holder is started with libfaketime preloaded at speed N, with
  * our own build/lockchaos-speed.so (harness/preload/speed_origin.c), which
- * gives every process of the run the same origin: the instant the run's
+ * sets each process's libfaketime so that every process of the run reads
+ * one clock from one origin: the instant the run's
  * history starts (r->t0). So a holder's wall clock, its monotonic clock,
  * its sleeps and poll timeouts, and the file times it reads through libc's
  * stat (libfaketime maps them onto the same clock) all run N times as
@@ -70,10 +71,9 @@ int speed_decide(struct run *r, const char **status, char **reason)
 	}
 	r->speed = want;
 	/* The loader runs preloaded libraries' constructors last to first:
-	 * ours, listed after libfaketime, sets FAKETIME before libfaketime
-	 * reads it (else it would read the one a parent process left in
-	 * the environment, and start from there). */
-	r->speed_preload = xasprintf("%s %s", ft, origin);
+	 * ours, listed before libfaketime, runs once libfaketime started,
+	 * and calibrates it (harness/preload/speed_origin.c). */
+	r->speed_preload = xasprintf("%s %s", origin, ft);
 	free(origin);
 	return 0;
 }
@@ -105,6 +105,9 @@ void speed_start(struct run *r)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r->origin_real_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	/* planted files' times on the holders' clock (faults/damage.c) */
+	r->dmg.speed = r->speed;
+	r->dmg.origin_ms = r->origin_real_us / 1000;
 }
 
 int speed_holder_env(struct run *r, char **env, int n)
@@ -117,9 +120,9 @@ int speed_holder_env(struct run *r, char **env, int n)
 	env[n++] = xasprintf("LOCKCHAOS_SPEED_ORIGIN=%lld.%06lld000",
 			     (long long)(r->origin_real_us / 1000000),
 			     (long long)(r->origin_real_us % 1000000));
-	/* Read before any constructor runs: a library the holder links may
-	 * start libfaketime before lockchaos-speed.so set FAKETIME (see
-	 * there), and without its cache it reads the new one at once. */
+	/* libfaketime reads these when it starts, before any constructor
+	 * of ours: without its cache, FAKETIME as lockchaos-speed.so sets
+	 * it counts at once (see there). */
 	env[n++] = xasprintf("FAKETIME_NO_CACHE=1");
 	env[n++] = xasprintf("FAKETIME_DONT_RESET=1");
 	env[n++] = xasprintf(PRELOAD_ENV "=%s", r->speed_preload);

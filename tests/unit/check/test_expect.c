@@ -54,7 +54,7 @@ static void judge(int nr, const char *want)
 	jv f, m;
 	char *msg;
 
-	expect_check(&s, hist, NULL, &verdicts, &fails);
+	expect_check(&s, hist, NULL, 0, &verdicts, &fails);
 	ck_assert_int_eq(jv_array_length(jv_copy(fails)), nr);
 	if (!want)
 		return;
@@ -123,7 +123,7 @@ START_TEST(test_log_released_outside)
 	ev("{\"type\":\"released\",\"process\":\"A\",\"why\":\"watchdog\"}");
 	ev(FINAL);
 	judge(0, NULL);
-	expect_check(&s, hist, "'x' was changed", &verdicts, &fails);
+	expect_check(&s, hist, "'x' was changed", 0, &verdicts, &fails);
 	ck_assert_int_eq(jv_array_length(jv_copy(fails)), 1);
 }
 END_TEST
