@@ -9,30 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Debian's libfaketime package, by architecture, then a local build. */
-static const char *const faketime_places[] = {
-	"/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
-	"/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1",
-	"/usr/lib/i386-linux-gnu/faketime/libfaketimeMT.so.1",
-	"/usr/lib/arm-linux-gnueabihf/faketime/libfaketimeMT.so.1",
-	"/usr/lib/faketime/libfaketimeMT.so.1",
-	"/usr/local/lib/faketime/libfaketimeMT.so.1",
-};
-
-const char *preload_faketime_lib(void)
-{
-	const char *env = getenv("LOCKCHAOS_FAKETIME_LIB");
-	size_t i;
-
-	if (env && *env)
-		return access(env, R_OK) == 0 ? env : NULL;
-	for (i = 0; i < sizeof(faketime_places) / sizeof(faketime_places[0]);
-	     i++)
-		if (access(faketime_places[i], R_OK) == 0)
-			return faketime_places[i];
-	return NULL;
-}
-
 char *preload_build_lib(const char *name)
 {
 	char exe[PATH_MAX], *slash, *path;

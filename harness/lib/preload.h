@@ -1,7 +1,8 @@
 /*
- * preload.h - libraries preloaded into holders (LD_PRELOAD): libfaketime
- * for the scenario's accelerated clock (`speed N`, run/speed.c) and for
- * clock faults, and the libraries lockchaos builds next to itself.
+ * preload.h - libraries preloaded into holders (LD_PRELOAD) for the
+ * scenario's accelerated clock (`speed N`, run/speed.c): the ones
+ * lockchaos builds next to itself. (libfaketime itself is found by
+ * clock_faketime_lib, faults/faults.h.)
  *
  * A holder started under `fiu-run -x` gets LD_PRELOAD from fiu-run, which
  * replaces whatever the environment held; preload_wrap() puts a small
@@ -12,14 +13,6 @@
 
 /* The environment variable preload_wrap()'s shell reads the list from. */
 #define PRELOAD_ENV "LOCKCHAOS_PRELOAD"
-
-/*
- * libfaketime's preload library, the multi-threaded build (node and Go
- * holders have threads): $LOCKCHAOS_FAKETIME_LIB when set, else where
- * Debian's libfaketime package puts it. NULL when none is installed.
- * Static storage; the answer is the same for the whole process.
- */
-const char *preload_faketime_lib(void);
 
 /*
  * `name` built next to the lockchaos executable (build/NAME), or one or

@@ -21,12 +21,14 @@
  * bounds, and the harness's grace waits (run_real_us).
  */
 #include "run/run_internal.h"
+#include "faults/faults.h"
 #include "lib/preload.h"
 #include "lib/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SPEED_LIB "lockchaos-speed.so"
 
@@ -36,6 +38,7 @@ int speed_decide(struct run *r, const char **status, char **reason)
 	int want = r->o->speed ? r->o->speed : s->speed ? s->speed : 1;
 	const char *ft;
 	char *origin;
+	int i;
 
 	r->speed = 1;
 	if (want <= 1)
@@ -48,7 +51,31 @@ int speed_decide(struct run *r, const char **status, char **reason)
 					  s->speed_off);
 		return 0;
 	}
-	ft = preload_faketime_lib();
+	for (i = 0; i < s->nr_holders; i++)
+		if (s->holders[i].needs_clock)
+			break;
+	if (i < s->nr_holders) {
+		/* Each clock fault runs one holder's wall clock alone, on
+		 * real monotonic time and real file times (faults/clock.c):
+		 * not one shared accelerated clock. */
+		char *why = xasprintf("cannot compress time (speed %d): "
+				      "holder %s has clock faults, which "
+				      "keep its own clock",
+				      want, s->holders[i].name);
+
+		if (!r->o->speed) {
+			*status = STATUS_UNSUPPORTED;
+			*reason = why;
+			return -1;
+		}
+		r->speed_note = xasprintf("not compressed: %s", why);
+		free(why);
+		return 0;
+	}
+	/* libfaketime: the one clock faults use (faults/clock.c) */
+	ft = clock_faketime_lib();
+	if (ft && access(ft, R_OK))
+		ft = NULL;
 	origin = preload_build_lib(SPEED_LIB);
 	if (!ft || !origin) {
 		char *why = xasprintf(
