@@ -604,6 +604,13 @@ static int cmd_list(int argc, char **argv)
 					  jv_number(s->repeat));
 			o = jv_object_set(o, jv_string("floorMs"),
 					  jv_number((double)floor));
+			/* floorMs is on the wall clock: the scenario's
+			 * own clock runs `speed` times as fast */
+			o = jv_object_set(o, jv_string("speed"),
+					  jv_number(s->speed > 1 ? s->speed : 1));
+			if (s->speed_off)
+				o = jv_object_set(o, jv_string("speedOff"),
+						  jv_string(s->speed_off));
 			jv_dumpf(o, stdout, 0);
 			putchar('\n');
 			continue;
@@ -618,6 +625,10 @@ static int cmd_list(int argc, char **argv)
 		       s->nr_steps, s->nr_expects, (long long)floor);
 		if (s->repeat > 1)
 			printf(", repeated %d times", s->repeat);
+		if (s->speed > 1)
+			printf(", at speed %d", s->speed);
+		if (s->speed_off)
+			printf(", never compressed: %s", s->speed_off);
 		putchar('\n');
 	}
 	if (!json)

@@ -17,7 +17,9 @@
 #     10..10,000 messages to one session (from 4 holders: the harness bounds
 #     one holder's events at 20,000), 1..1,024 sessions; with the growth
 #     exponent of CPU and of timeline bytes fitted over each row's last
-#     three sizes (where fixed costs no longer hide the growth).
+#     three sizes (where fixed costs no longer hide the growth);
+#  5. time compression (tests/bench/speed.sh): the long-wait scenarios and
+#     the catalog's total, in real time and at --speed SPEED (20).
 # Scratch folders go to /dev/shm when it is writable (fsync on a shared
 # disk would measure the disk, not the harness); the machine's load is
 # printed with the figures.
@@ -213,5 +215,9 @@ say
 say "(exponent: slope of log(figure) against log(N) over the row's last three sizes; targets: at most 1.1; 10,000 messages in under 5 s of lockchaos CPU; timelines at most 2 MB)"
 say "$(jq -r '[.scenarios[] | .dir] | .[]' "$report/catalog/summary.json" | while read -r d; do
 	wc -c <"$report/catalog/$d/timeline.html" 2>/dev/null; done | sort -n | tail -n 1 | awk '{ printf "largest catalog timeline: %.0f KB", $1 / 1024 }')"
+
+# ---- 5. time compression -------------------------------------------------
+CATALOG=$catalog JOBS=$jobs sh "$top/tests/bench/speed.sh" "$report"
+
 say
 say "bench report: $report (tables: $out)"
