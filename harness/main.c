@@ -215,6 +215,23 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* matrix takes run's options but --speed: its columns run each scenario
+ * at the scenario's own speed. */
+static const struct option *options_of(int matrix)
+{
+	static struct option m[sizeof(long_opts) / sizeof(long_opts[0])];
+	size_t i, k = 0;
+
+	if (!matrix)
+		return long_opts;
+	if (!m[0].name)
+		for (i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++)
+			if (!long_opts[i].name ||
+			    strcmp(long_opts[i].name, "speed"))
+				m[k++] = long_opts[i];
+	return m;
+}
+
 struct args {
 	struct cli_holder *holders; /* --holder, repeatable for matrix */
 	int nr_holders, alloc_holders;
@@ -265,7 +282,8 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 		a->jobs = 1;
 	optind = 1;
 	opterr = 0; /* cli_option_error says it, with a did-you-mean */
-	while ((c = getopt_long(argc, argv, "+:vih", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:vih", options_of(matrix),
+				NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -326,11 +344,6 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 		case 'S':
 			errno = 0;
 			a->speed = (int)strtol(optarg, &end, 10);
-			if (matrix) {
-				fprintf(stderr, "lockchaos matrix: --speed is "
-						"an option of run\n");
-				return -1;
-			}
 			if (errno || !*optarg || *end || a->speed < 1 ||
 			    a->speed > SCENARIO_SPEED_MAX) {
 				fprintf(stderr, "lockchaos: --speed: expected "
@@ -360,7 +373,7 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 			command_help(stdout, command_find(argv[0]));
 			exit(0);
 		default:
-			cli_option_error(argv[0], c, argv, long_opts);
+			cli_option_error(argv[0], c, argv, options_of(matrix));
 			return -1;
 		}
 	}
