@@ -5,6 +5,7 @@
  * their own lock, before they run a suite against it.
  */
 #include "cli.h"
+#include "run/conformance.h"
 #include "sandbox/supervise.h"
 #include "lib/util.h"
 
@@ -355,21 +356,229 @@ static int has_cap(jv hello, const char *cap)
 	return hit;
 }
 
-int check_holder_main(int argc, char **argv)
+/*
+ * The protocol checks, one holder, one conversation. Runs in a process of
+ * its own (check_holder_main forks it): the sandbox it enters changes the
+ * calling process's namespaces for good, and the conformance profile that
+ * follows forks its workers from a clean process. Prints TAP lines from
+ * c->n + 1; *hello_ok is set when the holder said hello.
+ */
+static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
+			    int *hello_ok)
 {
-	struct conv c = { .hp = HOLDER_PROC_INIT, .sb = SANDBOX_INIT };
-	char tmpl[] = "/tmp/lockchaos-check-XXXXXX";
-	char **hargv, *err = NULL, *lock, *tr, *text, *why = NULL;
+	char *err = NULL, *lock, *tr, *text, *why = NULL;
 	char *env[] = { "LOCKCHAOS_HOLDER=checker", NULL, "LOCKCHAOS_PROTO=1",
 			NULL };
 	jv hello, v;
 	int seen, status = 0, i;
 	struct stat st;
 
+	c->dir = (char *)tmpl;
+	env[1] = xasprintf("LOCKCHAOS_DIR=%s", tmpl);
+	lock = xasprintf("%s/s-check.jsonl.lock", tmpl);
+	tr = xasprintf("%s/s-check.jsonl", tmpl);
+	/* The same containment as `run`: a PID namespace whose end takes
+	 * every process the holder started with it, the holder confined to
+	 * its folder (supervise.h); a process group where not allowed. */
+	if (sandbox_enter(&c->sb, 1, &why, &err)) {
+		result(c, 0, "sandbox: %s", err);
+		free(err);
+		goto done;
+	}
+	if (why) {
+		printf("# no PID namespace (%s): the holder runs in a process "
+		       "group of its own\n",
+		       why);
+		free(why);
+	}
+	if (holder_start(&c->hp, hargv, env, tmpl, 1, &err)) {
+		result(c, 0, "P1 starts: %s", err);
+		free(err);
+		goto done;
+	}
+	/* start-up is not a lock property: an interpreter on a loaded CI
+	 * runner takes seconds (issue 12), so the limit is generous */
+	hello = next_event(c, CHECK_HELLO_MS);
+	result(c, jv_is_valid(hello) && is_ev(hello, "hello"),
+	       "P1 says hello within %d s", CHECK_HELLO_MS / 1000);
+	if (!jv_is_valid(hello) || !is_ev(hello, "hello")) {
+		jv_free(hello);
+		goto done;
+	}
+	{
+		jv proto = jv_object_get(jv_copy(hello), jv_string("proto"));
+		jv pid = jv_object_get(jv_copy(hello), jv_string("pid"));
+		jv impl = jv_object_get(jv_copy(hello), jv_string("impl"));
+		jv caps = jv_object_get(jv_copy(hello), jv_string("caps"));
+
+		result(c, jv_get_kind(proto) == JV_KIND_NUMBER &&
+				   jv_number_value(proto) == 1,
+		       "P1 hello says proto 1");
+		double p = jv_get_kind(pid) == JV_KIND_NUMBER
+				   ? jv_number_value(pid)
+				   : -1;
+
+		result(c, p > 0 && p < 1e9 && is_holder_pid(c, (pid_t)p),
+		       "P1 hello's pid is the holder's own (%d outside the "
+		       "sandbox)",
+		       (int)c->hp.pid);
+		result(c, jv_get_kind(impl) == JV_KIND_STRING,
+		       "P1 hello names its implementation");
+		result(c, jv_get_kind(caps) == JV_KIND_ARRAY,
+		       "P1 hello lists its capabilities");
+		jv_free(proto);
+		jv_free(pid);
+		jv_free(impl);
+		jv_free(caps);
+	}
+	send_cmd(c, "this is not json {{{");
+	v = next_event(c, 2000);
+	result(c, jv_is_valid(v) && is_ev(v, "error"),
+	       "P2 answers garbage with an error event");
+	jv_free(v);
+	v = run_cmd(c, "{\"id\":90,\"op\":\"no-such-op\"}", 90, &seen);
+	if (!jv_is_valid(v) || !is_ev(v, "fail")) {
+		/* An error event is the other documented answer. */
+		result(c, jv_is_valid(v) || kill(c->hp.pid, 0) == 0,
+		       "P2 survives an unknown op");
+	} else {
+		result(c, 1, "P2 fails an unknown op");
+	}
+	jv_free(v);
+	v = run_cmd(c,
+		    "{\"id\":1,\"op\":\"acquire\",\"session\":\"s-check\","
+		    "\"lane\":\"main\",\"timeoutMs\":2000,\"pollMs\":50,"
+		    "\"maxHoldMs\":10000,\"graceMs\":2000}",
+		    1, &seen);
+	result(c, jv_is_valid(v) && is_ev(v, "ok"), "P3 acquire answers ok");
+	result(c, seen & 1, "P3 acquire reports an acquired event");
+	result(c, lstat(lock, &st) == 0, "P3 the lock exists while held");
+	if (lock_file_kept(hello))
+		result(c, kernel_locked(lock) == 1,
+		       "P3 the kernel lock is held while held (hello: lockFile kept)");
+	jv_free(v);
+	v = run_cmd(c,
+		    "{\"id\":2,\"op\":\"release\",\"session\":\"s-check\","
+		    "\"lane\":\"main\"}",
+		    2, &seen);
+	result(c, jv_is_valid(v) && is_ev(v, "ok"), "P3 release answers ok");
+	result(c, seen & 2, "P3 release reports a released event");
+	if (lock_file_kept(hello))
+		result(c, kernel_locked(lock) == 0,
+		       "L10 the kernel lock is free after release (the file stays: "
+		       "hello says lockFile kept)");
+	else
+		result(c, lstat(lock, &st) != 0,
+		       "L10 the lock is gone after release");
+	jv_free(v);
+	if (has_cap(hello, "deliver")) {
+		v = run_cmd(c,
+			    "{\"id\":3,\"op\":\"deliver\",\"session\":"
+			    "\"s-check\",\"msg\":\"m-check\",\"lane\":\"main\","
+			    "\"timeoutMs\":2000,\"pollMs\":50,\"maxHoldMs\":"
+			    "10000,\"graceMs\":2000}",
+			    3, &seen);
+		result(c, jv_is_valid(v) && is_ev(v, "ok"),
+		       "P3 deliver answers ok");
+		result(c, (seen & 5) == 5,
+		       "P3 deliver reports acquired and appended");
+		text = read_file(tr, 1 << 20, NULL);
+		result(c, text && strstr(text, "\"m-check\"") &&
+				   strstr(text, "\"checker\"") &&
+				   text[strlen(text) - 1] == '\n',
+		       "L13 the transcript line names the message and the holder");
+		free(text);
+		jv_free(v);
+	} else {
+		printf("ok %d - P3 deliver # SKIP not in caps\n", ++c->n);
+	}
+	result(c, !c->garbage_out, "P4 every line it wrote is a JSON object "
+				   "(%d were not)",
+	       c->garbage_out);
+	result(c, !c->bad_t, "P4 every event's t is CLOCK_MONOTONIC in µs "
+			     "(%d were not)",
+	       c->bad_t);
+	result(c, !c->long_lines, "P4 no line longer than %d bytes (%d were)",
+	       LINE_MAX_BYTES, c->long_lines);
+	result(c, !c->flooded, "P4 no command drew more than %d events",
+	       CMD_EVENTS_MAX);
+	result(c, !c->deaf, "P4 it reads its commands (a write waited %d ms)",
+	       WRITE_MS);
+	send_cmd(c, "{\"id\":4,\"op\":\"exit\",\"code\":7}");
+	for (i = 0; i < 200; i++) {
+		if (waitpid(c->hp.pid, &status, WNOHANG) == c->hp.pid)
+			break;
+		usleep(10000);
+	}
+	result(c, i < 200 && WIFEXITED(status) && WEXITSTATUS(status) == 7,
+	       "P5 exit ends it with the code asked for");
+	if (i == 200) {
+		kill(c->hp.pid, SIGKILL);
+		waitpid(c->hp.pid, NULL, 0);
+	}
+	c->hp.pid = 0;
+	jv_free(hello);
+	*hello_ok = 1;
+done:
+	if (c->hp.pid > 0) {
+		holder_kill_group(&c->hp);
+		waitpid(c->hp.pid, NULL, 0);
+	}
+	if (c->hp.err_fd >= 0 && c->failed)
+		drain_stderr(c);
+	holder_close(&c->hp);
+	/* Whatever it left (a double-forked daemon ...) goes with the
+	 * namespace. */
+	sandbox_sweep(&c->sb);
+	if (c->failed)
+		print_stderr_tail(c);
+	free(env[1]);
+	free(lock);
+	free(tr);
+}
+
+/* How many scenario workers the profile runs side by side. */
+#define CONFORMANCE_JOBS 2
+
+int check_holder_main(int argc, char **argv)
+{
+	struct conv *c;
+	char tmpl[] = "/tmp/lockchaos-check-XXXXXX";
+	char conf_tmp[] = "/tmp/lockchaos-conformance-XXXXXX";
+	char **hargv, *catalog;
+	const char *only_rule = NULL;
+	int protocol_only = 0, pfd[2], n = 0, failed = 0, hello_ok = 0;
+	pid_t pid;
+
+	while (argc > 2 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "--protocol-only")) {
+			protocol_only = 1;
+		} else if (!strcmp(argv[1], "--rule") && argc > 3) {
+			only_rule = argv[2];
+			argv++;
+			argc--;
+			if (!conformance_rule(only_rule)) {
+				fprintf(stderr, "lockchaos check-holder: no rule "
+						"'%s' (docs/holder-protocol.md: "
+						"P1..P5, L1..L14)\n",
+					only_rule);
+				return 2;
+			}
+		} else {
+			break;
+		}
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: lockchaos check-holder 'CMD [ARGS]'\n"
-				"Starts CMD and checks, one by one, that it "
-				"speaks docs/holder-protocol.md.\n");
+		fprintf(stderr,
+			"usage: lockchaos check-holder [--protocol-only | "
+			"--rule ID] 'CMD [ARGS]'\n"
+			"Starts CMD and checks, one by one, that it speaks "
+			"docs/holder-protocol.md, then runs the conformance "
+			"profile (real scenarios, each tied to a rule of that "
+			"page; --rule: only that rule's) unless "
+			"--protocol-only.\n");
 		return 2;
 	}
 	{
@@ -388,174 +597,85 @@ int check_holder_main(int argc, char **argv)
 		free_argv(hargv);
 		return 2;
 	}
-	c.dir = tmpl;
-	env[1] = xasprintf("LOCKCHAOS_DIR=%s", tmpl);
-	lock = xasprintf("%s/s-check.jsonl.lock", tmpl);
-	tr = xasprintf("%s/s-check.jsonl", tmpl);
 	signal(SIGPIPE, SIG_IGN);
 	printf("TAP version 13\n# checking: %s\n", argv[1]);
 	fflush(stdout);
-	/* The same containment as `run`: a PID namespace whose end takes
-	 * every process the holder started with it, the holder confined to
-	 * its folder (supervise.h); a process group where not allowed. */
-	if (sandbox_enter(&c.sb, 1, &why, &err)) {
-		result(&c, 0, "sandbox: %s", err);
-		free(err);
-		goto done;
+	if (pipe(pfd)) {
+		fprintf(stderr, "lockchaos: cannot create a pipe: %s\n",
+			strerror(errno));
+		remove_tree(tmpl);
+		free_argv(hargv);
+		return 2;
 	}
-	if (why) {
-		printf("# no PID namespace (%s): the holder runs in a process "
-		       "group of its own\n",
-		       why);
-		free(why);
-	}
-	if (holder_start(&c.hp, hargv, env, tmpl, 1, &err)) {
-		result(&c, 0, "starts: %s", err);
-		free(err);
-		goto done;
-	}
-	/* start-up is not a lock property: an interpreter on a loaded CI
-	 * runner takes seconds (issue 12), so the limit is generous */
-	hello = next_event(&c, CHECK_HELLO_MS);
-	result(&c, jv_is_valid(hello) && is_ev(hello, "hello"),
-	       "says hello within %d s", CHECK_HELLO_MS / 1000);
-	if (!jv_is_valid(hello) || !is_ev(hello, "hello")) {
-		jv_free(hello);
-		goto done;
-	}
-	{
-		jv proto = jv_object_get(jv_copy(hello), jv_string("proto"));
-		jv pid = jv_object_get(jv_copy(hello), jv_string("pid"));
-		jv impl = jv_object_get(jv_copy(hello), jv_string("impl"));
-		jv caps = jv_object_get(jv_copy(hello), jv_string("caps"));
+	pid = fork();
+	if (pid == 0) {
+		int r[3] = { 0, 0, 0 };
 
-		result(&c, jv_get_kind(proto) == JV_KIND_NUMBER &&
-				   jv_number_value(proto) == 1,
-		       "hello says proto 1");
-		double p = jv_get_kind(pid) == JV_KIND_NUMBER
-				   ? jv_number_value(pid)
-				   : -1;
+		close(pfd[0]);
+		c = xcalloc(1, sizeof(*c));
+		c->hp = (struct holder_proc)HOLDER_PROC_INIT;
+		c->sb = (struct sandbox)SANDBOX_INIT;
+		protocol_checks(c, hargv, tmpl, &r[2]);
+		r[0] = c->n;
+		r[1] = c->failed;
+		fflush(stdout);
+		if (write(pfd[1], r, sizeof(r)) != sizeof(r))
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		printf("not ok 1 - the protocol checks start: %s\n",
+		       strerror(errno));
+		n = failed = 1;
+	} else {
+		int r[3] = { 0, 0, 0 };
+		ssize_t got = read(pfd[0], r, sizeof(r));
 
-		result(&c, p > 0 && p < 1e9 && is_holder_pid(&c, (pid_t)p),
-		       "hello's pid is the holder's own (%d outside the "
-		       "sandbox)",
-		       (int)c.hp.pid);
-		result(&c, jv_get_kind(impl) == JV_KIND_STRING,
-		       "hello names its implementation");
-		result(&c, jv_get_kind(caps) == JV_KIND_ARRAY,
-		       "hello lists its capabilities");
-		jv_free(proto);
-		jv_free(pid);
-		jv_free(impl);
-		jv_free(caps);
+		waitpid(pid, NULL, 0);
+		if (got != (ssize_t)sizeof(r)) {
+			printf("not ok 1 - the protocol checks ended early\n");
+			r[0] = r[1] = 1;
+		}
+		n = r[0];
+		failed = r[1];
+		hello_ok = r[2];
 	}
-	send_cmd(&c, "this is not json {{{");
-	v = next_event(&c, 2000);
-	result(&c, jv_is_valid(v) && is_ev(v, "error"),
-	       "answers garbage with an error event");
-	jv_free(v);
-	v = run_cmd(&c, "{\"id\":90,\"op\":\"no-such-op\"}", 90, &seen);
-	if (!jv_is_valid(v) || !is_ev(v, "fail")) {
-		/* An error event is the other documented answer. */
-		result(&c, jv_is_valid(v) || kill(c.hp.pid, 0) == 0,
-		       "survives an unknown op");
-	} else {
-		result(&c, 1, "fails an unknown op");
-	}
-	jv_free(v);
-	v = run_cmd(&c,
-		    "{\"id\":1,\"op\":\"acquire\",\"session\":\"s-check\","
-		    "\"lane\":\"main\",\"timeoutMs\":2000,\"pollMs\":50,"
-		    "\"maxHoldMs\":10000,\"graceMs\":2000}",
-		    1, &seen);
-	result(&c, jv_is_valid(v) && is_ev(v, "ok"), "acquire answers ok");
-	result(&c, seen & 1, "acquire reports an acquired event");
-	result(&c, lstat(lock, &st) == 0, "the lock exists while held");
-	if (lock_file_kept(hello))
-		result(&c, kernel_locked(lock) == 1,
-		       "the kernel lock is held while held (hello: lockFile kept)");
-	jv_free(v);
-	v = run_cmd(&c,
-		    "{\"id\":2,\"op\":\"release\",\"session\":\"s-check\","
-		    "\"lane\":\"main\"}",
-		    2, &seen);
-	result(&c, jv_is_valid(v) && is_ev(v, "ok"), "release answers ok");
-	result(&c, seen & 2, "release reports a released event");
-	if (lock_file_kept(hello))
-		result(&c, kernel_locked(lock) == 0,
-		       "the kernel lock is free after release (the file stays: "
-		       "hello says lockFile kept)");
-	else
-		result(&c, lstat(lock, &st) != 0,
-		       "the lock is gone after release");
-	jv_free(v);
-	if (has_cap(hello, "deliver")) {
-		v = run_cmd(&c,
-			    "{\"id\":3,\"op\":\"deliver\",\"session\":"
-			    "\"s-check\",\"msg\":\"m-check\",\"lane\":\"main\","
-			    "\"timeoutMs\":2000,\"pollMs\":50,\"maxHoldMs\":"
-			    "10000,\"graceMs\":2000}",
-			    3, &seen);
-		result(&c, jv_is_valid(v) && is_ev(v, "ok"),
-		       "deliver answers ok");
-		result(&c, (seen & 5) == 5,
-		       "deliver reports acquired and appended");
-		text = read_file(tr, 1 << 20, NULL);
-		result(&c, text && strstr(text, "\"m-check\"") &&
-				   strstr(text, "\"checker\"") &&
-				   text[strlen(text) - 1] == '\n',
-		       "the transcript line names the message and the holder");
-		free(text);
-		jv_free(v);
-	} else {
-		printf("ok %d - deliver # SKIP not in caps\n", ++c.n);
-	}
-	result(&c, !c.garbage_out, "every line it wrote is a JSON object "
-				   "(%d were not)",
-	       c.garbage_out);
-	result(&c, !c.bad_t, "every event's t is CLOCK_MONOTONIC in µs "
-			     "(%d were not)",
-	       c.bad_t);
-	result(&c, !c.long_lines, "no line longer than %d bytes (%d were)",
-	       LINE_MAX_BYTES, c.long_lines);
-	result(&c, !c.flooded, "no command drew more than %d events",
-	       CMD_EVENTS_MAX);
-	result(&c, !c.deaf, "it reads its commands (a write waited %d ms)",
-	       WRITE_MS);
-	send_cmd(&c, "{\"id\":4,\"op\":\"exit\",\"code\":7}");
-	for (i = 0; i < 200; i++) {
-		if (waitpid(c.hp.pid, &status, WNOHANG) == c.hp.pid)
-			break;
-		usleep(10000);
-	}
-	result(&c, i < 200 && WIFEXITED(status) && WEXITSTATUS(status) == 7,
-	       "exit ends it with the code asked for");
-	if (i == 200) {
-		kill(c.hp.pid, SIGKILL);
-		waitpid(c.hp.pid, NULL, 0);
-	}
-	c.hp.pid = 0;
-	jv_free(hello);
-done:
-	if (c.hp.pid > 0) {
-		holder_kill_group(&c.hp);
-		waitpid(c.hp.pid, NULL, 0);
-	}
-	if (c.hp.err_fd >= 0 && c.failed)
-		drain_stderr(&c);
-	holder_close(&c.hp);
-	/* Whatever it left (a double-forked daemon ...) goes with the
-	 * namespace. */
-	sandbox_sweep(&c.sb);
-	if (c.failed)
-		print_stderr_tail(&c);
+	close(pfd[0]);
 	if (remove_tree(tmpl))
 		printf("# could not remove all of '%s': %s\n", tmpl,
 		       strerror(errno));
-	printf("1..%d\n%d passed, %d failed\n", c.n, c.n - c.failed, c.failed);
-	free(env[1]);
-	free(lock);
-	free(tr);
+	catalog = protocol_only || !hello_ok || failed ? NULL
+						       : conformance_catalog();
+	if (protocol_only) {
+		printf("# conformance profile not run (--protocol-only)\n");
+	} else if (!hello_ok || failed) {
+		/* Scenarios against a holder that does not speak the
+		 * protocol would only repeat its failures, slowly. */
+		printf("# conformance profile not run: the protocol checks "
+		       "failed\n");
+	} else if (!catalog) {
+		printf("not ok %d - the conformance profile is found next to "
+		       "lockchaos (../scenarios or "
+		       "../share/lockchaos/scenarios)\n",
+		       ++n);
+		failed++;
+	} else if (!mkdtemp(conf_tmp)) {
+		printf("not ok %d - conformance profile: cannot create '%s': "
+		       "%s\n",
+		       ++n, conf_tmp, strerror(errno));
+		failed++;
+	} else {
+		conformance_run(hargv, argv[1], catalog, only_rule, conf_tmp,
+				CONFORMANCE_JOBS,
+				(uint64_t)mono_us() ^ ((uint64_t)getpid() << 32),
+				&n, &failed);
+		if (remove_tree(conf_tmp))
+			printf("# could not remove all of '%s': %s\n",
+			       conf_tmp, strerror(errno));
+	}
+	printf("1..%d\n%d passed, %d failed\n", n, n - failed, failed);
+	free(catalog);
 	free_argv(hargv);
-	return c.failed ? 1 : 0;
+	return failed ? 1 : 0;
 }
