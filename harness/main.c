@@ -99,8 +99,14 @@ static const struct command commands[] = {
 	  "list scenarios: title, tags, holders, floor",
 	  "  --json           one JSON object per scenario and line\n"
 	  "  -h, --help       this help\n" },
-	{ "check-holder", cmd_check_holder, "check-holder CMD",
-	  "does holder CMD speak the holder protocol? (lockchaos-holder(7))",
+	{ "check-holder", cmd_check_holder,
+	  "check-holder [--protocol-only | --rule ID] CMD",
+	  "does holder CMD speak the holder protocol and keep the lock rules? "
+	  "(lockchaos-holder(7))",
+	  "  --protocol-only  the protocol checks only (P1-P5), no scenarios\n"
+	  "  --rule ID        the protocol checks, then only the conformance\n"
+	  "                   scenarios of rule ID (L1-L14 of the holder\n"
+	  "                   protocol page)\n"
 	  "  -h, --help       this help\n" },
 	{ "matrix", cmd_matrix, "matrix [--holder NAME=CMD]... [options] [PATH...]",
 	  "run the scenarios against several lock implementations",

@@ -558,10 +558,16 @@ int check_holder_main(int argc, char **argv)
 			argv++;
 			argc--;
 			if (!conformance_rule(only_rule)) {
+				int k;
+
 				fprintf(stderr, "lockchaos check-holder: no rule "
-						"'%s' (docs/holder-protocol.md: "
-						"P1..P5, L1..L14)\n",
+						"'%s' (docs/holder-protocol.md "
+						"has:",
 					only_rule);
+				for (k = 0; conformance_rules[k].id; k++)
+					fprintf(stderr, " %s",
+						conformance_rules[k].id);
+				fprintf(stderr, ")\n");
 				return 2;
 			}
 		} else {

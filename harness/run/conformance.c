@@ -93,6 +93,7 @@ const struct conformance_case conformance_cases[] = {
 	{ "badinput/dead-owner.scn", "L2" },
 	{ "seeds/002-recycled-pid.scn", "L2" },
 	{ "badinput/ancient-created.scn", "L3" },
+	{ "seeds/004-blocked-loop.scn", "L3" },
 	{ "badinput/future-created.scn", "L4" },
 	{ "conformance/future-created-fresh.scn", "L4" },
 	{ "badinput/bad-date.scn", "L4" },

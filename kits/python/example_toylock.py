@@ -49,6 +49,13 @@ def wall_ms():
     return int(time.time() * 1000)
 
 
+def iso_now():
+    """Now as createdAt, to the millisecond: a createdAt cut to the second
+    makes a fresh lock look up to 999 ms old, past a short maxHoldMs (L3)."""
+    ms = wall_ms()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".%03dZ" % (ms % 1000)
+
+
 def iso_ms(s):
     """'2026-11-22T10:00:00.000Z' -> ms since the epoch, or None."""
     m = ISO.match(s) if isinstance(s, str) else None
@@ -108,7 +115,7 @@ class ToyLock(Lock):
         try:
             me = os.getpid()
             os.write(fd, json.dumps({
-                "pid": me, "createdAt": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                "pid": me, "createdAt": iso_now(),
                 "maxHoldMs": hold.max_hold_ms, "starttime": starttime(me)[0]}).encode())
             os.fsync(fd)
             st = os.fstat(fd)
