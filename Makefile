@@ -64,7 +64,7 @@ $(call obj,$(TEST_SRC)): CPPFLAGS += -iquote tests/unit
 $(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(VERSION)"'
 
 .PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants bench soak matrix-seeds \
-	adapters matrix format clean help man install uninstall
+	adapters matrix format clean help man install uninstall deb
 
 CLOCKSHIM  = $(BUILD)/lockchaos-clockshim.so
 
@@ -291,6 +291,24 @@ uninstall:
 	  $(DESTDIR)$(MANDIR)/man1/lockchaos.1 $(DESTDIR)$(MANDIR)/man5/lockchaos-scenario.5 \
 	  $(DESTDIR)$(MANDIR)/man7/lockchaos-holder.7 $(DESTDIR)$(BASHCOMPDIR)/lockchaos
 	$(Q)rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+
+# A Debian package (PREFIX=/usr) built with dpkg-buildpackage from a copy
+# of the tracked files in $(BUILD)/deb/src (so its `make clean` never
+# touches this tree's build): $(BUILD)/deb/lockchaos_VERSION_ARCH.deb.
+# debian/changelog's version must be VERSION.
+DEB_TOOLS = dpkg-dev debhelper
+deb: deps
+	@missing=""; for p in $(DEB_TOOLS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; [ -z "$$missing" ] || { echo "  DEPS   installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }
+	@v=$$(dpkg-parsechangelog -S Version); [ "$$v" = "$(VERSION)" ] || \
+	  { echo "debian/changelog says $$v, the Makefile's VERSION $(VERSION)"; exit 1; }
+	@rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	@git ls-files -z | xargs -0 tar -cf - | tar -xf - -C $(BUILD)/deb/src
+	$(call say,DEB,$(BUILD)/deb)cd $(BUILD)/deb/src && dpkg-buildpackage -b -uc -us >../build.log 2>&1 || \
+	  { tail -n 30 ../build.log; exit 1; }
+	@ls $(BUILD)/deb/*.deb
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
