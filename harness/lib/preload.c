@@ -18,6 +18,14 @@ char *preload_build_lib(const char *name)
 	if (n <= 0)
 		return NULL;
 	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash) {
+		path = xasprintf("%.*s/../libexec/lockchaos/%s",
+				 (int)(slash - exe), exe, name);
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
 	for (up = 0; up < 3; up++) {
 		slash = strrchr(exe, '/');
 		if (!slash)

@@ -16,7 +16,8 @@
 
 /*
  * `name` built next to the lockchaos executable (build/NAME), or one or
- * two folders up (a unit test runs from build/tests/PART/). Malloc'ed
+ * two folders up (a unit test runs from build/tests/PART/), or installed
+ * (BIN/../libexec/lockchaos/NAME, as `make install` puts it). Malloc'ed
  * path, or NULL when there is none.
  */
 char *preload_build_lib(const char *name);

@@ -15,6 +15,7 @@ L=$P/bin/lockchaos
 [ -x "$L" ] || fail "no bin/lockchaos"
 [ -x "$P/libexec/lockchaos/sessionlock-holder" ] || fail "no libexec/lockchaos/sessionlock-holder"
 [ -f "$P/libexec/lockchaos/lockchaos-clockshim.so" ] || fail "no libexec/lockchaos/lockchaos-clockshim.so"
+[ -f "$P/libexec/lockchaos/lockchaos-speed.so" ] || fail "no libexec/lockchaos/lockchaos-speed.so"
 [ -f "$P/share/lockchaos/scenarios/.lockchaos-catalog" ] || fail "the catalog has no root marker"
 [ -f "$P/share/lockchaos/known/reference.txt" ] || fail "no known findings"
 [ -f "$P/share/bash-completion/completions/lockchaos" ] || fail "no bash completion"
@@ -35,9 +36,12 @@ if "$L" help run | grep -q -- '--tag'; then
 	"$L" list --tag seed >"$O" 2>&1 || fail "list --tag seed: exit $?"
 	grep -q "^$P/share/lockchaos/scenarios/seeds/002-sigkill.scn\$" "$O" || fail "list --tag seed: no seed"
 fi
+# 003-lane-timeout-real runs at speed 100: it needs the installed
+# lockchaos-speed.so (libexec), else it cannot run (exit 3).
 "$L" run --report "$D/../r1" "$P/share/lockchaos/scenarios/seeds/002-sigkill.scn" \
-	"$P/share/lockchaos/scenarios/seeds/000-silent-drop.scn" >"$O" 2>&1 || fail "run: exit $?"
-grep -q '^2 passed, 0 failed' "$O" || fail "run: not 2 passed"
+	"$P/share/lockchaos/scenarios/seeds/000-silent-drop.scn" \
+	"$P/share/lockchaos/scenarios/seeds/003-lane-timeout-real.scn" >"$O" 2>&1 || fail "run: exit $?"
+grep -q '^3 passed, 0 failed' "$O" || fail "run: not 3 passed"
 grep -q "^# replay: .* --holder $P/libexec/lockchaos/sessionlock-holder " "$O" ||
 	fail "run: the replay line does not name the installed holder"
 jq -r '.scenarios[].dir' "$D/../r1/summary.json" | grep -qx 'seeds-002-sigkill' ||
