@@ -140,7 +140,7 @@ $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBCOMMO
 # ---- tests ---------------------------------------------------------------
 # Unit tests: every tests/unit/<part>/test_*.c is one Check binary. Each must run
 # at least one test; tests/run-unit refuses a run that executed none.
-unit: $(TESTS) $(HOLDER) $(LOCKCHAOS)
+unit: $(TESTS) $(HOLDER) $(LOCKCHAOS) $(SPEED_LIB)
 	@tests/run-unit $(TESTS)
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, in a
