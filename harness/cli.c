@@ -197,9 +197,9 @@ char *exe_dir(void)
 void cli_option_error(const char *cmd, int c, char *const argv[],
 		      const struct option *opts)
 {
-	const char *names[64], *word = argv[optind - 1];
-	char *dashed[64], *given, *near = NULL;
-	size_t n = 0, i;
+	const char *word = argv[optind - 1];
+	char *given;
+	size_t i;
 
 	if (c == ':') {
 		for (i = 0; opts[i].name; i++)
@@ -227,6 +227,18 @@ void cli_option_error(const char *cmd, int c, char *const argv[],
 			free(given);
 			return;
 		}
+	cli_unknown_option(cmd, given, opts);
+	free(given);
+}
+
+void cli_unknown_option(const char *cmd, const char *word,
+			const struct option *opts)
+{
+	const char *names[64];
+	char *dashed[64], *given = xstrndup(word, strcspn(word, "="));
+	char *near;
+	size_t n = 0, i, c;
+
 	for (i = 0; opts[i].name && n < 64; i++) {
 		dashed[n] = xasprintf("--%s", opts[i].name);
 		names[n] = dashed[n];

@@ -119,6 +119,11 @@ char *cli_scratch_root(void);
 void cli_option_error(const char *cmd, int c, char *const argv[],
 		      const struct option *opts);
 
+/* The same for a command that reads its options itself: "lockchaos CMD:
+ * unknown option 'WORD' (did you mean ...?)", names from `opts`. */
+void cli_unknown_option(const char *cmd, const char *word,
+			const struct option *opts);
+
 /* `lockchaos check-holder CMD`: see checkholder.c. */
 int check_holder_main(int argc, char **argv);
 

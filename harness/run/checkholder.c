@@ -576,6 +576,17 @@ int check_holder_main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
+	if (argc > 2 && argv[1][0] == '-') { /* a misspelt option */
+		static const struct option opts[] = {
+			{ "protocol-only", no_argument, NULL, 'p' },
+			{ "rule", required_argument, NULL, 'r' },
+			{ "help", no_argument, NULL, 'h' },
+			{ NULL, 0, NULL, 0 },
+		};
+
+		cli_unknown_option("check-holder", argv[1], opts);
+		return 2;
+	}
 	if (argc != 2) {
 		fprintf(stderr,
 			"usage: lockchaos check-holder [--protocol-only | "

@@ -41,6 +41,7 @@ check "unknown command 'lst' (did you mean list?)" help lst
 check "unknown option '--hodler' (did you mean --holder?)" run --hodler "$HOLDER" s.scn
 check "unknown option '--sed' (did you mean --seed?)" matrix --sed 1 s.scn
 check "unknown option '--jsn' (did you mean --json?)" list --jsn s.scn
+check "unknown option '--protocl-only' (did you mean --protocol-only?)" check-holder --protocl-only "$HOLDER"
 check "--seed needs a value" run --seed
 check "--verbose takes no value" run --verbose=1 s.scn
 [ ! -e reports ] || fail "a usage error made a report folder"

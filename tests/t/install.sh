@@ -46,6 +46,9 @@ grep -q "^# replay: .* --holder $P/libexec/lockchaos/sessionlock-holder " "$O" |
 	fail "run: the replay line does not name the installed holder"
 jq -r '.scenarios[].dir' "$D/../r1/summary.json" | grep -qx 'seeds-002-sigkill' ||
 	fail "report folder not named by the catalog path"
+# check-holder's conformance profile runs scenarios of the installed catalog.
+"$L" check-holder --rule L2 "$P/libexec/lockchaos/sessionlock-holder" >"$O" 2>&1 || fail "check-holder: exit $?"
+grep -q 'L2 dead-owner: seeds/002-sigkill.scn' "$O" || fail "check-holder ran no L2 scenario"
 [ -z "$(ls -A .)" ] || fail "the run wrote in the current folder: $(ls -A .)"
 # Clock faults find the installed clock shim (libexec), not the build's.
 if [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1; then
