@@ -518,6 +518,13 @@ static int cmd_run(int argc, char **argv)
 		free(extra);
 		extra = e;
 	}
+	if (a.speed) {
+		char *e = xasprintf("%s%s--speed %d", extra, *extra ? " " : "",
+				    a.speed);
+
+		free(extra);
+		extra = e;
+	}
 	replay = cli_replay_line(progname, (unsigned long long)a.seed, h->argv,
 				 extra, a.paths, a.nr_paths);
 	cfg = (struct run_config){

@@ -236,6 +236,16 @@ static void tap_item(struct report_sink *sink, const struct report_run *rr,
 		fprintf(t->out, "#   seed %llu\n", (unsigned long long)it->seed);
 		dump_failure(t->out, rr, it);
 	}
+	/* its times are on the scenario's clock (scenarios/README.md) */
+	if (r->speed > 1)
+		fprintf(t->out, "#   speed %d: the scenario's clock ran %d "
+				"times as fast as real time\n",
+			r->speed, r->speed);
+	if (r->speed_note) {
+		fputs("#   speed: ", t->out);
+		fput_oneline(t->out, r->speed_note, 1000);
+		fputc('\n', t->out);
+	}
 	fflush(t->out);
 }
 
