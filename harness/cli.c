@@ -294,20 +294,27 @@ int cli_holder_parse(struct cli_holder *h, const char *text, int named)
 		free(h->argv[0]);
 		h->argv[0] = abs;
 	}
-	/* So must its arguments: `python3 my_holder.py`. A word is taken
-	 * for a path when a regular file of that name is here (a folder is
-	 * not: `python3 -m pkg` names a module). */
+	/* So must its arguments: `python3 my_holder.py`, `--conf=x.json`.
+	 * A word (or the value of a --name=value word) is taken for a path
+	 * when a regular file of that name is here (a folder is not:
+	 * `python3 -m pkg` names a module). */
 	for (i = 1; h->argv[i]; i++) {
+		char *w = h->argv[i], *path = w, *abs;
 		struct stat st;
-		char *abs;
 
-		if (h->argv[i][0] == '/' || h->argv[i][0] == '-' ||
-		    stat(h->argv[i], &st) || !S_ISREG(st.st_mode))
+		if (!strncmp(w, "--", 2) && strchr(w, '='))
+			path = strchr(w, '=') + 1;
+		else if (*w == '-')
 			continue;
-		abs = realpath(h->argv[i], NULL);
+		if (!*path || *path == '/' || stat(path, &st) ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		abs = realpath(path, NULL);
 		if (abs) {
-			free(h->argv[i]);
-			h->argv[i] = abs;
+			h->argv[i] = xasprintf("%.*s%s", (int)(path - w), w,
+					       abs);
+			free(w);
+			free(abs);
 		}
 	}
 	if (!h->name) {

@@ -49,7 +49,7 @@ static const char run_options[] =
 	"  --holder CMD     lock implementation under test: a holder command line\n"
 	"                   (default: the reference lock, sessionlock-holder; add\n"
 	"                   --bug NAME for a mutant). It runs in a scratch folder:\n"
-	"                   every word naming an existing file relative to here is\n"
+	"                   every word (or --name=VALUE) naming a file here is\n"
 	"                   made absolute\n"
 	"  --report DIR     where to write the report (default reports/<time>/, with\n"
 	"                   reports/latest pointing at it)\n"
