@@ -311,6 +311,10 @@ static void index_print(FILE *f, jv sum, jv scs)
 		fputs("</td><td class=\"num\">", f);
 		if (jvx_has_num(sc, "durationMs", &d))
 			fmt_ms(f, d);
+		/* wall time; its history's times are on a clock this many
+		 * times as fast */
+		if (jvx_has_num(sc, "speed", &d) && d > 1)
+			fprintf(f, "<br>speed %.0f", d);
 		fputs("</td><td class=\"num\">", f);
 		if (jvx_has_num(sc, "recoveryMs", &d) && d >= 0) /* -1: none */
 			fmt_ms(f, d);
