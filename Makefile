@@ -63,7 +63,7 @@ TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 $(call obj,$(TEST_SRC)): CPPFLAGS += -iquote tests/unit
 $(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(VERSION)"'
 
-.PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants bench soak matrix-seeds \
+.PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants explore-gate bench soak matrix-seeds \
 	adapters matrix format clean help man install uninstall deb
 
 CLOCKSHIM  = $(BUILD)/lockchaos-clockshim.so
@@ -166,6 +166,14 @@ suite: all
 # and the reference must pass everything.
 mutants: all
 	@tests/mutants reports/mutants-$(REPORT_STAMP) scenarios/
+
+# lockchaos explore against every built-in mutant of the reference lock, a
+# fixed seed: time to the first failure and shrunk size per mutant
+# (docs/explore.md). EXPLORE_TIME (5m a mutant), SHRINK_TIME, JOBS (2),
+# PARALLEL (1). Not in make check (up to 14 x 8 minutes); its smoke test is
+# tests/t/explore-finds-mutant.sh (about 70 s, in `scripts`).
+explore-gate: all
+	@tests/explore-gate reports/explore-gate-$(REPORT_STAMP)
 
 # The seed scenarios against every registered implementation.
 matrix-seeds: all adapters

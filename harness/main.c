@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 #include "check/check.h"
+#include "explore/explore.h"
 #include "faults/faults.h"
 #include "run/matrix.h"
 #include "report/report.h"
@@ -111,6 +112,11 @@ static const struct command commands[] = {
 	{ "matrix", cmd_matrix, "matrix [--holder NAME=CMD]... [options] [PATH...]",
 	  "run the scenarios against several lock implementations",
 	  matrix_options },
+	{ "explore", explore_main,
+	  "explore [--holder CMD] [--time T | --runs N] [--seed S] [options]",
+	  "random fault schedules; each failure shrunk to a scenario "
+	  "(docs/explore.md)",
+	  explore_options },
 	{ "help", cmd_help, "help [CMD]", "what a command does and its options",
 	  NULL },
 };

@@ -20,6 +20,8 @@
 #     three sizes (where fixed costs no longer hide the growth);
 #  5. time compression (tests/bench/speed.sh): the long-wait scenarios and
 #     the catalog's total, in real time and at --speed SPEED (20).
+#  6. explore against each built-in mutant (tests/explore-gate): time to
+#     the first failure and the shrunk scenario's size.
 # Scratch folders go to /dev/shm when it is writable (fsync on a shared
 # disk would measure the disk, not the harness); the machine's load is
 # printed with the figures.
@@ -219,5 +221,16 @@ say "$(jq -r '[.scenarios[] | .dir] | .[]' "$report/catalog/summary.json" | whil
 # ---- 5. time compression -------------------------------------------------
 CATALOG=$catalog JOBS=$jobs sh "$top/tests/bench/speed.sh" "$report"
 
+# ---- 6. explore against the mutants --------------------------------------
+# tests/explore-gate: per built-in mutant, the time explore takes to its
+# first failure and the size it shrinks it to (BENCH_QUICK: 2 mutants).
+say
+say "## explore against the mutants (tests/explore-gate, docs/explore.md)"
+say
+if [ "$quick" = 1 ]; then gate_mutants="no-liveness kill0-liveness"; else gate_mutants=""; fi
+EXPLORE_TIME=${EXPLORE_TIME:-5m} SHRINK_TIME=${SHRINK_TIME:-3m} JOBS=2 \
+	tests/explore-gate "$report/explore-gate" $gate_mutants >"$report/explore-gate.log" 2>&1
+sed -n '/^| mutant/,/^$/p' "$report/explore-gate/explore-gate.md" | tee -a "$out"
+say "$(tail -n 1 "$report/explore-gate.log")"
 say
 say "bench report: $report (tables: $out)"

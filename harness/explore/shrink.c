@@ -1,0 +1,414 @@
+/*
+ * shrink.c - a failing scenario made small: every single simplification is
+ * tried, the first one that still fails (and is smaller) is kept, and the
+ * search starts again from it, until none still fails.
+ *
+ * Simplifications, in the order they are tried (the big ones first, so
+ * that the many small ones run on a small scenario):
+ *   1. drop a holder, with every statement that names it;
+ *   2. drop a chunk of statements (halves, quarters ... of the list), then
+ *      one statement;
+ *   3. drop the `lock` line's keys, one at a time (the defaults come back);
+ *   4. drop one key=value word of a statement (its default comes back);
+ *   5. drop an `at` (the step then follows the one before it) or its
+ *      jitter; round an `at` time down to 100 ms, then to whole seconds;
+ *      halve it;
+ *   6. round a duration value (hold=, ms=, delay=, timeoutMs= ...) down to
+ *      100 ms and to whole seconds, halve it;
+ *   7. rename: messages to m1, m2 ... in order of appearance, labels
+ *      likewise, sessions to s1, lanes to main, holders to A, B, C ...
+ * Each candidate must be smaller by xscn_measure (explore.h): so every
+ * accepted step makes the scenario strictly smaller, and shrinking ends.
+ */
+#include "explore/explore.h"
+#include "lib/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int duration_key(const char *word, size_t *vlen_at);
+
+/* The milliseconds of the duration words in `words`. */
+static int64_t words_ms(char *const *words, int n)
+{
+	int64_t sum = 0, ms;
+	size_t at;
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (duration_key(words[k], &at) &&
+		    !parse_duration_ms(words[k] + at, &ms) && ms > 0)
+			sum += ms;
+	return sum;
+}
+
+void xscn_measure(const struct xscn *x, int64_t m[XSCN_MEASURE])
+{
+	char *text = xscn_render(x, NULL, NULL, 1), *p;
+	int i;
+
+	memset(m, 0, XSCN_MEASURE * sizeof(*m));
+	m[0] = x->nr_holders;
+	m[1] = xscn_size(x);
+	for (i = 0; i < x->nr; i++) {
+		m[2] += x->st[i].nr_words + (x->st[i].at_ms >= 0) +
+			(x->st[i].jitter_ms > 0);
+		m[3] += (x->st[i].at_ms > 0 ? x->st[i].at_ms : 0) +
+			x->st[i].jitter_ms +
+			words_ms(x->st[i].words, x->st[i].nr_words);
+	}
+	m[2] += x->nr_lock + x->nr_disable;
+	m[3] += words_ms(x->lock, x->nr_lock);
+	for (p = text; *p; p++) {
+		if (*p >= '1' && *p <= '9')
+			m[4]++, m[7] += *p - '0';
+		m[5]++;
+	}
+	free(text);
+	for (i = 0; i < x->nr_holders; i++)
+		m[6] += (int64_t)(unsigned char)x->holders[i][0] * (i + 1);
+}
+
+int xscn_measure_cmp(const struct xscn *a, const struct xscn *b)
+{
+	int64_t ma[XSCN_MEASURE], mb[XSCN_MEASURE];
+	int i;
+
+	xscn_measure(a, ma);
+	xscn_measure(b, mb);
+	for (i = 0; i < XSCN_MEASURE; i++)
+		if (ma[i] != mb[i])
+			return ma[i] < mb[i] ? -1 : 1;
+	return 0;
+}
+
+/* ---- edits on a copy ------------------------------------------------- */
+
+static void drop_stmt(struct xscn *x, int i)
+{
+	int k;
+
+	for (k = 0; x->st[i].words[k]; k++)
+		free(x->st[i].words[k]);
+	free(x->st[i].words);
+	memmove(&x->st[i], &x->st[i + 1],
+		sizeof(*x->st) * (size_t)(x->nr - i - 1));
+	x->nr--;
+}
+
+static void drop_word(char **words, int *n, int i)
+{
+	free(words[i]);
+	memmove(&words[i], &words[i + 1], sizeof(*words) * (size_t)(*n - i));
+	(*n)--;
+}
+
+/* 1 when `word` names holder `h`: the word itself, or owner=h. */
+static int names_holder(const char *word, const char *h)
+{
+	return !strcmp(word, h) ||
+	       (!strncmp(word, "owner=", 6) && !strcmp(word + 6, h));
+}
+
+static void drop_holder(struct xscn *x, int h)
+{
+	char *name = x->holders[h];
+	int i, k;
+
+	for (i = x->nr - 1; i >= 0; i--)
+		for (k = 0; k < x->st[i].nr_words; k++)
+			if (names_holder(x->st[i].words[k], name)) {
+				drop_stmt(x, i);
+				break;
+			}
+	x->holders[h] = NULL;
+	memmove(&x->holders[h], &x->holders[h + 1],
+		sizeof(*x->holders) * (size_t)(x->nr_holders - h - 1));
+	x->nr_holders--;
+	x->holders[x->nr_holders] = NULL;
+	free(name);
+}
+
+/* The duration keys a value of which may be rounded or halved. */
+static int duration_key(const char *word, size_t *vlen_at)
+{
+	static const char *const keys[] = {
+		"hold=", "ms=", "delay=", "timeoutMs=", "timeout=",
+		"maxHoldMs=", "maxHold=", "pollMs=", "poll=", "graceMs=",
+		"grace=", "laneTimeout=", "laneTimeoutMs=", "age=",
+		"createdAt=-", "mtime=-",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (!strncmp(word, keys[i], strlen(keys[i]))) {
+			*vlen_at = strlen(keys[i]);
+			return 1;
+		}
+	return 0;
+}
+
+static char *fmt_ms(int64_t ms)
+{
+	if (ms >= 1000 && ms % 1000 == 0)
+		return xasprintf("%llds", (long long)(ms / 1000));
+	return xasprintf("%lldms", (long long)ms);
+}
+
+/* The candidate value for a time `ms` under edit `how`: 0 round to 100 ms,
+ * 1 round to seconds, 2 halve; -1 when the edit changes nothing. */
+static int64_t time_edit(int64_t ms, int how)
+{
+	int64_t v;
+
+	switch (how) {
+	case 0:
+		v = ms / 100 * 100;
+		break;
+	case 1:
+		v = ms / 1000 * 1000;
+		break;
+	default:
+		v = ms / 2 / 10 * 10;
+		break;
+	}
+	return v == ms ? -1 : v;
+}
+
+/* ---- the search ------------------------------------------------------ */
+
+struct search {
+	struct xscn *cur;
+	shrink_test_fn test;
+	void *arg;
+	struct shrink_stats *stats;
+};
+
+/*
+ * Tests candidate `c` (consumed): 1 when it was kept (it is smaller and
+ * still fails: it becomes the current scenario), 0 when not, -1 stop.
+ */
+static int try(struct search *s, struct xscn *c)
+{
+	int rc;
+
+	if (xscn_measure_cmp(c, s->cur) >= 0) {
+		xscn_clear(c);
+		return 0;
+	}
+	s->stats->tried++;
+	rc = s->test(c, s->arg);
+	if (rc < 0) {
+		s->stats->stopped = 1;
+		xscn_clear(c);
+		return -1;
+	}
+	if (!rc) {
+		xscn_clear(c);
+		return 0;
+	}
+	xscn_clear(s->cur);
+	*s->cur = *c;
+	s->stats->accepted++;
+	if (s->stats->progress)
+		s->stats->progress(s->stats, s->cur, s->arg);
+	return 1;
+}
+
+/* Renames words of the form PREFIX<n> (after `key`) in order of first
+ * appearance to PREFIX1, PREFIX2 ...; for msg=, as= and session=. */
+static void renumber(struct xscn *x, const char *key, const char *prefix)
+{
+	char **seen = NULL;
+	int nseen = 0, alloc = 0, i, k, j;
+	size_t kl = strlen(key);
+
+	for (i = 0; i < x->nr; i++)
+		for (k = 0; k < x->st[i].nr_words; k++) {
+			char *w = x->st[i].words[k];
+
+			if (strncmp(w, key, kl))
+				continue;
+			for (j = 0; j < nseen; j++)
+				if (!strcmp(seen[j], w + kl))
+					break;
+			if (j == nseen) {
+				ALLOC_GROW(seen, (size_t)nseen + 1, alloc);
+				seen[nseen++] = xstrdup(w + kl);
+			}
+			x->st[i].words[k] =
+				xasprintf("%s%s%d", key, prefix, j + 1);
+			free(w);
+		}
+	for (j = 0; j < nseen; j++)
+		free(seen[j]);
+	free(seen);
+}
+
+/* Holders renamed A, B, C ... in the order of the holder line. */
+static void rename_holders(struct xscn *x)
+{
+	static const char *const names[] = { "A", "B", "C", "D", "E", "F",
+					     "G", "H", "I", "J", "K", "L" };
+	int h, i, k;
+
+	for (h = 0; h < x->nr_holders && h < 12; h++) {
+		char *old = x->holders[h];
+
+		if (!strcmp(old, names[h]))
+			continue;
+		/* two passes through a temporary name would be needed if a
+		 * target name were taken by a later holder: skip then */
+		for (i = h + 1; i < x->nr_holders; i++)
+			if (!strcmp(x->holders[i], names[h]))
+				return;
+		for (i = 0; i < x->nr; i++)
+			for (k = 0; k < x->st[i].nr_words; k++) {
+				char *w = x->st[i].words[k];
+
+				if (!strcmp(w, old)) {
+					x->st[i].words[k] = xstrdup(names[h]);
+					free(w);
+				} else if (!strncmp(w, "owner=", 6) &&
+					   !strcmp(w + 6, old)) {
+					x->st[i].words[k] =
+						xasprintf("owner=%s", names[h]);
+					free(w);
+				}
+			}
+		x->holders[h] = xstrdup(names[h]);
+		free(old);
+	}
+}
+
+/* One pass over every simplification; 1 when one was kept, 0 when none
+ * still fails, -1 stop. */
+static int one_pass(struct search *s)
+{
+	struct xscn c;
+	int i, k, how, rc, chunk;
+	struct xscn *x = s->cur;
+
+	/* 1. holders */
+	for (i = 0; x->nr_holders > 1 && i < x->nr_holders; i++) {
+		xscn_copy(&c, x);
+		drop_holder(&c, i);
+		if ((rc = try(s, &c)))
+			return rc;
+	}
+	/* 2. chunks of statements, then single ones */
+	for (chunk = x->nr / 2; chunk >= 1; chunk /= 2)
+		for (i = 0; i + chunk <= x->nr && x->nr > 1; i += chunk) {
+			xscn_copy(&c, x);
+			for (k = 0; k < chunk; k++)
+				drop_stmt(&c, i);
+			if (!c.nr) {
+				xscn_clear(&c);
+				continue;
+			}
+			if ((rc = try(s, &c)))
+				return rc;
+		}
+	/* 3. lock keys */
+	for (i = 0; i < x->nr_lock; i++) {
+		xscn_copy(&c, x);
+		drop_word(c.lock, &c.nr_lock, i);
+		if ((rc = try(s, &c)))
+			return rc;
+	}
+	/* 4. keys of statements */
+	for (i = 0; i < x->nr; i++)
+		for (k = 1; k < x->st[i].nr_words; k++) {
+			if (!strchr(x->st[i].words[k], '=') &&
+			    strcmp(x->st[i].words[k], "once"))
+				continue;
+			xscn_copy(&c, x);
+			drop_word(c.st[i].words, &c.st[i].nr_words, k);
+			if ((rc = try(s, &c)))
+				return rc;
+		}
+	/* 5. at times */
+	for (i = 0; i < x->nr; i++) {
+		if (x->st[i].at_ms < 0)
+			continue;
+		xscn_copy(&c, x);
+		c.st[i].at_ms = -1;
+		c.st[i].jitter_ms = 0;
+		if ((rc = try(s, &c)))
+			return rc;
+		if (x->st[i].jitter_ms > 0) {
+			xscn_copy(&c, x);
+			c.st[i].jitter_ms = 0;
+			if ((rc = try(s, &c)))
+				return rc;
+		}
+		for (how = 0; how < 3; how++) {
+			int64_t v = time_edit(x->st[i].at_ms, how);
+
+			if (v < 0)
+				continue;
+			xscn_copy(&c, x);
+			c.st[i].at_ms = v;
+			if ((rc = try(s, &c)))
+				return rc;
+		}
+	}
+	/* 6. durations in keys (statements, then the lock line) */
+	for (i = -1; i < x->nr; i++) {
+		char **words = i < 0 ? x->lock : x->st[i].words;
+		int n = i < 0 ? x->nr_lock : x->st[i].nr_words;
+
+		for (k = 0; k < n; k++) {
+			size_t at;
+			int64_t ms, v;
+
+			if (!duration_key(words[k], &at) ||
+			    parse_duration_ms(words[k] + at, &ms))
+				continue;
+			for (how = 0; how < 3; how++) {
+				char *val, **cw;
+
+				if ((v = time_edit(ms, how)) < 0)
+					continue;
+				xscn_copy(&c, x);
+				cw = i < 0 ? c.lock : c.st[i].words;
+				val = fmt_ms(v);
+				free(cw[k]);
+				cw[k] = xasprintf("%.*s%s", (int)at, words[k],
+						  val);
+				free(val);
+				if ((rc = try(s, &c)))
+					return rc;
+			}
+		}
+	}
+	/* 7. names */
+	xscn_copy(&c, x);
+	renumber(&c, "msg=", "m");
+	renumber(&c, "as=", "a");
+	if ((rc = try(s, &c)))
+		return rc;
+	xscn_copy(&c, x);
+	renumber(&c, "session=", "s");
+	if ((rc = try(s, &c)))
+		return rc;
+	xscn_copy(&c, x);
+	renumber(&c, "lane=", "l");
+	if ((rc = try(s, &c)))
+		return rc;
+	xscn_copy(&c, x);
+	rename_holders(&c);
+	return try(s, &c);
+}
+
+int explore_shrink(struct xscn *x, shrink_test_fn test, void *arg,
+		   struct shrink_stats *stats)
+{
+	struct search s = { x, test, arg, stats };
+	int rc;
+
+	while ((rc = one_pass(&s)) == 1)
+		;
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,417 @@
+/*
+ * test_explore.c - the generator and the shrinker of `lockchaos explore`
+ * (harness/explore/gen.c, shrink.c).
+ *
+ * Generated scenarios always parse, whatever the seed and the holder's
+ * capabilities, and never use what the holder lacks; the same seed gives
+ * the same scenarios. Shrinking is monotone (every kept step is smaller by
+ * the measure), ends, keeps the failure, and reaches a scenario no single
+ * simplification of which still fails (tested with known predicates, no
+ * processes: the predicate stands in for the runs).
+ */
+#include <check.h>
+
+#include "explore/explore.h"
+#include "scenario/scenario.h"
+#include "lib/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "unit.h"
+
+static const char *const ref_points[] = {
+	"sessionlock/posix/open", "sessionlock/posix/write",
+	"sessionlock/posix/read", "sessionlock/posix/fsync",
+	"sessionlock/posix/close", "sessionlock/posix/unlink",
+	"sessionlock/posix/lstat", "sessionlock/posix/fstat",
+	"sessionlock/cleanup/flush", "sessionlock/cleanup/dispose",
+	"sessionlock/cleanup/lsp-dispose",
+	"sessionlock/create/pause-before-payload",
+	"sessionlock/release/pause-before-unlink",
+	"sessionlock/reclaim/pause-before-unlink",
+	"sessionlock/turn/block-loop", NULL,
+};
+
+/* The reference holder's hello, and poorer ones. */
+static void caps_full(struct explore_caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->acquire = c->release = c->deliver = c->turn = c->spin = 1;
+	c->lanes = c->maxhold = c->timeout = c->watchdog = c->fencing = 1;
+	c->failpoints = 1;
+	c->points = (char **)ref_points;
+}
+
+static void caps_deliver_only(struct explore_caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->deliver = 1;
+}
+
+static void caps_no_turn(struct explore_caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->acquire = c->release = c->deliver = 1;
+	c->maxhold = c->timeout = 1;
+}
+
+static int parses(const char *text, char **err)
+{
+	struct scenario s;
+	int rc;
+
+	scenario_init(&s);
+	rc = scenario_parse(&s, "gen.scn", text, err);
+	scenario_clear(&s);
+	return rc == 0;
+}
+
+START_TEST(generated_scenarios_parse)
+{
+	void (*caps_of[])(struct explore_caps *) = { caps_full,
+						     caps_deliver_only,
+						     caps_no_turn };
+	int k, holders_seen[9] = { 0 };
+	uint64_t i;
+
+	for (k = 0; k < 3; k++) {
+		struct explore_caps c;
+
+		caps_of[k](&c);
+		for (i = 1; i <= 400; i++) {
+			struct xscn x;
+			char *text, *err = NULL;
+
+			xscn_init(&x);
+			explore_gen(&x, 42 + (uint64_t)k, i, &c, i % 2);
+			text = xscn_render(&x, "# test\n", NULL, 1);
+			ck_assert_msg(parses(text, &err),
+				      "caps %d, scenario %llu does not parse: "
+				      "%s\n%s",
+				      k, (unsigned long long)i, err, text);
+			ck_assert_int_ge(x.nr_holders, 2);
+			ck_assert_int_le(x.nr_holders, 8);
+			ck_assert_int_ge(x.nr, 1);
+			holders_seen[x.nr_holders]++;
+			if (k == 1) /* deliver only: no other operation */
+				ck_assert_msg(!strstr(text, " acquire") &&
+						      !strstr(text, " turn ") &&
+						      !strstr(text, " spin") &&
+						      !strstr(text, "failpoint"),
+					      "deliver-only caps, scenario %llu "
+					      "uses more:\n%s",
+					      (unsigned long long)i, text);
+			if (k == 2)
+				ck_assert_msg(!strstr(text, " turn ") &&
+						      !strstr(text, "failpoint") &&
+						      !strstr(text, " spin") &&
+						      !strstr(text, "lane="),
+					      "no-turn caps, scenario %llu:\n%s",
+					      (unsigned long long)i, text);
+			free(text);
+			xscn_clear(&x);
+		}
+	}
+	/* every size from 2 to 8 is drawn */
+	for (k = 2; k <= 8; k++)
+		ck_assert_msg(holders_seen[k] > 0, "never %d holders", k);
+}
+END_TEST
+
+START_TEST(same_seed_same_scenarios)
+{
+	struct explore_caps c;
+	uint64_t i;
+	int differ = 0;
+
+	caps_full(&c);
+	for (i = 1; i <= 50; i++) {
+		struct xscn a, b, d;
+		char *ta, *tb, *td;
+
+		xscn_init(&a);
+		xscn_init(&b);
+		xscn_init(&d);
+		explore_gen(&a, 7, i, &c, 1);
+		explore_gen(&b, 7, i, &c, 1);
+		explore_gen(&d, 8, i, &c, 1);
+		ta = xscn_render(&a, NULL, NULL, 1);
+		tb = xscn_render(&b, NULL, NULL, 1);
+		td = xscn_render(&d, NULL, NULL, 1);
+		ck_assert_str_eq(ta, tb);
+		differ += strcmp(ta, td) != 0;
+		free(ta);
+		free(tb);
+		free(td);
+		xscn_clear(&a);
+		xscn_clear(&b);
+		xscn_clear(&d);
+	}
+	ck_assert_int_ge(differ, 45); /* another seed, other scenarios */
+}
+END_TEST
+
+START_TEST(copy_is_deep)
+{
+	struct explore_caps c;
+	struct xscn a, b;
+	char *ta, *tb;
+
+	caps_full(&c);
+	xscn_init(&a);
+	explore_gen(&a, 3, 3, &c, 1);
+	xscn_copy(&b, &a);
+	ta = xscn_render(&a, NULL, NULL, 1);
+	xscn_clear(&a);
+	tb = xscn_render(&b, NULL, NULL, 1);
+	ck_assert_str_eq(ta, tb);
+	free(ta);
+	free(tb);
+	xscn_clear(&b);
+}
+END_TEST
+
+/* ---- shrinking ------------------------------------------------------- */
+
+struct pred {
+	int calls;
+	int64_t last[XSCN_MEASURE]; /* the measure of the last kept one */
+	int have_last;
+	int monotone;		    /* 0 once a kept step did not shrink */
+	int stop_after;		    /* -1 never */
+	int (*fails)(const char *text, const struct xscn *x);
+};
+
+/* Fails while a `kill` and a `deliver` are both there, the deliver at
+ * 300 ms or later. */
+static int kill_and_late_deliver(const char *text, const struct xscn *x)
+{
+	int i, kill = 0, late = 0;
+
+	(void)text;
+	for (i = 0; i < x->nr; i++) {
+		if (!strcmp(x->st[i].words[0], "kill"))
+			kill = 1;
+		if (x->st[i].nr_words > 1 &&
+		    !strcmp(x->st[i].words[1], "deliver") &&
+		    x->st[i].at_ms >= 300)
+			late = 1;
+	}
+	return kill && late;
+}
+
+/* An arbitrary property of the text: fails for about half of all
+ * candidates, with no structure at all. */
+static int hash_half(const char *text, const struct xscn *x)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	(void)x;
+	for (; *text; text++)
+		h = (h ^ (unsigned char)*text) * 1099511628211ULL;
+	return (h >> 7) & 1;
+}
+
+static int test_pred(const struct xscn *x, void *arg)
+{
+	struct pred *p = arg;
+	char *text = xscn_render(x, NULL, NULL, 1);
+	struct scenario s;
+	char *err = NULL;
+	int rc;
+
+	p->calls++;
+	if (p->stop_after >= 0 && p->calls > p->stop_after) {
+		free(text);
+		return -1;
+	}
+	/* as explore does: what does not parse does not fail */
+	scenario_init(&s);
+	rc = scenario_parse(&s, "cand.scn", text, &err) == 0 &&
+	     p->fails(text, x);
+	scenario_clear(&s);
+	free(err);
+	free(text);
+	return rc;
+}
+
+static void on_kept(const struct shrink_stats *st, const struct xscn *x,
+		    void *arg)
+{
+	struct pred *p = arg;
+	int64_t m[XSCN_MEASURE];
+	int i;
+
+	(void)st;
+	xscn_measure(x, m);
+	if (p->have_last) {
+		for (i = 0; i < XSCN_MEASURE && m[i] == p->last[i]; i++)
+			;
+		if (i == XSCN_MEASURE || m[i] > p->last[i])
+			p->monotone = 0;
+	}
+	memcpy(p->last, m, sizeof(m));
+	p->have_last = 1;
+}
+
+/* A generated scenario with a kill and a deliver at or after 300 ms. */
+static void gen_with_kill(struct xscn *x)
+{
+	struct explore_caps c;
+	uint64_t i;
+
+	caps_full(&c);
+	for (i = 1; i < 2000; i++) {
+		explore_gen(x, 99, i, &c, 1);
+		if (kill_and_late_deliver(NULL, x) && x->nr >= 6)
+			return;
+	}
+	ck_abort_msg("no generated scenario with a kill in 2000");
+}
+
+START_TEST(shrink_keeps_failure_and_is_minimal)
+{
+	struct pred p = { 0, { 0 }, 0, 1, -1, kill_and_late_deliver };
+	struct shrink_stats st = { 0, 0, 0, on_kept };
+	struct xscn x;
+	char *text;
+	int before, i;
+
+	xscn_init(&x);
+	gen_with_kill(&x);
+	before = xscn_size(&x);
+	ck_assert_int_eq(explore_shrink(&x, test_pred, &p, &st), 0);
+	text = xscn_render(&x, NULL, NULL, 1);
+	ck_assert_msg(p.monotone, "a kept step was not smaller");
+	ck_assert_msg(kill_and_late_deliver(text, &x),
+		      "the shrunk scenario lost the failure:\n%s", text);
+	ck_assert_int_gt(st.accepted, 0);
+	ck_assert_int_lt(xscn_size(&x), before);
+	/* minimal: the kill, the deliver, and the holder line */
+	ck_assert_msg(x.nr == 2, "expected 2 steps, got %d:\n%s", x.nr, text);
+	ck_assert_int_eq(x.nr_lock, 0); /* every lock key dropped */
+	/* no single edit still fails: the deliver's at could not be halved
+	 * or rounded down and stay at 300 ms or later */
+	for (i = 0; i < x.nr; i++)
+		if (x.st[i].at_ms >= 0)
+			ck_assert_msg(x.st[i].at_ms >= 300 &&
+					      x.st[i].at_ms < 600 &&
+					      (x.st[i].at_ms < 400 ||
+					       x.st[i].at_ms % 100 == 0),
+				      "at %lld not shrunk:\n%s",
+				      (long long)x.st[i].at_ms, text);
+	/* messages renamed to the first name */
+	ck_assert_msg(strstr(text, "msg=m1") != NULL, "%s", text);
+	free(text);
+	xscn_clear(&x);
+}
+END_TEST
+
+START_TEST(shrink_monotone_and_ends_on_any_predicate)
+{
+	struct explore_caps c;
+	uint64_t i;
+
+	caps_full(&c);
+	for (i = 1; i <= 15; i++) {
+		struct pred p = { 0, { 0 }, 0, 1, -1, hash_half };
+		struct shrink_stats st = { 0, 0, 0, on_kept };
+		struct xscn x;
+
+		xscn_init(&x);
+		explore_gen(&x, 5, i, &c, 1);
+		ck_assert_int_eq(explore_shrink(&x, test_pred, &p, &st), 0);
+		ck_assert_msg(p.monotone, "scenario %llu: a kept step grew",
+			      (unsigned long long)i);
+		ck_assert_int_eq(p.calls, st.tried);
+		xscn_clear(&x);
+	}
+}
+END_TEST
+
+START_TEST(shrink_stops_when_told)
+{
+	struct pred p = { 0, { 0 }, 0, 1, 3, kill_and_late_deliver };
+	struct shrink_stats st = { 0, 0, 0, NULL };
+	struct xscn x;
+	char *text, *err = NULL;
+
+	xscn_init(&x);
+	gen_with_kill(&x);
+	ck_assert_int_eq(explore_shrink(&x, test_pred, &p, &st), 1);
+	ck_assert_int_eq(st.stopped, 1);
+	ck_assert_int_eq(p.calls, 4);
+	/* what is left is the best so far, whole */
+	text = xscn_render(&x, NULL, NULL, 1);
+	ck_assert_msg(parses(text, &err), "%s", err);
+	ck_assert(kill_and_late_deliver(text, &x));
+	free(text);
+	xscn_clear(&x);
+}
+END_TEST
+
+START_TEST(measure_orders_by_size_first)
+{
+	struct explore_caps c;
+	struct xscn a, b;
+
+	caps_full(&c);
+	xscn_init(&a);
+	explore_gen(&a, 11, 1, &c, 1);
+	xscn_copy(&b, &a);
+	ck_assert_int_eq(xscn_measure_cmp(&a, &b), 0);
+	/* one statement fewer is smaller, whatever else */
+	free(b.st[b.nr - 1].words[0]);
+	b.st[b.nr - 1].words[0] = NULL;
+	{
+		int k;
+
+		for (k = 1; k < b.st[b.nr - 1].nr_words; k++)
+			free(b.st[b.nr - 1].words[k]);
+		free(b.st[b.nr - 1].words);
+		b.nr--;
+	}
+	ck_assert_int_lt(xscn_measure_cmp(&b, &a), 0);
+	ck_assert_int_gt(xscn_measure_cmp(&a, &b), 0);
+	xscn_clear(&a);
+	xscn_clear(&b);
+}
+END_TEST
+
+START_TEST(caps_from_hello)
+{
+	struct explore_caps c;
+
+	ck_assert_int_eq(explore_caps_from_hello(
+				 &c, "{\"ev\":\"hello\",\"caps\":[\"deliver\","
+				     "\"turn\",\"failpoints\"],\"failpoints\":"
+				     "[\"x/y\"]}"),
+			 0);
+	ck_assert(c.deliver && c.turn && c.failpoints);
+	ck_assert(!c.acquire && !c.spin && !c.watchdog);
+	ck_assert_str_eq(c.points[0], "x/y");
+	ck_assert_ptr_null(c.points[1]);
+	explore_caps_clear(&c);
+	ck_assert_int_eq(explore_caps_from_hello(&c, "{\"ev\":\"ok\"}"), -1);
+	explore_caps_clear(&c);
+	ck_assert_int_eq(explore_caps_from_hello(&c, "not json"), -1);
+	explore_caps_clear(&c);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("explore");
+	TCase *tc = unit_tcase(s, "gen", 60, NULL, NULL);
+
+	tcase_add_test(tc, generated_scenarios_parse);
+	tcase_add_test(tc, same_seed_same_scenarios);
+	tcase_add_test(tc, copy_is_deep);
+	tcase_add_test(tc, caps_from_hello);
+	tc = unit_tcase(s, "shrink", 120, NULL, NULL);
+	tcase_add_test(tc, shrink_keeps_failure_and_is_minimal);
+	tcase_add_test(tc, shrink_monotone_and_ends_on_any_predicate);
+	tcase_add_test(tc, shrink_stops_when_told);
+	tcase_add_test(tc, measure_orders_by_size_first);
+	return unit_main(s);
+}
