@@ -642,7 +642,8 @@ static int parse_args(struct explore *e, int argc, char **argv)
 	int64_t ms;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", long_opts, NULL)) != -1) {
+	opterr = 0; /* cli_option_error says it, with a did-you-mean */
+	while ((c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			cli_holder_clear(&e->holder);
@@ -738,7 +739,8 @@ static int parse_args(struct explore *e, int argc, char **argv)
 			usage(stdout);
 			exit(0);
 		default:
-			return -1;
+			cli_option_error("explore", c, argv, long_opts);
+			return -2;
 		}
 	}
 	if (optind < argc) {
@@ -828,8 +830,9 @@ int explore_main(int argc, char **argv)
 
 		e.seed = prng_next(&s) >> 11; /* fits a double: jq-safe */
 	}
-	if (parse_args(&e, argc, argv)) {
-		usage(stderr);
+	if ((i = parse_args(&e, argc, argv))) {
+		if (i == -1)
+			usage(stderr);
 		goto out;
 	}
 	if (!e.holder.argv && cli_holder_default(&e.holder))

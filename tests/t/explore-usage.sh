@@ -9,6 +9,8 @@ for bad in "--runs 0" "--runs x" "--time soon" "--jobs 0" "--disable nosuch" \
 	[ "$rc" -eq 2 ] || { cat err; echo "explore $bad: exit $rc, expected 2"; exit 1; }
 	[ ! -e xout ] || { echo "explore $bad: made its out folder"; exit 1; }
 done
+"$LC" explore --sed 3 >err 2>&1
+[ $? -eq 2 ] && grep -q "unknown option '--sed' (did you mean --seed?)" err || { cat err; exit 1; }
 "$LC" explore --disable nosuch >err 2>&1
 grep -q "unknown checker 'nosuch' (expected one of: recovery" err || { cat err; exit 1; }
 
