@@ -542,8 +542,8 @@ static void handle_failure(struct explore *e, struct xscn *orig,
 	if (run_batch(e, &text, &name, 1, MEASURE_RUNS, &r, 0))
 		r.runs = 0;
 	e->runs += r.runs > 0 ? r.runs : 0;
-	fails = r.fails[target];
 	of = r.runs > 0 ? r.runs : 0;
+	fails = of ? r.fails[target] : 0;
 	key = xasprintf("%s\n%s", checker_name(target), text);
 	free(text);
 	for (i = 0; i < e->nr_found; i++)
