@@ -288,6 +288,9 @@ install: all man
 	$(Q)cd scenarios && find . -type f \( -name '*.scn' -o -name .lockchaos-catalog \) | \
 	  while read -r f; do install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/scenarios/$$f" || exit 1; done
 	$(Q)install -m 644 fixtures/known/*.txt $(DESTDIR)$(DATADIR)/known/
+	$(Q)rm -rf $(DESTDIR)$(DATADIR)/kits
+	$(Q)cd kits && find . -type f ! -path '*/__pycache__/*' | \
+	  while read -r f; do install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/kits/$$f" || exit 1; done
 	$(Q)install -m 644 $(BUILD)/man/lockchaos.1 $(DESTDIR)$(MANDIR)/man1/
 	$(Q)install -m 644 $(BUILD)/man/lockchaos-scenario.5 $(DESTDIR)$(MANDIR)/man5/
 	$(Q)install -m 644 $(BUILD)/man/lockchaos-holder.7 $(DESTDIR)$(MANDIR)/man7/

@@ -336,6 +336,8 @@ static const struct {
 	{ CLI_CATALOG, "../scenarios" },
 	{ CLI_KNOWN, "../share/lockchaos/known" },
 	{ CLI_KNOWN, "../fixtures/known" },
+	{ CLI_KITS, "../share/lockchaos/kits" },
+	{ CLI_KITS, "../kits" },
 	{ CLI_CLOCKSHIM, "../libexec/lockchaos/lockchaos-clockshim.so" },
 	{ CLI_CLOCKSHIM, "lockchaos-clockshim.so" },
 };

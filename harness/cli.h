@@ -28,11 +28,11 @@ int cli_holder_parse(struct cli_holder *h, const char *text, int named);
  * cli_find_shipped: the first of those that exists, by kind
  * (CLI_HOLDER: the reference holder; CLI_CATALOG: the scenario catalog;
  * CLI_KNOWN: the matrix's known findings; CLI_CLOCKSHIM: the clock faults'
- * lockchaos-clockshim.so). Malloc'ed, or NULL when none
+ * lockchaos-clockshim.so; CLI_KITS: the holder kits, for init-holder). Malloc'ed, or NULL when none
  * exists (the paths tried are then in *tried, malloc'ed, when tried is
  * not NULL).
  */
-enum cli_shipped { CLI_HOLDER, CLI_CATALOG, CLI_KNOWN, CLI_CLOCKSHIM };
+enum cli_shipped { CLI_HOLDER, CLI_CATALOG, CLI_KNOWN, CLI_CLOCKSHIM, CLI_KITS };
 char *cli_find_shipped(enum cli_shipped what, char **tried);
 
 /* The reference holder: sessionlock-holder of this lockchaos
@@ -126,5 +126,9 @@ void cli_unknown_option(const char *cmd, const char *word,
 
 /* `lockchaos check-holder CMD`: see checkholder.c. */
 int check_holder_main(int argc, char **argv);
+
+/* `lockchaos init-holder --lang LANG [DIR | FILE]`: see initholder.c.
+ * argv[0] is the command's name. 0, 1 (nothing written), 2 (usage). */
+int init_holder_main(int argc, char **argv);
 
 #endif

@@ -109,6 +109,14 @@ static const struct command commands[] = {
 	  "                   scenarios of rule ID (L1-L14 of the holder\n"
 	  "                   protocol page)\n"
 	  "  -h, --help       this help\n" },
+	{ "init-holder", init_holder_main, "init-holder --lang LANG [DIR | FILE]",
+	  "write a starting holder for your lock from a kit (python, node)",
+	  "  --lang LANG      python or node: the kit to start from\n"
+	  "  DIR | FILE       where to write (default '.'); a FILE with the\n"
+	  "                   language's extension names the holder\n"
+	  "  -h, --help       this help\n"
+	  "Nothing is overwritten: when a file to write exists, nothing is\n"
+	  "written.\n" },
 	{ "matrix", cmd_matrix, "matrix [--holder NAME=CMD]... [options] [PATH...]",
 	  "run the scenarios against several lock implementations",
 	  matrix_options },

@@ -142,23 +142,17 @@ static const char *checker_rule(const char *checker)
 
 char *conformance_catalog(void)
 {
-	static const char *const where[] = { "../scenarios",
-					     "../share/lockchaos/scenarios" };
-	char *dir = exe_dir(), *found = NULL;
-	size_t i;
+	char *root = cli_find_shipped(CLI_CATALOG, NULL);
+	char *probe = root ? xasprintf("%s/%s", root, conformance_cases[0].path)
+			   : NULL;
+	struct stat st;
 
-	for (i = 0; i < sizeof(where) / sizeof(where[0]) && !found; i++) {
-		char *root = xasprintf("%s/%s", dir, where[i]);
-		char *probe = xasprintf("%s/%s", root, conformance_cases[0].path);
-		struct stat st;
-
-		if (!stat(probe, &st) && S_ISREG(st.st_mode))
-			found = realpath(root, NULL);
+	if (probe && (stat(probe, &st) || !S_ISREG(st.st_mode))) {
 		free(root);
-		free(probe);
+		root = NULL;
 	}
-	free(dir);
-	return found;
+	free(probe);
+	return root;
 }
 
 /* The sink that turns each scenario's result into a TAP line. */

@@ -34,9 +34,9 @@ struct conformance_case {
 extern const struct conformance_case conformance_cases[];
 
 /*
- * The catalog folder that ships with this lockchaos: ../scenarios next to
- * the binary (a build tree), else ../share/lockchaos/scenarios (installed).
- * malloc'ed, or NULL when neither holds the profile's first scenario.
+ * The catalog folder that ships with this lockchaos (cli_find_shipped:
+ * installed, or the build tree's). malloc'ed, or NULL when there is none
+ * or it lacks the profile's first scenario.
  */
 char *conformance_catalog(void);
 

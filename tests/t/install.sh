@@ -50,6 +50,13 @@ jq -r '.scenarios[].dir' "$D/../r1/summary.json" | grep -qx 'seeds-002-sigkill' 
 "$L" check-holder --rule L2 "$P/libexec/lockchaos/sessionlock-holder" >"$O" 2>&1 || fail "check-holder: exit $?"
 grep -q 'L2 dead-owner: seeds/002-sigkill.scn' "$O" || fail "check-holder ran no L2 scenario"
 [ -z "$(ls -A .)" ] || fail "the run wrote in the current folder: $(ls -A .)"
+# init-holder writes from the installed kits; the installed check-holder
+# finds its conformance profile in the installed catalog.
+"$L" init-holder --lang python "$D/../myholder" >"$O" 2>&1 || fail "init-holder from the installed kits: exit $?"
+[ -x "$D/../myholder/my_holder.py" ] || fail "init-holder: no my_holder.py"
+"$L" check-holder --rule L2 "/usr/bin/python3 -I -B $D/../myholder/my_holder.py" >"$O" 2>&1
+grep -q "^# conformance profile: 3 scenarios of $P/share/lockchaos/scenarios" "$O" ||
+	fail "check-holder: the profile is not the installed catalog's"
 # Clock faults find the installed clock shim (libexec), not the build's.
 if [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1; then
 	printf 'title clock\nlock maxHoldMs=60s timeoutMs=2s\nholder A\nclock A offset=-2h\nA acquire as=a1\nawait A acquired\nA release as=r1\n' >"$D/../clk.scn"
