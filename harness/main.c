@@ -485,6 +485,29 @@ static int run_status(const struct report_totals *t, const char *dir)
 	return rc;
 }
 
+/* The options that change what a replay does, besides the seed and the
+ * holder, as `run` takes them (malloc'ed, "" for none). */
+static char *replay_extra(const struct args *a)
+{
+	char *extra = xstrdup(a->no_pidns ? "--no-namespace" : "");
+
+	if (a->start_timeout_ms) {
+		char *e = xasprintf("%s%s--start-timeout %d", extra,
+				    *extra ? " " : "", a->start_timeout_ms);
+
+		free(extra);
+		extra = e;
+	}
+	if (a->speed) {
+		char *e = xasprintf("%s%s--speed %d", extra, *extra ? " " : "",
+				    a->speed);
+
+		free(extra);
+		extra = e;
+	}
+	return extra;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct args a;
@@ -523,22 +546,7 @@ static int cmd_run(int argc, char **argv)
 	dir = cli_report_dir(a.report);
 	if (!dir)
 		goto out;
-	/* The options that change what a replay does, besides the seed. */
-	extra = xstrdup(a.no_pidns ? "--no-namespace" : "");
-	if (a.start_timeout_ms) {
-		char *e = xasprintf("%s%s--start-timeout %d", extra,
-				    *extra ? " " : "", a.start_timeout_ms);
-
-		free(extra);
-		extra = e;
-	}
-	if (a.speed) {
-		char *e = xasprintf("%s%s--speed %d", extra, *extra ? " " : "",
-				    a.speed);
-
-		free(extra);
-		extra = e;
-	}
+	extra = replay_extra(&a);
 	replay = cli_replay_line(progname, (unsigned long long)a.seed, h->argv,
 				 extra, a.paths, a.nr_paths);
 	cfg = (struct run_config){
@@ -704,6 +712,19 @@ static int cmd_matrix(int argc, char **argv)
 		goto out;
 	if (matrix_prepare(&m, a.holders, a.nr_holders, known))
 		goto out;
+	/* Each column replays as a run of its own: the same seed gives its
+	 * scenarios the same seeds (run_scenario_seed). */
+	{
+		char *extra = replay_extra(&a);
+		int i;
+
+		m.replays = xcalloc((size_t)m.nh, sizeof(*m.replays));
+		for (i = 0; i < m.nh; i++)
+			m.replays[i] = cli_replay_line(
+			    progname, (unsigned long long)a.seed, m.hs[i].argv,
+			    extra, a.paths, a.nr_paths);
+		free(extra);
+	}
 	rc = EXIT_FAILED;
 	scratch = cli_scratch_root();
 	if (!scratch)

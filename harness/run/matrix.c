@@ -201,6 +201,9 @@ void matrix_plan_clear(struct matrix_plan *m)
 	for (i = 0; m->reg && i < m->nh; i++)
 		cli_holder_clear(&m->reg[i]);
 	free(m->reg);
+	for (i = 0; m->replays && i < m->nh; i++)
+		free(m->replays[i]);
+	free(m->replays);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -230,6 +233,8 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 		printf("# %s: %s\n", hs[i].name,
 		       known[i].path ? known[i].path
 				     : "no known findings: every FAIL counts");
+	for (i = 0; m->replays && i < nh; i++)
+		printf("# %s: replay: %s\n", hs[i].name, m->replays[i]);
 	/* Every column's runs in one pool: no column waits for the slowest
 	 * scenario of the one before. */
 	cfgs = xcalloc((size_t)nh, sizeof(*cfgs));
@@ -243,6 +248,7 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 			.holder_argv = hs[i].argv,
 			.holder = hs[i].cmd,
 			.impl = hs[i].name,
+			.replay = m->replays ? m->replays[i] : NULL,
 			.report_dir = subs[i],
 			.seed = seed,
 			.jobs = jobs,

@@ -23,6 +23,8 @@ struct matrix_plan {
 	int nh;
 	struct cli_holder *reg;	     /* owned, when hs are the registered */
 	struct known_list *known;    /* nh lists, from --known DIR */
+	char **replays;		     /* nh `run` commands that replay each
+					column, or NULL; freed by clear */
 };
 
 /*
