@@ -554,7 +554,7 @@ static void hold(struct gen *g, int s)
 		emit(g, t0 > 0 ? t0 - 1 : -1, 0,
 		     "failpoint %s name=sessionlock/create/pause-before-payload "
 		     "delay=%lldms once",
-		     hname(owner), (long long)rrange(g, 5, g->max_hold / 20) * 10);
+		     hname(owner), (long long)rrange(g, 5, g->grace / 20) * 10);
 	else if (f == F_RELEASE_PAUSE)
 		emit(g, t0 > 0 ? t0 - 1 : -1, 0,
 		     "failpoint %s name=sessionlock/release/pause-before-unlink "
