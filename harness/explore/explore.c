@@ -311,6 +311,12 @@ static int run_batch(struct explore *e, char **texts, char **names, int n,
 	char *dir;
 	int i;
 
+	if (e->interrupted || stop_sig) { /* ^C: nothing more runs */
+		free(where);
+		for (i = 0; i < n; i++)
+			xresult_clear(&res[i]);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		struct scenario s;
 		char *err = NULL;
@@ -577,13 +583,17 @@ static void handle_failure(struct explore *e, struct xscn *orig,
 		"%d holders\n"
 		"# (%d candidates tried, %d kept; %d runs each, kept when %d "
 		"failed%s).\n"
-		"# The shrunk scenario failed %s %d of %d runs%s.\n",
+		"# %s %s %d of %d runs%s.\n",
 		(unsigned long long)e->seed, (unsigned long long)index,
 		e->holder.cmd, (unsigned long long)e->seed,
 		checker_name(target), msg, orig_size, orig_holders,
 		xscn_size(orig), orig->nr_holders, st.tried, st.accepted,
-		e->tries, e->need, st.stopped ? "; stopped by --shrink-time" : "",
-		checker_name(target), fails, of,
+		e->tries, e->need,
+		st.stopped ? "; stopped by --shrink-time or an interrupt" : "",
+		of ? "The shrunk scenario failed"
+		   : "Interrupted: not measured; the original failed",
+		checker_name(target), of ? fails : 1 + confirm,
+		of ? of : 1 + CONFIRM_RUNS,
 		repeat > 1 ? "; `repeat` makes a replay fail with 95 % odds"
 			   : "");
 	title = xasprintf("explore found: %s (seed %llu, scenario %llu)",
@@ -620,9 +630,13 @@ static void handle_failure(struct explore *e, struct xscn *orig,
 	if (e->tty)
 		fputs("\r\033[K", stderr);
 	printf("found %s: %s in scenario %llu (%d statements), shrunk to %d "
-	       "statements; it fails %d of %d runs\n",
+	       "statements; ",
 	       path, checker_name(target), (unsigned long long)index,
-	       orig_size, xscn_size(orig), fails, of);
+	       orig_size, xscn_size(orig));
+	if (of)
+		printf("it fails %d of %d runs\n", fails, of);
+	else
+		printf("not measured (interrupted)\n");
 	fflush(stdout);
 	free(path);
 	free(text);
