@@ -143,14 +143,17 @@ static const struct command *command_find(const char *name)
 /* "unknown command 'rn' (did you mean run?)" and the list. */
 static int unknown_command(const char *name)
 {
-	const char *names[NR_COMMANDS];
+	const char *names[NR_COMMANDS + 2];
 	char *near;
 	size_t i;
 
 	for (i = 0; i < NR_COMMANDS; i++)
 		names[i] = commands[i].name;
-	near = nearest_names(name, names, NR_COMMANDS, 3);
-	fprintf(stderr, "lockchaos: unknown command '%s'", name);
+	names[i++] = "--help"; /* the two options before a command */
+	names[i++] = "--version";
+	near = nearest_names(name, names, i, 3);
+	fprintf(stderr, "lockchaos: unknown %s '%s'",
+		*name == '-' ? "option" : "command", name);
 	if (near)
 		fprintf(stderr, " (did you mean %s?)", near);
 	fprintf(stderr, "; the commands:");

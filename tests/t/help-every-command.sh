@@ -38,6 +38,7 @@ check() { # expected-substring command...
 }
 check "unknown command 'rn' (did you mean run?)" rn s.scn
 check "unknown command 'lst' (did you mean list?)" help lst
+check "unknown option '--verison' (did you mean --version?)" --verison
 check "unknown option '--hodler' (did you mean --holder?)" run --hodler "$HOLDER" s.scn
 check "unknown option '--sed' (did you mean --seed?)" matrix --sed 1 s.scn
 check "unknown option '--jsn' (did you mean --json?)" list --jsn s.scn
