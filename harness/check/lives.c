@@ -25,24 +25,45 @@ static int eqs(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-/* The process whose spawn event gave it `pid`; -2 when none did. */
-static int proc_of_pid(const struct model *m, double pid)
+/*
+ * The process whose spawn event gave it `pid` (in namespace `pidns`, when
+ * the payload said it: 0 otherwise); -2 when none did. Holders in PID
+ * namespaces of their own may share a pid (`pid=7` in two containers):
+ * without pidNs to tell them apart, the one whose acquisition of `session`
+ * is nearest to `t` (the payload is written just before `acquired`).
+ */
+static int proc_of_pid(const struct model *m, double pid, double pidns,
+		       const char *session, int64_t t)
 {
-	int i;
+	int i, best = -2;
+	int64_t best_d = NEVER;
 
 	for (i = 0; i < m->n; i++) {
 		jv e = model_event(m, i);
-		double p;
-		int found = -2;
+		double p, ns;
+		int found = -2, k;
 
 		if (eqs(jvx_cstr(e, "type"), "spawn") &&
-		    jvx_has_num(e, "pid", &p) && p == pid)
+		    jvx_has_num(e, "pid", &p) && p == pid &&
+		    (!pidns || !jvx_has_num(e, "pidNs", &ns) || ns == pidns))
 			found = model_proc(m, jvx_cstr(e, "process"));
 		jv_free(e);
-		if (found != -2)
-			return found;
+		if (found == -2)
+			continue;
+		if (best == -2)
+			best = found;
+		for (k = 0; k < m->nr_holds; k++) {
+			const struct hold *h = &m->holds[k];
+			int64_t d = h->acq_t > t ? h->acq_t - t : t - h->acq_t;
+
+			if (h->proc == found && eqs(h->session, session) &&
+			    d < best_d) {
+				best_d = d;
+				best = found;
+			}
+		}
 	}
-	return -2;
+	return best;
 }
 
 static int open_life(const struct model *m, const char *session)
@@ -68,7 +89,7 @@ static void read_lives(struct model *m)
 		const char *fs = jvx_cstr(e, "fs");
 		const char *session = jvx_cstr(e, "session");
 		int k;
-		double pid;
+		double pid, pidns;
 
 		if (eqs(type, "fault") && eqs(jvx_cstr(e, "fault"), "damage") &&
 		    session && (k = open_life(m, session)) >= 0)
@@ -118,7 +139,10 @@ static void read_lives(struct model *m)
 			if (!known && l->nr_owners < LIFE_OWNERS) {
 				l->pids[l->nr_owners] = pid;
 				l->owner_t[l->nr_owners] = t;
-				l->owners[l->nr_owners++] = proc_of_pid(m, pid);
+				if (!jvx_has_num(e, "pidNs", &pidns))
+					pidns = 0;
+				l->owners[l->nr_owners++] =
+					proc_of_pid(m, pid, pidns, session, t);
 			}
 		}
 		jv_free(e);

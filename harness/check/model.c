@@ -337,12 +337,32 @@ static void read_exit(struct model *m, jv e, int i)
 	set_death(m, proc, m->t[i], how);
 }
 
+int model_other_pidns(const struct model *m, int a, int b)
+{
+	const struct proc *x, *y;
+
+	if (a < 0 || b < 0 || a == b)
+		return 0;
+	x = &m->procs[a];
+	y = &m->procs[b];
+	if (x->pidns && y->pidns)
+		return x->pidns != y->pidns;
+	return !(x->ns == y->ns || (x->ns && y->ns && !strcmp(x->ns, y->ns)));
+}
+
 static void read_spawn(struct model *m, jv e)
 {
 	int proc = proc_of(m, jvx_cstr(e, "process"));
 	jv caps = jvx_get(e, "caps");
 	int i, n;
 
+	if (proc >= 0) {
+		double ino;
+
+		m->procs[proc].ns = jvx_cstr(e, "ns");
+		if (jvx_has_num(e, "pidNs", &ino))
+			m->procs[proc].pidns = ino;
+	}
 	if (proc >= 0 && jv_get_kind(caps) == JV_KIND_ARRAY) {
 		m->procs[proc].lanes = 0;
 		n = jv_array_length(jv_copy(caps));
@@ -817,6 +837,32 @@ out:
 	jv_free(payload);
 }
 
+static void on_swept(struct model *m, jv e, int i)
+{
+	const char *session = jvx_cstr(e, "session");
+	struct sweep *sw;
+	int k;
+
+	if (!session || !eq(jvx_cstr(e, "verdict"), "removed"))
+		return;
+	GROW(m->sweeps, m->nr_sweeps, m->alloc_sweeps);
+	sw = &m->sweeps[m->nr_sweeps++];
+	sw->proc = proc_of(m, jvx_cstr(e, "process"));
+	sw->ev = i;
+	sw->t = m->t[i];
+	sw->session = session;
+	sw->reason = jvx_cstr(e, "reason");
+	sw->victim = -1;
+	for (k = first_open(m); k < m->nr_holds; k++)
+		if (eq(m->holds[k].session, session) &&
+		    m->holds[k].gone_t == NEVER) {
+			if (m->holds[k].proc >= 0 && !m->holds[k].creating)
+				sw->victim = k;
+			m->holds[k].gone_t = m->t[i];
+			end_hold(&m->holds[k], END_SWEPT, m->t[i], -1);
+		}
+}
+
 static void pass_holds(struct model *m)
 {
 	int k, i;
@@ -845,6 +891,8 @@ static void pass_holds(struct model *m)
 					 m->t[i]);
 			else if (eq(f, "damage"))
 				on_damage(m, e, i);
+		} else if (eq(type, "swept")) {
+			on_swept(m, e, i);
 		}
 		jv_free(e);
 	}
@@ -921,6 +969,7 @@ void model_clear(struct model *m)
 	free(m->orphans);
 	free(m->errors);
 	free(m->spins);
+	free(m->sweeps);
 	free(m->sessions);
 	free(m->t);
 	free(m->order);
@@ -1044,6 +1093,10 @@ void model_describe_end(const struct model *m, const struct hold *h,
 	case END_DAMAGED:
 		snprintf(buf, n, "%s's lock file was damaged at %s", who,
 			 secs(h->end_t).s);
+		break;
+	case END_SWEPT:
+		snprintf(buf, n, "%s's lock file was removed by a sweep at %s",
+			 who, secs(h->end_t).s);
 		break;
 	case END_UNLINKED:
 		snprintf(buf, n, "%s's lock file was deleted at %s (kernel)",

@@ -91,6 +91,9 @@ struct proc {
 	int64_t death_t;  /* first kill/term fault or exit; NEVER */
 	int64_t failpoint_t; /* first failpoint armed in it; NEVER */
 	char how[48];	  /* "was killed", "exited (code 3)" ... */
+	const char *ns;	  /* its own PID namespace (spawn `ns`), NULL: the
+			     scenario's */
+	double pidns;	  /* that namespace's inode (spawn `pidNs`), 0 */
 	struct span *stops; /* frozen or spinning: it cannot act */
 	int nr_stops, alloc_stops;
 };
@@ -124,6 +127,21 @@ enum end_kind {
 	END_DAMAGED,	/* the harness replaced the lock file */
 	END_UNLINKED,	/* the kernel saw its lock file deleted before
 			   its owner said `released` (lives.c) */
+	END_SWEPT,	/* a holder's sweep removed its lock file (`swept`
+			   removed) */
+};
+
+/*
+ * A sweep's removal of a lock file (`swept` with verdict removed): who
+ * swept, when, which session, and the hold whose file it was (-1: none
+ * open, a planted or dead file). That hold ends there (END_SWEPT); the
+ * mutex checker judges whether it was a live owner's.
+ */
+struct sweep {
+	int proc, ev;
+	int64_t t;
+	const char *session, *reason;
+	int victim;
 };
 
 struct hold {
@@ -201,6 +219,8 @@ struct model {
 	int nr_errors, alloc_errors;
 	int *spins; /* `fault` spin events */
 	int nr_spins, alloc_spins;
+	struct sweep *sweeps; /* removals by a holder's sweep, in time order */
+	int nr_sweeps, alloc_sweeps;
 	const char **sessions;
 	int nr_sessions, alloc_sessions;
 	struct life *lives;	/* empty without `fs` events */
@@ -255,6 +275,14 @@ const struct span *model_stop_within(const struct model *m, int proc,
 /* The lines of `session` in final, as a new jv array of raw strings (maybe
  * empty). */
 jv model_transcript(const struct model *m, const char *session);
+
+/*
+ * 1 when processes a and b (>= 0) live in different PID namespaces
+ * (containers: `holder A ns=c1`): by pidNs when both spawns say it, else
+ * by ns name. A pid, and a death, in one is invisible from the other: a
+ * contender there can judge the lock of a dead owner only by its age.
+ */
+int model_other_pidns(const struct model *m, int a, int b);
 
 /* What ended hold `h`, for messages: "A was killed at 1.200 s". */
 void model_describe_end(const struct model *m, const struct hold *h,

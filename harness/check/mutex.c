@@ -21,6 +21,10 @@
  * (released why=lock-lost before the thief's `acquired`, so no overlap
  * shows) and its fencing kept it from writing.
  *
+ * Sweep: a holder's cleanup pass (`swept` removed) removed the lock file
+ * of an owner that was alive, neither frozen nor spinning, and within its
+ * maxHoldMs: a steal by the sweep.
+ *
  * A watchdog release after a takeover: `released why=watchdog` ("my
  * watchdog removed my lock") reported after another owner had acquired
  * the session: the lock it says it let go of was not its own any more. The
@@ -144,7 +148,8 @@ static int64_t live_until(const struct model *m, const struct hold *h,
 	int64_t t = h->end_t;
 
 	if (t != NEVER &&
-	    (!n->reclaimed || h->end == END_DIED || h->end == END_DAMAGED))
+	    (!n->reclaimed || h->end == END_DIED || h->end == END_DAMAGED ||
+	     h->end == END_SWEPT))
 		t -= model_release_eps(m, h, n);
 	if (h->maxhold_us != NONE)
 		t = min64(t, hold_bound_start(m, h) + h->maxhold_us -
@@ -290,6 +295,46 @@ static void check_steals(const struct model *m, struct verdicts *out)
 }
 
 /*
+ * (f) A sweep (the folder's cleanup pass, `swept` removed) removed the
+ * lock of an owner that was alive, neither frozen nor spinning, and within
+ * its maxHoldMs: a steal, as a contender's reclaim would be. A removed
+ * file of a dead owner, past its maxHoldMs, or planted, is the sweep's job.
+ */
+static void check_sweeps(const struct model *m, struct verdicts *out)
+{
+	int i;
+
+	for (i = 0; i < m->nr_sweeps; i++) {
+		const struct sweep *sw = &m->sweeps[i];
+		const struct hold *h;
+		char mh[48];
+
+		if (sw->victim < 0)
+			continue;
+		h = &m->holds[sw->victim];
+		if (m->procs[h->proc].death_t <= sw->t ||
+		    model_stop_within(m, h->proc, h->acq_t, sw->t + 1) ||
+		    (h->maxhold_us != NONE &&
+		     sw->t >= hold_bound_start(m, h) + h->maxhold_us -
+				      min64(m->slack_us, h->maxhold_us / 2)))
+			continue;
+		if (h->maxhold_us != NONE)
+			snprintf(mh, sizeof(mh), "its maxHoldMs %lld",
+				 ms(h->maxhold_us));
+		else
+			snprintf(mh, sizeof(mh), "no maxHoldMs declared");
+		verdict_fail(out, sw->t, sw->proc,
+			     "%s's sweep removed %s's lock file at %s (%s) "
+			     "although %s was alive, neither frozen nor "
+			     "spinning, and within its hold (%s, acquired at "
+			     "%s): a sweep must keep a live owner's lock",
+			     model_pname(m, sw->proc), sw->session,
+			     secs(sw->t).s, sw->reason ? sw->reason : "?",
+			     model_pname(m, h->proc), mh, secs(h->acq_t).s);
+	}
+}
+
+/*
  * (e) A watchdog release reported after a takeover (see the top).
  */
 static void check_late_releases(const struct model *m, struct verdicts *out)
@@ -424,6 +469,7 @@ void check_mutex(const struct model *m, struct verdicts *out)
 	check_mutex_owners(m, out);
 	check_life_owners(m, out);
 	check_steals(m, out);
+	check_sweeps(m, out);
 	check_late_releases(m, out);
 	for (s = 0; s < m->nr_sessions; s++)
 		check_fencing(m, out, m->sessions[s]);

@@ -16,6 +16,12 @@
  * process with a failpoint armed may own a file they have not reported:
  * they block from their start.
  *
+ * A contender in another PID namespace than a dead owner (containers:
+ * `holder A ns=c1`) cannot see that death: its pid there is another
+ * process, or none. For it the lock is free only from the owner's
+ * acquired + maxHoldMs (never, without one), as for a live but stuck
+ * owner.
+ *
  * Giving up is no way out: a contender that is refused, or times out,
  * while the lock it waits for is reclaimable (its owner dead, or alive
  * past its declared maxHoldMs, or a planted file whose kind allows a
@@ -147,17 +153,27 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 	qsort(hits, (size_t)nh, sizeof(*hits), cmp_int);
 	for (k = 0; k < nh; k++) {
 		struct op *o = &m->ops[i = hits[k]];
-		int64_t w0 = o->start_t, w1, base, bound, end;
+		int64_t w0 = o->start_t, w1, base, bound, end, fo;
 		char what[512], boundtxt[160], how[160];
-		int used_maxhold, gave_up = 0;
+		int used_maxhold, gave_up = 0, blind;
 
 		if (flagged[i] || !op_is_acquiring(o->op) ||
 		    !eq(o->session, session) || o->joined || w0 == NEVER)
 			continue;
 		w1 = wait_end(m, o);
-		if (w0 >= n || w1 <= f || w0 >= w1)
+		fo = f;
+		blind = cause && cause->proc >= 0 && !cause->creating &&
+			cause->free_t == cause->end_t &&
+			cause->end == END_DIED &&
+			model_other_pidns(m, o->proc, cause->proc);
+		if (blind)
+			fo = cause->maxhold_us == NONE
+				     ? NEVER
+				     : max64(f, add64(cause->acq_t,
+						      cause->maxhold_us));
+		if (w0 >= n || w1 <= fo || w0 >= w1 || fo >= n)
 			continue;
-		base = max64(f, w0);
+		base = max64(fo, w0);
 		end = min64(n, w1);
 		bound = base + o->poll_us + m->slack_us;
 		bound = add64(bound, model_stopped_for(m, o->proc, base, end));
@@ -175,7 +191,7 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		flagged[i] = 1;
 
 		used_maxhold = cause && cause->proc >= 0 && !cause->creating &&
-			       cause->free_t < cause->end_t;
+			       (cause->free_t < cause->end_t || blind);
 		if (!cause) {
 			snprintf(what, sizeof(what), "while nobody held it");
 		} else if (cause->creating) {
@@ -191,6 +207,15 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 				 "at %s (reclaimable from %s)",
 				 cause->damage, secs(cause->acq_t).s,
 				 secs(cause->free_t).s);
+		} else if (blind) {
+			char d[256];
+
+			model_describe_end(m, cause, d, sizeof(d));
+			snprintf(what, sizeof(what),
+				 "after %s in another PID namespace (its death "
+				 "unseen there: reclaimable at its maxHoldMs "
+				 "%lld, from %s)",
+				 d, ms(cause->maxhold_us), secs(fo).s);
 		} else if (used_maxhold) {
 			const struct span *s = model_stop_within(m, cause->proc,
 						     cause->acq_t,
@@ -213,7 +238,7 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 			model_describe_end(m, cause, d, sizeof(d));
 			snprintf(what, sizeof(what), "after %s", d);
 		}
-		if (used_maxhold && base == f)
+		if (used_maxhold && base == fo)
 			snprintf(boundtxt, sizeof(boundtxt),
 				 "maxHoldMs %lld + poll %lld ms + slack %lld "
 				 "ms",
@@ -255,8 +280,8 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 				     model_pname(m, o->proc), session, what,
 				     o->reason ? o->reason : "fail",
 				     secs(w1).s, ms(w1 - base),
-				     base > f ? "; it started waiting at " : "",
-				     base > f ? secs(base).s : "",
+				     base > fo ? "; it started waiting at " : "",
+				     base > fo ? secs(base).s : "",
 				     ms(o->poll_us));
 			continue;
 		}
@@ -264,8 +289,8 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 			     "%s waited %lld ms for %s %s%s%s%s (bound: %s)",
 			     model_pname(m, o->proc), ms(end - base), session,
 			     what,
-			     base > f ? "; it started waiting at " : "",
-			     base > f ? secs(base).s : "", how, boundtxt);
+			     base > fo ? "; it started waiting at " : "",
+			     base > fo ? secs(base).s : "", how, boundtxt);
 	}
 }
 

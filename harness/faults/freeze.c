@@ -29,7 +29,7 @@ static void stop_or_continue(struct run *r, const struct scn_step *st,
 	if (fault_send_signal(r, st, sig, jv_object()))
 		return;
 	for (i = 0; i < 100; i++) {
-		char c = proc_state(h->inner);
+		char c = proc_state(h->spid);
 
 		if ((sig == SIGSTOP) == (c == 'T' || c == 't'))
 			break;

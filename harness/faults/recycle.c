@@ -20,7 +20,8 @@ static const struct fault_key recycle_keys[] = {
 static void recycle_inject(struct run *r, const struct scn_step *st)
 {
 	struct hstate *h = run_holder(r, st->holder);
-	pid_t got = 0;
+	const struct pidns *ns = run_holder_ns(r, h);
+	pid_t got = 0, outer;
 	char *err = NULL;
 	long long start;
 	jv extra;
@@ -32,13 +33,14 @@ static void recycle_inject(struct run *r, const struct scn_step *st)
 			      st->line, h->decl->name);
 		return;
 	}
-	if (sandbox_recycle(&r->sb, h->inner, &got, &err)) {
+	if (sandbox_recycle(&r->sb, ns, h->inner, &got, &err)) {
 		run_set_error(&r->fault_error, "line %d: recycle %s: %s",
 			      st->line, h->decl->name, err);
 		free(err);
 		return;
 	}
-	start = proc_starttime(got);
+	outer = ns ? pidns_outer_pid(ns->ino, got) : got;
+	start = outer ? proc_starttime(outer) : -1;
 	if (got != h->inner || start < 0 || start == h->starttime) {
 		run_set_error(&r->fault_error,
 			      "line %d: recycle %s: wanted pid %d, got %d "
@@ -51,6 +53,8 @@ static void recycle_inject(struct run *r, const struct scn_step *st)
 	extra = ev_num(extra, "impostorPid", got);
 	extra = ev_num(extra, "holderStarttime", (double)h->starttime);
 	extra = ev_num(extra, "impostorStarttime", (double)start);
+	if (ns)
+		extra = ev_num(extra, "impostorOuterPid", outer);
 	run_fault_record(r, st, extra);
 }
 

@@ -43,13 +43,13 @@ static void zombie_inject(struct run *r, const struct scn_step *st)
 		return;
 	}
 	/* 2 s at most for the kernel to make it a zombie. */
-	for (i = 0; i < 400 && proc_state(h->inner) != 'Z'; i++)
+	for (i = 0; i < 400 && proc_state(h->spid) != 'Z'; i++)
 		nanosleep(&ts, NULL);
-	if (proc_state(h->inner) != 'Z') {
+	if (proc_state(h->spid) != 'Z') {
 		run_set_error(&r->fault_error,
 			      "line %d: zombie %s: not a zombie after 2 s "
 			      "(state %c)",
-			      st->line, h->decl->name, proc_state(h->inner));
+			      st->line, h->decl->name, proc_state(h->spid));
 		return;
 	}
 	h->alive = 0;

@@ -92,6 +92,7 @@ struct tl_proc {
 	int spin_ev;
 	const char *impl, *version, *bug; /* from hello */
 	double pid;
+	const char *ns;    /* its own PID namespace (spawn `ns`), or NULL */
 };
 
 /* The order is the legend's order (timeline_draw.c's span table). */

@@ -219,7 +219,11 @@ static void draw_row_labels(FILE *f, struct tl_model *m)
 			html_escn(f, p->name, 16);
 			fputs("</text>", f);
 			char sub[96] = "";
-			if (p->pid >= 0)
+			/* a pid in a container is that container's: say which */
+			if (p->pid >= 0 && p->ns)
+				snprintf(sub, sizeof(sub), "pid %.0f in %.16s",
+					 p->pid, p->ns);
+			else if (p->pid >= 0)
 				snprintf(sub, sizeof(sub), "pid %.0f", p->pid);
 			fprintf(f, "<text class=\"rowsub\" x=\"12\" y=\"%.1f\">%s", r->y + 36, sub);
 			if (p->nrows > 1 || strcmp(r->lane, "main") != 0) {

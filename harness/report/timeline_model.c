@@ -986,6 +986,7 @@ void tl_model_build(struct tl_model *m, struct tl_history *h)
 			p->version = jvx_cstr(e->v, "version");
 			p->bug = jvx_cstr(e->v, "bug");
 			p->pid = jvx_num(e->v, "pid", -1);
+			p->ns = jvx_cstr(e->v, "ns");
 		} else if (streq(type, "invoke") && is_holder(e->proc)) {
 			on_invoke(m, e, i);
 		} else if (streq(type, "acquired") && is_holder(e->proc)) {

@@ -75,7 +75,14 @@ static int is_impostor(struct run *r, long pid)
 
 	for (i = 0; i < n && !hit; i++) {
 		jv ev = jv_array_get(jv_copy(r->hist), i);
-		jv imp = jv_object_get(jv_copy(ev), jv_string("impostorPid"));
+		/* in a holder namespace, its pid in ours is outerPid */
+		jv imp = jv_object_get(jv_copy(ev), jv_string("impostorOuterPid"));
+
+		if (jv_get_kind(imp) != JV_KIND_NUMBER) {
+			jv_free(imp);
+			imp = jv_object_get(jv_copy(ev),
+					    jv_string("impostorPid"));
+		}
 
 		hit = jv_get_kind(imp) == JV_KIND_NUMBER &&
 		      jv_number_value(imp) == (double)pid;
@@ -111,7 +118,9 @@ static jv stray_processes(struct run *r, jv leaked)
 		if (pid <= 1)
 			continue;
 		for (i = 0; i < r->nh; i++)
-			holder |= !r->h[i].reaped && r->h[i].inner == pid;
+			holder |= !r->h[i].reaped && r->h[i].spid == pid;
+		for (i = 0; i < r->nns; i++)
+			holder |= r->ns[i].init_pid == pid;
 		if (holder || is_impostor(r, pid))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);

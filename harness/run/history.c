@@ -210,6 +210,13 @@ void run_fault_record(struct run *r, const struct scn_step *st, jv extra)
 	jv ev = ev_str(ev_new("fault", "harness"), "fault", st->fault->name);
 
 	ev = ev_str(ev, "target", st->holder);
+	if (st->holder) {
+		struct hstate *h = run_holder(r, st->holder);
+
+		/* a pid in a namespace of its own is that namespace's */
+		if (h && h->decl->ns)
+			ev = ev_str(ev, "ns", h->decl->ns);
+	}
 	ev = ev_num(ev, "line", st->line);
 	history_record(r, jv_object_merge(ev, extra));
 }

@@ -35,6 +35,11 @@ struct hstate *run_holder(struct run *r, const char *name)
 	return NULL;
 }
 
+const struct pidns *run_holder_ns(struct run *r, const struct hstate *h)
+{
+	return h->ns >= 0 && h->ns < r->nns ? &r->ns[h->ns] : NULL;
+}
+
 static struct pend *pend_find(struct run *r, int h, int id)
 {
 	int i;
@@ -141,7 +146,11 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 	}
 	if (!r->sb.pidns && h->inner != h->proc.pid)
 		h->inner = h->proc.pid;
-	h->starttime = proc_starttime(h->inner);
+	h->spid = h->inner;
+	if (run_holder_ns(r, h))
+		h->spid = pidns_outer_pid(run_holder_ns(r, h)->ino, h->inner);
+	h->nsino = r->sb.pidns && h->spid ? pidns_ino_of(h->spid) : 0;
+	h->starttime = h->spid ? proc_starttime(h->spid) : -1;
 	jv_free(h->caps);
 	jv_free(h->na);
 	h->caps = jv_object_get(jv_copy(ev), jv_string("caps"));
@@ -173,6 +182,12 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 			h->hello_error = xstrdup("hello without proto 1");
 	}
 	out = ev_num(out, "pid", h->inner);
+	if (h->decl->ns) {
+		out = ev_str(out, "ns", h->decl->ns);
+		out = ev_num(out, "outerPid", h->spid);
+	}
+	if (h->nsino)
+		out = ev_num(out, "pidNs", (double)h->nsino);
 	out = ev_num(out, "starttime", (double)h->starttime);
 	out = ev_copy_field(out, ev, "t");
 	out = ev_str(out, "impl", h->impl);
@@ -235,6 +250,7 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 		static const char *const known[] = {
 			"hello",    "ok",	"fail", "acquired",  "released",
 			"appended", "log",	"error", "failpoint",
+			"swept",
 		};
 		size_t k;
 
@@ -719,27 +735,100 @@ static char *exit_cause(struct run *r, struct hstate *h)
 	return out ? out : xstrdup(" (it exited)");
 }
 
+/* One PID namespace per ns= name, in order of first declaration. 0, or -1
+ * with r->error. */
+static int namespaces_start(struct run *r)
+{
+	int i, j;
+
+	for (i = 0; i < r->nh; i++) {
+		struct hstate *h = &r->h[i];
+		char *err = NULL;
+
+		h->ns = -1;
+		if (!h->decl->ns)
+			continue;
+		for (j = 0; j < r->nns; j++)
+			if (!strcmp(r->ns[j].name, h->decl->ns))
+				break;
+		if (j == r->nns) {
+			struct pidns blank = PIDNS_INIT;
+
+			r->ns = xrealloc(r->ns, (size_t)(r->nns + 1) *
+						       sizeof(*r->ns));
+			r->ns[j] = blank;
+			if (sandbox_pidns_new(&r->sb, &r->ns[j], h->decl->ns,
+					      &err)) {
+				run_set_error(&r->error, "namespace %s: %s",
+					      h->decl->ns, err);
+				free(err);
+				return -1;
+			}
+			r->nns++;
+		}
+		h->ns = j;
+	}
+	return 0;
+}
+
+/*
+ * The order holders start in: those asking for a pid first, highest pid
+ * first, then the others as declared. A holder's threads (node's, python's)
+ * take the pids right after its own: started first, pid=7 would take the 9
+ * another holder of its namespace asks for, while 9 started before 7 leaves
+ * 7's threads to skip it.
+ */
+static void start_order(struct run *r, int *order)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < r->nh; i++)
+		if (r->h[i].decl->pid)
+			order[n++] = i;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && r->h[order[j]].decl->pid >
+					     r->h[order[j - 1]].decl->pid;
+		     j--) {
+			int t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (i = 0; i < r->nh; i++)
+		if (!r->h[i].decl->pid)
+			order[n++] = i;
+}
+
 int holders_start(struct run *r)
 {
 	int timeout_ms = r->o->start_timeout_ms > 0 ? r->o->start_timeout_ms
 						    : RUN_START_TIMEOUT_MS;
-	int i, j, n;
+	int i, j, k, n;
+	int *order = xcalloc((size_t)r->nh + 1, sizeof(int));
 
 	for (n = 0; r->o->holder_argv[n]; n++)
 		;
-	for (i = 0; i < r->nh; i++) {
-		struct hstate *h = &r->h[i];
+	if (namespaces_start(r)) {
+		free(order);
+		return -1;
+	}
+	start_order(r, order);
+	for (k = 0; k < r->nh; k++) {
+		struct hstate *h = &r->h[i = order[k]];
 		char **argv = xcalloc((size_t)n + 9 + PRELOAD_WRAP_WORDS,
 				      sizeof(char *));
 		char *err = NULL;
 		char **env = holder_env(r, h, &err);
-		int a = 0, rc;
+		const struct pidns *ns = run_holder_ns(r, h);
+		pid_t want = (pid_t)h->decl->pid;
+		int a = 0, rc, tries = 0;
 
 		if (!env) {
 			free(argv);
 			run_set_error(&r->error, "holder %s: %s", h->decl->name,
 				      err);
 			free(err);
+			free(order);
 			return -1;
 		}
 		if (h->decl->needs_fiu) {
@@ -754,8 +843,22 @@ int holders_start(struct run *r)
 		a = clock_wrap_argv(h, (const char **)argv, a);
 		for (j = 0; j < n; j++)
 			argv[a++] = r->o->holder_argv[j];
-		rc = holder_start(&h->proc, argv, env, r->scratch,
-				  !r->sb.pidns, &err);
+		/* Another holder's threads, or the short-lived children of a
+		 * wrapper script ($(...) forks), may hold the pid, or take it
+		 * between the request and the fork: ask again, for up to a
+		 * second. */
+		do {
+			if (tries)
+				usleep(20000);
+			free(err);
+			err = NULL;
+			rc = want ? sandbox_next_pid(&r->sb, ns, want, &err)
+				  : 0;
+			if (!rc)
+				rc = holder_start_in(&h->proc, argv, env,
+						     r->scratch, !r->sb.pidns,
+						     ns, want, &err);
+		} while (rc == -2 && ++tries < 50);
 		free(argv);
 		for (j = 0; env[j]; j++)
 			free(env[j]);
@@ -764,11 +867,13 @@ int holders_start(struct run *r)
 			run_set_error(&r->error, "holder %s: %s", h->decl->name,
 				  err);
 			free(err);
+			free(order);
 			return -1;
 		}
 		fcntl(h->proc.in_fd, F_SETFL, O_NONBLOCK);
 		h->alive = 1;
 	}
+	free(order);
 	run_pump(r, run_now(r) + run_real_us(r, timeout_ms * 1000LL), all_hello,
 		 NULL);
 	for (i = 0; i < r->nh; i++) {
@@ -914,4 +1019,6 @@ void holders_kill_all(struct run *r)
 		holder_close(&h->proc);
 	}
 	sandbox_sweep(&r->sb);
+	for (i = 0; i < r->nns; i++)
+		pidns_close(&r->ns[i]);
 }

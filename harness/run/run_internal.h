@@ -42,7 +42,12 @@ struct noise;
 struct hstate {
 	const struct scn_holder *decl;
 	struct holder_proc proc;
-	pid_t inner;		/* pid inside the sandbox, from hello */
+	pid_t inner;		/* its pid as it sees itself (hello): in the
+				   sandbox, or in its own namespace (ns=) */
+	pid_t spid;		/* the same process in the sandbox's /proc,
+				   which is the worker's: for reading it */
+	int ns;			/* index into run.ns; -1: the sandbox's */
+	unsigned long long nsino; /* its PID namespace's inode; 0 unknown */
 	long long starttime;	/* its /proc starttime, for recycle checks */
 	int hello, alive, frozen, spinning, told_exit, reaped;
 	int zombie;		/* dead, kept unreaped (faults/zombie.c): the
@@ -93,6 +98,9 @@ struct run {
 				    passes: no wait goes beyond it */
 	struct hstate *h;
 	int nh;
+	struct pidns *ns;	 /* the holders' own PID namespaces (ns=),
+				    one per name, in order of declaration */
+	int nns;
 	struct pend *p;
 	int np, ap;
 	int next_id;
@@ -166,6 +174,9 @@ int history_write(const char *path, jv arr);
 
 /* The holder called `name` (declared, so never NULL for a parsed step). */
 struct hstate *run_holder(struct run *r, const char *name);
+
+/* The namespace of holder h (its own, ns=), or NULL: the sandbox's. */
+const struct pidns *run_holder_ns(struct run *r, const struct hstate *h);
 
 /* Starts every holder and waits for each one's hello. 0, or -1 with
  * r->error set. */

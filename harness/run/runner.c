@@ -38,7 +38,10 @@ static void step_op(struct run *r, const struct scn_step *st)
 
 	cmd = ev_num(cmd, "id", ++r->next_id);
 	cmd = ev_str(cmd, "op", op_name(st->op));
-	if (st->op != OP_SPIN && st->op != OP_EXIT) {
+	if (st->op == OP_SWEEP) {
+		cmd = ev_str(cmd, "lane", st->lane);
+		cmd = ev_num(cmd, "graceMs", (double)pp->grace_ms);
+	} else if (st->op != OP_SPIN && st->op != OP_EXIT) {
 		cmd = ev_str(cmd, "session", st->session);
 		cmd = ev_str(cmd, "lane", st->lane);
 		cmd = ev_num(cmd, "timeoutMs", (double)pp->timeout_ms);
@@ -406,7 +409,9 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		goto cleanup;
 	if (s->needs_pidns && !r.sb.pidns) {
 		res->status = STATUS_UNSUPPORTED;
-		res->reason = xasprintf("this machine cannot recycle PIDs: %s",
+		res->reason = xasprintf("this machine has no PID namespaces "
+					"(recycle, holder ns= and pid= need "
+					"them): %s",
 					why ? why : "no PID namespace");
 		goto cleanup;
 	}
@@ -420,6 +425,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		r.h[i].caps = jv_array();
 		r.h[i].na = jv_null();
 		r.h[i].failpoints = jv_invalid();
+		r.h[i].ns = -1;
 	}
 	r.t0 = mono_us();
 	speed_start(&r);
@@ -583,6 +589,7 @@ write:
 		close(r.chld_fd);
 	watch_close(&r);
 	free(r.h);
+	free(r.ns);
 	free(r.p);
 	free(r.scratch);
 	free(r.dir);

@@ -114,14 +114,20 @@ static jv read_payload(struct run *r, const char *name, jv ev)
 		return ev_str(ev, "payload", "empty");
 	{
 		jv p = jv_parse_sized(buf, (int)len);
-		jv pid, created;
+		jv pid, created, ns;
 
 		if (jv_get_kind(p) != JV_KIND_OBJECT) {
 			jv_free(p);
 			return ev_str(ev, "payload", "unparsable");
 		}
 		pid = jv_object_get(jv_copy(p), jv_string("pid"));
+		ns = jv_object_get(jv_copy(p), jv_string("pidNs"));
 		created = jv_object_get(p, jv_string("createdAt"));
+		/* the namespace the pid is of, when the payload says it */
+		if (jv_get_kind(ns) == JV_KIND_NUMBER)
+			ev = jv_object_set(ev, jv_string("pidNs"), ns);
+		else
+			jv_free(ns);
 		if (jv_get_kind(pid) == JV_KIND_NUMBER)
 			ev = jv_object_set(ev, jv_string("pid"), pid);
 		else

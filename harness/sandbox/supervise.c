@@ -8,6 +8,8 @@
 #include "sandbox/supervise.h"
 #include "lib/util.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -22,6 +24,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +33,9 @@ extern char **environ;
 /* Set by sandbox_enter when holders run in a private PID and mount
  * namespace: holder_start then confines each holder (confine_child). */
 static int confine_holders;
+/* The sandbox's PID namespace: where holder_start forks again after a
+ * holder started in a namespace of its own. -1 without a sandbox. */
+static int sandbox_ns_fd = -1;
 
 /* ---- init: pid 1 of the namespace ---------------------------------------- */
 
@@ -86,18 +92,55 @@ static pid_t init_recycle(pid_t want)
 	return -EAGAIN;
 }
 
-static void init_main(int fd)
+/*
+ * Sets the namespace's ns_last_pid to want-1, so that the next process
+ * forked into it gets `want` (unless something else forks first: the
+ * caller checks). 0, or -errno; -EBUSY when `want` is in use.
+ */
+static int init_next(pid_t want)
+{
+	char buf[32];
+	int fd, len;
+
+	if (want < 2)
+		return -EINVAL;
+	if (kill(want, 0) == 0 || errno != ESRCH)
+		return -EBUSY;
+	fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%d", (int)want - 1);
+	if (write(fd, buf, (size_t)len) != len) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * pid 1 of a namespace: reaps orphans, answers `recycle N` and `next N` on
+ * `fd`, and ends when the worker closes it. The sandbox's init (`is_root`)
+ * also mounts the namespace's /proc for the worker and dies with it
+ * (PR_SET_PDEATHSIG); a holder namespace's init (sandbox_pidns_new) is
+ * orphaned at birth and mounts nothing: the worker's /proc stays the
+ * sandbox's, where every nested namespace's processes show too.
+ */
+static void init_main(int fd, int is_root)
 {
 	char buf[128];
 	size_t used = 0;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	prctl(PR_SET_NAME, "lockchaos-init");
+	if (is_root)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, is_root ? "lockchaos-init" : "lockchaos-nsinit");
 	/* Holders share its PID namespace but not its mounts: without
 	 * CAP_SYS_PTRACE they cannot reach its memory or /proc/1/root. */
 	prctl(PR_SET_DUMPABLE, 0);
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL)) {
+	if (is_root && mount("proc", "/proc", "proc",
+			     MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
 		snprintf(buf, sizeof(buf), "err cannot mount /proc: %s\n",
 			 strerror(errno));
 		init_reply(fd, buf);
@@ -132,6 +175,19 @@ static void init_main(int fd)
 				else
 					snprintf(reply, sizeof(reply),
 						 "err %s\n", strerror(-got));
+			} else if (sscanf(buf, "next %d", &want) == 1) {
+				int e = init_next(want);
+
+				if (!e)
+					snprintf(reply, sizeof(reply),
+						 "ok %d\n", want);
+				else if (e == -EBUSY)
+					snprintf(reply, sizeof(reply),
+						 "err pid %d is in use\n",
+						 want);
+				else
+					snprintf(reply, sizeof(reply),
+						 "err %s\n", strerror(-e));
 			} else {
 				snprintf(reply, sizeof(reply),
 					 "err unknown request\n");
@@ -212,7 +268,7 @@ int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		init_main(sv[1]);
+		init_main(sv[1], 1);
 		_exit(0);
 	}
 	close(sv[1]);
@@ -228,33 +284,214 @@ int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err)
 	}
 	sb->pidns = 1;
 	confine_holders = 1;
+	/* The worker's /proc is the sandbox's now: its pid 1 is our init.
+	 * Kept to come back here after forking into a holder namespace. */
+	sandbox_ns_fd = open("/proc/1/ns/pid", O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
-int sandbox_recycle(struct sandbox *sb, pid_t pid, pid_t *impostor,
-		    char **err)
+/* Sends `req` (a line) to the init on `fd` and reads its answer: 0 with
+ * the text after "ok ", or -1 with *err. */
+static int init_request(int fd, const char *req, char *reply, size_t n,
+			char **err)
 {
-	char buf[128];
-	int len;
+	size_t len = strlen(req);
+
+	if (fd < 0) {
+		*err = xasprintf("no namespace init to ask");
+		return -1;
+	}
+	if (write(fd, req, len) != (ssize_t)len ||
+	    read_reply(fd, reply, n, 5000)) {
+		*err = xasprintf("namespace init did not answer");
+		return -1;
+	}
+	if (strncmp(reply, "ok ", 3)) {
+		*err = xasprintf("%s", strncmp(reply, "err ", 4) ? reply
+								  : reply + 4);
+		return -1;
+	}
+	memmove(reply, reply + 3, strlen(reply + 3) + 1);
+	return 0;
+}
+
+int sandbox_recycle(struct sandbox *sb, const struct pidns *ns, pid_t pid,
+		    pid_t *impostor, char **err)
+{
+	char buf[128], req[48];
+	char *why = NULL;
 
 	if (!sb->pidns) {
 		*err = xasprintf("PID recycling needs a private PID namespace, "
 				 "which this machine does not allow");
 		return -1;
 	}
-	len = snprintf(buf, sizeof(buf), "recycle %d\n", (int)pid);
-	if (write(sb->init_fd, buf, (size_t)len) != len ||
-	    read_reply(sb->init_fd, buf, sizeof(buf), 5000)) {
-		*err = xasprintf("namespace init did not answer");
+	snprintf(req, sizeof(req), "recycle %d\n", (int)pid);
+	if (init_request(ns ? ns->init_fd : sb->init_fd, req, buf, sizeof(buf),
+			 &why)) {
+		*err = xasprintf("cannot recycle pid %d: %s", (int)pid, why);
+		free(why);
 		return -1;
 	}
-	if (strncmp(buf, "ok ", 3)) {
-		*err = xasprintf("cannot recycle pid %d: %s", (int)pid,
-				 buf + 4);
-		return -1;
-	}
-	*impostor = (pid_t)atoi(buf + 3);
+	*impostor = (pid_t)atoi(buf);
 	return 0;
+}
+
+int sandbox_next_pid(struct sandbox *sb, const struct pidns *ns, pid_t pid,
+		     char **err)
+{
+	char buf[128], req[48];
+	char *why = NULL;
+
+	if (!sb->pidns) {
+		*err = xasprintf("choosing a pid needs a private PID namespace, "
+				 "which this machine does not allow");
+		return -1;
+	}
+	snprintf(req, sizeof(req), "next %d\n", (int)pid);
+	if (init_request(ns ? ns->init_fd : sb->init_fd, req, buf, sizeof(buf),
+			 &why)) {
+		int busy = strstr(why, "is in use") != NULL;
+
+		*err = xasprintf("cannot give pid %d%s%s: %s", (int)pid,
+				 ns ? " in namespace " : "",
+				 ns && ns->name ? ns->name : "", why);
+		free(why);
+		return busy ? -2 : -1;
+	}
+	return 0;
+}
+
+int sandbox_pidns_new(struct sandbox *sb, struct pidns *ns, const char *name,
+		      char **err)
+{
+	int sv[2], res[2];
+	pid_t mid, init = 0;
+	char path[64];
+	struct stat st;
+	ssize_t r;
+
+	*err = NULL;
+	ns->name = name;
+	ns->init_fd = ns->ns_fd = -1;
+	ns->init_pid = 0;
+	ns->ino = 0;
+	if (!sb->pidns) {
+		*err = xasprintf("a holder namespace needs a private PID "
+				 "namespace, which this machine does not "
+				 "allow");
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		*err = xasprintf("cannot create socket pair: %s",
+				 strerror(errno));
+		return -1;
+	}
+	if (pipe2(res, O_CLOEXEC)) {
+		*err = xasprintf("cannot create pipe: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	/*
+	 * The worker cannot unshare a PID namespace itself (its children's
+	 * namespace is the sandbox's, not its own: EINVAL), so a helper born
+	 * in the sandbox does, forks the new namespace's init, says its pid
+	 * (as the sandbox sees it) and exits. The init is then the sandbox
+	 * init's orphan: killing the sandbox kills it, and every process of
+	 * the nested namespace with it.
+	 */
+	mid = fork();
+	if (mid < 0) {
+		*err = xasprintf("cannot fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		close(res[0]);
+		close(res[1]);
+		return -1;
+	}
+	if (mid == 0) {
+		pid_t q;
+
+		close(sv[0]);
+		close(res[0]);
+		if (unshare(CLONE_NEWPID))
+			_exit(126);
+		q = fork();
+		if (q < 0)
+			_exit(126);
+		if (q == 0) {
+			close(res[1]);
+			init_main(sv[1], 0);
+			_exit(0);
+		}
+		r = write(res[1], &q, sizeof(q));
+		_exit(r == sizeof(q) ? 0 : 126);
+	}
+	close(sv[1]);
+	close(res[1]);
+	do
+		r = read(res[0], &init, sizeof(init));
+	while (r < 0 && errno == EINTR);
+	close(res[0]);
+	waitpid(mid, NULL, 0);
+	ns->init_fd = sv[0];
+	if (r != sizeof(init) || init <= 0 ||
+	    read_reply(ns->init_fd, path, sizeof(path), 5000) ||
+	    strcmp(path, "ready")) {
+		*err = xasprintf("cannot create a holder PID namespace");
+		pidns_close(ns);
+		return -1;
+	}
+	ns->init_pid = init;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	ns->ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns->ns_fd < 0 || fstat(ns->ns_fd, &st)) {
+		*err = xasprintf("cannot open '%s': %s", path, strerror(errno));
+		pidns_close(ns);
+		return -1;
+	}
+	ns->ino = (unsigned long long)st.st_ino;
+	return 0;
+}
+
+void pidns_close(struct pidns *ns)
+{
+	if (ns->init_fd >= 0)
+		close(ns->init_fd); /* its init ends at end of file */
+	if (ns->ns_fd >= 0)
+		close(ns->ns_fd);
+	ns->init_fd = ns->ns_fd = -1;
+}
+
+unsigned long long pidns_ino_of(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	return stat(path, &st) ? 0 : (unsigned long long)st.st_ino;
+}
+
+pid_t pidns_outer_pid(unsigned long long ino, pid_t inner)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d))) {
+		pid_t pid;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = (pid_t)strtol(de->d_name, NULL, 10);
+		if (pid_inner(pid) == inner && pidns_ino_of(pid) == ino)
+			found = pid;
+	}
+	closedir(d);
+	return found;
 }
 
 void sandbox_sweep(struct sandbox *sb)
@@ -277,6 +514,9 @@ void sandbox_sweep(struct sandbox *sb)
 	if (sb->init_fd >= 0)
 		close(sb->init_fd);
 	sb->init_fd = -1;
+	if (sandbox_ns_fd >= 0)
+		close(sandbox_ns_fd);
+	sandbox_ns_fd = -1;
 	if (sb->host_pidns > 0) { /* 0: a zeroed struct, never entered */
 		/* if this fails, forks fail with ENOMEM: callers say so */
 		(void)setns(sb->host_pidns, CLONE_NEWPID);
@@ -322,7 +562,7 @@ static const int escape_caps[] = {
  * would stay its own: nothing propagates back to the worker. Only system
  * calls: async-signal-safe. 0, or -1 with errno.
  */
-static int confine_child(const char *rw)
+static int confine_child(const char *rw, int own_proc)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	struct mount_attr rw_attr = { .attr_clr = MOUNT_ATTR_RDONLY };
@@ -331,6 +571,11 @@ static int confine_child(const char *rw)
 	if (unshare(CLONE_NEWNS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount(rw, rw, NULL, MS_BIND | MS_REC, NULL))
+		return -1;
+	/* In a namespace of its own, /proc must be that namespace's, as a
+	 * container's is: its kill(7, 0) and /proc/7/stat name one process. */
+	if (own_proc && mount("proc", "/proc", "proc",
+			      MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		return -1;
 	if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro,
 		    sizeof(ro)) ||
@@ -375,10 +620,17 @@ static char **merged_env(char *const extra[])
 int holder_start(struct holder_proc *hp, char *const argv[],
 		 char *const env[], const char *dir, int own_group, char **err)
 {
+	return holder_start_in(hp, argv, env, dir, own_group, NULL, 0, err);
+}
+
+int holder_start_in(struct holder_proc *hp, char *const argv[],
+		    char *const env[], const char *dir, int own_group,
+		    const struct pidns *ns, pid_t want_pid, char **err)
+{
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	int ex[2] = { -1, -1 };
 	struct { int stage, err; } child = { 0, 0 }; /* 1 chdir, 2 exec,
-							3 confine */
+							3 confine, 4 pid */
 	pid_t parent = getpid(), pid;
 	char **envp, *rw;
 	ssize_t r;
@@ -393,9 +645,23 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 		close_pair(ex);
 		return -1;
 	}
+	if (ns && (sandbox_ns_fd < 0 || setns(ns->ns_fd, CLONE_NEWPID))) {
+		*err = xasprintf("cannot enter namespace %s: %s", ns->name,
+				 sandbox_ns_fd < 0 ? "no sandbox"
+						   : strerror(errno));
+		close_pair(in);
+		close_pair(out);
+		close_pair(errp);
+		close_pair(ex);
+		return -1;
+	}
 	envp = merged_env(env);
 	rw = confine_holders ? xstrdup(dir) : NULL;
 	pid = fork();
+	/* Back to the sandbox's namespace for whatever we fork next (if this
+	 * failed, the next holder_start_in says so: setns to it works). */
+	if (ns)
+		(void)setns(sandbox_ns_fd, CLONE_NEWPID);
 	if (pid < 0) {
 		*err = xasprintf("cannot fork: %s", strerror(errno));
 		free(envp);
@@ -427,8 +693,13 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(errp[1], 2);
+		child.stage = 4;
+		if (want_pid > 0 && getpid() != want_pid) {
+			errno = EBUSY;
+			goto failed;
+		}
 		child.stage = 3;
-		if (rw && confine_child(rw))
+		if (rw && confine_child(rw, ns != NULL))
 			goto failed;
 		child.stage = 1;
 		if (chdir(dir) == 0) {
@@ -461,13 +732,16 @@ failed:
 		else if (child.stage == 3)
 			*err = xasprintf("cannot confine '%s' to '%s': %s",
 					 argv[0], dir, strerror(child.err));
+		else if (child.stage == 4)
+			*err = xasprintf("pid %d was taken before '%s' started",
+					 (int)want_pid, argv[0]);
 		else
 			*err = xasprintf("cannot run '%s': %s", argv[0],
 					 strerror(child.err));
 		waitpid(pid, NULL, 0);
 		holder_close(hp);
 		hp->pid = 0;
-		return -1;
+		return child.stage == 4 ? -2 : -1;
 	}
 	fcntl(hp->out_fd, F_SETFL, O_NONBLOCK);
 	fcntl(hp->err_fd, F_SETFL, O_NONBLOCK);

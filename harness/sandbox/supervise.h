@@ -34,13 +34,59 @@ struct sandbox {
 int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err);
 
 /*
- * Gives `pid` (a pid inside the namespace, free now: its owner is dead and
- * reaped) to a new unrelated process (`sleep`). Returns 0 and sets
- * *impostor to the pid it got, which the caller must compare with `pid`;
- * -1 with *err when there is no namespace or the kernel would not.
+ * A PID namespace nested in the sandbox's, for the holders a scenario puts
+ * in a container of their own (`holder A B ns=c1`). Its pid 1 is an init of
+ * ours: it reaps the namespace's orphans and sets its ns_last_pid on
+ * request (`pid=7`, `recycle`); holders started in it are still the
+ * worker's children (waitpid, signals, zombies as anywhere). Killing the
+ * sandbox kills the namespace and all of it.
  */
-int sandbox_recycle(struct sandbox *sb, pid_t pid, pid_t *impostor,
-		    char **err);
+struct pidns {
+	const char *name;	/* the scenario's name for it; borrowed */
+	pid_t init_pid;		/* its init, as the sandbox's /proc shows it */
+	int init_fd;		/* socket to its init; -1 */
+	int ns_fd;		/* the namespace (/proc/<init>/ns/pid); -1 */
+	unsigned long long ino; /* its inode: the namespace's identity, as
+				   /proc/self/ns/pid shows it inside */
+};
+#define PIDNS_INIT { NULL, 0, -1, -1, 0 }
+
+/*
+ * Creates namespace `name` (borrowed) in the sandbox (which must have a
+ * PID namespace) and fills *ns. 0, or -1 with *err. pidns_close() ends it
+ * (its init exits when its socket closes; sandbox_sweep() kills it anyway).
+ */
+int sandbox_pidns_new(struct sandbox *sb, struct pidns *ns, const char *name,
+		      char **err);
+void pidns_close(struct pidns *ns);
+
+/*
+ * Makes the next process forked into namespace `ns` (NULL: the sandbox's)
+ * get `pid`: its init sets ns_last_pid to pid-1. The caller forks at once
+ * and checks (holder_start_in's want_pid): a thread of a holder may take it
+ * first. 0, -2 with *err when the pid is in use (a short-lived process
+ * may hold it: try again), or -1 with *err (no namespace ...).
+ */
+int sandbox_next_pid(struct sandbox *sb, const struct pidns *ns, pid_t pid,
+		     char **err);
+
+/*
+ * Gives `pid` (a pid inside namespace `ns`, NULL: the sandbox's; free now:
+ * its owner is dead and reaped) to a new unrelated process (`sleep`).
+ * Returns 0 and sets *impostor to the pid it got there, which the caller
+ * must compare with `pid`; -1 with *err when there is no namespace or the
+ * kernel would not.
+ */
+int sandbox_recycle(struct sandbox *sb, const struct pidns *ns, pid_t pid,
+		    pid_t *impostor, char **err);
+
+/* The PID namespace inode of `pid` (a pid of the sandbox's /proc), or 0. */
+unsigned long long pidns_ino_of(pid_t pid);
+
+/* The pid in the sandbox's /proc of the process that is `inner` in the
+ * namespace of inode `ino`, or 0 (a scan of /proc: a few dozen entries in
+ * a sandbox). */
+pid_t pidns_outer_pid(unsigned long long ino, pid_t inner);
 
 /* Kills every process of the sandbox and reaps the worker's children.
  * Children forked afterwards (a jq program's, say) are born in the PID
@@ -71,6 +117,16 @@ struct holder_proc {
  */
 int holder_start(struct holder_proc *hp, char *const argv[],
 		 char *const env[], const char *dir, int own_group, char **err);
+
+/*
+ * holder_start, in namespace `ns` (NULL: the sandbox's) and, when want_pid
+ * > 0, as that pid there (after sandbox_next_pid). A holder in a namespace
+ * of its own also gets that namespace's /proc. Returns 0, -1 with *err, or
+ * -2 with *err when another process took want_pid first (try again).
+ */
+int holder_start_in(struct holder_proc *hp, char *const argv[],
+		    char *const env[], const char *dir, int own_group,
+		    const struct pidns *ns, pid_t want_pid, char **err);
 
 /* SIGKILL to the holder and, if it leads one, its process group. */
 void holder_kill_group(struct holder_proc *hp);

@@ -26,6 +26,7 @@ static const char *const op_names[] = {
 	[OP_ACQUIRE] = "acquire", [OP_RELEASE] = "release",
 	[OP_DELIVER] = "deliver", [OP_TURN] = "turn",
 	[OP_SPIN] = "spin",	  [OP_EXIT] = "exit",
+	[OP_SWEEP] = "sweep",
 };
 #define NR_OPS ((int)(sizeof(op_names) / sizeof(op_names[0])))
 
@@ -180,17 +181,54 @@ int parse_need_holder(struct parser *p, const char *verb, const char *name)
 
 
 static int reserved_name(const char *name);
+static int str_eq(const char *a, const char *b);
 
+/*
+ * `holder A B [ns=NAME] [pid=N]`: the keys apply to every name of the line.
+ * pid= names one holder, and no two holders of one namespace (the
+ * scenario's, or NAME) may ask for the same pid.
+ */
 static int stmt_holder(struct parser *p, struct words *w)
 {
 	struct scenario *s = p->s;
-	int i;
+	const char *ns = NULL;
+	int64_t pid = 0;
+	int i, names = 0, first = s->nr_holders;
+	char is_key[LEX_MAX_WORDS] = { 0 };
 
 	if (w->nr < 2)
 		return parse_fail(p, "holder: expected one or more names");
 	for (i = 1; i < w->nr; i++) {
+		char *k, *v;
+		char *why = NULL;
+
+		if (!strchr(w->w[i], '='))
+			continue;
+		is_key[i] = 1; /* lex_kv splits the word in place */
+		if (!lex_kv(w->w[i], &k, &v))
+			return parse_fail(p, "holder: '%s' is not key=value",
+					  w->w[i]);
+		if (!strcmp(k, "ns")) {
+			if (!lex_is_name(v))
+				return parse_fail(p, "holder: ns: '%s' is not a "
+						  "name (a letter, then "
+						  "letters, digits, _ - .)",
+						  v);
+			ns = v;
+		} else if (!strcmp(k, "pid")) {
+			if (lex_int("holder: pid", v, 2, 4194304, &pid, &why))
+				return lex_fail(p, why);
+		} else {
+			return parse_fail(p, "holder: unknown key '%s' "
+					  "(expected ns or pid)",
+					  k);
+		}
+	}
+	for (i = 1; i < w->nr; i++) {
 		struct scn_holder *h;
 
+		if (is_key[i])
+			continue;
 		if (!lex_is_name(w->w[i]))
 			return parse_fail(p, "holder: '%s' is not a name (a letter, "
 				       "then letters, digits, _ - .)",
@@ -209,6 +247,29 @@ static int stmt_holder(struct parser *p, struct words *w)
 		memset(h, 0, sizeof(*h));
 		h->name = xstrdup(w->w[i]);
 		h->line = p->line;
+		h->ns = ns ? xstrdup(ns) : NULL;
+		h->pid = pid;
+		names++;
+	}
+	if (!names)
+		return parse_fail(p, "holder: expected one or more names");
+	if (pid && names > 1)
+		return parse_fail(p, "holder: pid=%lld names one holder, not %d "
+				  "(one line each)",
+				  (long long)pid, names);
+	if (ns || pid)
+		s->needs_pidns = 1;
+	for (i = 0; pid && i < first; i++) {
+		const struct scn_holder *o = &s->holders[i];
+
+		if (o->pid == pid && str_eq(o->ns, ns))
+			return parse_fail(p, "holder: pid=%lld is %s's already "
+					  "(line %d) in %s%s; one pid, one "
+					  "process per namespace",
+					  (long long)pid, o->name, o->line,
+					  ns ? "namespace " : "the scenario's "
+							      "namespace",
+					  ns ? ns : "");
 	}
 	return 0;
 }
@@ -300,7 +361,10 @@ static int stmt_op(struct parser *p, struct words *w, int64_t at,
 			return -1;
 		if (r == 0)
 			continue;
-		if (!strcmp(k, "session")) {
+		if (!strcmp(k, "session") && op == OP_SWEEP) {
+			return parse_fail(p, "sweep: judges every lock file "
+					  "of the folder (no session=)");
+		} else if (!strcmp(k, "session")) {
 			if (!lex_is_name(v))
 				return parse_fail(p, "session: '%s' is not a name",
 					    v);
@@ -344,7 +408,7 @@ static int stmt_op(struct parser *p, struct words *w, int64_t at,
 		return parse_fail(p, "deliver: expected a message id (msg=ID)");
 	if (op == OP_TURN && st->hold_ms <= 0)
 		return parse_fail(p, "turn: expected hold=DURATION above 0");
-	if (!st->session)
+	if (!st->session && op != OP_SWEEP)
 		st->session = xstrdup("s1");
 	if (!st->lane)
 		st->lane = xstrdup("main");

@@ -102,8 +102,10 @@ void scenario_clear(struct scenario *s)
 	for (i = 0; i < s->nr_tags; i++)
 		free(s->tags[i]);
 	free(s->tags);
-	for (i = 0; i < s->nr_holders; i++)
+	for (i = 0; i < s->nr_holders; i++) {
 		free(s->holders[i].name);
+		free(s->holders[i].ns);
+	}
 	free(s->holders);
 	for (i = 0; i < s->nr_steps; i++) {
 		struct scn_step *st = &s->steps[i];

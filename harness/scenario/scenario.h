@@ -53,7 +53,15 @@ struct scn_arg {
 };
 
 /* Holder operations, as in docs/holder-protocol.md. */
-enum op_kind { OP_ACQUIRE, OP_RELEASE, OP_DELIVER, OP_TURN, OP_SPIN, OP_EXIT };
+enum op_kind {
+	OP_ACQUIRE,
+	OP_RELEASE,
+	OP_DELIVER,
+	OP_TURN,
+	OP_SPIN,
+	OP_EXIT,
+	OP_SWEEP, /* the cleanup pass over the whole folder: no session */
+};
 
 struct scn_step {
 	enum step_kind kind;
@@ -121,6 +129,10 @@ struct scn_holder {
 	int line;
 	int needs_fiu;	/* a failpoint targets it: run under fiu-run -x */
 	int needs_clock; /* a clock fault targets it: libfaketime preloaded */
+	char *ns;	/* `ns=NAME`: a PID namespace of its own, shared with
+			   the holders of the same NAME (a container); NULL:
+			   the scenario's */
+	int64_t pid;	/* `pid=N`: its pid in its namespace; 0 any */
 };
 
 struct scenario {
@@ -139,7 +151,8 @@ struct scenario {
 	int nr_requires, alloc_requires;
 	unsigned disabled;	/* checkers switched off: bit (1u << checker) */
 	int repeat;		/* run it this many times; default 1 */
-	int needs_pidns;	/* uses a fault that needs FAULT_NEEDS_PIDNS */
+	int needs_pidns;	/* uses a fault that needs FAULT_NEEDS_PIDNS,
+				   or a holder's ns= or pid= */
 	int speed;		/* `speed N`: run on one clock N times as
 				   fast (run/speed.h); 0 when not given */
 	char *speed_off;	/* `speed off REASON`: why this scenario

@@ -21,12 +21,16 @@ writes only the lock mapping:
             ...
         def sweep(self):                   # optional: every sweep_ms (watchdog)
             ...; self.ctx.lost(hold, "watchdog")
+        def clean(self, folder, grace_ms): # optional: the `sweep` operation
+            yield {"session": "s1", "verdict": "removed", "reason": "dead-pid"}
 
     run(MyLock)
 
-The kit always offers `acquire release deliver turn spin`; `lanes` in
-`caps` makes each lane a thread of its own (else one thread runs every
-command in arrival order). See kits/python/README.md.
+The kit always offers `acquire release deliver turn spin`, and `sweep` (the
+folder's cleanup pass a gateway runs at start-up or from a cron) when the
+class defines clean(); `lanes` in `caps` makes each lane a thread of its own
+(else one thread runs every command in arrival order). See
+kits/python/README.md.
 """
 
 import json
@@ -37,7 +41,7 @@ import threading
 import time
 
 PROTO = 1
-OPS = ("acquire", "release", "deliver", "turn", "spin", "exit")
+OPS = ("acquire", "release", "deliver", "turn", "spin", "exit", "sweep")
 KIT_CAPS = ("acquire", "release", "deliver", "turn", "spin")
 MS_MAX = 10 ** 12          # ~31 years: larger durations are typos
 NAME_MAX = 200             # bytes of a session or lane name
@@ -142,6 +146,15 @@ class Lock:
         """Runs every sweep_ms on a thread of its own when a subclass
         overrides it (a watchdog): report what it let go with ctx.lost()."""
 
+    def clean(self, folder, grace_ms):
+        """The `sweep` operation, when a subclass overrides it: the cleanup
+        pass over every lock file of `folder`, judged as an acquire judges
+        (graceMs for empty or unparsable files), removing only stale ones.
+        Yields (or returns) one dict per lock file: "session", "verdict"
+        ("removed" or "kept"), "reason", and "pid" when known; log a WARN
+        for every removal (ctx.log). Raise LockError to fail the sweep."""
+        raise LockError("unsupported", "this lock has no cleanup pass")
+
     def append(self, hold, line):
         """Writes one transcript line (bytes ending in a newline) for
         `hold`: refuses with reason lock-lost when the lock is no longer
@@ -239,6 +252,8 @@ class _Holder:
                                                           lock_cls.impl, e))
             sys.exit(70)
         self.caps = list(KIT_CAPS) + [c for c in lock_cls.caps if c not in KIT_CAPS]
+        if lock_cls.clean is not Lock.clean and "sweep" not in self.caps:
+            self.caps.append("sweep")
         self.lanes_on = "lanes" in self.caps
         self.lanes = {}                 # lane name -> (queue, thread)
 
@@ -444,6 +459,20 @@ class _Holder:
         else:
             self.emit("ok", id=cmd["id"], **extra)
 
+    def op_sweep(self, cmd):
+        grace = _field(cmd, "graceMs", self.lock.defaults)
+        try:
+            for v in self.lock.clean(self.dir, grace) or ():
+                ev = {"id": cmd["id"], "session": v["session"],
+                      "verdict": v["verdict"], "reason": v.get("reason")}
+                if v.get("pid"):
+                    ev["pid"] = v["pid"]
+                self.emit("swept", **ev)
+        except LockError as bad:
+            self.fail(cmd, bad.reason, bad.message)
+            return
+        self.emit("ok", id=cmd["id"])
+
     def run_cmd(self, cmd):
         try:
             getattr(self, "op_" + cmd["op"])(cmd)
@@ -626,7 +655,7 @@ def _validate(cmd):
         if not _is_int(cmd["code"], 0, 255):
             return "field 'code' must be an integer from 0 to 255"
         cmd["code"] = int(cmd["code"])
-    if cmd["op"] not in ("spin", "exit") and cmd.get("session") is None:
+    if cmd["op"] not in ("spin", "exit", "sweep") and cmd.get("session") is None:
         return "op '%s' needs field 'session'" % cmd["op"]
     if cmd["op"] == "deliver" and cmd.get("msg") is None:
         return "op 'deliver' needs field 'msg'"

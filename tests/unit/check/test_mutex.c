@@ -32,6 +32,59 @@ static jv overlap(const char *acq, const char *b_extra)
 		    "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL);
 }
 
+/* A holds s1 for a turn from 0.100 s (maxHoldMs `mh` ms) and is `fate`
+ * ("" alive; a kill fault at 0.200 s); C's sweep removes its lock at
+ * `at` ms. */
+static jv swept(const char *mh, const char *fate, const char *at)
+{
+	char inv[256], sw[256];
+
+	snprintf(inv, sizeof(inv),
+		 "{'type':'invoke','T':100,'process':'A','id':1,'op':'turn',"
+		 "'session':'s1','holdMs':2000,'maxHoldMs':%s}",
+		 mh);
+	snprintf(sw, sizeof(sw),
+		 "{'type':'swept','T':%s,'process':'C','id':1,'session':'s1',"
+		 "'verdict':'removed','reason':'too-old','pid':10}",
+		 at);
+	return hist(META, SPAWN("A"), SPAWN("C"), inv,
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    *fate ? fate
+			  : "{'type':'log','T':150,'process':'A',"
+			    "'level':'INFO','msg':'working'}",
+		    "{'type':'invoke','T':500,'process':'C','id':1,'op':'sweep'}",
+		    "{'type':'log','T':600,'process':'C','level':'WARN',"
+		    "'msg':'sweep: removed s1'}",
+		    sw, "{'type':'ok','T':601,'process':'C','id':1}",
+		    "{'type':'final','T':3000,'sessions':{},'leaked':[]}",
+		    NULL);
+}
+
+START_TEST(test_mutex_sweep_of_a_live_lock_is_a_steal)
+{
+	jv v = check(swept("5000", "", "600"));
+
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "C's sweep removed s1's lock file at 0.600 s "
+				"(too-old) although A was alive, neither "
+				"frozen nor spinning, and within its hold (its "
+				"maxHoldMs 5000, acquired at 0.100 s): a sweep "
+				"must keep a live owner's lock");
+	jv_free(v);
+	/* a dead owner's lock, or one past its maxHoldMs: the sweep's job */
+	v = check(swept("5000",
+			"{'type':'fault','T':200,'process':'harness',"
+			"'fault':'kill','target':'A','signal':9}",
+			"600"));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	v = check(swept("300", "", "600"));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_mutex_two_owners)
 {
 	jv v = check(overlap("500", ""));
@@ -466,6 +519,7 @@ static Suite *mutex_suite(void)
 
 	tc = tcase_create("mutex");
 	tcase_add_test(tc, test_mutex_two_owners);
+	tcase_add_test(tc, test_mutex_sweep_of_a_live_lock_is_a_steal);
 	tcase_add_test(tc, test_mutex_steal);
 	tcase_add_test(tc, test_mutex_watchdog_after_takeover);
 	tcase_add_test(tc, test_mutex_epsilon);

@@ -3,6 +3,7 @@
  * histories, often in pairs just inside and just outside a bound.
  */
 #include "histories.h"
+#include "lib/jvx.h"
 #include "unit.h"
 
 /* ---- recovery ------------------------------------------------------------------ */
@@ -121,6 +122,61 @@ START_TEST(test_recovery_kill_just_outside_bound)
 	expect_says(v, "recovery", "B waited 352 ms for s1 after A was "
 				   "killed at 1.200 s (bound: poll 50 ms + "
 				   "slack 300 ms)");
+	jv_free(v);
+}
+END_TEST
+
+/*
+ * kill_history with A in container c1 and B in container `ns_b` (spawn
+ * `ns`): from another PID namespace A's death cannot be seen, and the lock
+ * is free for B only at A's acquired + maxHoldMs (110 + 5000 ms).
+ */
+static jv ns_kill_history(const char *acq, const char *ns_b)
+{
+	jv h = kill_history(acq);
+	int i, n = jv_array_length(jv_copy(h));
+
+	for (i = 0; i < n; i++) {
+		jv e = jv_array_get(jv_copy(h), i);
+		const char *type = jvx_cstr(e, "type");
+		const char *who = jvx_cstr(e, "process");
+
+		if (type && who && !strcmp(type, "spawn"))
+			h = jv_array_set(h, i,
+					 jv_object_set(jv_copy(e),
+						       jv_string("ns"),
+						       jv_string(!strcmp(who,
+									 "A")
+									 ? "c1"
+									 : ns_b)));
+		jv_free(e);
+	}
+	return h;
+}
+
+START_TEST(test_recovery_dead_owner_in_another_namespace)
+{
+	/* the same B as test_recovery_kill_well_outside_bound: in c2 it is
+	 * inside its bound (110 + 5000 + 50 + 300) */
+	jv v = check(ns_kill_history("4150", "c2"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(ns_kill_history("5458", "c2"));
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(ns_kill_history("5500", "c2"));
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "B waited 390 ms for s1 after A was killed "
+				   "at 1.200 s in another PID namespace (its "
+				   "death unseen there: reclaimable at its "
+				   "maxHoldMs 5000, from 5.110 s) (bound: "
+				   "maxHoldMs 5000 + poll 50 ms + slack "
+				   "300 ms)");
+	jv_free(v);
+	/* in the same container, the death is seen: a poll */
+	v = check(ns_kill_history("4150", "c1"));
+	expect_n(v, "recovery", 1);
 	jv_free(v);
 }
 END_TEST
@@ -711,6 +767,7 @@ static Suite *recovery_suite(void)
 
 	tc = tcase_create("recovery");
 	tcase_add_test(tc, test_recovery_kill_fast_reclaim_passes);
+	tcase_add_test(tc, test_recovery_dead_owner_in_another_namespace);
 	tcase_add_test(tc, test_recovery_refused_while_reclaimable);
 	tcase_add_test(tc, test_recovery_kill_1ms_inside_bound);
 	tcase_add_test(tc, test_recovery_kill_just_outside_bound);

@@ -827,7 +827,7 @@ START_TEST(test_sandbox_without_pidns)
 	ck_assert_int_eq(sb.init_pid, 0);
 	ck_assert_ptr_null(why);
 	ck_assert_ptr_null(err);
-	ck_assert_int_eq(sandbox_recycle(&sb, 2, &got, &err), -1);
+	ck_assert_int_eq(sandbox_recycle(&sb, NULL, 2, &got, &err), -1);
 	ck_assert_msg(strstr(err, "needs a private PID namespace") != NULL,
 		      "%s", err);
 	ck_assert_int_eq(got, 0);
@@ -913,7 +913,7 @@ static void w_recycle(int out)
 		wfail(out, "cannot reap the holder");
 	if (proc_state(inner) != 0)
 		wfail(out, "pid %d still in /proc after reaping", (int)inner);
-	if (sandbox_recycle(&sb, inner, &got, &err))
+	if (sandbox_recycle(&sb, NULL, inner, &got, &err))
 		wfail(out, "sandbox_recycle(%d): %s", (int)inner, err);
 	after = proc_starttime(got);
 	dprintf(out, "ok %d %d %lld %lld\n", (int)inner, (int)got, before,
@@ -970,7 +970,7 @@ static void w_recycle_busy(int out)
 
 	wsandbox(out, &sb);
 	ia = wholder(out, &a, "echo $$; exec sleep 60");
-	if (!sandbox_recycle(&sb, ia, &got, &err))
+	if (!sandbox_recycle(&sb, NULL, ia, &got, &err))
 		wfail(out, "recycled live pid %d (got %d)", (int)ia, (int)got);
 	if (!strstr(err, "cannot recycle pid") || !strstr(err, strerror(EBUSY)))
 		wfail(out, "live pid: unexpected error '%s'", err);
@@ -982,7 +982,7 @@ static void w_recycle_busy(int out)
 	iz = wholder(out, &z, "echo $$; exec sleep 60");
 	kill(z.pid, SIGKILL);
 	usleep(100000);
-	if (!sandbox_recycle(&sb, iz, &got, &err))
+	if (!sandbox_recycle(&sb, NULL, iz, &got, &err))
 		wfail(out, "recycled zombie pid %d (got %d)", (int)iz,
 		      (int)got);
 	if (!strstr(err, strerror(EBUSY)))
@@ -1009,6 +1009,95 @@ START_TEST(test_sandbox_recycle_busy)
 END_TEST
 
 /* The runner's order: holders killed and reaped, then the sweep. */
+/* ---- holder namespaces (ns=, pid=) --------------------------------------- */
+
+/* In a worker: a holder in namespace ns as pid `want`, whose command says
+ * its pid and its /proc's pid 1; returns the pid it said. */
+static pid_t wholder_in(int out, struct holder_proc *hp,
+			const struct sandbox *sb, const struct pidns *ns,
+			pid_t want, char *init_comm, size_t size)
+{
+	char *argv[] = { "/bin/sh", "-c",
+			 "echo $$; cat /proc/1/comm; exec sleep 60", NULL };
+	char *env[] = { mark, NULL };
+	char *err = NULL, line[64];
+
+	*hp = (struct holder_proc)HOLDER_PROC_INIT;
+	if (want && sandbox_next_pid((struct sandbox *)sb, ns, want, &err))
+		wfail(out, "sandbox_next_pid(%d): %s", (int)want, err);
+	if (holder_start_in(hp, argv, env, "/", 0, ns, want, &err))
+		wfail(out, "holder_start_in: %s", err);
+	if (read_line(hp->out_fd, line, sizeof(line), WAIT_MS))
+		wfail(out, "the holder did not say its pid ('%s')", line);
+	if (read_line(hp->out_fd, init_comm, size, WAIT_MS))
+		wfail(out, "the holder did not say its pid 1 ('%s')",
+		      init_comm);
+	return (pid_t)atoi(line);
+}
+
+static void w_namespaces(int out)
+{
+	struct sandbox sb;
+	struct pidns c1 = PIDNS_INIT, c2 = PIDNS_INIT;
+	struct holder_proc a, b;
+	char *err = NULL, comm_a[64], comm_b[64];
+	pid_t pa, pb, oa, ob;
+	int st;
+
+	wsandbox(out, &sb);
+	if (sandbox_pidns_new(&sb, &c1, "c1", &err) ||
+	    sandbox_pidns_new(&sb, &c2, "c2", &err))
+		wfail(out, "sandbox_pidns_new: %s", err);
+	if (c1.ino == c2.ino || !c1.ino || c1.ino == pidns_ino_of(1))
+		wfail(out, "namespace inodes %llu %llu (sandbox %llu)", c1.ino,
+		      c2.ino, pidns_ino_of(1));
+	pa = wholder_in(out, &a, &sb, &c1, 7, comm_a, sizeof(comm_a));
+	pb = wholder_in(out, &b, &sb, &c2, 7, comm_b, sizeof(comm_b));
+	/* the same pid twice, taken: the pid is in use there */
+	if (!sandbox_next_pid(&sb, &c1, 7, &err))
+		wfail(out, "pid 7 given twice in c1");
+	oa = pidns_outer_pid(c1.ino, 7);
+	ob = pidns_outer_pid(c2.ino, 7);
+	if (oa <= 0 || ob <= 0 || oa == ob || pid_inner(oa) != 7 ||
+	    pidns_ino_of(oa) != c1.ino || pidns_ino_of(ob) != c2.ino)
+		wfail(out, "outer pids %d %d", (int)oa, (int)ob);
+	/* a zombie in a namespace: its parent is the worker, which waits */
+	kill(a.pid, SIGKILL);
+	for (st = 0; st < 200 && proc_state(oa) != 'Z'; st++)
+		usleep(10000);
+	if (proc_state(oa) != 'Z')
+		wfail(out, "A is not a zombie (state %c)", proc_state(oa));
+	if (waitpid(a.pid, &st, 0) != a.pid || proc_state(oa))
+		wfail(out, "A not reaped");
+	dprintf(out, "ok %d %d %s %s\n", (int)pa, (int)pb, comm_a, comm_b);
+	pause();
+}
+
+START_TEST(test_sandbox_holder_namespaces)
+{
+	struct worker w;
+	char buf[256], left[1024], ns[64], a1[64], b1[64];
+	int pa, pb;
+
+	need_root();
+	new_mark();
+	w = worker_start(w_namespaces);
+	worker_sandbox(&w, ns, sizeof(ns));
+	ck_assert_int_eq(sscanf(worker_ok(&w, buf, sizeof(buf), WAIT_MS),
+				"%d %d %63s %63s", &pa, &pb, a1, b1),
+			 4);
+	/* pid 7 in both containers */
+	ck_assert_int_eq(pa, 7);
+	ck_assert_int_eq(pb, 7);
+	/* each sees its own namespace's /proc: pid 1 is that one's init */
+	ck_assert_str_eq(a1, "lockchaos-nsini");
+	ck_assert_str_eq(b1, "lockchaos-nsini");
+	worker_kill(&w);
+	ck_assert_msg(wait_gone(ns, 0, 2000, left, sizeof(left)) == 0,
+		      "left after the worker died:%s", left);
+}
+END_TEST
+
 static void w_sweep_after_reap(int out)
 {
 	struct sandbox sb;
@@ -1024,7 +1113,7 @@ static void w_sweep_after_reap(int out)
 	kill(b.pid, SIGKILL);
 	waitpid(b.pid, NULL, 0);
 	/* an impostor: a child of init, not of the worker */
-	if (sandbox_recycle(&sb, ib, &got, &err))
+	if (sandbox_recycle(&sb, NULL, ib, &got, &err))
 		wfail(out, "sandbox_recycle: %s", err);
 	wexeced(out, got);
 	dprintf(out, "ok ready\n");
@@ -1140,7 +1229,7 @@ static void w_to_be_killed(int out)
 	id = wholder(out, &d, "echo $$; exec sleep 60");
 	kill(d.pid, SIGKILL);
 	waitpid(d.pid, NULL, 0);
-	if (sandbox_recycle(&sb, id, &got, &err))
+	if (sandbox_recycle(&sb, NULL, id, &got, &err))
 		wfail(out, "sandbox_recycle: %s", err);
 	wexeced(out, got);
 	dprintf(out, "ok\n");
@@ -1209,6 +1298,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_sandbox_holder_small_pid);
 	tcase_add_test(tc, test_sandbox_recycle);
 	tcase_add_test(tc, test_sandbox_recycle_busy);
+	tcase_add_test(tc, test_sandbox_holder_namespaces);
 	tcase_add_test(tc, test_sandbox_sweep_after_reap);
 	tcase_add_test(tc, test_sandbox_sweep_live_holders);
 	tcase_add_test(tc, test_no_orphan_after_sigkill);

@@ -111,7 +111,7 @@ static struct scn_expect *expect(int i)
 
 #define H "holder A B\n" /* line 1 of most rows */
 #define W8 " w w w w w w w w"
-#define OPS "acquire, release, deliver, turn, spin, exit"
+#define OPS "acquire, release, deliver, turn, spin, exit, sweep"
 #define CHECKERS                                                               \
 	"recovery, no-silent-drop, mutex, leak, integrity, visibility, "       \
 	"protocol"
@@ -248,6 +248,29 @@ static const struct err_case err_cases[] = {
      "x.scn:1: holder: 'A' declared twice"},
     {"holder twice on two lines", H "holder B\n",
      "x.scn:2: holder: 'B' declared twice"},
+    {"sweep of one session", H "A sweep session=s2\n",
+     "x.scn:2: sweep: judges every lock file of the folder (no session=)"},
+    {"sweep with a message", H "A sweep msg=m1\n",
+     "x.scn:2: A sweep: unknown key 'msg'"},
+    {"holder keys only", "holder ns=c1\n",
+     "x.scn:1: holder: expected one or more names"},
+    {"holder unknown key", "holder A nspace=c1\n",
+     "x.scn:1: holder: unknown key 'nspace' (expected ns or pid)"},
+    {"holder ns not a name", "holder A ns=1c\n",
+     "x.scn:1: holder: ns: '1c' is not a name"},
+    {"holder pid 1 is init's", "holder A pid=1\n",
+     "x.scn:1: holder: pid: ", {"1"}},
+    {"holder pid not a number", "holder A pid=seven\n",
+     "x.scn:1: holder: pid: ", {"seven"}},
+    {"holder pid for two", "holder A B ns=c1 pid=7\n",
+     "x.scn:1: holder: pid=7 names one holder, not 2"},
+    {"holder pid twice in a namespace",
+     "holder A ns=c1 pid=7\nholder B pid=7\nholder C ns=c1 pid=7\n",
+     "x.scn:3: holder: pid=7 is A's already (line 1) in namespace c1"},
+    {"holder pid twice in the scenario's namespace",
+     "holder A pid=9\nholder B pid=9\n",
+     "x.scn:2: holder: pid=9 is A's already (line 1) in the scenario's "
+     "namespace"},
 
     /* stmt_lock */
     {"lock without keys", H "lock\n",
@@ -1277,6 +1300,37 @@ START_TEST(test_names_and_capabilities)
 END_TEST
 
 /* Holder names: letters, digits, _ - . after a letter. */
+START_TEST(test_sweep_op)
+{
+	parse_ok("holder A\nA sweep as=sw graceMs=300ms\nA sweep\n");
+	ck_assert_int_eq(step(0)->op, OP_SWEEP);
+	ck_assert_str_eq(step(0)->label, "sw");
+	ck_assert_ptr_null(step(0)->session);
+	ck_assert_int_eq(step(0)->p.grace_ms, 300);
+	ck_assert_str_eq(op_capability(OP_SWEEP), "sweep");
+	ck_assert_ptr_null(step(1)->label);
+}
+END_TEST
+
+START_TEST(test_holder_namespaces)
+{
+	parse_ok("holder A B ns=c1\nholder C pid=7 ns=c2\nholder D pid=7\n"
+		 "holder E\nA acquire\n");
+	ck_assert_int_eq(s.nr_holders, 5);
+	ck_assert_str_eq(s.holders[0].ns, "c1");
+	ck_assert_str_eq(s.holders[1].ns, "c1");
+	ck_assert_int_eq(s.holders[1].pid, 0);
+	ck_assert_str_eq(s.holders[2].ns, "c2");
+	ck_assert_int_eq(s.holders[2].pid, 7);
+	ck_assert_ptr_null(s.holders[3].ns);
+	ck_assert_int_eq(s.holders[3].pid, 7);
+	ck_assert_ptr_null(s.holders[4].ns);
+	ck_assert_int_eq(s.needs_pidns, 1);
+	parse_ok("holder A B\nA acquire\n");
+	ck_assert_int_eq(s.needs_pidns, 0);
+}
+END_TEST
+
 START_TEST(test_holder_names)
 {
 	parse_ok("holder A b C1 C_2 d-3 e.4 openclaw-2026.4.15\n"
@@ -1673,6 +1727,8 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_big_file_refused);
 	tcase_add_test(tc, test_names_and_capabilities);
 	tcase_add_test(tc, test_holder_names);
+	tcase_add_test(tc, test_holder_namespaces);
+	tcase_add_test(tc, test_sweep_op);
 	tcase_add_test(tc, test_holder_named_like_a_statement);
 	tcase_add_test(tc, test_deliver_empty_msg);
 	suite_add_tcase(su, tc);
