@@ -147,7 +147,8 @@ char *cli_replay_line(const char *prog, unsigned long long seed,
 		      char *const paths[], int nr_paths)
 {
 	char *cmd = join_command(holder_argv), *q = shell_quote(cmd);
-	char *p = shell_quote(prog);
+	char *abs = strchr(prog, '/') ? realpath(prog, NULL) : NULL;
+	char *p = shell_quote(abs ? abs : prog);
 	char *line = xasprintf("%s run --seed %llu --holder %s%s%s", p, seed,
 			       q, extra && *extra ? " " : "",
 			       extra ? extra : "");
@@ -157,9 +158,11 @@ char *cli_replay_line(const char *prog, unsigned long long seed,
 	for (i = 0; i < nr_paths; i++)
 		dashes |= paths[i][0] == '-';
 	for (i = 0; i < nr_paths; i++) {
-		char *w = shell_quote(paths[i]), *l;
+		char *real = realpath(paths[i], NULL);
+		char *w = shell_quote(real ? real : paths[i]), *l;
 
 		l = xasprintf("%s%s %s", line, dashes && !i ? " --" : "", w);
+		free(real);
 		free(line);
 		free(w);
 		line = l;
@@ -167,6 +170,7 @@ char *cli_replay_line(const char *prog, unsigned long long seed,
 	free(cmd);
 	free(q);
 	free(p);
+	free(abs);
 	return line;
 }
 

@@ -75,10 +75,10 @@ char *shell_quote(const char *word);
 char *join_command(char *const argv[]);
 
 /*
- * The command that replays a run, for a shell: `prog run --seed N
- * --holder 'CMD' [extra] PATH...`, CMD from the holder's resolved words
- * (absolute paths, so it works from any folder), `extra` (may be NULL)
- * already quoted, every path quoted. Malloc'ed.
+ * The command that replays a run, for a shell, from any folder: `prog run
+ * --seed N --holder 'CMD' [extra] PATH...`, CMD from the holder's
+ * resolved words, `extra` (may be NULL) already quoted; prog (when it has
+ * a '/') and every path that exists made absolute, all quoted. Malloc'ed.
  */
 char *cli_replay_line(const char *prog, unsigned long long seed,
 		      char *const holder_argv[], const char *extra,

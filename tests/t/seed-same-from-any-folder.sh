@@ -26,6 +26,14 @@ for r in r1 r2 r3 r4; do echo "$r: $(seeds $r | tr '\n' ' ')"; done
 [ "$(jq -r '.scenarios[0].seed' r1/summary.json)" != "$(jq -r '.scenarios[1].seed' r1/summary.json)" ] ||
 	fail "two scenarios, one seed"
 
+# The replay line of the run made in cat/sub (relative paths typed there)
+# replays it from elsewhere: the same seeds.
+line=$(jq -r .replay r2/summary.json)
+echo "replay: $line"
+(cd elsewhere/deeper && eval "$(echo "$line" | sed "s| run | run --report $top/r7 |")") >o7.txt 2>&1 ||
+	fail "the replay line, run from elsewhere: $(tail -3 o7.txt)"
+[ "$(seeds r1)" = "$(seeds r7)" ] || fail "the replay line from elsewhere: other seeds"
+
 # Loose files: named by their file name, from any folder.
 mkdir loose
 cp cat/k.scn loose/x.scn
