@@ -22,4 +22,6 @@ o=$(comp list --j); [ "$o" = --json ] || fail "list --j: $o"
 o=$(comp run --tag seed-00 | tr '\n' ' '); echo "--tag seed-00: $o"
 [ "$o" = "seed-000 seed-001 seed-002 seed-003 seed-004 " ] || fail "--tag seed-00: $o"
 o=$(comp help ma); [ "$o" = matrix ] || fail "help ma: $o"
+o=$(comp explore --disable mu); [ "$o" = mutex ] || fail "--disable mu: $o"
+o=$(comp init-holder --lang p); [ "$o" = python ] || fail "--lang p: $o"
 exit 0
