@@ -1033,6 +1033,20 @@ void tl_model_build(struct tl_model *m, struct tl_history *h)
 				      "said so)",
 				      name ? name : "?", e->proc));
 			k->fault = fault_find("failpoint"); /* its glyph */
+		} else if (streq(type, "swept") && is_holder(e->proc) &&
+			   streq(jvx_cstr(e->v, "verdict"), "removed")) {
+			/* a sweep's removal: the lock file is gone (drawn as
+			 * the damage glyph: the file was removed) */
+			const char *ses = jvx_cstr(e->v, "session");
+			const char *why = jvx_cstr(e->v, "reason");
+			struct tl_mark *k = mark_add(
+			    m, G_FAULT, row_of(m, e->proc, NULL), e->t, i,
+			    PRIO_MID,
+			    xasprintf("swept %s", ses ? ses : "?"),
+			    xasprintf("%s's sweep removed the lock of %s (%s)",
+				      e->proc, ses ? ses : "?",
+				      why ? why : "?"));
+			k->fault = fault_find("damage");
 		} else if (streq(type, "result")) {
 			m->status = jvx_cstr(e->v, "status");
 		} else if (streq(type, "final")) {

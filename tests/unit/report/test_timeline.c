@@ -528,6 +528,46 @@ START_TEST(test_unknown_fault)
 }
 END_TEST
 
+/* A holder in a container of its own says which (`pid 7 in c1`); a
+ * sweep's removal is a mark on the sweeper's row. */
+START_TEST(test_namespace_and_sweep)
+{
+	static char path[4096];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(path, sizeof(path), "%s/test_timeline-XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	int fd = mkstemp(path);
+	ck_assert_msg(fd >= 0, "mkstemp: %s", strerror(errno));
+	FILE *f = fdopen(fd, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "{\"t\":0,\"type\":\"meta\",\"process\":\"harness\"}\n"
+		"{\"t\":1000,\"type\":\"spawn\",\"process\":\"A\",\"pid\":7,"
+		"\"ns\":\"c1\"}\n"
+		"{\"t\":1000,\"type\":\"spawn\",\"process\":\"C\",\"pid\":8}\n"
+		"{\"t\":2000,\"type\":\"invoke\",\"process\":\"C\",\"id\":1,"
+		"\"op\":\"sweep\"}\n"
+		"{\"t\":3000,\"type\":\"swept\",\"process\":\"C\",\"id\":1,"
+		"\"session\":\"s1\",\"verdict\":\"removed\",\"reason\":"
+		"\"dead-pid\"}\n"
+		"{\"t\":3100,\"type\":\"swept\",\"process\":\"C\",\"id\":1,"
+		"\"session\":\"s2\",\"verdict\":\"kept\",\"reason\":\"live\"}\n");
+	ck_assert_int_eq(fclose(f), 0);
+
+	char out[4200], *err = NULL;
+	snprintf(out, sizeof(out), "%s.html", path);
+	ck_assert_msg(html_timeline_write(path, out, &err) == 0, "%s", err);
+	char *page = slurp(out);
+	ck_assert_ptr_nonnull(strstr(page, "pid 7 in c1"));
+	ck_assert_ptr_nonnull(strstr(page, ">pid 8<"));
+	ck_assert_ptr_nonnull(
+	    strstr(page, "C&#39;s sweep removed the lock of s1 (dead-pid)"));
+	ck_assert_ptr_null(strstr(page, "lock of s2"));
+	free(page);
+	unlink(out);
+	unlink(path);
+}
+END_TEST
+
 /* The checkers named on the page are explained from the table of
  * checkers, in its order. */
 START_TEST(test_checker_legend)
@@ -581,6 +621,7 @@ static Suite *timeline_suite(void)
 	tc = unit_tcase(s, "tables", 30, NULL, NULL);
 	tcase_add_test(tc, test_every_fault_row_is_drawn);
 	tcase_add_test(tc, test_unknown_fault);
+	tcase_add_test(tc, test_namespace_and_sweep);
 	tcase_add_test(tc, test_checker_legend);
 	return s;
 }
