@@ -104,6 +104,8 @@ const struct conformance_case conformance_cases[] = {
 	{ "badinput/pid-huge.scn", "L6" },
 	{ "badinput/directory.scn", "L7" },
 	{ "badinput/symlink.scn", "L7" },
+	{ "seeds/001-cleanup-cron-takeover.scn", "L11" },
+	{ "races/reentrant-after-takeover.scn", "L11" },
 	{ "badinput/torn-transcript.scn", "L13" },
 	{ "races/two-lanes.scn", "L12" },
 	{ "seeds/003-lane-timeout.scn", "L12" },

@@ -222,6 +222,9 @@ class ToyLock extends Lock {
   async acquire(hold) {
     const mine = this.held.get(hold.lockPath);
     if (mine) { // reentrant: same process, same lane
+      if (!this.ours(hold.lockPath)) { // L11: not a lost hold
+        throw new LockError('lock-lost', `lock '${hold.lockPath}' was taken over or removed: not re-entered`);
+      }
       mine.count += 1;
       hold.reentrant = true;
       return;

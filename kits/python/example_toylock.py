@@ -225,6 +225,9 @@ class ToyLock(Lock):
     def acquire(self, hold):
         mine = self.held.get(hold.lock_path)
         if mine:                          # reentrant: same process, same lane
+            if self.ours(hold.lock_path) is None:   # L11: not a lost hold
+                raise LockError("lock-lost", "lock '%s' was taken over or removed: not "
+                                "re-entered" % hold.lock_path)
             mine[0] += 1
             hold.reentrant = True
             return
