@@ -12,7 +12,9 @@
 #include "faults/faults.h"
 #include "run/matrix.h"
 #include "report/report.h"
+#include "run/merge.h"
 #include "run/run.h"
+#include "run/select.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -68,6 +70,13 @@ static const char run_options[] =
 	"  -v, --verbose    show every event of every holder as it happens\n"
 	"  -i               stop at the first failure and keep its scratch folder\n"
 	"  --no-namespace   do not use PID namespaces (PID recycling becomes unsupported)\n"
+	"selection (scenarios/README.md#tags):\n"
+	"  --tag T          only scenarios tagged T (repeat: any of them)\n"
+	"  --exclude-tag T  not the scenarios tagged T (repeatable)\n"
+	"  --filter REGEX   only scenarios whose file or title matches REGEX\n"
+	"                   (POSIX extended; repeat: all of them)\n"
+	"  --shard K/N      run only share K of N of the scenario runs (one CI job\n"
+	"                   of N); `lockchaos merge` joins the N reports (docs/ci.md)\n"
 	"  -h, --help       this help\n";
 
 static const char matrix_options[] =
@@ -83,6 +92,7 @@ static const char matrix_options[] =
 	"  --durations DIR  as for run\n"
 	"  -v, --verbose    as for run\n"
 	"  --no-namespace   as for run\n"
+	"  --tag T, --exclude-tag T, --filter REGEX  as for run\n"
 	"  -h, --help       this help\n";
 
 static int cmd_run(int argc, char **argv);
@@ -90,15 +100,17 @@ static int cmd_list(int argc, char **argv);
 static int cmd_matrix(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_check_holder(int argc, char **argv);
+static int cmd_merge(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "run [options] [PATH...]",
 	  "run scenarios (files or folders; default: the catalog lockchaos "
 	  "ships)",
 	  run_options },
-	{ "list", cmd_list, "list [--json] [PATH...]",
+	{ "list", cmd_list, "list [--json] [--tag T] [--exclude-tag T] [--filter RE] [PATH...]",
 	  "list scenarios: title, tags, holders, floor",
 	  "  --json           one JSON object per scenario and line\n"
+	  "  --tag, --exclude-tag, --filter  as for run\n"
 	  "  -h, --help       this help\n" },
 	{ "check-holder", cmd_check_holder,
 	  "check-holder [--protocol-only | --rule ID] CMD",
@@ -125,6 +137,11 @@ static const struct command commands[] = {
 	  "random fault schedules; each failure shrunk to a scenario "
 	  "(docs/explore.md)",
 	  explore_options },
+	{ "merge", cmd_merge, "merge [--report DIR] REPORT...",
+	  "join the reports of `run --shard K/N` jobs into one (docs/ci.md)",
+	  "  --report DIR     where to write the merged report (default\n"
+	  "                   reports/<time>/; must be new or empty)\n"
+	  "  -h, --help       this help\n" },
 	{ "help", cmd_help, "help [CMD]", "what a command does and its options",
 	  NULL },
 };
@@ -234,6 +251,10 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-namespace", no_argument, NULL, 'N' },
 	{ "known", required_argument, NULL, 'K' },
+	{ "tag", required_argument, NULL, 't' },
+	{ "exclude-tag", required_argument, NULL, 'x' },
+	{ "filter", required_argument, NULL, 'F' },
+	{ "shard", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -269,6 +290,8 @@ struct args {
 	int stop_first;
 	int no_pidns;
 	const char *known; /* matrix: --known DIR */
+	struct selection sel; /* --tag, --exclude-tag, --filter */
+	int shard_k, shard_n; /* run: --shard K/N, or 0 */
 	char **paths;
 	int nr_paths;
 	char *default_path[2]; /* no PATH given: the catalog, NULL */
@@ -384,6 +407,24 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 		case 'N':
 			a->no_pidns = 1;
 			break;
+		case 't':
+		case 'x':
+			if (selection_add_tag(&a->sel, optarg, c == 'x'))
+				return -1;
+			break;
+		case 'F':
+			if (selection_add_filter(&a->sel, optarg))
+				return -1;
+			break;
+		case 'S':
+			if (matrix) {
+				fprintf(stderr, "lockchaos matrix: --shard is "
+						"an option of run\n");
+				return -1;
+			}
+			if (shard_parse(optarg, &a->shard_k, &a->shard_n))
+				return -1;
+			break;
 		case 'K':
 			if (!matrix) {
 				fprintf(stderr, "lockchaos run: --known is an "
@@ -400,8 +441,11 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 			return -1;
 		}
 	}
-	/* The last run's durations, when there is one to read. */
-	if (!a->durations && access("reports/latest", F_OK) == 0)
+	/* The last run's durations, when there is one to read. Not for a
+	 * shard: the split follows the durations, and the N jobs must all
+	 * see the same ones (the declared floors, or --durations DIR). */
+	if (!a->durations && !a->shard_n &&
+	    access("reports/latest", F_OK) == 0)
 		a->durations = "reports/latest";
 	a->paths = argv + optind;
 	a->nr_paths = argc - optind;
@@ -428,6 +472,7 @@ static void args_clear(struct args *a)
 		cli_holder_clear(&a->holders[i]);
 	free(a->holders);
 	free(a->default_path[0]);
+	selection_clear(&a->sel);
 }
 
 /*
@@ -440,9 +485,30 @@ static int load_scenarios(struct args *a, struct scenario_list *l)
 {
 	int rc = scenario_list_load(l, a->paths, a->nr_paths);
 
+	if (!rc)
+		rc = selection_apply(&a->sel, l) ? -3 : 0;
+	if (rc == -3) {
+		fprintf(stderr, "lockchaos: nothing was run\n");
+		scenario_list_clear(l);
+		return -1;
+	}
+	if (rc == -1) {
+		/* TAP readers (prove) stop here and say why. */
+		printf("TAP version 13\nBail out! %d syntax error(s) in %d "
+		       "scenario file(s): %s%s\n",
+		       l->nr_errors, l->nr_bad,
+		       l->first_error ? l->first_error : "",
+		       l->nr_errors > 1 ? " (all of them on stderr)" : "");
+		fflush(stdout);
+	}
 	if (rc) {
-		fprintf(stderr, "lockchaos: %s; nothing was run\n",
-			rc == -1 ? "scenario syntax error" : "no scenarios");
+		if (rc == -1)
+			fprintf(stderr, "lockchaos: %d syntax error(s) in %d "
+					"scenario file(s); nothing was run\n",
+				l->nr_errors, l->nr_bad);
+		else
+			fprintf(stderr, "lockchaos: no scenarios; nothing was "
+					"run\n");
 		scenario_list_clear(l);
 		return -1;
 	}
@@ -567,6 +633,8 @@ static int cmd_run(int argc, char **argv)
 		.start_timeout_ms = a.start_timeout_ms,
 		.speed = a.speed,
 		.scratch_root = scratch,
+		.shard_k = a.shard_k,
+		.shard_n = a.shard_n,
 	};
 	i = 0;
 	sinks[i++] = report_tap(stdout);
@@ -603,10 +671,14 @@ static int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "exclude-tag", required_argument, NULL, 'x' },
+		{ "filter", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct scenario_list l = { 0 };
+	struct selection sel = SELECTION_INIT;
 	int rc, i, k, c, json = 0;
 
 	optind = 1;
@@ -616,24 +688,39 @@ static int cmd_list(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 't':
+		case 'x':
+			if (selection_add_tag(&sel, optarg, c == 'x'))
+				goto bad;
+			break;
+		case 'F':
+			if (selection_add_filter(&sel, optarg))
+				goto bad;
+			break;
 		case 'h':
+			selection_clear(&sel);
 			command_help(stdout, command_find("list"));
 			return 0;
 		default:
 			cli_option_error("list", c, argv, opts);
-			return EXIT_USAGE;
+			goto bad;
 		}
 	}
 	if (optind >= argc) {
 		char *def[2];
 
 		if (default_paths(def))
-			return EXIT_USAGE;
+			goto bad;
 		rc = scenario_list_load(&l, def, 1);
 		free(def[0]);
 	} else {
 		rc = scenario_list_load(&l, argv + optind, argc - optind);
 	}
+	if (rc != -2 && selection_apply(&sel, &l)) {
+		scenario_list_clear(&l);
+		rc = -1;
+	}
+	selection_clear(&sel);
 	for (i = 0; i < l.nr; i++) {
 		struct scenario *s = &l.items[i];
 		int64_t floor = run_floor_ms(s);
@@ -682,10 +769,13 @@ static int cmd_list(int argc, char **argv)
 			printf(", never compressed: %s", s->speed_off);
 		putchar('\n');
 	}
-	if (!json)
+	if (!json && (l.nr || !rc))
 		printf("%d scenario(s)\n", l.nr);
 	scenario_list_clear(&l);
 	return rc ? EXIT_USAGE : 0;
+bad:
+	selection_clear(&sel);
+	return EXIT_USAGE;
 }
 
 static int cmd_matrix(int argc, char **argv)
@@ -752,6 +842,76 @@ out:
 	free(dir);
 	scenario_list_clear(&l);
 	args_clear(&a);
+	return rc;
+}
+
+static const struct option merge_opts[] = {
+	{ "report", required_argument, NULL, 'r' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * `lockchaos merge [--report DIR] REPORT...`: the reports of `run --shard
+ * K/N` joined into one (run/merge.h), with a run's exit status.
+ */
+static int cmd_merge(int argc, char **argv)
+{
+	const char *report = NULL;
+	struct report_totals t;
+	char *dir;
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", merge_opts, NULL)) != -1) {
+		if (c == 'r') {
+			report = optarg;
+		} else if (c == 'h') {
+			command_help(stdout, command_find("merge"));
+			return 0;
+		} else {
+			cli_option_error("merge", c, argv, merge_opts);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "lockchaos merge: expected the report folders "
+				"of the shards\n");
+		return EXIT_USAGE;
+	}
+	dir = cli_report_dir(report);
+	if (!dir)
+		return EXIT_USAGE;
+	rc = merge_reports(dir, argv + optind, argc - optind, &t);
+	if (rc == -1) {
+		/* Nothing was written: leave no empty report behind. */
+		rmdir(dir);
+		free(dir);
+		return EXIT_USAGE;
+	}
+	if (rc)
+		t.write_errors++;
+	printf("# merged %d report(s) into %s\n", argc - optind, dir);
+	if (t.not_run)
+		printf("%d passed, %d failed, %d skipped, %d not run\n",
+		       t.passed, t.failed, t.skipped, t.not_run);
+	else if (t.skipped)
+		printf("%d passed, %d failed, %d skipped\n", t.passed,
+		       t.failed, t.skipped);
+	else
+		printf("%d passed, %d failed\n", t.passed, t.failed);
+	rc = run_status(&t, dir);
+	/* A run not run (an interrupted shard) is no green either. */
+	if (!rc && t.not_run) {
+		fprintf(stderr, "lockchaos merge: %d scenario run(s) not run "
+				"(exit 1)\n",
+			t.not_run);
+		rc = EXIT_FAILED;
+	}
+	if (!t.write_errors)
+		cli_report_latest(dir);
+	free(dir);
 	return rc;
 }
 

@@ -472,7 +472,7 @@ long nofile_raise(void)
 }
 
 /* Levenshtein distance, two rows; words here are short (< 100 bytes). */
-static size_t edit_distance(const char *a, const char *b)
+size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
 	size_t *prev = xcalloc(lb + 1, sizeof(*prev));

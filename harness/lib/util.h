@@ -101,6 +101,8 @@ int errno_from_name(const char *name);
  */
 char *nearest_names(const char *word, const char *const *names, size_t n,
 		    size_t max);
+/* Levenshtein distance between two short words (O(len a x len b)). */
+size_t edit_distance(const char *a, const char *b);
 
 /* splitmix64: the harness's one PRNG, so that a seed replays a run. */
 uint64_t prng_next(uint64_t *state);

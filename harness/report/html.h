@@ -42,7 +42,9 @@
  * | `replay` | a shell command that replays the run (`run` only) |
  * | `jobs` | scenarios run in parallel |
  * | `passed`, `failed`, `skipped` | totals (`skipped` counts n/a) |
- * | `durationMs` | wall time of the whole run |
+ * | `durationMs` | wall time of the whole run (merged: the longest shard's) |
+ * | `shard` | `{"k":K,"n":N,"runs":R}` for `run --shard K/N` (R: runs of all shards) |
+ * | `merged` | `lockchaos merge`: `[{"report":DIR,"durationMs":N,"shard":{...}}]` |
  *
  * SCENARIO:
  *
@@ -59,6 +61,8 @@
  * | `seed` | a number, or a string of digits (64-bit seeds do not fit a JSON double); the same holds for the run's `seed` |
  * | `dir` | the scenario's folder, relative to summary.json: it holds `timeline.html` and `history.jsonl` |
  * | `repeat` | iteration number when a scenario runs more than once |
+ * | `repeats` | how many times the scenario runs (its `repeat` line) |
+ * | `run` | 1-based number of the run among all runs of all shards, in file order |
  * | `failures` | the failed verdicts (docs/history.md), `at` in microseconds |
  *
  * MATRIX (when one run covers several lock implementations):

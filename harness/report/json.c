@@ -22,10 +22,8 @@ static void json_begin(struct report_sink *sink, const struct report_run *rr)
 	s->scenarios = jv_array();
 }
 
-static void json_item(struct report_sink *sink, const struct report_run *rr,
-		      const struct report_item *it)
+jv report_item_json(const struct report_item *it)
 {
-	struct summary *s = sink->data;
 	jv o = jv_object(), tags = jv_array();
 	int i;
 
@@ -54,9 +52,20 @@ static void json_item(struct report_sink *sink, const struct report_run *rr,
 			  jv_string_fmt("%llu", (unsigned long long)it->seed));
 	o = jv_object_set(o, jv_string("dir"), jv_string(it->dir));
 	o = jv_object_set(o, jv_string("repeat"), jv_number(it->iteration));
+	o = jv_object_set(o, jv_string("repeats"), jv_number(it->s->repeat));
+	/* Its place among all runs: `lockchaos merge` orders shards by it. */
+	o = jv_object_set(o, jv_string("run"), jv_number(it->run));
 	o = jv_object_set(o, jv_string("failures"),
 			  jv_copy(it->res->failures));
-	s->scenarios = jv_array_append(s->scenarios, o);
+	return o;
+}
+
+static void json_item(struct report_sink *sink, const struct report_run *rr,
+		      const struct report_item *it)
+{
+	struct summary *s = sink->data;
+
+	s->scenarios = jv_array_append(s->scenarios, report_item_json(it));
 }
 
 int summary_write(const char *dir, jv summary)
@@ -82,10 +91,9 @@ int summary_write(const char *dir, jv summary)
 	return rc;
 }
 
-static void json_end(struct report_sink *sink, const struct report_run *rr,
-		     const struct report_totals *t)
+jv report_summary_json(const struct report_run *rr,
+			const struct report_totals *t, jv scenarios)
 {
-	struct summary *s = sink->data;
 	jv o = jv_object();
 
 	o = jv_object_set(o, jv_string("tool"), jv_string("lockchaos"));
@@ -99,6 +107,15 @@ static void json_end(struct report_sink *sink, const struct report_run *rr,
 	if (rr->impl)
 		o = jv_object_set(o, jv_string("impl"), jv_string(rr->impl));
 	o = jv_object_set(o, jv_string("jobs"), jv_number(rr->jobs));
+	if (rr->shard_n) {
+		jv sh = jv_object();
+
+		sh = jv_object_set(sh, jv_string("k"), jv_number(rr->shard_k));
+		sh = jv_object_set(sh, jv_string("n"), jv_number(rr->shard_n));
+		sh = jv_object_set(sh, jv_string("runs"),
+				   jv_number(rr->runs_all));
+		o = jv_object_set(o, jv_string("shard"), sh);
+	}
 	o = jv_object_set(o, jv_string("passed"), jv_number(t->passed));
 	o = jv_object_set(o, jv_string("failed"), jv_number(t->failed));
 	o = jv_object_set(o, jv_string("skipped"), jv_number(t->skipped));
@@ -108,7 +125,16 @@ static void json_end(struct report_sink *sink, const struct report_run *rr,
 				  jv_string(sigabbrev_np(t->interrupted)));
 	o = jv_object_set(o, jv_string("durationMs"),
 			  jv_number((double)t->duration_ms));
-	o = jv_object_set(o, jv_string("scenarios"), s->scenarios);
+	o = jv_object_set(o, jv_string("scenarios"), scenarios);
+	return o;
+}
+
+static void json_end(struct report_sink *sink, const struct report_run *rr,
+		     const struct report_totals *t)
+{
+	struct summary *s = sink->data;
+	jv o = report_summary_json(rr, t, s->scenarios);
+
 	s->scenarios = jv_invalid();
 	if (summary_write(rr->report_dir, o))
 		sink->write_errors++;

@@ -34,6 +34,8 @@ struct report_run {
 	int jobs;
 	int total;		/* scenario runs planned */
 	int verbose;
+	int shard_k, shard_n;	/* --shard K/N, or 0 */
+	int runs_all;		/* scenario runs of all shards together */
 	char started[32];	/* ISO-8601 wall clock */
 	int64_t start_us;	/* mono */
 };
@@ -42,6 +44,8 @@ struct report_item {
 	int index;		    /* 1-based, in file order */
 	const struct scenario *s;
 	int iteration;		    /* 1..s->repeat */
+	int run;		    /* 1-based among the runs of all shards,
+				       in file order (= index unsharded) */
 	const char *dir;	    /* folder name inside report_dir */
 	uint64_t seed;
 	const struct run_result *res;
@@ -82,11 +86,30 @@ struct report_sink *report_json(void); /* summary.json + index.html */
 struct report_sink *report_junit(void);
 void report_free(struct report_sink *sink);
 
+#include <jv.h>
+
+/*
+ * The summary.json record of one scenario run (html.h has the fields), and
+ * of a whole run around `scenarios` (consumed). report_json and
+ * report_junit build the same records; `lockchaos merge` reads them back.
+ */
+jv report_item_json(const struct report_item *it);
+jv report_summary_json(const struct report_run *rr,
+		       const struct report_totals *t, jv scenarios);
+
+/*
+ * Writes DIR/junit.xml from `summary` (borrowed; summary.json's format,
+ * html.h): one testcase per scenario run, `classname` the scenario's
+ * catalog folder, failures in words, the holders' log tails (read from
+ * DIR/<dir>/history.jsonl) and the timeline's path in `system-out`. 0, or
+ * -1 after saying what failed on stderr.
+ */
+int junit_write(const char *dir, jv summary);
+
 /*
  * Writes `summary` (consumed) as DIR/summary.json and renders DIR/index.html
  * from it. 0, or -1 after saying what failed on stderr.
  */
-#include <jv.h>
 int summary_write(const char *dir, jv summary);
 
 /* seconds with 3 decimals, for messages */

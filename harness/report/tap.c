@@ -33,6 +33,9 @@ static void tap_begin(struct report_sink *sink, const struct report_run *rr)
 		rr->impl ? ", implementation " : "", rr->impl ? rr->impl : "");
 	if (rr->replay)
 		fprintf(t->out, "# replay: %s\n", rr->replay);
+	if (rr->shard_n)
+		fprintf(t->out, "# shard %d/%d: %d of %d scenario runs\n",
+			rr->shard_k, rr->shard_n, rr->total, rr->runs_all);
 	fprintf(t->out, "1..%d\n", rr->total);
 	fflush(t->out);
 }

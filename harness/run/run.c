@@ -10,6 +10,7 @@
 #include "report/html.h"
 #include "run/runner.h"
 #include "run/result.h"
+#include "run/select.h"
 #include "lib/jvx.h"
 #include "lib/util.h"
 
@@ -134,6 +135,10 @@ int scenario_list_load(struct scenario_list *l, char *const paths[], int n)
 		scenario_init(&s);
 		if (scenario_load(&s, files[i], &err)) {
 			fprintf(stderr, "%s\n", err);
+			if (!l->nr_bad++)
+				l->first_error = xstrndup(err, strcspn(err, "\n"));
+			for (char *c = err; c; c = strchr(c + 1, '\n'))
+				l->nr_errors++;
 			free(err);
 			scenario_clear(&s);
 			if (!rc)
@@ -157,6 +162,9 @@ void scenario_list_clear(struct scenario_list *l)
 	free(l->items);
 	l->items = NULL;
 	l->nr = l->alloc = 0;
+	free(l->first_error);
+	l->first_error = NULL;
+	l->nr_bad = l->nr_errors = 0;
 }
 
 static uint64_t fnv1a(const char *s)
@@ -305,6 +313,7 @@ static char *unique_dir(char *name, char *const *dirs, int n)
 struct job {
 	const struct scenario *s;
 	int iteration;
+	int run;    /* 1-based in file order among all shards' runs */
 	char *dir;  /* folder name */
 	char *path; /* report_dir/dir */
 	uint64_t seed;
@@ -733,6 +742,38 @@ static void set_end(struct run_set *set, struct set_state *ss)
 }
 
 /* Makes the jobs of one set, with folder names unique within the set. */
+/*
+ * --shard K/N: keeps the jobs of shard K among jobs[first..*nj) (the
+ * others are freed), after their folder names and expected durations are
+ * set, so that a shard's runs have the names, seeds and numbers they have
+ * in a whole run (run/select.h).
+ */
+static void shard_keep(const struct run_config *cfg, struct job *jobs,
+		       int first, int *nj)
+{
+	int n = *nj - first, i, kept = first;
+	int64_t *ms = xcalloc((size_t)n + 1, sizeof(*ms));
+	int *shard = xcalloc((size_t)n + 1, sizeof(*shard));
+
+	for (i = 0; i < n; i++)
+		ms[i] = jobs[first + i].expect_ms;
+	shard_assign(ms, n, cfg->shard_n, shard);
+	for (i = 0; i < n; i++) {
+		struct job *j = &jobs[first + i];
+
+		if (shard[i] == cfg->shard_k) {
+			jobs[kept++] = *j;
+			continue;
+		}
+		free(j->dir);
+		free(j->path);
+		run_result_clear(&j->res);
+	}
+	*nj = kept;
+	free(ms);
+	free(shard);
+}
+
 static void plan_set(const struct scenario_list *l,
 		     const struct run_config *cfg, int q, struct job **jobs,
 		     int *nj, int *aj)
@@ -750,6 +791,7 @@ static void plan_set(const struct scenario_list *l,
 			memset(j, 0, sizeof(*j));
 			j->s = &l->items[i];
 			j->iteration = k;
+			j->run = *nj - first;
 			j->set = q;
 			j->seed = run_scenario_seed(cfg->seed, j->s->file, k);
 			run_result_init(&j->res);
@@ -775,6 +817,8 @@ static void plan_set(const struct scenario_list *l,
 	}
 	free(dirs);
 	jv_free(earlier);
+	if (cfg->shard_n > 0)
+		shard_keep(cfg, *jobs, first, nj);
 }
 
 int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
@@ -782,6 +826,7 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 {
 	struct job *jobs = NULL;
 	struct set_state *ss = xcalloc((size_t)nsets, sizeof(*ss));
+	int runs_all = 0;
 	int *order;
 	int nj = 0, aj = 0, i, k, q, running = 0, next = 0, ended = 0;
 	int sig_seen = 0;
@@ -799,6 +844,9 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 
 		memset(sets[q].t, 0, sizeof(*sets[q].t));
 		ss[q].first = nj;
+		runs_all = 0;
+		for (i = 0; i < l->nr; i++)
+			runs_all += l->items[i].repeat;
 		plan_set(l, cfg, q, &jobs, &nj, &aj);
 		ss[q].nr = nj - ss[q].first;
 		ss[q].rr = (struct report_run){
@@ -809,6 +857,9 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 			.seed = cfg->seed,
 			.jobs = nr_jobs,
 			.total = ss[q].nr,
+			.shard_k = cfg->shard_n ? cfg->shard_k : 0,
+			.shard_n = cfg->shard_n,
+			.runs_all = runs_all,
 			.verbose = cfg->verbose,
 			.start_us = start_us,
 		};
@@ -901,6 +952,7 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 					.index = s->reported + 1,
 					.s = j->s,
 					.iteration = j->iteration,
+					.run = j->run,
 					.dir = j->dir,
 					.seed = j->seed,
 					.res = &j->res,

@@ -28,11 +28,16 @@ struct run_config {
 	const char *durations_from; /* an earlier report folder: its
 				       durations set the launch order (see
 				       run_pool); NULL: declared floors */
+	int shard_k, shard_n;	/* --shard K/N: run only the runs of shard
+				   K of N (run/select.h); 0: all */
 };
 
 struct scenario_list {
 	struct scenario *items;
 	int nr, alloc;
+	int nr_bad;	   /* files that did not parse */
+	int nr_errors;	   /* their errors (lines of messages) */
+	char *first_error; /* the first of their errors, for TAP's Bail out! */
 };
 
 /*

@@ -15,7 +15,7 @@ struct parser {
 	const char *file;
 	int line;	  /* 0: a file-wide error, no line to name */
 	const char *text; /* the current line, without its newline */
-	char *err;	  /* the first error: `file:line: what` */
+	char *err;	  /* the current line's error: `file:line: what` */
 	int last_line;	  /* the file's last line, for file-wide errors */
 	int disable_line; /* the latest `disable` line */
 };

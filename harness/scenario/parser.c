@@ -6,8 +6,8 @@
  * fault table (faults/faults.h) takes the place of the `FAULTS` row, and
  * the rest is checked against what that statement takes. Fault statements
  * are read generically (fault_stmt.c), expectations in expect_stmt.c.
- * Errors stop at the first bad line and say `file:line: what was wrong,
- * expected what`.
+ * Errors say `file:line: what was wrong, expected what`; the parse goes on
+ * to the next line, so one run shows every bad line (up to a limit).
  */
 #include "scenario/parse.h"
 #include "check/check.h"
@@ -42,6 +42,79 @@ const char *op_capability(enum op_kind op)
 
 /* ---- shared by the statements ---------------------------------------------- */
 
+/* Words of `list` (prose such as "one of: a, b, or c"), for did-you-mean. */
+static const char **list_words(const char *list, int *nr)
+{
+	const char **out = NULL;
+	static char buf[4096];
+	char *w, *save = NULL;
+	int n = 0, alloc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (w = strtok_r(buf, " ,:;`()|=", &save); w;
+	     w = strtok_r(NULL, " ,:;`()|=", &save)) {
+		if (!strcmp(w, "or") || !strcmp(w, "one") || !strcmp(w, "of") ||
+		    !strcmp(w, "expected") || strlen(w) < 2)
+			continue;
+		ALLOC_GROW(out, (size_t)n + 1, alloc);
+		out[n++] = w;
+	}
+	*nr = n;
+	return out;
+}
+
+/*
+ * "did you mean": a message `... unknown THING 'WORD' (expected LIST)`
+ * gets the words of LIST nearest to WORD (and, for an unknown statement,
+ * the declared holders), inserted after 'WORD'. Every site that lists what
+ * it expected gets it, with no list kept twice. Returns msg, or a new
+ * string (msg freed).
+ */
+static char *add_nearest(struct parser *p, char *msg)
+{
+	const char *u = strstr(msg, "unknown "), *q1, *q2, *ex;
+	const char **names;
+	char *word, *near, *out;
+	int n, i;
+
+	if (!u || !(q1 = strchr(u, '\'')) || !(q2 = strchr(q1 + 1, '\'')) ||
+	    !(ex = strstr(q2, "(expected ")))
+		return msg;
+	word = xstrndup(q1 + 1, (size_t)(q2 - q1 - 1));
+	names = list_words(ex + 10, &n);
+	if (!strncmp(u, "unknown statement", 17))
+		for (i = 0; i < p->s->nr_holders; i++) {
+			names = xrealloc(names, ((size_t)n + 1) * sizeof(*names));
+			names[n++] = p->s->holders[i].name;
+		}
+	for (i = 0; i < n && strcmp(names[i], word); i++)
+		;
+	if (i < n) {
+		n = 0; /* the word is known: the error is about something else */
+	} else {
+		int k = 0;
+
+		/* Stricter than nearest_names alone: short words are a few
+		 * edits from many others ("m1" is not a typo of "ok"). */
+		for (i = 0; i < n; i++)
+			if (!strncmp(names[i], word, strlen(word)) ||
+			    edit_distance(word, names[i]) <= 1 + strlen(word) / 4)
+				names[k++] = names[i];
+		n = k;
+	}
+	near = n ? nearest_names(word, names, (size_t)n, 3) : NULL;
+	out = near ? xasprintf("%.*s (did you mean: %s?)%s", (int)(q2 + 1 - msg),
+			       msg, near, q2 + 1)
+		   : NULL;
+	free(near);
+	free(names);
+	free(word);
+	if (!out)
+		return msg;
+	free(msg);
+	return out;
+}
+
 int parse_fail(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -52,6 +125,7 @@ int parse_fail(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	msg = add_nearest(p, msg);
 	/* File-wide errors (no holder at all ...) have no line to name. */
 	if (p->line > 0)
 		p->err = xasprintf("%s:%d: %s", p->file, p->line, msg);
@@ -853,11 +927,33 @@ static int parse_finish(struct parser *p)
 	return 0;
 }
 
+/* Appends `e` (consumed) to the error lines in *all. */
+static void add_error(char **all, char *e)
+{
+	char *joined;
+
+	if (!*all) {
+		*all = e;
+		return;
+	}
+	joined = xasprintf("%s\n%s", *all, e);
+	free(*all);
+	free(e);
+	*all = joined;
+}
+
 int scenario_parse(struct scenario *s, const char *file, const char *text,
 		   char **err)
 {
+	return scenario_parse_errors(s, file, text, 1, err);
+}
+
+int scenario_parse_errors(struct scenario *s, const char *file,
+			  const char *text, int max, char **err)
+{
 	struct parser p = { .s = s, .file = file };
 	const char *line = text;
+	int nr_errors = 0;
 
 	*err = NULL;
 	free(s->file);
@@ -886,11 +982,20 @@ int scenario_parse(struct scenario *s, const char *file, const char *text,
 		free(copy);
 		p.text = NULL;
 		if (rc) {
-			*err = p.err;
-			return -1;
+			add_error(err, p.err);
+			p.err = NULL;
+			if (++nr_errors >= max) {
+				if (max > 1 && nl && nl[1])
+					add_error(err, xasprintf(
+						"%s: stopped after %d errors",
+						file, max));
+				return -1;
+			}
 		}
 		line = nl ? nl + 1 : NULL;
 	}
+	if (nr_errors)
+		return -1;
 	p.last_line = p.line;
 	if (parse_finish(&p)) {
 		*err = p.err;

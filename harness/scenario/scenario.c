@@ -70,7 +70,7 @@ int scenario_load(struct scenario *s, const char *path, char **err)
 		free(text);
 		return -1;
 	}
-	rc = scenario_parse(s, path, text, err);
+	rc = scenario_parse_errors(s, path, text, SCENARIO_MAX_ERRORS, err);
 	free(text);
 	return rc;
 }

@@ -176,11 +176,24 @@ void scenario_clear(struct scenario *s);
 int scenario_parse(struct scenario *s, const char *file, const char *text,
 		   char **err);
 
+/*
+ * As scenario_parse, but goes on after a bad line: *err gets the errors of
+ * up to `max` lines (one a line, joined by newlines; past `max`, a last
+ * line says it stopped), then, when every line was right, the first error
+ * of the whole-file checks (no holder, no steps, an expectation naming no
+ * step). An error of an unknown word names the nearest words the language
+ * has ("did you mean: kill?"). scenario_parse is this with max 1.
+ */
+#define SCENARIO_MAX_ERRORS 20
+int scenario_parse_errors(struct scenario *s, const char *file,
+			  const char *text, int max, char **err);
+
 /* The largest scenario file read: a bigger one is refused (never judged in
  * part). */
 #define SCENARIO_MAX_BYTES (1 << 20)
 
-/* Reads and parses `path`. 0 or -1 with *err as scenario_parse; a file over
+/* Reads and parses `path`. 0 or -1 with *err as scenario_parse_errors with
+ * SCENARIO_MAX_ERRORS (every error of the file, one a line); a file over
  * SCENARIO_MAX_BYTES is an error. */
 int scenario_load(struct scenario *s, const char *path, char **err);
 

@@ -291,7 +291,7 @@ static const struct err_case err_cases[] = {
     {"holder without op", H "A\n",
      "x.scn:2: A: expected an operation (one of: " OPS ")"},
     {"unknown op", H "A aquire\n",
-     "x.scn:2: A: unknown operation 'aquire' (expected one of: " OPS ")"},
+     "x.scn:2: A: unknown operation 'aquire' (did you mean: acquire?) (expected one of: " OPS ")"},
     {"acquire bare word", H "A acquire m1\n",
      "x.scn:2: A acquire: expected key=value, got 'm1'"},
     {"deliver second bare word", H "A deliver m1 m2\n",
@@ -324,13 +324,13 @@ static const struct err_case err_cases[] = {
      "x.scn:2: A deliver: unknown key 'hold' (expected session, lane, "
      "as, msg, or maxHoldMs"},
     {"turn unknown key", H "A turn hold=1s ms=5\n",
-     "x.scn:2: A turn: unknown key 'ms' (expected session, lane, as, "
+     "x.scn:2: A turn: unknown key 'ms' (did you mean: msg, as?) (expected session, lane, as, "
      "msg, hold, or maxHoldMs"},
     {"spin unknown key", H "A spin code=1\n",
      "x.scn:2: A spin: unknown key 'code' (expected session, lane, as, "
      "ms, or maxHoldMs"},
     {"exit unknown key", H "A exit ms=1\n",
-     "x.scn:2: A exit: unknown key 'ms' (expected session, lane, as, "
+     "x.scn:2: A exit: unknown key 'ms' (did you mean: as?) (expected session, lane, as, "
      "code, or maxHoldMs"},
     {"deliver without msg", H "A deliver\n",
      "x.scn:2: deliver: expected a message id (msg=ID)"},
@@ -371,7 +371,7 @@ static const struct err_case err_cases[] = {
     {"failpoint name with tab", H "failpoint A \"name=a\tb\"\n",
      "x.scn:2: failpoint: bad point name 'a\tb'"},
     {"failpoint unknown errno", H "failpoint A name=p errno=EFOO\n",
-     "x.scn:2: failpoint: unknown errno 'EFOO' (expected e.g. EIO, "
+     "x.scn:2: failpoint: unknown errno 'EFOO' (did you mean: EIO?) (expected e.g. EIO, "
      "ENOSPC, EACCES or a number)"},
     {"failpoint errno 0", H "failpoint A name=p errno=0\n",
      "x.scn:2: failpoint: unknown errno '0'"},
@@ -395,7 +395,7 @@ static const struct err_case err_cases[] = {
     {"signal unknown holder", H "signal C HUP\n",
      "x.scn:2: signal: unknown holder 'C' (declared: A, B)"},
     {"signal unknown name", H "signal A HUPP\n",
-     "x.scn:2: signal: unknown signal 'HUPP' (expected one of: HUP, INT, "
+     "x.scn:2: signal: unknown signal 'HUPP' (did you mean: HUP?) (expected one of: HUP, INT, "
      "QUIT, ILL, TRAP, ABRT",
      {"KILL", "TERM", "SYS)"}},
     {"signal SIG prefix", H "signal A SIGHUP\n",
@@ -420,7 +420,7 @@ static const struct err_case err_cases[] = {
      "x.scn:2: damage: expected SESSION KIND"},
     {"damage unknown kind",
      H "damage s1 emtpy\n",
-     "x.scn:2: damage: unknown kind 'emtpy' (expected one of: empty, ",
+     "x.scn:2: damage: unknown kind 'emtpy' (did you mean: empty?) (expected one of: empty, ",
      {"maxhold-huge", "unreadable"}},
     {"damage bare word", H "damage s1 empty old\n",
      "x.scn:2: damage: expected key=value, got 'old'"},
@@ -570,9 +570,9 @@ static const struct err_case err_cases[] = {
     {"disable alone", H "disable\n",
      "x.scn:2: disable: expected checker names"},
     {"disable unknown", H "disable leak mutx\n",
-     "x.scn:2: disable: unknown checker 'mutx' (expected " CHECKERS ")"},
+     "x.scn:2: disable: unknown checker 'mutx' (did you mean: mutex?) (expected " CHECKERS ")"},
     {"unknown statement", H "kil A\n",
-     "x.scn:2: unknown statement 'kil' (expected one of: title, tags, "
+     "x.scn:2: unknown statement 'kil' (did you mean: kill?) (expected one of: title, tags, "
      "lock, holder, repeat, speed, requires, disable, at, kill, term, signal, "
      "freeze, thaw, zombie, reap, recycle, failpoint, damage, clock, wait, await, expect, "
      "assert, or "
