@@ -254,13 +254,13 @@ static const struct option long_opts[] = {
 	{ "tag", required_argument, NULL, 't' },
 	{ "exclude-tag", required_argument, NULL, 'x' },
 	{ "filter", required_argument, NULL, 'F' },
-	{ "shard", required_argument, NULL, 'S' },
+	{ "shard", required_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* matrix takes run's options but --speed: its columns run each scenario
- * at the scenario's own speed. */
+/* matrix takes run's options but --speed (its columns run each scenario
+ * at the scenario's own speed) and --shard (a matrix is not split). */
 static const struct option *options_of(int matrix)
 {
 	static struct option m[sizeof(long_opts) / sizeof(long_opts[0])];
@@ -271,7 +271,8 @@ static const struct option *options_of(int matrix)
 	if (!m[0].name)
 		for (i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++)
 			if (!long_opts[i].name ||
-			    strcmp(long_opts[i].name, "speed"))
+			    (strcmp(long_opts[i].name, "speed") &&
+			     strcmp(long_opts[i].name, "shard")))
 				m[k++] = long_opts[i];
 	return m;
 }
@@ -416,12 +417,7 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 			if (selection_add_filter(&a->sel, optarg))
 				return -1;
 			break;
-		case 'S':
-			if (matrix) {
-				fprintf(stderr, "lockchaos matrix: --shard is "
-						"an option of run\n");
-				return -1;
-			}
+		case 'k':
 			if (shard_parse(optarg, &a->shard_k, &a->shard_n))
 				return -1;
 			break;
