@@ -36,6 +36,8 @@ static void zombie_inject(struct run *r, const struct scn_step *st)
 		return;
 	}
 	h->zombie = 1; /* before the death: the pump must not reap it */
+	h->doomed = 1; /* the scenario ends it: its unanswered commands are
+			  no protocol failure (found by lockchaos explore) */
 	if (kill(h->proc.pid, SIGKILL)) {
 		h->zombie = 0;
 		run_set_error(&r->fault_error, "line %d: zombie %s: %s",
