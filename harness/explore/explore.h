@@ -37,6 +37,11 @@ struct xstmt {
 	int64_t jitter_ms;
 	char **words; /* NULL-terminated, each malloc'ed */
 	int nr_words;
+	int keep;     /* part of the clean end (a thaw, a reap, block-loop
+			 off, the last deliver, the closing wait): the
+			 shrinker leaves it as it is; it goes only with its
+			 holder. Without it a shrink slips to a failure any
+			 lock has (`A acquire` alone leaks). */
 };
 
 /*

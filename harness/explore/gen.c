@@ -283,6 +283,7 @@ struct gen {
 	int need_tail[2];	/* session i may keep a stale file */
 	int forgotten[2];	/* session i has a forgotten acquire */
 	int64_t end;		/* the latest planned moment */
+	int keep;		/* the next emit is part of the clean end */
 	int msgs;		/* messages numbered so far */
 };
 
@@ -348,6 +349,8 @@ static void emit(struct gen *g, int64_t at, int64_t jitter, const char *fmt,
 	memset(s, 0, sizeof(*s));
 	s->at_ms = at < 0 ? -1 : at / 10 * 10;
 	s->jitter_ms = jitter;
+	s->keep = g->keep;
+	g->keep = 0;
 	s->words = xcalloc(strlen(text) / 2 + 2, sizeof(*s->words));
 	for (p = text; (tok = strtok_r(p, " ", &save)); p = NULL)
 		s->words[s->nr_words++] = xstrdup(tok);
@@ -646,6 +649,7 @@ static void hold(struct gen *g, int s)
 			break;
 		case F_ZOMBIE:
 			emit(g, fault_at, 0, "zombie %s", hname(owner));
+			g->keep = 1;
 			emit(g, fa + rrange(g, 5, 80) * 10, 0, "reap %s",
 			     hname(owner));
 			dies = 1;
@@ -663,6 +667,7 @@ static void hold(struct gen *g, int s)
 			emit(g, fault_at, 0, "freeze %s", hname(owner));
 			stuck_until = fa + rrange(g, stuck_lo(g), stuck_hi(g)) *
 						   10;
+			g->keep = 1;
 			emit(g, stuck_until, 0, "thaw %s", hname(owner));
 			break;
 		case F_SPIN: {
@@ -680,6 +685,7 @@ static void hold(struct gen *g, int s)
 			     hname(owner));
 			stuck_until = fa + rrange(g, stuck_lo(g), stuck_hi(g)) *
 						   10;
+			g->keep = 1;
 			emit(g, stuck_until, 0,
 			     "failpoint %s name=sessionlock/turn/block-loop off",
 			     hname(owner));
@@ -867,13 +873,18 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 			}
 		if (live < 0 || !caps->deliver)
 			continue;
+		g.keep = 1;
 		emit(&g, at, 0, "%s deliver msg=end%d%s timeoutMs=%lldms",
 		     hname(live), s + 1, sess_key(s),
 		     (long long)(g.max_hold * 2 + 2000));
 	}
-	if (g.forgotten[0] || g.forgotten[1])
+	if (g.forgotten[0] || g.forgotten[1]) {
+		/* room for the watchdog, after an acquire that may have
+		 * waited its whole timeout */
+		g.keep = 1;
 		emit(&g, -1, 0, "wait %lldms",
-		     (long long)(g.max_hold + 4 * g.poll + 600));
+		     (long long)(g.timeout + g.max_hold + 4 * g.poll + 600));
+	}
 	if (!x->nr)
 		emit(&g, 0, 0, "A deliver msg=m0");
 }

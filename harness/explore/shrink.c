@@ -17,6 +17,8 @@
  *      100 ms and to whole seconds, halve it;
  *   7. rename: messages to m1, m2 ... in order of appearance, labels
  *      likewise, sessions to s1, lanes to main, holders to A, B, C ...
+ * A statement of the clean end (xstmt.keep) is left as it is, and goes
+ * only with its holder.
  * Each candidate must be smaller by xscn_measure (explore.h): so every
  * accepted step makes the scenario strictly smaller, and shrinking ends.
  */
@@ -300,10 +302,13 @@ static int one_pass(struct search *s)
 	/* 2. chunks of statements, then single ones */
 	for (chunk = x->nr / 2; chunk >= 1; chunk /= 2)
 		for (i = 0; i + chunk <= x->nr && x->nr > 1; i += chunk) {
+			int dropped = 0;
+
 			xscn_copy(&c, x);
-			for (k = 0; k < chunk; k++)
-				drop_stmt(&c, i);
-			if (!c.nr) {
+			for (k = i + chunk - 1; k >= i; k--)
+				if (!c.st[k].keep)
+					drop_stmt(&c, k), dropped++;
+			if (!c.nr || !dropped) {
 				xscn_clear(&c);
 				continue;
 			}
@@ -319,7 +324,7 @@ static int one_pass(struct search *s)
 	}
 	/* 4. keys of statements */
 	for (i = 0; i < x->nr; i++)
-		for (k = 1; k < x->st[i].nr_words; k++) {
+		for (k = 1; k < x->st[i].nr_words && !x->st[i].keep; k++) {
 			if (!strchr(x->st[i].words[k], '=') &&
 			    strcmp(x->st[i].words[k], "once"))
 				continue;
@@ -330,7 +335,7 @@ static int one_pass(struct search *s)
 		}
 	/* 5. at times */
 	for (i = 0; i < x->nr; i++) {
-		if (x->st[i].at_ms < 0)
+		if (x->st[i].at_ms < 0 || x->st[i].keep)
 			continue;
 		xscn_copy(&c, x);
 		c.st[i].at_ms = -1;
@@ -357,7 +362,7 @@ static int one_pass(struct search *s)
 	/* 6. durations in keys (statements, then the lock line) */
 	for (i = -1; i < x->nr; i++) {
 		char **words = i < 0 ? x->lock : x->st[i].words;
-		int n = i < 0 ? x->nr_lock : x->st[i].nr_words;
+		int n = i < 0 ? x->nr_lock : x->st[i].keep ? 0 : x->st[i].nr_words;
 
 		for (k = 0; k < n; k++) {
 			size_t at;

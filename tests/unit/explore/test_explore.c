@@ -287,8 +287,16 @@ START_TEST(shrink_keeps_failure_and_is_minimal)
 		      "the shrunk scenario lost the failure:\n%s", text);
 	ck_assert_int_gt(st.accepted, 0);
 	ck_assert_int_lt(xscn_size(&x), before);
-	/* minimal: the kill, the deliver, and the holder line */
-	ck_assert_msg(x.nr == 2, "expected 2 steps, got %d:\n%s", x.nr, text);
+	/* minimal: the kill and the deliver, and the clean end left as it
+	 * was (a last deliver, a wait ...) */
+	{
+		int steps = 0;
+
+		for (i = 0; i < x.nr; i++)
+			steps += !x.st[i].keep;
+		ck_assert_msg(steps == 2, "expected 2 steps, got %d:\n%s",
+			      steps, text);
+	}
 	ck_assert_int_eq(x.nr_lock, 0); /* every lock key dropped */
 	/* no single edit still fails: the deliver's at could not be halved
 	 * or rounded down and stay at 300 ms or later */
@@ -326,6 +334,95 @@ START_TEST(shrink_monotone_and_ends_on_any_predicate)
 		ck_assert_int_eq(p.calls, st.tried);
 		xscn_clear(&x);
 	}
+}
+END_TEST
+
+/* Fails whatever the scenario: everything that may go, goes. */
+static int always(const char *text, const struct xscn *x)
+{
+	(void)text;
+	(void)x;
+	return 1;
+}
+
+START_TEST(shrink_leaves_the_clean_end)
+{
+	struct explore_caps c;
+	uint64_t i;
+	int seen = 0;
+
+	caps_full(&c);
+	for (i = 1; i <= 60 && seen < 5; i++) {
+		struct pred p = { 0, { 0 }, 0, 1, -1, always };
+		struct shrink_stats st = { 0, 0, 0, NULL };
+		struct xscn x, orig;
+		char *before = NULL;
+		int k, keeps = 0, left = 0;
+
+		xscn_init(&x);
+		explore_gen(&x, 13, i, &c, 1);
+		for (k = 0; k < x.nr; k++)
+			keeps += x.st[k].keep;
+		if (!keeps || x.nr_holders != 2) {
+			xscn_clear(&x);
+			continue;
+		}
+		seen++;
+		xscn_copy(&orig, &x);
+		ck_assert_int_eq(explore_shrink(&x, test_pred, &p, &st), 0);
+		/* a holder may go with its statements; what stays of the
+		 * clean end is as it was, and nothing else is left */
+		for (k = 0; k < x.nr; k++) {
+			int j, same = 0;
+
+			if (!x.st[k].keep) {
+				/* one step stays when the rest alone would
+				 * not parse (nothing to do) */
+				left++;
+				continue;
+			}
+			for (j = 0; j < orig.nr; j++)
+				if (orig.st[j].keep &&
+				    orig.st[j].at_ms == x.st[k].at_ms &&
+				    orig.st[j].nr_words == x.st[k].nr_words)
+					same = 1;
+			ck_assert_msg(same, "a kept step was changed");
+		}
+		ck_assert_msg(left <= 1, "%d steps that could go stayed", left);
+		/* every kept step of a holder still there is still there */
+		for (k = 0; k < orig.nr; k++) {
+			int j, w, gone = 0, found = 0;
+
+			if (!orig.st[k].keep)
+				continue;
+			for (w = 0; w < orig.st[k].nr_words; w++)
+				for (j = 0; j < orig.nr_holders; j++)
+					if (!strcmp(orig.st[k].words[w],
+						    orig.holders[j])) {
+						int h, here = 0;
+
+						for (h = 0; h < x.nr_holders; h++)
+							here |= !strcmp(
+							    x.holders[h],
+							    orig.holders[j]);
+						gone |= !here;
+					}
+			for (j = 0; j < x.nr; j++)
+				found |= x.st[j].keep &&
+					 x.st[j].at_ms == orig.st[k].at_ms &&
+					 !strcmp(x.st[j].words[0],
+						 orig.st[k].words[0]) &&
+					 x.st[j].nr_words == orig.st[k].nr_words;
+			ck_assert_msg(gone || found, "scenario %llu: kept step "
+				      "'%s ...' dropped",
+				      (unsigned long long)i,
+				      orig.st[k].words[0]);
+		}
+		free(before);
+		xscn_clear(&orig);
+		xscn_clear(&x);
+	}
+	ck_assert_int_gt(seen, 0);
 }
 END_TEST
 
@@ -412,6 +509,7 @@ int main(void)
 	tcase_add_test(tc, shrink_keeps_failure_and_is_minimal);
 	tcase_add_test(tc, shrink_monotone_and_ends_on_any_predicate);
 	tcase_add_test(tc, shrink_stops_when_told);
+	tcase_add_test(tc, shrink_leaves_the_clean_end);
 	tcase_add_test(tc, measure_orders_by_size_first);
 	return unit_main(s);
 }
