@@ -337,12 +337,17 @@ START_TEST(shrink_monotone_and_ends_on_any_predicate)
 }
 END_TEST
 
-/* Fails whatever the scenario: everything that may go, goes. */
-static int always(const char *text, const struct xscn *x)
+/* Fails while both holders and one step that is not of the clean end are
+ * there: every other statement that may go, goes; the clean end must
+ * stay. */
+static int two_holders(const char *text, const struct xscn *x)
 {
+	int i, free_steps = 0;
+
 	(void)text;
-	(void)x;
-	return 1;
+	for (i = 0; i < x->nr; i++)
+		free_steps += !x->st[i].keep;
+	return x->nr_holders == 2 && free_steps > 0;
 }
 
 START_TEST(shrink_leaves_the_clean_end)
@@ -353,7 +358,7 @@ START_TEST(shrink_leaves_the_clean_end)
 
 	caps_full(&c);
 	for (i = 1; i <= 60 && seen < 5; i++) {
-		struct pred p = { 0, { 0 }, 0, 1, -1, always };
+		struct pred p = { 0, { 0 }, 0, 1, -1, two_holders };
 		struct shrink_stats st = { 0, 0, 0, NULL };
 		struct xscn x, orig;
 		char *before = NULL;
@@ -389,32 +394,20 @@ START_TEST(shrink_leaves_the_clean_end)
 			ck_assert_msg(same, "a kept step was changed");
 		}
 		ck_assert_msg(left <= 1, "%d steps that could go stayed", left);
-		/* every kept step of a holder still there is still there */
+		/* every kept step is still there, as it was */
 		for (k = 0; k < orig.nr; k++) {
-			int j, w, gone = 0, found = 0;
+			int j, found = 0;
 
 			if (!orig.st[k].keep)
 				continue;
-			for (w = 0; w < orig.st[k].nr_words; w++)
-				for (j = 0; j < orig.nr_holders; j++)
-					if (!strcmp(orig.st[k].words[w],
-						    orig.holders[j])) {
-						int h, here = 0;
-
-						for (h = 0; h < x.nr_holders; h++)
-							here |= !strcmp(
-							    x.holders[h],
-							    orig.holders[j]);
-						gone |= !here;
-					}
 			for (j = 0; j < x.nr; j++)
 				found |= x.st[j].keep &&
 					 x.st[j].at_ms == orig.st[k].at_ms &&
 					 !strcmp(x.st[j].words[0],
 						 orig.st[k].words[0]) &&
 					 x.st[j].nr_words == orig.st[k].nr_words;
-			ck_assert_msg(gone || found, "scenario %llu: kept step "
-				      "'%s ...' dropped",
+			ck_assert_msg(found, "scenario %llu: kept step '%s ...' "
+				      "dropped or changed",
 				      (unsigned long long)i,
 				      orig.st[k].words[0]);
 		}
