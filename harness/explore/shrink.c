@@ -18,7 +18,7 @@
  *   7. rename: messages to m1, m2 ... in order of appearance, labels
  *      likewise, sessions to s1, lanes to main, holders to A, B, C ...
  * A statement of the clean end (xstmt.keep) is left as it is, and goes
- * only with its holder.
+ * only with its holder; the holder of the last deliver is not dropped.
  * Each candidate must be smaller by xscn_measure (explore.h): so every
  * accepted step makes the scenario strictly smaller, and shrinking ends.
  */
@@ -130,6 +130,19 @@ static void drop_holder(struct xscn *x, int h)
 	x->nr_holders--;
 	x->holders[x->nr_holders] = NULL;
 	free(name);
+}
+
+/* 1 when a statement of the clean end acts as holder `h` (its first
+ * word): a thaw or a reap of h goes with h, the last deliver by h does
+ * not. */
+static int holder_kept(const struct xscn *x, const char *h)
+{
+	int i;
+
+	for (i = 0; i < x->nr; i++)
+		if (x->st[i].keep && !strcmp(x->st[i].words[0], h))
+			return 1;
+	return 0;
 }
 
 /* The duration keys a value of which may be rounded or halved. */
@@ -292,8 +305,11 @@ static int one_pass(struct search *s)
 	int i, k, how, rc, chunk;
 	struct xscn *x = s->cur;
 
-	/* 1. holders */
+	/* 1. holders (not one the clean end needs: the live holder of the
+	 * last deliver) */
 	for (i = 0; x->nr_holders > 1 && i < x->nr_holders; i++) {
+		if (holder_kept(x, x->holders[i]))
+			continue;
 		xscn_copy(&c, x);
 		drop_holder(&c, i);
 		if ((rc = try(s, &c)))
