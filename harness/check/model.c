@@ -376,6 +376,8 @@ static void read_spawn(struct model *m, jv e)
 		}
 	}
 	jv_free(caps);
+	if (proc >= 0)
+		m->procs[proc].lock_kept = eq(jvx_cstr(e, "lockFile"), "kept");
 }
 
 static void pass_events(struct model *m)

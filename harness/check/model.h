@@ -88,6 +88,8 @@ struct span {
 struct proc {
 	const char *name;
 	int lanes;	  /* lanes run at once: caps has "lanes", or no spawn */
+	int lock_kept;	  /* its spawn says "lockFile": "kept": a kernel lock,
+			     which the kernel lets go of when it dies */
 	int64_t death_t;  /* first kill/term fault or exit; NEVER */
 	int64_t failpoint_t; /* first failpoint armed in it; NEVER */
 	char how[48];	  /* "was killed", "exited (code 3)" ... */

@@ -7,7 +7,9 @@
  * acquisition counts, since the reclaimer and the winner of the race may
  * differ); and a refused deliver/turn message, whose WARN must name the msg
  * id as a word. Seed 000 asks for exactly this: a refusal nobody can see is
- * a drop by another name.
+ * a drop by another name. A kernel lock (its holder's spawn says
+ * "lockFile": "kept") whose owner died was let go of by the kernel: the
+ * next owner took nothing from anybody.
  */
 #include "check/checkers.h"
 
@@ -83,6 +85,8 @@ void check_visibility(const struct model *m, struct verdicts *out)
 				 h->reclaimed);
 		} else if (p && !hold_same_owner(p, h) &&
 			   !eq(p->damage, "removed") &&
+			   !(p->end == END_DIED && p->proc >= 0 &&
+			     m->procs[p->proc].lock_kept) &&
 			   p->released_t > h->acq_t +
 						   model_release_eps(m, p, h) &&
 			   !(p->released_by_op &&

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -221,6 +222,23 @@ int open_regular_at(int dirfd, const char *name, int flags, int mode)
 	 * short reads and writes as for any file. */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
+}
+
+int file_kernel_locked(const char *path)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open_regular_at(AT_FDCWD, path, O_RDONLY, 0);
+	int locked = 1;
+
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		flock(fd, LOCK_UN);
+		locked = fcntl(fd, F_OFD_GETLK, &fl) != 0 ||
+			 fl.l_type != F_UNLCK;
+	}
+	close(fd);
+	return locked;
 }
 
 const char *file_type_name(int mode)

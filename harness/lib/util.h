@@ -58,6 +58,11 @@ int remove_tree(const char *path);
  * on an lstat says which), ENXIO a FIFO opened for writing.
  */
 int open_regular_at(int dirfd, const char *name, int flags, int mode);
+/* Does anybody hold a kernel lock on the regular file at `path`: a
+ * flock(2) lock (a shared try fails) or a record lock (F_OFD_GETLK finds
+ * one)? Opened as open_regular_at() does. 1 locked, 0 not, -1 with errno
+ * when it cannot be opened. */
+int file_kernel_locked(const char *path);
 /* "FIFO", "symlink", "directory" ... for a st_mode. */
 const char *file_type_name(int mode);
 /* Reads a whole regular file (up to `max` bytes) into a NUL-terminated

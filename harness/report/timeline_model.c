@@ -1092,7 +1092,8 @@ void tl_model_build(struct tl_model *m, struct tl_history *h)
 		for (size_t k = 0; k < m->sessions.n; k++) {
 			jv s = jvx_get(ss, m->sessions.v[k]);
 			const char *lock = jvx_cstr(s, "lock");
-			if (lock && strcmp(lock, "absent") != 0)
+			if (lock && strcmp(lock, "absent") != 0 &&
+			    strcmp(lock, "kept") != 0)
 				mark_add(m, G_LEFT, row_of_session(m, m->sessions.v[k]),
 					 m->t_end, m->ev_final, PRIO_HIGH,
 					 xasprintf("lock %s left behind",

@@ -137,6 +137,21 @@ static jv stray_processes(struct run *r, jv leaked)
 	return leaked;
 }
 
+/* Every holder that said hello declared "lockFile": "kept". */
+static int all_kept(const struct run *r)
+{
+	int i, any = 0;
+
+	for (i = 0; i < r->nh; i++) {
+		if (!r->h[i].hello)
+			continue;
+		if (!r->h[i].lock_kept)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
 void final_record(struct run *r)
 {
 	jv sessions = jv_object(), leaked = jv_array(), ev;
@@ -164,8 +179,13 @@ void final_record(struct run *r)
 			state = "symlink";
 		else
 			state = "other";
+		/* A kernel lock's file stays after release: unlocked, it is
+		 * no lock left behind (docs/holder-protocol.md, lockFile). */
+		if (!strcmp(state, "file") && all_kept(r) &&
+		    file_kernel_locked(lock) == 0)
+			state = "kept";
 		one = ev_str(one, "lock", state);
-		if (!strcmp(state, "file")) {
+		if (!strcmp(state, "file") || !strcmp(state, "kept")) {
 			char *payload = read_file(lock, 512, NULL);
 
 			one = ev_str(one, "payload", payload ? payload : "");

@@ -194,6 +194,15 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 	out = ev_copy_field(out, ev, "bug");
 	out = ev_copy_field(out, ev, "version");
 	out = jv_object_set(out, jv_string("caps"), jv_copy(h->caps));
+	{
+		jv kept = jv_object_get(jv_copy(ev), jv_string("lockFile"));
+
+		h->lock_kept = jv_get_kind(kept) == JV_KIND_STRING &&
+			       !strcmp(jv_string_value(kept), "kept");
+		jv_free(kept);
+	}
+	if (h->lock_kept)
+		out = ev_str(out, "lockFile", "kept");
 	history_record(r, out);
 	jv_free(pid);
 	jv_free(proto);

@@ -55,6 +55,8 @@ struct hstate {
 	int doomed;		/* a signal fault was sent to it: its death is
 				   the scenario's doing, not its own */
 	jv caps, na;		/* from hello */
+	int lock_kept;		/* hello's "lockFile": "kept" (a kernel lock
+				   on a file that stays after release) */
 	jv failpoints;		/* hello's compiled-in failpoint names, or
 				   invalid when it declared none */
 	char *hello_error;	/* what is wrong with its hello, or NULL */

@@ -22,6 +22,19 @@ START_TEST(test_leak)
 }
 END_TEST
 
+/* A kernel lock's unlocked file (final lock "kept") stays by design. */
+START_TEST(test_leak_kept)
+{
+	jv v = check(hist(META, SPAWN("A"),
+			  "{'type':'final','T':1000,'sessions':{'s1':{'lock':"
+			  "'kept','payload':'','transcript':[]}},'leaked':[]}",
+			  NULL));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *leak_suite(void)
@@ -31,6 +44,7 @@ static Suite *leak_suite(void)
 
 	tc = tcase_create("leak");
 	tcase_add_test(tc, test_leak);
+	tcase_add_test(tc, test_leak_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -83,6 +83,42 @@ START_TEST(test_visibility_silent_takeover)
 }
 END_TEST
 
+/* The same takeover of a kernel lock (both spawns say "lockFile": "kept"):
+ * A's death let go of it, B took nothing. A's spawn alone decides. */
+#define SPAWN_KEPT(p)                                                        \
+	"{'type':'spawn','T':1,'process':'" p "','pid':10,'impl':'flock',"    \
+	"'lockFile':'kept','caps':['acquire','release']}"
+
+static jv kernel_takeover(const char *spawn_a)
+{
+	return hist(META, spawn_a, SPAWN_KEPT("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}",
+		    "{'type':'fault','T':500,'process':'harness','fault':'kill',"
+		    "'target':'A'}",
+		    "{'type':'invoke','T':600,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':650,'process':'B','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':651,'process':'B','id':1}",
+		    "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_visibility_kernel_lock_died)
+{
+	jv v = check(kernel_takeover(SPAWN_KEPT("A")));
+
+	expect_n(v, NULL, 0);
+	jv_free(v);
+	v = check(kernel_takeover(SPAWN("A")));
+	expect_n(v, "visibility", 1);
+	jv_free(v);
+}
+END_TEST
+
 /* A refused message needs a WARN naming it: "m10" does not name "m1". */
 static jv refused(const char *log_msg)
 {
@@ -195,6 +231,7 @@ static Suite *visibility_suite(void)
 	tc = tcase_create("visibility");
 	tcase_add_test(tc, test_visibility_reclaim);
 	tcase_add_test(tc, test_visibility_silent_takeover);
+	tcase_add_test(tc, test_visibility_kernel_lock_died);
 	tcase_add_test(tc, test_visibility_refused);
 	tcase_add_test(tc, test_damage_removed);
 	tcase_add_test(tc, test_visibility_race_winner);

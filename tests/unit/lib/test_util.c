@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <limits.h>
@@ -596,6 +597,68 @@ START_TEST(test_open_regular_at)
 }
 END_TEST
 
+/* A lock held by another process, by flock(2) or by a record lock, is
+ * seen as held; once that process is gone, as free; a symlink is never
+ * followed. The holder is a real child, signalled through a pipe. */
+static pid_t lock_in_child(const char *path, int record, int *done_w)
+{
+	int ready[2], done[2];
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(done), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open(path, O_RDWR);
+
+		close(done[1]); /* else its read never sees the end */
+		if (fd < 0 || (record ? fcntl(fd, F_SETLK, &fl)
+				      : flock(fd, LOCK_EX)))
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1 || read(done[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(done[0]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	*done_w = done[1];
+	return pid;
+}
+
+START_TEST(test_file_kernel_locked)
+{
+	char *lock, *link;
+	int record, w, st;
+	pid_t pid;
+
+	scratch_make();
+	lock = xasprintf("%s/s1.jsonl.lock", scratch);
+	link = xasprintf("%s/s2.jsonl.lock", scratch);
+	ck_assert_int_eq(write_file(lock, "", 0), 0);
+	ck_assert_int_eq(file_kernel_locked(lock), 0);
+	for (record = 0; record < 2; record++) {
+		pid = lock_in_child(lock, record, &w);
+		ck_assert_int_eq(file_kernel_locked(lock), 1);
+		close(w);
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert_int_eq(WEXITSTATUS(st), 0);
+		ck_assert_int_eq(file_kernel_locked(lock), 0);
+	}
+	ck_assert_int_eq(symlink(lock, link), 0);
+	errno = 0;
+	ck_assert_int_eq(file_kernel_locked(link), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	free(lock);
+	free(link);
+	ck_assert_int_eq(remove_tree(scratch), 0);
+}
+END_TEST
+
 /* Issue 11: holder text reaches TAP on one line, whatever bytes it holds
  * (a newline in a holder's error injected raw TAP lines). */
 START_TEST(test_fput_oneline)
@@ -694,6 +757,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_remove_tree_stops_at_mounts);
 	tcase_add_test(tc, test_files_refuse_fifos);
 	tcase_add_test(tc, test_open_regular_at);
+	tcase_add_test(tc, test_file_kernel_locked);
 	tcase_add_test(tc, test_fput_oneline);
 	tcase_add_test(tc, test_prng_and_clock);
 	suite_add_tcase(s, tc);
