@@ -58,6 +58,7 @@ LIBHARNESS = $(BUILD)/libharness.a
 HOLDER     = $(BUILD)/sessionlock-holder
 LOCKCHAOS  = $(BUILD)/lockchaos
 SPEED_LIB  = $(BUILD)/lockchaos-speed.so
+LIBJITTER  = $(BUILD)/libjitter.so
 TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
 $(call obj,$(TEST_SRC)): CPPFLAGS += -iquote tests/unit
@@ -68,7 +69,7 @@ $(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(V
 
 CLOCKSHIM  = $(BUILD)/lockchaos-clockshim.so
 
-all: $(LOCKCHAOS) $(HOLDER) $(CLOCKSHIM) $(SPEED_LIB)
+all: $(LOCKCHAOS) $(HOLDER) $(CLOCKSHIM) $(SPEED_LIB) $(LIBJITTER)
 
 # Keep objects make considers intermediate (test objects): no rebuild churn.
 .SECONDARY:
@@ -130,6 +131,15 @@ $(CLOCKSHIM): fixtures/clockshim/clockshim.c
 $(SPEED_LIB): harness/preload/speed_origin.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
+
+# The `jitter` fault's preload library (fixtures/jitter/jitter.c): loaded
+# into holders of any language, so never built with the sanitizers (their
+# runtime would have to be loaded first) and without _FORTIFY_SOURCE (it
+# defines the __*_chk symbols itself).
+$(LIBJITTER): fixtures/jitter/jitter.c fixtures/common/jitterctl.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) -D_GNU_SOURCE -U_FORTIFY_SOURCE -iquote fixtures/common -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow \
+		-fPIC -shared -o $@ $< -ldl
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBCOMMON)
 	@mkdir -p $(dir $@)

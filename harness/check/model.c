@@ -317,7 +317,20 @@ static void read_fault(struct model *m, jv e, int i)
 			m->procs[proc].failpoint_t = t;
 	} else if (eq(f, "damage")) {
 		add_session(m, jvx_cstr(e, "session"));
+	} else if (eq(f, "jitter") && proc >= 0) {
+		double max_ms;
+
+		if (jvx_has_num(e, "maxMs", &max_ms) && max_ms > 0 &&
+		    max_ms * 1000 > (double)m->procs[proc].jitter_us)
+			m->procs[proc].jitter_us = (int64_t)(max_ms * 1000);
 	}
+}
+
+int64_t model_jitter_allowance(const struct model *m, int proc)
+{
+	if (proc < 0 || proc >= m->nr_procs)
+		return 0;
+	return JITTER_CALLS_PER_TRY * m->procs[proc].jitter_us;
 }
 
 static void read_exit(struct model *m, jv e, int i)

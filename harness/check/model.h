@@ -92,6 +92,8 @@ struct proc {
 			     which the kernel lets go of when it dies */
 	int64_t death_t;  /* first kill/term fault or exit; NEVER */
 	int64_t failpoint_t; /* first failpoint armed in it; NEVER */
+	int64_t jitter_us;  /* the largest `jitter` max armed in it: each of
+			       its file calls may sleep that long; 0 none */
 	char how[48];	  /* "was killed", "exited (code 3)" ... */
 	const char *ns;	  /* its own PID namespace (spawn `ns`), NULL: the
 			     scenario's */
@@ -238,6 +240,16 @@ struct model {
  * END_DAMAGED); its maxHoldMs counts from its file's create when that was
  * seen before its `acquired`. Called by model_build. */
 void model_kernel_lives(struct model *m);
+
+/*
+ * How much longer than its poll a jittered process may take to reclaim:
+ * JITTER_CALLS_PER_TRY delays of its jitter's max (a reclaim by the
+ * reference lock is about ten file calls: the failed create, the read of
+ * the old lock, its judgement, the guard, the rename aside and the
+ * unlink). 0 for a process without jitter.
+ */
+#define JITTER_CALLS_PER_TRY 10
+int64_t model_jitter_allowance(const struct model *m, int proc);
 
 /* Builds `m` from `history` (borrowed; it must outlive the model), an
  * array of objects. `slack_us` (negative counts as 0) is added to every

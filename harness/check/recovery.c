@@ -153,8 +153,8 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 	qsort(hits, (size_t)nh, sizeof(*hits), cmp_int);
 	for (k = 0; k < nh; k++) {
 		struct op *o = &m->ops[i = hits[k]];
-		int64_t w0 = o->start_t, w1, base, bound, end, fo;
-		char what[512], boundtxt[160], how[160];
+		int64_t w0 = o->start_t, w1, base, bound, end, fo, jit;
+		char what[512], boundtxt[200], how[160];
 		int used_maxhold, gave_up = 0, blind;
 
 		if (flagged[i] || !op_is_acquiring(o->op) ||
@@ -177,6 +177,7 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		end = min64(n, w1);
 		bound = base + o->poll_us + m->slack_us;
 		bound = add64(bound, model_stopped_for(m, o->proc, base, end));
+		bound = add64(bound, model_jitter_allowance(m, o->proc));
 		if (end <= bound) {
 			/* Inside the bound, but refused although it could
 			 * have taken the lock (two polls in that stretch). */
@@ -248,11 +249,18 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 			snprintf(boundtxt, sizeof(boundtxt),
 				 "poll %lld ms + slack %lld ms", ms(o->poll_us),
 				 ms(m->slack_us));
-		if (bound - base > o->poll_us + m->slack_us)
+		jit = model_jitter_allowance(m, o->proc);
+		if (bound - base - jit > o->poll_us + m->slack_us)
 			snprintf(boundtxt + strlen(boundtxt),
 				 sizeof(boundtxt) - strlen(boundtxt),
 				 " + %lld ms it was stopped",
-				 ms(bound - base - o->poll_us - m->slack_us));
+				 ms(bound - base - jit - o->poll_us -
+				    m->slack_us));
+		if (jit)
+			snprintf(boundtxt + strlen(boundtxt),
+				 sizeof(boundtxt) - strlen(boundtxt),
+				 " + jitter %d x %lld ms", JITTER_CALLS_PER_TRY,
+				 ms(jit / JITTER_CALLS_PER_TRY));
 		how[0] = 0;
 		if (n < w1 && n != o->acq_t)
 			snprintf(how, sizeof(how),

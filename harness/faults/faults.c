@@ -13,6 +13,7 @@ extern const struct fault fault_kill, fault_term, fault_signal;
 extern const struct fault fault_freeze, fault_thaw, fault_spin;
 extern const struct fault fault_recycle, fault_failpoint, fault_damage;
 extern const struct fault fault_zombie, fault_reap, fault_clock;
+extern const struct fault fault_jitter;
 
 const struct fault *const fault_table[] = {
 	&fault_kill,	  /* signal.c */
@@ -26,6 +27,7 @@ const struct fault *const fault_table[] = {
 	&fault_failpoint, /* failpoint.c */
 	&fault_damage,	  /* damage.c */
 	&fault_clock,	  /* clock.c */
+	&fault_jitter,	  /* jitter.c */
 	&fault_spin,	  /* freeze.c: recorded by the `spin` operation */
 	NULL
 };

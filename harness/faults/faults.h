@@ -59,6 +59,11 @@ struct fault_key {
 	const char *def_text; /* the default as help shows it; NULL: none */
 	const char *const *choices; /* FAULT_ARG_CHOICE: NULL-terminated */
 	const char *help;     /* one line */
+	int many;	      /* the last positional, a holder: one or more
+				 names (`jitter C1 C2 ...`), up to the first
+				 key=value or flag word; str holds them
+				 blank-separated, the step's holder is the
+				 first */
 };
 
 #define FAULT_MAX_KEYS 12
@@ -67,6 +72,8 @@ struct fault_key {
 #define FAULT_NEEDS_FIU 1u   /* run the holder under fiu-run -x */
 #define FAULT_NEEDS_PIDNS 2u /* a private PID namespace, else unsupported */
 #define FAULT_NEEDS_CLOCK 4u /* run the holder with libfaketime (clock.c) */
+#define FAULT_NEEDS_JITTER 8u /* start the holder(s) with build/libjitter.so
+				 preloaded (faults/jitter.c) */
 
 struct fault {
 	const char *name;     /* the statement word; `fault` in the event */
@@ -169,6 +176,30 @@ int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
  * fiu-run's LD_PRELOAD, for a holder with failpoints and clock faults;
  * returns the new a (unchanged for any other holder). */
 int clock_wrap_argv(const struct hstate *h, const char **argv, int a);
+
+/* ---- jitter.c: starting a jittered holder --------------------------------- */
+
+/*
+ * For a holder a `jitter` names (scn_holder.needs_jitter), before it
+ * starts: writes its control block (off) into the scratch folder and
+ * appends the two variables the preload library reads to env[*n] (room
+ * for two). 0, or -1 with r->error set (no build/libjitter.so beside the
+ * harness, or the block could not be written).
+ */
+int jitter_prepare(struct run *r, struct hstate *h, char **env, int *n);
+
+/* Appends the launcher that adds the library to LD_PRELOAD, innermost
+ * (after fiu-run): four words from argv[a], the last one NULL for the
+ * caller to set to jitter_library(). Returns the new a. */
+int jitter_argv(char **argv, int a);
+
+/* Where the preload library is: beside the lockchaos binary. Malloc'ed. */
+char *jitter_library(void);
+
+/* What each jittered holder counted ({"A": {"matched", "delayed",
+ * "sleptMs"}}), or invalid when no holder was jittered. For the final
+ * event. */
+jv jitter_counts(struct run *r);
 
 /* ---- helpers for the rows ------------------------------------------------- */
 

@@ -154,7 +154,7 @@ static int all_kept(const struct run *r)
 
 void final_record(struct run *r)
 {
-	jv sessions = jv_object(), leaked = jv_array(), ev;
+	jv sessions = jv_object(), leaked = jv_array(), ev, jitter;
 	int i;
 
 	for (i = 0; i < r->s->nr_steps; i++) {
@@ -212,5 +212,10 @@ void final_record(struct run *r)
 	leaked = stray_processes(r, leaked);
 	ev = ev_new("final", "harness");
 	ev = jv_object_set(ev, jv_string("sessions"), sessions);
+	jitter = jitter_counts(r);
+	if (jv_is_valid(jitter))
+		ev = jv_object_set(ev, jv_string("jitter"), jitter);
+	else
+		jv_free(jitter);
 	history_record(r, jv_object_set(ev, jv_string("leaked"), leaked));
 }

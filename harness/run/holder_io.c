@@ -616,7 +616,7 @@ static int all_hello(struct run *r, void *arg)
  * be set up. */
 static char **holder_env(struct run *r, struct hstate *h, char **err)
 {
-	char **env = xcalloc(19, sizeof(char *));
+	char **env = xcalloc(21, sizeof(char *));
 	int n = 0;
 
 	env[n++] = xasprintf("LOCKCHAOS_HOLDER=%s", h->decl->name);
@@ -824,9 +824,9 @@ int holders_start(struct run *r)
 	start_order(r, order);
 	for (k = 0; k < r->nh; k++) {
 		struct hstate *h = &r->h[i = order[k]];
-		char **argv = xcalloc((size_t)n + 9 + PRELOAD_WRAP_WORDS,
+		char **argv = xcalloc((size_t)n + 13 + PRELOAD_WRAP_WORDS,
 				      sizeof(char *));
-		char *err = NULL;
+		char *err = NULL, *lib = NULL;
 		char **env = holder_env(r, h, &err);
 		const struct pidns *ns = run_holder_ns(r, h);
 		pid_t want = (pid_t)h->decl->pid;
@@ -850,6 +850,22 @@ int holders_start(struct run *r)
 				argv[a++] = (char *)preload_wrap[j];
 		}
 		a = clock_wrap_argv(h, (const char **)argv, a);
+		if (h->decl->needs_jitter) {
+			int ne;
+
+			for (ne = 0; env[ne]; ne++)
+				;
+			if (jitter_prepare(r, h, env, &ne)) {
+				free(argv);
+				for (j = 0; env[j]; j++)
+					free(env[j]);
+				free(env);
+				free(order);
+				return -1;
+			}
+			a = jitter_argv(argv, a);
+			argv[a - 1] = lib = jitter_library();
+		}
 		for (j = 0; j < n; j++)
 			argv[a++] = r->o->holder_argv[j];
 		/* Another holder's threads, or the short-lived children of a
@@ -869,6 +885,7 @@ int holders_start(struct run *r)
 						     ns, want, &err);
 		} while (rc == -2 && ++tries < 50);
 		free(argv);
+		free(lib);
 		for (j = 0; env[j]; j++)
 			free(env[j]);
 		free(env);

@@ -49,6 +49,18 @@ static int usage(struct parser *p, const struct fault *f)
 			  f->arity ? f->arity : f->synopsis);
 }
 
+/* `word` is one of f's flag words. */
+static int is_flag(const struct fault *f, const char *word)
+{
+	const struct fault_key *k;
+
+	for (k = f->keys; k->name; k++)
+		if (!k->positional && k->kind == FAULT_ARG_FLAG &&
+		    !strcmp(k->name, word))
+			return 1;
+	return 0;
+}
+
 static int choice_index(const struct fault_key *k, const char *v)
 {
 	int i;
@@ -137,7 +149,7 @@ int parse_fault(struct parser *p, const struct fault *f, struct words *w,
 {
 	const struct fault_key *k;
 	struct scn_step *st;
-	int npos = 0, nkeys = 0, required = 0, i;
+	int npos = 0, nkeys = 0, required = 0, nmany = 0, i;
 
 	for (k = f->keys; k->name; k++) {
 		if (k->positional)
@@ -147,12 +159,20 @@ int parse_fault(struct parser *p, const struct fault *f, struct words *w,
 		if (!k->positional && k->required)
 			required = 1;
 	}
+	/* A last positional that takes many holder names: the extra words
+	 * up to the first key=value or flag word are its too. */
+	if (npos && f->keys[npos - 1].many)
+		for (i = 1 + npos; i < w->nr && !strchr(w->w[i], '=') &&
+				   !is_flag(f, w->w[i]);
+		     i++)
+			nmany++;
 	if (w->nr < 1 + npos + required || (!nkeys && w->nr != 1 + npos))
 		return usage(p, f);
 	/* The words in order are checked before the step exists. */
-	for (i = 0; i < npos; i++) {
+	for (i = 0; i < npos + nmany; i++) {
 		struct scn_arg tmp = { NULL, 0, 0 };
-		int rc = read_value(p, f, &f->keys[i], w->w[1 + i], &tmp);
+		int ki = i < npos ? i : npos - 1;
+		int rc = read_value(p, f, &f->keys[ki], w->w[1 + i], &tmp);
 
 		free(tmp.str);
 		if (rc)
@@ -169,7 +189,14 @@ int parse_fault(struct parser *p, const struct fault *f, struct words *w,
 		if (f->keys[i].kind == FAULT_ARG_SESSION && !st->session)
 			st->session = xstrdup(w->w[1 + i]);
 	}
-	for (i = 1 + npos; i < w->nr; i++) {
+	for (i = 0; i < nmany; i++) {
+		struct scn_arg *a = &st->args[npos - 1];
+		char *all = xasprintf("%s %s", a->str, w->w[1 + npos + i]);
+
+		free(a->str);
+		a->str = all;
+	}
+	for (i = 1 + npos + nmany; i < w->nr; i++) {
 		char *word = w->w[i], *kw, *v;
 		int ki;
 
@@ -218,6 +245,8 @@ int parse_fault(struct parser *p, const struct fault *f, struct words *w,
 		scenario_holder(p->s, st->holder)->needs_fiu = 1;
 	if ((f->needs & FAULT_NEEDS_CLOCK) && st->holder)
 		scenario_holder(p->s, st->holder)->needs_clock = 1;
+	for (i = 0; (f->needs & FAULT_NEEDS_JITTER) && npos && i <= nmany; i++)
+		scenario_holder(p->s, w->w[npos + i])->needs_jitter = 1;
 	if (f->needs & FAULT_NEEDS_PIDNS)
 		p->s->needs_pidns = 1;
 	return 0;

@@ -133,6 +133,8 @@ struct scn_holder {
 			   the holders of the same NAME (a container); NULL:
 			   the scenario's */
 	int64_t pid;	/* `pid=N`: its pid in its namespace; 0 any */
+	int needs_jitter; /* a jitter targets it: build/libjitter.so
+			     preloaded (faults/jitter.c) */
 };
 
 struct scenario {
