@@ -701,16 +701,15 @@ static char *stderr_tail(struct run *r, struct hstate *h)
 	return out;
 }
 
-/* How holder `h` ended, if it did, from its exit event: " (it exited with
- * code 1)", " (it died of Killed)", or "" while it runs. Malloc'ed. */
+/* How holder `h` ended, from its exit event: "exited with code 1",
+ * "died of SIGKILL"; NULL while it runs. Malloc'ed. */
 static char *exit_cause(struct run *r, struct hstate *h)
 {
 	int n = jv_array_length(jv_copy(r->hist)), k;
 	char *out = NULL;
 
 	if (!h->reaped)
-		return xstrdup(" (it is still running: it started too slowly "
-			       "or waits for input)");
+		return NULL;
 	for (k = n - 1; k >= 0 && !out; k--) {
 		jv ev = jv_array_get(jv_copy(r->hist), k);
 		jv type = jv_object_get(jv_copy(ev), jv_string("type"));
@@ -724,7 +723,7 @@ static char *exit_cause(struct run *r, struct hstate *h)
 			jv sig = jv_object_get(jv_copy(ev), jv_string("signal"));
 
 			if (jv_get_kind(code) == JV_KIND_NUMBER)
-				out = xasprintf(" (it exited with code %d%s)",
+				out = xasprintf("exited with code %d%s",
 						(int)jv_number_value(code),
 						jv_number_value(code) == 127
 							? ": command not found"
@@ -732,7 +731,7 @@ static char *exit_cause(struct run *r, struct hstate *h)
 							? ": not executable"
 							: "");
 			else if (jv_get_kind(sig) == JV_KIND_STRING)
-				out = xasprintf(" (it died of %s)",
+				out = xasprintf("died of %s",
 						jv_string_value(sig));
 			jv_free(code);
 			jv_free(sig);
@@ -741,7 +740,7 @@ static char *exit_cause(struct run *r, struct hstate *h)
 		jv_free(type);
 		jv_free(proc);
 	}
-	return out ? out : xstrdup(" (it exited)");
+	return out ? out : xstrdup("exited");
 }
 
 /* One PID namespace per ns= name, in order of first declaration. 0, or -1
@@ -910,11 +909,22 @@ int holders_start(struct run *r)
 			continue;
 		cause = exit_cause(r, h);
 		tail = stderr_tail(r, h);
-		run_set_error(&r->error,
-			  "start-up: holder %s sent no hello within %d ms "
-			  "(--start-timeout)%s; stderr: %s",
-			  h->decl->name, timeout_ms, cause,
-			  *tail ? tail : "(empty)");
+		/* One that ended is not slow: no larger --start-timeout
+		 * helps, its stderr says why. */
+		if (cause)
+			run_set_error(&r->error,
+				      "start-up: holder %s %s before its hello; "
+				      "stderr: %s",
+				      h->decl->name, cause,
+				      *tail ? tail : "(empty)");
+		else
+			run_set_error(&r->error,
+				      "start-up: holder %s sent no hello within "
+				      "%d ms (--start-timeout) (it is still "
+				      "running: it started too slowly or waits "
+				      "for input); stderr: %s",
+				      h->decl->name, timeout_ms,
+				      *tail ? tail : "(empty)");
 		free(cause);
 		free(tail);
 		return -1;
