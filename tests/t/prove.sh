@@ -10,7 +10,7 @@ cat >holders/h.sh <<SH
 exec "$HOLDER" "\$@"
 SH
 printf 'title one\nholder A\nA deliver m1\nexpect m1 ok\n' >cat/one.scn
-printf 'title two\nholder A B\nA deliver m1\nB deliver m2\nexpect m2 ok\n' >cat/sub/two.scn
+printf 'title two\nholder A B\nA deliver m1\nat 300ms B deliver m2\nexpect m2 ok\n' >cat/sub/two.scn
 prove --ext .scn -e "$LC run --holder 'sh holders/h.sh'" -r cat >p.txt 2>&1 || fail "prove: exit $?"
 grep -q '^All tests successful' p.txt || fail "not all successful"
 grep -q '^Files=2, Tests=2' p.txt || fail "not 2 files, 2 tests"
