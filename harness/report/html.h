@@ -106,7 +106,10 @@ int html_timeline_write(const char *history_path, const char *out_path,
  * `out_path`: totals, failures first as one-line reasons with links, every
  * scenario with verdict, duration, seed, tags and links to
  * `<dir>/timeline.html` and `<dir>/history.jsonl`, and the matrix table
- * when the summary has one.
+ * when the summary has one. The scenario table filters by verdict, tag and
+ * implementation and sorts by a column (inline JS); a repeated scenario's
+ * runs come under one row saying "k of N failed"; an empty cell says why
+ * in its title.
  *
  * Returns 0, or -1 when the summary cannot be read or is not a JSON object
  * with a `scenarios` array, or the output cannot be written.

@@ -158,7 +158,10 @@ static void index_matrix(FILE *f, jv mx)
 			jv cell = jv_get_kind(im) == JV_KIND_STRING ? jvx_get(cells, jv_string_value(im))
 								    : jv_invalid();
 			if (jv_get_kind(cell) != JV_KIND_OBJECT) {
-				fputs("<td class=\"cell\">\xE2\x80\x94</td>", f);
+				fputs("<td class=\"cell\" title=\"no result: this "
+				      "implementation did not run this scenario "
+				      "(not in its column's summary)\">\xE2\x80\x94 "
+				      "<span class=\"reason\">not run</span></td>", f);
 			} else {
 				const char *st = jvx_cstr(cell, "status");
 				const char *reason = jvx_cstr(cell, "reason");
@@ -196,6 +199,106 @@ static void index_matrix(FILE *f, jv mx)
 	jv_free(impls);
 	jv_free(rows);
 }
+
+/* The words of the "tags" array of `o`, space-joined (malloc'ed). */
+static char *tag_words(jv o)
+{
+	jv tags = jvx_get(o, "tags");
+	char *out = xstrdup("");
+
+	if (jv_get_kind(tags) == JV_KIND_ARRAY)
+		jv_array_foreach(tags, i, t) {
+			if (jv_get_kind(t) == JV_KIND_STRING) {
+				char *n = xasprintf("%s%s%s", out, *out ? " " : "",
+						    jv_string_value(t));
+
+				free(out);
+				out = n;
+			}
+			jv_free(t);
+		}
+	jv_free(tags);
+	return out;
+}
+
+/* A scenario's implementation: its own "impl", the run's, else the
+ * holder command's first word's base name. */
+static char *impl_of(jv sum, jv sc)
+{
+	const char *i = jvx_cstr(sc, "impl") ? jvx_cstr(sc, "impl")
+						: jvx_cstr(sum, "impl");
+	char *cmd, *sp, *slash, *out;
+
+	if (i)
+		return xstrdup(i);
+	cmd = jvx_words(sum, "holder");
+	if (!cmd)
+		return xstrdup("?");
+	sp = strchr(cmd, ' ');
+	if (sp)
+		*sp = '\0';
+	slash = strrchr(cmd, '/');
+	out = xstrdup(slash ? slash + 1 : cmd);
+	free(cmd);
+	return out;
+}
+
+/* An <option> per distinct word of `words` (space-separated lists, one per
+ * scenario), in first-seen order. */
+static void put_options(FILE *f, char **words, int n)
+{
+	char **seen = NULL;
+	int ns = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		char *copy = xstrdup(words[i]), *w, *save = NULL;
+
+		for (w = strtok_r(copy, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save)) {
+			for (k = 0; k < ns && strcmp(seen[k], w); k++)
+				;
+			if (k < ns)
+				continue;
+			seen = xrealloc(seen, ((size_t)ns + 1) * sizeof(*seen));
+			seen[ns++] = xstrdup(w);
+			fputs("<option>", f);
+			html_esc(f, w);
+			fputs("</option>", f);
+		}
+		free(copy);
+	}
+	for (k = 0; k < ns; k++)
+		free(seen[k]);
+	free(seen);
+}
+
+/* Filter and sort the scenario table in place: plain JS, no library; the
+ * rows carry data-status, data-tags, data-impl, data-dur, data-title. */
+static const char index_js[] =
+	"(function(){var T=document.getElementById('scenarios');if(!T)return;"
+	"var B=T.tBodies[0];function sel(id){var e=document.getElementById(id);"
+	"return e?e.value:'';}"
+	"function apply(){var v=sel('f-verdict'),g=sel('f-tag'),m=sel('f-impl'),"
+	"n=0;[].forEach.call(B.rows,function(r){if(r.classList.contains('grp')){"
+	"r.hidden=!!(v||g||m)||B.dataset.sorted==='1';return;}"
+	"var ok=(!v||r.dataset.status===v)&&(!g||(' '+r.dataset.tags+' ')"
+	".indexOf(' '+g+' ')>=0)&&(!m||r.dataset.impl===m);r.hidden=!ok;"
+	"if(ok)n++;});var c=document.getElementById('f-count');"
+	"if(c)c.textContent=n+' of '+B.querySelectorAll('tr.scn').length+"
+	"' runs shown';}"
+	"['f-verdict','f-tag','f-impl'].forEach(function(id){var e="
+	"document.getElementById(id);if(e)e.addEventListener('change',apply);});"
+	"var rank={fail:0,error:1,'not-run':2,na:3,unsupported:3,pass:4};"
+	"[].forEach.call(T.tHead.querySelectorAll('th[data-sort]'),function(h){"
+	"h.addEventListener('click',function(){var k=h.dataset.sort,d=h.dataset.dir"
+	"==='1'?-1:1;h.dataset.dir=d===1?'1':'0';var rows=[].slice.call("
+	"B.querySelectorAll('tr.scn'));rows.sort(function(a,b){var x,y;"
+	"if(k==='status'){x=rank[a.dataset.status];y=rank[b.dataset.status];"
+	"x=x===undefined?1:x;y=y===undefined?1:y;}else if(k==='dur'){"
+	"x=+a.dataset.dur;y=+b.dataset.dur;}else{x=a.dataset[k]||'';"
+	"y=b.dataset[k]||'';}return (x<y?-1:x>y?1:(+a.dataset.run)-(+b.dataset.run))"
+	"*d;});rows.forEach(function(r){B.appendChild(r);});B.dataset.sorted='1';"
+	"apply();});});apply();})();";
 
 static void index_print(FILE *f, jv sum, jv scs)
 {
@@ -282,16 +385,88 @@ static void index_print(FILE *f, jv sum, jv scs)
 		index_matrix(f, mx);
 	jv_free(mx);
 
-	fputs("<h2>Scenarios</h2>\n<table id=\"scenarios\"><thead><tr><th>verdict</th>"
-	      "<th>scenario</th><th>tags</th><th class=\"num\">duration</th>"
+	{
+		char **tw = xcalloc((size_t)n + 1, sizeof(*tw));
+		char **iw = xcalloc((size_t)n + 1, sizeof(*iw));
+
+		jv_array_foreach(scs, i, sc) {
+			tw[i] = tag_words(sc);
+			iw[i] = impl_of(sum, sc);
+			jv_free(sc);
+		}
+		fputs("<h2>Scenarios</h2>\n<div class=\"filters\" id=\"filters\">"
+		      "<label>verdict <select id=\"f-verdict\"><option value=\"\">"
+		      "all</option><option value=\"fail\">FAIL</option>"
+		      "<option value=\"error\">ERROR</option><option value=\"pass\">"
+		      "pass</option><option value=\"na\">n/a</option>"
+		      "<option value=\"not-run\">not run</option></select></label> "
+		      "<label>tag <select id=\"f-tag\"><option value=\"\">all"
+		      "</option>", f);
+		put_options(f, tw, n);
+		fputs("</select></label> <label>implementation <select id=\"f-impl\">"
+		      "<option value=\"\">all</option>", f);
+		put_options(f, iw, n);
+		fputs("</select></label> <span id=\"f-count\" class=\"reason\">"
+		      "</span> <span class=\"reason\">(click a column title to "
+		      "sort)</span></div>\n", f);
+		for (int i = 0; i < n; i++) {
+			free(tw[i]);
+			free(iw[i]);
+		}
+		free(tw);
+		free(iw);
+	}
+	fputs("<style>.dim{color:#8a93a0}.filters{margin:.4em 0 .6em}"
+	      ".filters select{margin-right:.8em}tr.grp td{background:#f3f5f8;"
+	      "padding-top:.5em}th[data-sort]{cursor:pointer;text-decoration:"
+	      "underline dotted}</style>\n", f);
+	fputs("<table id=\"scenarios\"><thead><tr><th data-sort=\"status\">verdict</th>"
+	      "<th data-sort=\"title\">scenario</th><th data-sort=\"tags\">tags</th>"
+	      "<th class=\"num\" data-sort=\"dur\">duration</th>"
 	      "<th class=\"num\" title=\"slowest contender's wait after its holder stopped being able to release\">recovery</th>"
 	      "<th class=\"num\">seed</th><th>report</th></tr></thead><tbody>\n", f);
+	const char *group_file = NULL;
 	jv_array_foreach(scs, i, sc) {
 		const char *st = jvx_cstr(sc, "status");
 		const char *title_s = jvx_cstr(sc, "title"), *file = jvx_cstr(sc, "file");
 		const char *reason = jvx_cstr(sc, "reason");
-		fprintf(f, "<tr class=\"scn %s\"><td><span class=\"st %s\">%s</span></td><td>",
-			status_cls(st), status_cls(st), status_word(st));
+		/* A repeated scenario's runs under one line: k of N failed. */
+		if (file && jvx_num(sc, "repeats", 1) > 1 &&
+		    !streq(group_file, file)) {
+			int runs = 0, bad_runs = 0;
+
+			jv_array_foreach(scs, k, o) {
+				if (k >= i && streq(jvx_cstr(o, "file"), file)) {
+					runs++;
+					bad_runs += streq(jvx_cstr(o, "status"), "fail") ||
+						    streq(jvx_cstr(o, "status"), "error");
+				}
+				jv_free(o);
+			}
+			fprintf(f, "<tr class=\"grp %s\"><td colspan=\"7\"><b>",
+				bad_runs ? "fail" : "pass");
+			html_esc(f, title_s ? title_s : file);
+			fprintf(f, "</b>: <span class=\"grpcount\">%d of %d failed</span>"
+				" <span class=\"reason mono\">", bad_runs, runs);
+			html_esc(f, file);
+			fputs("</span></td></tr>\n", f);
+		}
+		group_file = file;
+		char *tagw = tag_words(sc), *impl = impl_of(sum, sc);
+		fprintf(f, "<tr class=\"scn %s\" data-status=\"", status_cls(st));
+		html_esc(f, st ? st : "error");
+		fputs("\" data-tags=\"", f);
+		html_esc(f, tagw);
+		fputs("\" data-impl=\"", f);
+		html_esc(f, impl);
+		fputs("\" data-title=\"", f);
+		html_esc(f, title_s ? title_s : file ? file : "");
+		fprintf(f, "\" data-dur=\"%.0f\" data-run=\"%d\">"
+			"<td><span class=\"st %s\">%s</span></td><td>",
+			jvx_num(sc, "durationMs", -1), i,
+			status_cls(st), status_word(st));
+		free(tagw);
+		free(impl);
 		html_esc(f, title_s ? title_s : file ? file : "?");
 		if (jvx_has_num(sc, "repeat", &d) && d > 0)
 			fprintf(f, " <span class=\"tag\">#%.0f</span>", d);
@@ -311,6 +486,10 @@ static void index_print(FILE *f, jv sum, jv scs)
 		fputs("</td><td class=\"num\">", f);
 		if (jvx_has_num(sc, "durationMs", &d))
 			fmt_ms(f, d);
+		else
+			fputs("<span class=\"dim\" title=\"no duration recorded: "
+			      "the run did not start (interrupted, or refused "
+			      "before its holders started)\">\xE2\x80\x94</span>", f);
 		/* wall time; its history's times are on a clock this many
 		 * times as fast */
 		if (jvx_has_num(sc, "speed", &d) && d > 1)
@@ -318,6 +497,10 @@ static void index_print(FILE *f, jv sum, jv scs)
 		fputs("</td><td class=\"num\">", f);
 		if (jvx_has_num(sc, "recoveryMs", &d) && d >= 0) /* -1: none */
 			fmt_ms(f, d);
+		else
+			fputs("<span class=\"dim\" title=\"no recovery to measure: no "
+			      "contender waited for a lock whose holder could no "
+			      "longer release it\">none</span>", f);
 		fputs("</td><td class=\"num mono\">", f);
 		char *sseed = jvx_words(sc, "seed");
 		if (sseed)
@@ -329,6 +512,7 @@ static void index_print(FILE *f, jv sum, jv scs)
 		jv_free(sc);
 	}
 	fputs("</tbody></table>\n", f);
+	fprintf(f, "<script>%s</script>\n", index_js);
 
 	html_page_close(f, 0);
 }

@@ -221,6 +221,41 @@ async function main() {
     check('index: matrix has a row per scenario', I.matrixRows === (summary.matrix.rows || []).length, I.matrixRows);
   } else check('index: no matrix without one in summary.json', !I.matrix);
   check('index: fits 1400 px without horizontal scrolling', I.wide);
+  // Filter by verdict, tag and implementation; sort; repeated scenarios
+  // grouped as "k of N failed"; empty cells say why they are empty.
+  const F = await idx.eval(`const pick = (id, v) => { const e = document.getElementById(id);
+      e.value = v; e.dispatchEvent(new Event('change')); };
+    const shown = () => [...document.querySelectorAll('#scenarios tr.scn')].filter((r) => !r.hidden);
+    const out = {};
+    pick('f-verdict', 'fail'); out.fail = shown().map((r) => r.dataset.status);
+    pick('f-verdict', ''); out.all = shown().length;
+    const tag = document.querySelector('#f-tag option:not([value=""])');
+    if (tag) { pick('f-tag', tag.value); out.tag = tag.value; out.tagged = shown().map((r) => r.dataset.tags); pick('f-tag', ''); }
+    const impl = document.querySelector('#f-impl option:not([value=""])');
+    out.impl = impl ? impl.value : null;
+    if (impl) { pick('f-impl', impl.value); out.implRows = shown().map((r) => r.dataset.impl); pick('f-impl', ''); }
+    const th = document.querySelector('#scenarios th[data-sort="dur"]');
+    th.click(); th.click();
+    out.durs = shown().map((r) => +r.dataset.dur);
+    out.groups = [...document.querySelectorAll('#scenarios tr.grp .grpcount')].map((e) => e.textContent);
+    out.emptyExplained = [...document.querySelectorAll('#scenarios td .dim')].every((e) => e.title.length > 10);
+    return out;`);
+  const nFail = scenarios.filter((s) => s.status === 'fail').length;
+  check(`index: verdict filter FAIL shows the ${nFail} failed`, F.fail.length === nFail && F.fail.every((x) => x === 'fail'), JSON.stringify(F.fail));
+  check('index: verdict filter off shows every run', F.all === scenarios.length, F.all);
+  if (F.tag) check(`index: tag filter '${F.tag}' shows only runs so tagged`, F.tagged.length > 0 && F.tagged.every((t) => ` ${t} `.includes(` ${F.tag} `)), JSON.stringify(F.tagged));
+  if (F.impl) check(`index: implementation filter (${F.impl}) shows only its runs`, F.implRows.length > 0 && F.implRows.every((x) => x === F.impl), JSON.stringify(F.implRows));
+  check('index: sorting by duration, longest first', F.durs.every((d, i) => !i || F.durs[i - 1] >= d), JSON.stringify(F.durs));
+  const repeated = {};
+  for (const s of scenarios) if ((s.repeats || 1) > 1) {
+    repeated[s.file] ??= { n: 0, bad: 0 };
+    repeated[s.file].n++;
+    if (s.status === 'fail' || s.status === 'error') repeated[s.file].bad++;
+  }
+  const wantGroups = Object.values(repeated).map((g) => `${g.bad} of ${g.n} failed`);
+  check(`index: repeated scenarios grouped as "k of N failed" (${wantGroups.length})`,
+    JSON.stringify(F.groups) === JSON.stringify(wantGroups), `${JSON.stringify(F.groups)} want ${JSON.stringify(wantGroups)}`);
+  check('index: every empty cell says why', F.emptyExplained);
   clean(idx, 'index');
   console.log(`# screenshot ${await idx.shot('index.png')}`);
   console.log(`# screenshot ${await idx.shot('index-full.png', true)}`);
