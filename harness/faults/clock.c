@@ -27,8 +27,11 @@
  * the rate) though not its monotonic clock. libfaketime 0.9.10 breaks
  * clock_nanosleep on a monotonic deadline when the monotonic clock is left
  * real (EINVAL: every Python 3.11 time.sleep): lockchaos-clockshim.so
- * (fixtures/clockshim/), preloaded before it, mends that call. Cost: one fopen and fgets of a
- * 30-byte file per wall-clock read, in the holder only.
+ * (fixtures/clockshim/), preloaded before it, mends that call. A drift
+ * starts without a jump only as exactly as the holder's start is known
+ * (its spawn, not libfaketime's start in it): off by start-up x rate
+ * change, ~15 ms for +5% and a 300 ms start. Cost: one fopen and fgets of
+ * a 30-byte file per wall-clock read, in the holder only.
  */
 #include "cli.h"
 #include "faults/faults.h"
