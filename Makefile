@@ -294,6 +294,7 @@ install: all man
 	$(Q)install -m 755 $(HOLDER) $(DESTDIR)$(LIBEXECDIR)/sessionlock-holder
 	$(Q)install -m 644 $(CLOCKSHIM) $(DESTDIR)$(LIBEXECDIR)/lockchaos-clockshim.so
 	$(Q)install -m 644 $(SPEED_LIB) $(DESTDIR)$(LIBEXECDIR)/lockchaos-speed.so
+	$(Q)install -m 644 $(LIBJITTER) $(DESTDIR)$(LIBEXECDIR)/libjitter.so
 	$(Q)rm -rf $(DESTDIR)$(DATADIR)/scenarios
 	$(Q)cd scenarios && find . -type f \( -name '*.scn' -o -name .lockchaos-catalog \) | \
 	  while read -r f; do install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/scenarios/$$f" || exit 1; done

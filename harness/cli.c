@@ -333,17 +333,20 @@ int cli_holder_parse(struct cli_holder *h, const char *text, int named)
 static const struct {
 	enum cli_shipped what;
 	const char *path;
+	char kind; /* 'x' an executable, 'f' a file, 'd' a folder */
 } shipped[] = {
-	{ CLI_HOLDER, "../libexec/lockchaos/sessionlock-holder" },
-	{ CLI_HOLDER, "sessionlock-holder" },
-	{ CLI_CATALOG, "../share/lockchaos/scenarios" },
-	{ CLI_CATALOG, "../scenarios" },
-	{ CLI_KNOWN, "../share/lockchaos/known" },
-	{ CLI_KNOWN, "../fixtures/known" },
-	{ CLI_KITS, "../share/lockchaos/kits" },
-	{ CLI_KITS, "../kits" },
-	{ CLI_CLOCKSHIM, "../libexec/lockchaos/lockchaos-clockshim.so" },
-	{ CLI_CLOCKSHIM, "lockchaos-clockshim.so" },
+	{ CLI_HOLDER, "../libexec/lockchaos/sessionlock-holder", 'x' },
+	{ CLI_HOLDER, "sessionlock-holder", 'x' },
+	{ CLI_CATALOG, "../share/lockchaos/scenarios", 'd' },
+	{ CLI_CATALOG, "../scenarios", 'd' },
+	{ CLI_KNOWN, "../share/lockchaos/known", 'd' },
+	{ CLI_KNOWN, "../fixtures/known", 'd' },
+	{ CLI_KITS, "../share/lockchaos/kits", 'd' },
+	{ CLI_KITS, "../kits", 'd' },
+	{ CLI_CLOCKSHIM, "../libexec/lockchaos/lockchaos-clockshim.so", 'f' },
+	{ CLI_CLOCKSHIM, "lockchaos-clockshim.so", 'f' },
+	{ CLI_JITTER, "../libexec/lockchaos/libjitter.so", 'f' },
+	{ CLI_JITTER, "libjitter.so", 'f' },
 };
 
 char *cli_find_shipped(enum cli_shipped what, char **tried)
@@ -360,10 +363,9 @@ char *cli_find_shipped(enum cli_shipped what, char **tried)
 			continue;
 		p = xasprintf("%s/%s", dir, shipped[i].path);
 		ok = stat(p, &st) == 0 &&
-		     (what == CLI_HOLDER      ? S_ISREG(st.st_mode) &&
-						   access(p, X_OK) == 0
-		      : what == CLI_CLOCKSHIM ? S_ISREG(st.st_mode)
-					      : S_ISDIR(st.st_mode));
+		     (shipped[i].kind == 'd' ? S_ISDIR(st.st_mode)
+					     : S_ISREG(st.st_mode)) &&
+		     (shipped[i].kind != 'x' || access(p, X_OK) == 0);
 		if (ok) {
 			found = realpath(p, NULL);
 		} else {

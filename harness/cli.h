@@ -28,11 +28,12 @@ int cli_holder_parse(struct cli_holder *h, const char *text, int named);
  * cli_find_shipped: the first of those that exists, by kind
  * (CLI_HOLDER: the reference holder; CLI_CATALOG: the scenario catalog;
  * CLI_KNOWN: the matrix's known findings; CLI_CLOCKSHIM: the clock faults'
- * lockchaos-clockshim.so; CLI_KITS: the holder kits, for init-holder). Malloc'ed, or NULL when none
+ * lockchaos-clockshim.so; CLI_JITTER: the jitter fault's libjitter.so;
+ * CLI_KITS: the holder kits, for init-holder). Malloc'ed, or NULL when none
  * exists (the paths tried are then in *tried, malloc'ed, when tried is
  * not NULL).
  */
-enum cli_shipped { CLI_HOLDER, CLI_CATALOG, CLI_KNOWN, CLI_CLOCKSHIM, CLI_KITS };
+enum cli_shipped { CLI_HOLDER, CLI_CATALOG, CLI_KNOWN, CLI_CLOCKSHIM, CLI_JITTER, CLI_KITS };
 char *cli_find_shipped(enum cli_shipped what, char **tried);
 
 /* The reference holder: sessionlock-holder of this lockchaos

@@ -128,8 +128,13 @@ static char *library_path;
 
 __attribute__((constructor)) static void jitter_find_library(void)
 {
-	char *dir = exe_dir();
+	char *dir;
 
+	/* Installed: libexec/lockchaos/; in the build tree: build/. */
+	library_path = cli_find_shipped(CLI_JITTER, NULL);
+	if (library_path)
+		return;
+	dir = exe_dir();
 	library_path = xasprintf("%s/libjitter.so", dir);
 	free(dir);
 }

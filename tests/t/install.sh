@@ -16,6 +16,7 @@ L=$P/bin/lockchaos
 [ -x "$P/libexec/lockchaos/sessionlock-holder" ] || fail "no libexec/lockchaos/sessionlock-holder"
 [ -f "$P/libexec/lockchaos/lockchaos-clockshim.so" ] || fail "no libexec/lockchaos/lockchaos-clockshim.so"
 [ -f "$P/libexec/lockchaos/lockchaos-speed.so" ] || fail "no libexec/lockchaos/lockchaos-speed.so"
+[ -f "$P/libexec/lockchaos/libjitter.so" ] || fail "no libexec/lockchaos/libjitter.so"
 [ -f "$P/share/lockchaos/scenarios/.lockchaos-catalog" ] || fail "the catalog has no root marker"
 [ -f "$P/share/lockchaos/known/reference.txt" ] || fail "no known findings"
 [ -f "$P/share/bash-completion/completions/lockchaos" ] || fail "no bash completion"
@@ -66,6 +67,10 @@ if [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || ls /usr/lib/*/f
 	printf 'title clock\nlock maxHoldMs=60s timeoutMs=2s\nholder A\nclock A offset=-2h\nA acquire as=a1\nawait A acquired\nA release as=r1\n' >"$D/../clk.scn"
 	"$L" run --report "$D/../r2" "$D/../clk.scn" >"$O" 2>&1 || fail "a clock fault from the installed tree: exit $?"
 fi
+# So does the jitter fault its libjitter.so.
+printf 'title jitter\nholder A\njitter A calls=open max=5ms\nA deliver m1\nexpect m1 ok\n' >"$D/../jit.scn"
+"$L" run --report "$D/../r3" "$D/../jit.scn" >"$O" 2>&1; [ $? -le 1 ] || fail "a jitter fault from the installed tree: refused"
+[ "$(jq -r '.scenarios[0].status' "$D/../r3/summary.json")" != error ] || fail "a jitter fault from the installed tree: error"
 cd ../..
 
 # The man pages render; each says its name.
