@@ -423,7 +423,9 @@ START_TEST(test_index)
 	ck_assert_ptr_nonnull(strstr(page, "<th>openclaw-2026.4.15</th>"));
 	ck_assert_ptr_nonnull(strstr(page, "recovered in 51 ms"));
 	ck_assert_ptr_nonnull(strstr(page, "&lt;waited&gt; 4000 ms"));
-	ck_assert_int_eq(count(page, "<td class=\"cell\">"), 1);
+	/* an absent cell says why (its title) and "not run" */
+	ck_assert_int_eq(count(page, "<td class=\"cell\" title=\"no result: "), 1);
+	ck_assert_int_eq(count(page, "<span class=\"reason\">not run</span></td>"), 1);
 	ck_assert_int_eq(count(page, "<td class=\"cell na\">"), 1);
 	free(page);
 

@@ -574,7 +574,7 @@ static const struct err_case err_cases[] = {
     {"unknown statement", H "kil A\n",
      "x.scn:2: unknown statement 'kil' (did you mean: kill?) (expected one of: title, tags, "
      "lock, holder, repeat, speed, requires, disable, at, kill, term, signal, "
-     "freeze, thaw, zombie, reap, recycle, failpoint, damage, clock, wait, await, expect, "
+     "freeze, thaw, zombie, reap, recycle, failpoint, damage, clock, jitter, wait, await, expect, "
      "assert, or "
      "a declared holder's name)"},
     {"statement before its holder", "A acquire\nholder A\n",
