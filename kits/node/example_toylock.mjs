@@ -14,9 +14,10 @@
 //   than its own maxHoldMs, the age taken from createdAt, or from the mtime
 //   when createdAt is missing, unparsable or in the future; anything that is
 //   not a regular file is never opened through, followed or deleted;
-// - a stale lock is removed only if unchanged: re-read, then renamed away
-//   (atomic: whatever is at the path is ours alone), checked again, and put
-//   back if it was not the file judged; the removal is logged at WARN;
+// - a stale lock is removed only if unchanged (same inode, same bytes),
+//   under a guard folder `<lock>.guard.d` every remover takes for the
+//   instant of compare-then-unlink (Node has no flock); the removal is
+//   logged at WARN;
 // - before every transcript write and at release, the file must still be
 //   the one we created with our pid in it (fencing).
 //
@@ -85,7 +86,9 @@ function look(file) {
   }
 }
 
-let renames = 0;
+const GUARD_MS = 200;          // longest wait for the removal guard
+const GUARD_STALE_MS = 2000;   // a guard this old was left by a dead remover
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 class ToyLock extends Lock {
   static impl = 'toylock-node';
@@ -187,36 +190,43 @@ class ToyLock extends Lock {
 
   /**
    * Removes `file` only if it is still inode `want` holding `data`
-   * (remove-if-unchanged, L8): re-read; rename it away (atomic: whatever was
-   * at the path is now ours alone); check what was taken; if it was not the
-   * file judged, put it back with link(2) (which never overwrites). true
-   * when removed.
+   * (remove-if-unchanged, L8), under a guard every remover takes for the
+   * instant of compare-then-unlink, so the file compared is the file
+   * removed. Node has no flock(2): the guard is the folder `<lock>.guard.d`
+   * (mkdir is atomic); one older than GUARD_STALE_MS was left by a remover
+   * that died inside (a compare-then-unlink takes microseconds), and is
+   * taken over. true when removed; false when it changed, or the guard
+   * stayed busy (judge again at the next poll).
    */
   remove(file, want, data, hold) {
-    const now = look(file);
-    if (!now || now.why || now.st.ino !== want.ino || now.st.dev !== want.dev
-        || (data && !now.data.equals(data))) return false;
-    const aside = `${file}.${process.pid}.${++renames}.reclaim`;
+    const guard = `${file}.guard.d`;
+    const until = Date.now() + GUARD_MS;
+    for (;;) {
+      try {
+        fs.mkdirSync(guard, 0o700);
+        break;
+      } catch (e) {
+        if (e.code !== 'EEXIST') throw e;
+        try {
+          if (Date.now() - fs.lstatSync(guard).mtimeMs > GUARD_STALE_MS) fs.rmdirSync(guard);
+        } catch { /* gone meanwhile, or not ours to remove: try again */ }
+        if (Date.now() > until) return false;
+        Atomics.wait(PAUSE, 0, 0, 1); // 1 ms, synchronously: the guard is held for microseconds
+      }
+    }
     try {
+      const now = look(file);
+      if (!now || now.why || now.st.ino !== want.ino || now.st.dev !== want.dev
+          || (data && !now.data.equals(data))) return false;
       if (hold) hold.removedUs = nowUs();
-      fs.renameSync(file, aside);
+      fs.unlinkSync(file);
+      return true;
     } catch (e) {
       if (e.code === 'ENOENT') return false;
       throw e;
+    } finally {
+      try { fs.rmdirSync(guard); } catch { /* taken over as stale: nothing to do */ }
     }
-    const taken = look(aside);
-    if (taken && !taken.why && taken.st.ino === want.ino && taken.st.dev === want.dev
-        && (!data || taken.data.equals(data))) {
-      fs.unlinkSync(aside);
-      return true;
-    }
-    try {
-      fs.linkSync(aside, file); // not the one judged: give it back
-    } catch (e) {
-      this.ctx.log('ERROR', `a lock that changed under a reclaim could not be put back at '${file}': ${e.code}`);
-    }
-    fs.unlinkSync(aside);
-    return false;
   }
 
   async acquire(hold) {
