@@ -149,6 +149,13 @@ START_TEST(gate)
 	ck_assert_int_eq(k.items[0].hits, 1);
 	ck_assert_int_eq(k.items[1].hits, 1);
 
+	/* a failed `assert jq` (checker jq or jq-error) is an expectation:
+	 * the expect line covers it */
+	f = failures("jq jq-error");
+	ck_assert_int_eq(known_covers(&k, "scenarios/seeds/a.scn", f, &unc), 1);
+	ck_assert_ptr_null(unc);
+	jv_free(f);
+
 	/* a new failure kind in a known-bad cell: not covered, named */
 	f = failures("recovery leak mutex leak");
 	ck_assert_int_eq(known_covers(&k, "scenarios/seeds/a.scn", f, &unc), 0);
