@@ -552,23 +552,41 @@ static int run_status(const struct report_totals *t, const char *dir)
 
 /* The options that change what a replay does, besides the seed and the
  * holder, as `run` takes them (malloc'ed, "" for none). */
+/* Appends "OPT VALUE" (VALUE quoted for a shell) to *extra. */
+static void extra_add(char **extra, const char *opt, const char *value)
+{
+	char *q = shell_quote(value);
+	char *e = xasprintf("%s%s%s %s", *extra, **extra ? " " : "", opt, q);
+
+	free(q);
+	free(*extra);
+	*extra = e;
+}
+
 static char *replay_extra(const struct args *a)
 {
 	char *extra = xstrdup(a->no_pidns ? "--no-namespace" : "");
+	char num[32];
+	int i;
 
 	if (a->start_timeout_ms) {
-		char *e = xasprintf("%s%s--start-timeout %d", extra,
-				    *extra ? " " : "", a->start_timeout_ms);
-
-		free(extra);
-		extra = e;
+		snprintf(num, sizeof(num), "%d", a->start_timeout_ms);
+		extra_add(&extra, "--start-timeout", num);
 	}
 	if (a->speed) {
-		char *e = xasprintf("%s%s--speed %d", extra, *extra ? " " : "",
-				    a->speed);
-
-		free(extra);
-		extra = e;
+		snprintf(num, sizeof(num), "%d", a->speed);
+		extra_add(&extra, "--speed", num);
+	}
+	/* The selection: the same scenarios, hence the same run. */
+	for (i = 0; i < a->sel.nr_tags; i++)
+		extra_add(&extra, "--tag", a->sel.tags[i]);
+	for (i = 0; i < a->sel.nr_exclude; i++)
+		extra_add(&extra, "--exclude-tag", a->sel.exclude[i]);
+	for (i = 0; i < a->sel.nr_filters; i++)
+		extra_add(&extra, "--filter", a->sel.filter_text[i]);
+	if (a->shard_n) {
+		snprintf(num, sizeof(num), "%d/%d", a->shard_k, a->shard_n);
+		extra_add(&extra, "--shard", num);
 	}
 	return extra;
 }

@@ -9,7 +9,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p cat/sub elsewhere/deeper
 : >cat/.lockchaos-catalog
 printf 'title t\nholder A B\nat 10ms~9ms A deliver m1\nat 10ms~9ms B deliver m2\nexpect m1 ok\nexpect m2 ok\n' >cat/sub/j.scn
-cp cat/sub/j.scn cat/k.scn
+sed 's/^title t$/title t\ntags odd/' cat/sub/j.scn >cat/k.scn
 top=$PWD
 seeds() { jq -r '.scenarios[] | "\(.dir) \(.seed)"' "$1/summary.json" | sort; }
 # Seeds are the point here, not verdicts: a run may fail a scenario (exit
@@ -36,6 +36,13 @@ echo "replay: $line"
 (cd elsewhere/deeper && eval "$(echo "$line" | sed "s| run | run --report $top/r7 |")") >o7.txt 2>&1
 ran $? || fail "the replay line, run from elsewhere: $(tail -3 o7.txt)"
 [ "$(seeds r1)" = "$(seeds r7)" ] || fail "the replay line from elsewhere: other seeds"
+
+# A selection is part of the run: the replay line keeps it.
+"$LC" run --seed 77 --report "$top/r8" --tag odd --filter 'k\.scn$' cat >o8.txt 2>&1; ran $? || fail "run 8"
+line=$(jq -r .replay r8/summary.json)
+echo "replay: $line"
+echo "$line" | grep -qF -- "--tag odd --filter 'k\.scn\$' " || fail "the replay line lost the selection"
+[ "$(jq -r '.scenarios[].dir' r8/summary.json)" = k ] || fail "--tag odd: not k alone"
 
 # Loose files: named by their file name, from any folder.
 mkdir loose
