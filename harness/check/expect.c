@@ -119,6 +119,122 @@ static jv final_session(jv hist, const char *session)
 	return jv_get_kind(s) == JV_KIND_OBJECT ? s : (jv_free(s), jv_object());
 }
 
+/* The `look` event of line `line` (STEP_LOOK), or invalid. */
+static jv look_event(jv hist, int line)
+{
+	int i, n = jv_array_length(jv_copy(hist));
+	char type[16];
+
+	for (i = 0; i < n; i++) {
+		jv ev = jv_array_get(jv_copy(hist), i);
+
+		if (!strcmp(jvx_str(ev, "type", type, sizeof(type)), "look") &&
+		    jvx_num(ev, "line", -1) == line)
+			return ev;
+		jv_free(ev);
+	}
+	return jv_invalid();
+}
+
+/* The pid holder `name` said it has (its last spawn event up to t µs),
+ * or -1. */
+static double holder_pid(jv hist, const char *name, double t)
+{
+	int i, n = jv_array_length(jv_copy(hist));
+	char type[16], proc[64];
+	double pid = -1;
+
+	for (i = 0; i < n; i++) {
+		jv ev = jv_array_get(jv_copy(hist), i);
+
+		if (!strcmp(jvx_str(ev, "type", type, sizeof(type)), "spawn") &&
+		    !strcmp(jvx_str(ev, "process", proc, sizeof(proc)), name) &&
+		    (t < 0 || jvx_num(ev, "t", 0) <= t))
+			pid = jvx_num(ev, "pid", -1);
+		jv_free(ev);
+	}
+	return pid;
+}
+
+/* The holder whose spawn said `pid`, or NULL. Borrowed from hist. */
+static const char *pid_holder(jv hist, double pid)
+{
+	int i, n = jv_array_length(jv_copy(hist));
+	const char *who = NULL;
+	char type[16];
+
+	for (i = 0; i < n; i++) {
+		jv ev = jv_array_get(jv_copy(hist), i);
+
+		if (!strcmp(jvx_str(ev, "type", type, sizeof(type)), "spawn") &&
+		    jvx_num(ev, "pid", -2) == pid)
+			who = jvx_cstr(ev, "process"); /* lives in hist */
+		jv_free(ev);
+	}
+	return who;
+}
+
+/*
+ * `expect lock S absent|present [owner=H]`: judged from the final snapshot,
+ * or, timed (`at T expect lock`), from the `look` event of its line: what
+ * the harness saw at that moment. The owner is the holder whose pid the
+ * payload names.
+ */
+static jv expect_lock(jv hist, const struct scn_expect *e)
+{
+	jv sess = e->timed ? look_event(hist, e->line)
+			   : final_session(hist, e->session);
+	char state[32], when[48] = "", *payload;
+	double t = -1, pid, want;
+	jv f = jv_null(), p;
+	const char *who;
+
+	if (!jv_is_valid(sess)) {
+		jv_free(sess);
+		return expect_failure("expect", e->line, -1,
+				      "%s: the lock was never looked at (the "
+				      "run ended before line %d's time)",
+				      e->text, e->line);
+	}
+	if (e->timed) {
+		t = jvx_num(sess, "t", -1);
+		snprintf(when, sizeof(when), " at %.3f s", t / 1e6);
+	}
+	jvx_str(sess, "lock", state, sizeof(state));
+	/* "kept": a kernel lock's file, unlocked: not held */
+	if (e->present != (*state && strcmp(state, "absent") &&
+			   strcmp(state, "kept"))) {
+		f = expect_failure("expect", e->line, t, "%s: lock is %s%s",
+				   e->text, *state ? state : "unknown", when);
+		jv_free(sess);
+		return f;
+	}
+	if (!e->owner) {
+		jv_free(sess);
+		return f;
+	}
+	payload = jvx_words(sess, "payload");
+	p = jv_parse(payload ? payload : "");
+	want = holder_pid(hist, e->owner, t);
+	if (jv_get_kind(p) != JV_KIND_OBJECT || !jvx_has_num(p, "pid", &pid))
+		f = expect_failure("expect", e->line, t,
+				   "%s: the lock%s names no pid (payload "
+				   "'%s')",
+				   e->text, when, payload ? payload : "");
+	else if (pid != want) {
+		who = pid_holder(hist, pid);
+		f = expect_failure("expect", e->line, t,
+				   "%s: the lock%s is %s's (pid %.0f), not "
+				   "%s's (pid %.0f)",
+				   e->text, when, who ? who : "no holder",
+				   pid, e->owner, want);
+	}
+	jv_free(p);
+	free(payload);
+	jv_free(sess);
+	return f;
+}
+
 static int any_event(jv hist, const char *type, const char *process,
 		     const char *k1, const char *v1, const char *k2,
 		     const char *v2, int v2_substring)
@@ -173,20 +289,9 @@ void expect_check(const struct scenario *s, jv hist, const char *outside,
 		case EXPECT_OUTCOME:
 			f = expect_outcome(hist, e, within_slack_us);
 			break;
-		case EXPECT_LOCK: {
-			char state[32];
-			jv sess = final_session(hist, e->session);
-
-			jvx_str(sess, "lock", state, sizeof(state));
-			/* "kept": a kernel lock's file, unlocked: not held */
-			if (e->present != (*state && strcmp(state, "absent") &&
-					   strcmp(state, "kept")))
-				f = expect_failure("expect", e->line, -1,
-					    "%s: lock is %s", e->text,
-					    *state ? state : "unknown");
-			jv_free(sess);
+		case EXPECT_LOCK:
+			f = expect_lock(hist, e);
 			break;
-		}
 		case EXPECT_TRANSCRIPT: {
 			jv sess = final_session(hist, e->session);
 			int n = jv_array_length(jv_object_get(

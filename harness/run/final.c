@@ -152,6 +152,49 @@ static int all_kept(const struct run *r)
 	return any;
 }
 
+/* What is at session `session`'s lock path: "absent", "file", "kept" (a
+ * kernel lock's file, unlocked), "dir", "symlink" or "other", and a file's
+ * payload (at most 512 bytes) into `one`. Consumes and returns one. */
+static jv lock_look(struct run *r, const char *session, jv one)
+{
+	char *lock = xasprintf("%s/%s.jsonl.lock", r->dir, session);
+	struct stat sb;
+	const char *state;
+
+	if (lstat(lock, &sb))
+		state = "absent";
+	else if (S_ISREG(sb.st_mode))
+		state = "file";
+	else if (S_ISDIR(sb.st_mode))
+		state = "dir";
+	else if (S_ISLNK(sb.st_mode))
+		state = "symlink";
+	else
+		state = "other";
+	/* A kernel lock's file stays after release: unlocked, it is
+	 * no lock left behind (docs/holder-protocol.md, lockFile). */
+	if (!strcmp(state, "file") && all_kept(r) &&
+	    file_kernel_locked(lock) == 0)
+		state = "kept";
+	one = ev_str(one, "lock", state);
+	if (!strcmp(state, "file") || !strcmp(state, "kept")) {
+		char *payload = read_file(lock, 512, NULL);
+
+		one = ev_str(one, "payload", payload ? payload : "");
+		free(payload);
+	}
+	free(lock);
+	return one;
+}
+
+void look_record(struct run *r, const struct scn_step *st)
+{
+	jv ev = ev_str(ev_new("look", "harness"), "session", st->session);
+
+	ev = ev_num(ev, "line", st->line);
+	history_record(r, lock_look(r, st->session, ev));
+}
+
 void final_record(struct run *r)
 {
 	jv sessions = jv_object(), leaked = jv_array(), ev, jitter;
@@ -159,38 +202,15 @@ void final_record(struct run *r)
 
 	for (i = 0; i < r->s->nr_steps; i++) {
 		const struct scn_step *st = &r->s->steps[i];
-		char *lock, *tr;
+		char *tr;
 		struct stat sb;
-		jv one = jv_object();
-		const char *state;
+		jv one;
 		int torn;
 
 		if (!st->session || session_known(sessions, st->session))
 			continue;
-		lock = xasprintf("%s/%s.jsonl.lock", r->dir, st->session);
 		tr = xasprintf("%s/%s.jsonl", r->dir, st->session);
-		if (lstat(lock, &sb))
-			state = "absent";
-		else if (S_ISREG(sb.st_mode))
-			state = "file";
-		else if (S_ISDIR(sb.st_mode))
-			state = "dir";
-		else if (S_ISLNK(sb.st_mode))
-			state = "symlink";
-		else
-			state = "other";
-		/* A kernel lock's file stays after release: unlocked, it is
-		 * no lock left behind (docs/holder-protocol.md, lockFile). */
-		if (!strcmp(state, "file") && all_kept(r) &&
-		    file_kernel_locked(lock) == 0)
-			state = "kept";
-		one = ev_str(one, "lock", state);
-		if (!strcmp(state, "file") || !strcmp(state, "kept")) {
-			char *payload = read_file(lock, 512, NULL);
-
-			one = ev_str(one, "payload", payload ? payload : "");
-			free(payload);
-		}
+		one = lock_look(r, st->session, jv_object());
 		/* a FIFO or symlink a holder planted is not read (it would
 		 * block, or read outside): the integrity checker says so */
 		if (!lstat(tr, &sb) && !S_ISREG(sb.st_mode))
@@ -202,7 +222,6 @@ void final_record(struct run *r)
 				    jv_bool(torn));
 		sessions = jv_object_set(sessions, jv_string(st->session),
 					 one);
-		free(lock);
 		free(tr);
 	}
 	for (i = 0; i < r->nh; i++)

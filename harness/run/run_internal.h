@@ -282,6 +282,11 @@ double run_holder_t(struct run *r, double t);
 
 /* ---- final.c -------------------------------------------------------------- */
 
+/* Step st (STEP_LOOK): records a `look` event, what is at st->session's
+ * lock path now (lock: absent, file, dir, symlink, other; a file's
+ * payload), with the step's line. */
+void look_record(struct run *r, const struct scn_step *st);
+
 /* Records the `final` event: each session's lock and transcript, and the
  * holders told to exit that did not. */
 void final_record(struct run *r);

@@ -220,6 +220,9 @@ static int run_step(struct run *r, const struct scn_step *st)
 					    NULL, NULL);
 	case STEP_AWAIT:
 		return step_await(r, st);
+	case STEP_LOOK:
+		look_record(r, st);
+		break;
 	}
 	return 0;
 }

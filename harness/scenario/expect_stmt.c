@@ -19,13 +19,28 @@ int parse_expect(struct parser *p, struct words *w)
 			       "transcript, log, released, failure or "
 			       "outside");
 	if (!strcmp(w->w[1], "lock")) {
-		if (w->nr != 4 || !lex_is_name(w->w[2]) ||
+		char *k, *v;
+
+		if (w->nr < 4 || w->nr > 5 || !lex_is_name(w->w[2]) ||
 		    (strcmp(w->w[3], "absent") && strcmp(w->w[3], "present")))
 			return parse_fail(p, "expect lock: expected SESSION "
-				       "absent|present");
+				       "absent|present [owner=HOLDER]");
 		e = parse_new_expect(p, EXPECT_LOCK);
 		e->session = xstrdup(w->w[2]);
 		e->present = !strcmp(w->w[3], "present");
+		if (w->nr == 5) {
+			if (!lex_kv(w->w[4], &k, &v) || strcmp(k, "owner"))
+				return parse_fail(p, "expect lock: expected "
+					       "owner=HOLDER, got '%s'",
+					    w->w[4]);
+			if (!e->present)
+				return parse_fail(p, "expect lock: an absent "
+					       "lock has no owner (owner= "
+					       "goes with present)");
+			if (parse_need_holder(p, "expect lock owner", v))
+				return -1;
+			e->owner = xstrdup(v);
+		}
 		return 0;
 	}
 	if (!strcmp(w->w[1], "transcript")) {

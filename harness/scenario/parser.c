@@ -821,6 +821,30 @@ static const struct fault *fault_statement(const char *word)
 	return f && f->inject ? f : NULL;
 }
 
+/*
+ * `at T expect lock S absent|present [owner=H]`: the expectation, and a
+ * step that looks at S's lock at T (STEP_LOOK). Only a lock can be looked
+ * at mid-run: the other expectations are about the whole run.
+ */
+static int timed_expect(struct parser *p, struct words *w, int64_t at,
+			int64_t jitter)
+{
+	struct scn_expect *e;
+	struct scn_step *st;
+
+	if (w->nr < 2 || strcmp(w->w[1], "lock"))
+		return parse_fail(p, "at: only `expect lock` can be timed "
+				     "(expected `at TIME expect lock SESSION "
+				     "absent|present [owner=HOLDER]`)");
+	if (parse_expect(p, w))
+		return -1;
+	e = &p->s->expects[p->s->nr_expects - 1];
+	e->timed = 1;
+	st = parse_new_step(p, STEP_LOOK, at, jitter);
+	st->session = xstrdup(e->session);
+	return 0;
+}
+
 static int parse_line(struct parser *p, struct words *w)
 {
 	const struct fault *f;
@@ -840,6 +864,8 @@ static int parse_line(struct parser *p, struct words *w)
 	f = fault_statement(w->w[0]);
 	if (f)
 		return parse_fault(p, f, w, at, jitter);
+	if (timed && !strcmp(w->w[0], "expect"))
+		return timed_expect(p, w, at, jitter);
 	for (i = 0; i < NR_STATEMENTS; i++) {
 		if (!statements[i].word || strcmp(statements[i].word, w->w[0]))
 			continue;

@@ -25,6 +25,8 @@ const char *step_name(const struct scn_step *st)
 		return "wait";
 	case STEP_AWAIT:
 		return "await";
+	case STEP_LOOK:
+		return "look";
 	}
 	return "?";
 }
@@ -130,6 +132,7 @@ void scenario_clear(struct scenario *s)
 		free(e->label);
 		free(e->reason);
 		free(e->session);
+		free(e->owner);
 		free(e->level);
 		free(e->contains);
 		free(e->checker);

@@ -33,6 +33,10 @@ enum step_kind {
 	STEP_WAIT,	/* let time pass */
 	STEP_AWAIT,	/* wait until a holder answered all its commands,
 			   or until an event (enum await_on) happened */
+	STEP_LOOK,	/* `at T expect lock S ...`: the harness looks at
+			   S's lock at that moment and records what it saw
+			   (a `look` event); the expectation of the same
+			   line is judged from it */
 };
 
 /* What `await` waits for. */
@@ -117,6 +121,10 @@ struct scn_expect {
 	int64_t within_ms; /* OUTCOME: from invoke to outcome; -1 any */
 	char *session;	  /* LOCK, TRANSCRIPT */
 	int present;	  /* LOCK */
+	char *owner;	  /* LOCK: owner=H, the holder whose pid the
+			     payload names; NULL any */
+	int timed;	  /* LOCK: `at T expect lock`: judged from the
+			     `look` event of its line, not the final one */
 	int64_t lines;	  /* TRANSCRIPT */
 	char *level;	  /* LOG */
 	char *contains;	  /* LOG, FAILURE */
