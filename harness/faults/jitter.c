@@ -93,8 +93,9 @@ static const char *jitter_validate(const struct scn_step *st)
 			return "calls= names no call";
 		near = nearest_names(bad, call_names, JITTER__NR, 3);
 		snprintf(msg, sizeof(msg),
-			 "unknown call '%s' in calls=%s%s", bad,
-			 near ? "; nearest: " : "(expected open, openat, "
+			 "unknown call '%s' in calls=%s%s%s", bad,
+			 st->args[JT_CALLS].str,
+			 near ? "; nearest: " : " (expected open, openat, "
 						"rename, unlink, unlinkat, "
 						"read, pread, write, fstat, "
 						"stat, flock, fcntl, fsync, "
