@@ -29,10 +29,14 @@ int parse_expect(struct parser *p, struct words *w)
 		e->session = xstrdup(w->w[2]);
 		e->present = !strcmp(w->w[3], "present");
 		if (w->nr == 5) {
-			if (!lex_kv(w->w[4], &k, &v) || strcmp(k, "owner"))
+			if (!lex_kv(w->w[4], &k, &v))
 				return parse_fail(p, "expect lock: expected "
 					       "owner=HOLDER, got '%s'",
 					    w->w[4]);
+			if (strcmp(k, "owner"))
+				return parse_fail(p, "expect lock: unknown key "
+					       "'%s' (expected owner)",
+					    k);
 			if (!e->present)
 				return parse_fail(p, "expect lock: an absent "
 					       "lock has no owner (owner= "

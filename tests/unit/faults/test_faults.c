@@ -72,9 +72,9 @@ START_TEST(test_rows_complete)
 		ck_assert_int_le(nk, FAULT_MAX_KEYS);
 		n += f->inject != NULL;
 	}
-	ck_assert_int_eq(n, 11); /* kill term signal freeze thaw zombie reap
-				    recycle failpoint damage clock; spin is
-				    an operation */
+	ck_assert_int_eq(n, 12); /* kill term signal freeze thaw zombie reap
+				    recycle failpoint damage clock jitter;
+				    spin is an operation */
 	ck_assert_ptr_null(fault_find("sigkill"));
 	ck_assert_ptr_null(fault_find(NULL));
 	ck_assert_int_eq(fault_key_index(fault_find("failpoint"), "delay"), 3);

@@ -556,8 +556,31 @@ static const struct err_case err_cases[] = {
      "x.scn:2: at: 'requires' cannot be timed"},
     {"at disable", H "at 1s disable leak\n",
      "x.scn:2: at: 'disable' cannot be timed"},
-    {"at expect", H "at 1s expect lock s1 absent\n",
-     "x.scn:2: at: 'expect' cannot be timed"},
+    {"at expect", H "at 1s expect transcript s1 lines=1\n",
+     "x.scn:2: at: only `expect lock` can be timed"},
+    {"at expect lock bad", H "at 1s expect lock s1 gone\n",
+     "x.scn:2: expect lock: expected SESSION absent|present [owner=HOLDER]"},
+    {"expect lock owner absent", H "expect lock s1 absent owner=A\n",
+     "x.scn:2: expect lock: an absent lock has no owner"},
+    {"expect lock owner unknown", H "expect lock s1 present owner=Z\n",
+     "x.scn:2: expect lock owner: unknown holder 'Z'"},
+    {"expect lock owner key", H "expect lock s1 present who=A\n",
+     "x.scn:2: expect lock: unknown key 'who' (expected owner)"},
+    {"expect lock owner word", H "expect lock s1 present A\n",
+     "x.scn:2: expect lock: expected owner=HOLDER, got 'A'"},
+    {"jitter no max", H "jitter A calls=open\n",
+     "x.scn:2: jitter: expected max=T"},
+    {"jitter bad call", H "jitter A calls=open,unlnk max=5ms\n",
+     "x.scn:2: jitter: unknown call 'unlnk' in calls=open,unlnk; nearest: "
+     "unlink"},
+    {"jitter too long", H "jitter A max=11s\n",
+     "x.scn:2: jitter: max= is at most 10s"},
+    {"jitter off with keys", H "jitter A off calls=open\n",
+     "x.scn:2: jitter: off takes no calls= or max="},
+    {"jitter no holder", H "jitter max=5ms\n",
+     "x.scn:2: jitter: unknown holder 'max=5ms'"},
+    {"jitter unknown holder", H "jitter A Q max=5ms\n",
+     "x.scn:2: jitter: unknown holder 'Q'"},
     {"at assert", H "at 1s assert jq true\n",
      "x.scn:2: at: 'assert' cannot be timed"},
     {"at wait", H "at 1s wait 1s\n", "x.scn:2: at: 'wait' cannot be timed"},
@@ -1099,6 +1122,60 @@ START_TEST(test_failpoints)
 	ck_assert_ptr_null(scenario_holder(&s, "D"));
 	/* errno and delay=0 do not exclude each other */
 	parse_ok("holder A\nfailpoint A name=p errno=EIO delay=0\n");
+}
+END_TEST
+
+START_TEST(test_jitter)
+{
+	parse_ok("holder A B C D\n"
+		 "jitter A B C calls=open,unlink,rename max=20ms\n"
+		 "at 2s jitter A off\n"
+		 "jitter D max=1s\n");
+	ck_assert_str_eq(step_name(step(0)), "jitter");
+	/* many holders: all of them, the first is the step's target */
+	ck_assert_str_eq(arg(0, "holder")->str, "A B C");
+	ck_assert_str_eq(step(0)->holder, "A");
+	ck_assert_str_eq(arg(0, "calls")->str, "open,unlink,rename");
+	ck_assert_int_eq(arg(0, "max")->num, 20);
+	ck_assert_int_eq(arg(1, "off")->num, 1);
+	ck_assert_int_eq(step(1)->at_ms, 2000);
+	ck_assert_ptr_null(arg(2, "calls")->str); /* all */
+	ck_assert_int_eq(arg(2, "max")->num, 1000);
+	/* every holder named is started with the library */
+	ck_assert_int_eq(scenario_holder(&s, "A")->needs_jitter, 1);
+	ck_assert_int_eq(scenario_holder(&s, "B")->needs_jitter, 1);
+	ck_assert_int_eq(scenario_holder(&s, "C")->needs_jitter, 1);
+	ck_assert_int_eq(scenario_holder(&s, "D")->needs_jitter, 1);
+	ck_assert_int_eq(scenario_holder(&s, "A")->needs_fiu, 0);
+	parse_ok("holder A B\njitter A calls=all max=1ms\n");
+	ck_assert_int_eq(scenario_holder(&s, "B")->needs_jitter, 0);
+}
+END_TEST
+
+START_TEST(test_timed_expect_lock)
+{
+	parse_ok("holder A B\n"
+		 "A acquire\n"
+		 "at 2s expect lock s1 present owner=A\n"
+		 "at 3s~100ms expect lock s2 absent\n"
+		 "expect lock s1 present owner=B\n");
+	ck_assert_int_eq(s.nr_steps, 3);
+	ck_assert_int_eq(step(1)->kind, STEP_LOOK);
+	ck_assert_str_eq(step_name(step(1)), "look");
+	ck_assert_int_eq(step(1)->at_ms, 2000);
+	ck_assert_str_eq(step(1)->session, "s1");
+	ck_assert_int_eq(step(1)->line, 3);
+	ck_assert_int_eq(step(2)->jitter_ms, 100);
+	ck_assert_str_eq(step(2)->session, "s2");
+	ck_assert_int_eq(s.nr_expects, 3);
+	ck_assert_int_eq(expect(0)->timed, 1);
+	ck_assert_int_eq(expect(0)->line, 3);
+	ck_assert_str_eq(expect(0)->owner, "A");
+	ck_assert_int_eq(expect(1)->timed, 1);
+	ck_assert_int_eq(expect(1)->present, 0);
+	ck_assert_ptr_null(expect(1)->owner);
+	ck_assert_int_eq(expect(2)->timed, 0);
+	ck_assert_str_eq(expect(2)->owner, "B");
 }
 END_TEST
 
@@ -1718,6 +1795,8 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_signals_and_recycle);
 	tcase_add_test(tc, test_signal_fault);
 	tcase_add_test(tc, test_failpoints);
+	tcase_add_test(tc, test_jitter);
+	tcase_add_test(tc, test_timed_expect_lock);
 	tcase_add_test(tc, test_every_damage_kind);
 	tcase_add_test(tc, test_wait_await);
 	tcase_add_test(tc, test_await_events);
