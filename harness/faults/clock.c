@@ -276,8 +276,8 @@ int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
 /* The shell words that append libfaketime to what fiu-run preloads. */
 static const char *const wrap_words[] = {
 	"/bin/sh", "-c",
-	"LD_PRELOAD=\"${LD_PRELOAD:+$LD_PRELOAD }$LOCKCHAOS_FAKETIME_PRELOAD\" "
-	"exec \"$@\"",
+	("LD_PRELOAD=\"${LD_PRELOAD:+$LD_PRELOAD }$LOCKCHAOS_FAKETIME_PRELOAD\" "
+	 "exec \"$@\""),
 	"lockchaos-clock",
 };
 #define NR_WRAP_WORDS (int)(sizeof(wrap_words) / sizeof(*wrap_words))

@@ -104,14 +104,19 @@ if [ -n "$differ" ]; then
 	fail=1
 fi
 
-# The control: mtimes in real time against the accelerated clock.
+# The control: mtimes in real time against the accelerated clock. Under
+# load the contender may start so late that even the misjudged age clears
+# the grace, so the control must differ in one of three tries.
 ctl=scenarios/badinput/truncated-fresh.scn
-run ctl "$speed" "env NO_FAKE_STAT=1 $HOLDER" "$ctl"
 want=$(grep "^$ctl " "$out/real.v")
-got=$(cat "$out/ctl.v")
+for try in 1 2 3; do
+	run ctl$try "$speed" "env NO_FAKE_STAT=1 $HOLDER" "$ctl"
+	got=$(cat "$out/ctl$try.v")
+	[ "$want" = "$got" ] || break
+done
 if [ "$want" = "$got" ]; then
-	echo "control: $ctl gave '$got' with real-time mtimes as in real time:"
-	echo "the comparison cannot see a verdict that depends on mtimes"
+	echo "control: $ctl gave '$got' with real-time mtimes as in real time,"
+	echo "three times: the comparison cannot see a verdict that depends on mtimes"
 	fail=1
 fi
 exit $fail
