@@ -1061,6 +1061,13 @@ int64_t model_release_eps(const struct model *m, const struct hold *h,
 	return m->release_eps_us;
 }
 
+int64_t model_hold_start(const struct model *m, const struct hold *h)
+{
+	if (h->life >= 0 && m->lives[h->life].from < h->acq_t)
+		return m->lives[h->life].from;
+	return h->acq_t;
+}
+
 /* ---- for the checkers: descriptions, transcripts ------------------------ */
 
 const char *op_label(const struct op *o, char *buf, size_t n)

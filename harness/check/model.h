@@ -265,6 +265,14 @@ void model_build(struct model *m, jv history, int64_t slack_us);
 int64_t model_release_eps(const struct model *m, const struct hold *h,
 			  const struct hold *n);
 
+/*
+ * When h began: its lock file's create when the kernel saw that before the
+ * owner's `acquired` (a holder descheduled, or in a slow fsync, between its
+ * create and its stamp held the lock all along), else its `acquired`.
+ * maxHoldMs counts from here, and a wait for the lock ends here.
+ */
+int64_t model_hold_start(const struct model *m, const struct hold *h);
+
 /* Frees what model_build() allocated. */
 void model_clear(struct model *m);
 

@@ -49,15 +49,6 @@
  */
 #define FENCE_EPS_US 0
 
-/* Where a hold's maxHoldMs counts from: its lock file's create when the
- * kernel saw it before the owner's `acquired`. */
-static int64_t hold_bound_start(const struct model *m, const struct hold *h)
-{
-	if (h->life >= 0 && m->lives[h->life].from < h->acq_t)
-		return m->lives[h->life].from;
-	return h->acq_t;
-}
-
 /*
  * Did `proc` still hold `session` at `t`: a hold of its taken before t that
  * had not ended (released, died, answered) by then? A kernel lock (flock)
@@ -152,7 +143,7 @@ static int64_t live_until(const struct model *m, const struct hold *h,
 	     h->end == END_SWEPT))
 		t -= model_release_eps(m, h, n);
 	if (h->maxhold_us != NONE)
-		t = min64(t, hold_bound_start(m, h) + h->maxhold_us -
+		t = min64(t, model_hold_start(m, h) + h->maxhold_us -
 				     min64(m->slack_us, h->maxhold_us / 2));
 	return t;
 }
@@ -273,7 +264,7 @@ static void check_steals(const struct model *m, struct verdicts *out)
 			    !model_stop_within(m, h->proc, h->acq_t,
 					       n->acq_t + 1) &&
 			    (h->maxhold_us == NONE ||
-			     n->acq_t < hold_bound_start(m, h) + h->maxhold_us -
+			     n->acq_t < model_hold_start(m, h) + h->maxhold_us -
 						min64(m->slack_us,
 						      h->maxhold_us / 2)))
 				verdict_fail(
@@ -315,7 +306,7 @@ static void check_sweeps(const struct model *m, struct verdicts *out)
 		if (m->procs[h->proc].death_t <= sw->t ||
 		    model_stop_within(m, h->proc, h->acq_t, sw->t + 1) ||
 		    (h->maxhold_us != NONE &&
-		     sw->t >= hold_bound_start(m, h) + h->maxhold_us -
+		     sw->t >= model_hold_start(m, h) + h->maxhold_us -
 				      min64(m->slack_us, h->maxhold_us / 2)))
 			continue;
 		if (h->maxhold_us != NONE)

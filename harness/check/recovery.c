@@ -343,8 +343,10 @@ void check_recovery(const struct model *m, struct verdicts *out)
 		for (i = 0; i < n && f != NEVER;) {
 			struct hold *h = &m->holds[idx[i]];
 
-			if (h->acq_t > f)
-				recovery_gap(m, out, session, f, h->acq_t,
+			int64_t start = model_hold_start(m, h);
+
+			if (start > f)
+				recovery_gap(m, out, session, f, start,
 					     cause, flagged, &w, hits);
 			until = h->free_t;
 			cause = h;
@@ -353,7 +355,7 @@ void check_recovery(const struct model *m, struct verdicts *out)
 			for (i++; i < n; i++) {
 				struct hold *g = &m->holds[idx[i]];
 
-				if (g->acq_t > until)
+				if (model_hold_start(m, g) > until)
 					break;
 				if (g->free_t > until) {
 					until = g->free_t;

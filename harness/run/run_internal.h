@@ -19,7 +19,7 @@
 #include "sandbox/supervise.h"
 #include "scenario/scenario.h"
 
-#define EXIT_GRACE_MS 2000
+#define EXIT_GRACE_MS 5000
 /*
  * What a holder may send (issue 11: a holder is untrusted input). Past any
  * of these it has broken the protocol: an `error` event says which bound,

@@ -188,6 +188,10 @@ static inline const char *dump(jv v)
 #define SPAWN(p)                                                             \
 	"{'type':'spawn','T':1,'process':'" p "','pid':10,'impl':'reference'," \
 	"'caps':['acquire','release','deliver','turn','spin','lanes']}"
+/* A spawn whose holder writes `pid` into its lock files. */
+#define SPAWN_PID(p, pid)                                                    \
+	"{'type':'spawn','T':1,'process':'" p "','pid':" pid ","             \
+	"'impl':'reference','caps':['acquire','release','lanes']}"
 #define FINAL_EMPTY(T)                                                       \
 	"{'type':'final','T':" T ",'sessions':{'s1':{'lock':'absent',"      \
 	"'transcript':[],'tornTail':false}},'leaked':[]}"

@@ -379,10 +379,6 @@ END_TEST
 
 /* ---- the kernel's view (fs events, check/lives.c) ------------------------ */
 
-#define SPAWN_PID(p, pid)                                                    \
-	"{'type':'spawn','T':1,'process':'" p "','pid':" pid ","             \
-	"'impl':'reference','caps':['acquire','release','lanes']}"
-
 /*
  * A releases at 1.000 s by its own stamp (why: A_WHY), B acquires at 0.950
  * s; with `kernel`, the runner saw A's file (pid 11) deleted at 0.900 s and

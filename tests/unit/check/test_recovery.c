@@ -247,6 +247,50 @@ END_TEST
 
 /* A releases at 1.000 s but B, waiting since 0.500 s, only gets the lock at
  * 2.000 s. */
+/* B's lock file was created 10 ms after A let go (the kernel's view, its
+ * payload naming B's pid), but B stamped `acquired` a second later (a slow
+ * fsync, a descheduling): its wait ended at the create. Without the
+ * kernel's view the same stamps are a 1000 ms wait. */
+static jv slow_stamp(int kernel)
+{
+	return hist(META, SPAWN_PID("A", "11"), SPAWN_PID("B", "12"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'turn',"
+		    "'session':'s1','holdMs':900}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'invoke','T':500,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'released','T':1000,'process':'A','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'ok','T':1001,'process':'A','id':1}",
+		    kernel ? "{'type':'fs','T':1010,'process':'harness','fs':'create',"
+			     "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+			     "'payload':'ok','pid':12}"
+			   : "{'type':'log','T':1010,'process':'B','level':'DEBUG',"
+			     "'msg':'-'}",
+		    "{'type':'acquired','T':2000,'process':'B','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':2001,'process':'B','id':1}",
+		    "{'type':'invoke','T':2100,'process':'B','id':2,'op':'release',"
+		    "'session':'s1'}",
+		    "{'type':'released','T':2101,'process':'B','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'ok','T':2102,'process':'B','id':2}", FINAL_EMPTY("3000"),
+		    NULL);
+}
+
+START_TEST(test_recovery_kernel_create_ends_wait)
+{
+	jv v = check(slow_stamp(1));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(slow_stamp(0));
+	expect_n(v, "recovery", 1);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_recovery_after_release)
 {
 	jv v = check(hist(
@@ -767,6 +811,7 @@ static Suite *recovery_suite(void)
 
 	tc = tcase_create("recovery");
 	tcase_add_test(tc, test_recovery_kill_fast_reclaim_passes);
+	tcase_add_test(tc, test_recovery_kernel_create_ends_wait);
 	tcase_add_test(tc, test_recovery_dead_owner_in_another_namespace);
 	tcase_add_test(tc, test_recovery_refused_while_reclaimable);
 	tcase_add_test(tc, test_recovery_kill_1ms_inside_bound);
