@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -300,8 +301,10 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 			if (p->done)
 				ev = ev_str(ev, "duplicate", "true");
 			p->done = 1;
-			if (p->st->op == OP_SPIN)
+			if (p->st->op == OP_SPIN) {
 				h->spinning = 0;
+				setpriority(PRIO_PROCESS, h->proc.pid, 0);
+			}
 		}
 		jv_free(id);
 	}
