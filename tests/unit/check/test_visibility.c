@@ -55,43 +55,15 @@ START_TEST(test_visibility_reclaim)
 }
 END_TEST
 
-/* B takes a killed owner's lock without calling it a reclaim: the WARN is
- * owed all the same. */
-START_TEST(test_visibility_silent_takeover)
-{
-	jv v = check(hist(
-		META, SPAWN("A"), SPAWN("B"),
-		"{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
-		"'session':'s1'}",
-		"{'type':'acquired','T':100,'process':'A','session':'s1',"
-		"'lane':'main','id':1}",
-		"{'type':'ok','T':101,'process':'A','id':1}",
-		"{'type':'fault','T':500,'process':'harness','fault':'kill',"
-		"'target':'A'}",
-		"{'type':'invoke','T':600,'process':'B','id':1,'op':'acquire',"
-		"'session':'s1'}",
-		"{'type':'acquired','T':650,'process':'B','session':'s1',"
-		"'lane':'main','id':1}",
-		"{'type':'ok','T':651,'process':'B','id':1}",
-		"{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL));
-
-	expect_n(v, NULL, 1);
-	expect_says(v, "visibility", "B acquired s1 at 0.650 s and took it "
-				     "from A, which had not released it (A "
-				     "was killed at 0.500 s)");
-	jv_free(v);
-}
-END_TEST
-
-/* The same takeover of a kernel lock (both spawns say "lockFile": "kept"):
- * A's death let go of it, B took nothing. A's spawn alone decides. */
+/* A acquires s1 and is killed at 0.500 s; B acquires it at 0.650 s without
+ * calling it a reclaim. The spawn lines say which kind of lock each runs. */
 #define SPAWN_KEPT(p)                                                        \
 	"{'type':'spawn','T':1,'process':'" p "','pid':10,'impl':'flock',"    \
 	"'lockFile':'kept','caps':['acquire','release']}"
 
-static jv kernel_takeover(const char *spawn_a)
+static jv takeover(const char *spawn_a, const char *spawn_b)
 {
-	return hist(META, spawn_a, SPAWN_KEPT("B"),
+	return hist(META, spawn_a, spawn_b,
 		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
 		    "'session':'s1'}",
 		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
@@ -107,13 +79,28 @@ static jv kernel_takeover(const char *spawn_a)
 		    "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL);
 }
 
+/* A payload lock: the WARN is owed all the same. */
+START_TEST(test_visibility_silent_takeover)
+{
+	jv v = check(takeover(SPAWN("A"), SPAWN("B")));
+
+	expect_n(v, NULL, 1);
+	expect_says(v, "visibility", "B acquired s1 at 0.650 s and took it "
+				     "from A, which had not released it (A "
+				     "was killed at 0.500 s)");
+	jv_free(v);
+}
+END_TEST
+
+/* A kernel lock (both spawns say "lockFile": "kept"): A's death let go of
+ * it, B took nothing. A's spawn alone decides. */
 START_TEST(test_visibility_kernel_lock_died)
 {
-	jv v = check(kernel_takeover(SPAWN_KEPT("A")));
+	jv v = check(takeover(SPAWN_KEPT("A"), SPAWN_KEPT("B")));
 
 	expect_n(v, NULL, 0);
 	jv_free(v);
-	v = check(kernel_takeover(SPAWN("A")));
+	v = check(takeover(SPAWN("A"), SPAWN_KEPT("B")));
 	expect_n(v, "visibility", 1);
 	jv_free(v);
 }
