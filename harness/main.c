@@ -515,9 +515,18 @@ static int load_scenarios(struct args *a, struct scenario_list *l)
  * The exit status a run's totals call for, saying on stderr what is not
  * in TAP: an interrupted run (128 + signal), a scenario error only the
  * holders' hello could show (2), a report with holes (1: a report that
- * lost files is no green), unsupported faults (3).
+ * lost files is no green), unsupported faults (3), no run that reached a
+ * verdict (1: a run that executed no test is no green).
+ *
+ * `shard_n` >= 2: the totals are one share of a split (run --shard K/N).
+ * A share whose runs were all n/a for the holder (or that got no run at
+ * all) did not find the lock wanting, and the whole is judged by `lockchaos
+ * merge`, which fails when the merged runs reached no verdict: such a share
+ * exits 0 and says so (docs/ci.md). A failed, interrupted or unsupported
+ * run keeps its status.
  */
-static int run_status(const struct report_totals *t, const char *dir)
+static int run_status(const struct report_totals *t, const char *dir,
+		      int shard_k, int shard_n)
 {
 	int rc = t->failed ? EXIT_FAILED : t->unsupported ? EXIT_UNSUPPORTED : 0;
 
@@ -543,7 +552,12 @@ static int run_status(const struct report_totals *t, const char *dir)
 		fprintf(stderr, "lockchaos: %d scenario(s) could not run on "
 				"this machine (exit 3)\n",
 			t->unsupported);
-	if (!t->passed && !t->failed && !rc) {
+	if (!t->passed && !t->failed && !rc && shard_n >= 2 && !t->not_run) {
+		fprintf(stderr, "lockchaos: shard %d/%d: no scenario run reached "
+				"a verdict here (%d n/a); exit 0: `lockchaos "
+				"merge` fails if no shard's run did\n",
+			shard_k, shard_n, t->skipped);
+	} else if (!t->passed && !t->failed && !rc) {
 		fprintf(stderr, "lockchaos: no scenario ran to a verdict\n");
 		rc = EXIT_FAILED;
 	}
@@ -662,7 +676,7 @@ static int cmd_run(int argc, char **argv)
 	run_scenarios(&l, &cfg, sinks, &t);
 	for (i = 0; sinks[i]; i++)
 		report_free(sinks[i]);
-	rc = run_status(&t, dir);
+	rc = run_status(&t, dir, a.shard_k, a.shard_n);
 	if (!t.interrupted && !t.write_errors)
 		cli_report_latest(dir);
 out:
@@ -915,7 +929,7 @@ static int cmd_merge(int argc, char **argv)
 		       t.failed, t.skipped);
 	else
 		printf("%d passed, %d failed\n", t.passed, t.failed);
-	rc = run_status(&t, dir);
+	rc = run_status(&t, dir, 0, 0);
 	/* A run not run (an interrupted shard) is no green either. */
 	if (!rc && t.not_run) {
 		fprintf(stderr, "lockchaos merge: %d scenario run(s) not run "
