@@ -10,6 +10,7 @@
  */
 #include "run/run_internal.h"
 #include "lib/util.h"
+#include "lib/jvx.h"
 #include "lib/preload.h"
 #include "jsonline.h"
 
@@ -102,6 +103,7 @@ static void hello_check(struct run *r, struct hstate *h, jv ev)
 	jv caps = jv_object_get(jv_copy(ev), jv_string("caps"));
 	jv pid = jv_object_get(jv_copy(ev), jv_string("pid"));
 	jv fps = jv_object_get(jv_copy(ev), jv_string("failpoints"));
+	jv opts = jv_object_get(jv_copy(ev), jv_string("opts"));
 	const char *why = NULL;
 
 	if (!string_list(caps))
@@ -113,6 +115,9 @@ static void hello_check(struct run *r, struct hstate *h, jv ev)
 	else if (jv_get_kind(fps) != JV_KIND_INVALID &&
 		 jv_get_kind(fps) != JV_KIND_NULL && !string_list(fps))
 		why = "hello: failpoints is not a list of strings";
+	else if (jv_get_kind(opts) != JV_KIND_INVALID &&
+		 jv_get_kind(opts) != JV_KIND_NULL && !string_list(opts))
+		why = "hello: opts is not a list of strings";
 	if (why) {
 		if (!h->hello_error)
 			h->hello_error = xstrdup(why);
@@ -122,6 +127,22 @@ static void hello_check(struct run *r, struct hstate *h, jv ev)
 	jv_free(caps);
 	jv_free(pid);
 	jv_free(fps);
+	jv_free(opts);
+}
+
+/* A `fail` with reason `unsupported` to a command that carried `opt.`
+ * keys, as an n/a reason (the holder declared the option and refused it
+ * after all); NULL for any other failure. */
+static char *opt_refusal(struct hstate *h, const struct scn_step *st, jv fail)
+{
+	char reason[32], err[256];
+
+	if (strcmp(jvx_str(fail, "reason", reason, sizeof(reason)),
+		   "unsupported"))
+		return NULL;
+	jvx_str(fail, "error", err, sizeof(err));
+	return xasprintf("%s refused the options of line %d: %s", h->impl,
+			 st->line, *err ? err : "(no error text)");
 }
 
 static void on_hello(struct run *r, struct hstate *h, jv ev)
@@ -163,6 +184,8 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 					 "error", "hello without a caps array"));
 	}
 	h->na = jv_object_get(jv_copy(ev), jv_string("na"));
+	jv_free(h->opts);
+	h->opts = jv_object_get(jv_copy(ev), jv_string("opts"));
 	jv_free(h->failpoints);
 	h->failpoints = jv_object_get(jv_copy(ev), jv_string("failpoints"));
 	if (jv_get_kind(h->failpoints) == JV_KIND_NULL) {
@@ -298,6 +321,9 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 			/* The harness's view of the op wins over whatever the
 			 * holder echoed. */
 			ev = jv_object_merge(ev, o);
+			if (p->st->nr_opts && !p->done && !r->opt_refused &&
+			    !strcmp(ev_name, "fail"))
+				r->opt_refused = opt_refusal(h, p->st, ev);
 			if (p->done)
 				ev = ev_str(ev, "duplicate", "true");
 			p->done = 1;
@@ -935,20 +961,62 @@ int holders_start(struct run *r)
 	return 0;
 }
 
-static int has_cap(struct hstate *h, const char *cap)
+/* Whether string list `list` (any jv; not a list: no) holds `name`. */
+static int in_list(jv list, const char *name)
 {
-	int i, n = jv_array_length(jv_copy(h->caps));
+	int i, n;
 
+	if (jv_get_kind(list) != JV_KIND_ARRAY)
+		return 0;
+	n = jv_array_length(jv_copy(list));
 	for (i = 0; i < n; i++) {
-		jv c = jv_array_get(jv_copy(h->caps), i);
+		jv c = jv_array_get(jv_copy(list), i);
 		int hit = jv_get_kind(c) == JV_KIND_STRING &&
-			  !strcmp(jv_string_value(c), cap);
+			  !strcmp(jv_string_value(c), name);
 
 		jv_free(c);
 		if (hit)
 			return 1;
 	}
 	return 0;
+}
+
+/* The first `opt.KEY` of holder h's steps that its hello's `opts` does
+ * not name, as an n/a reason; NULL when it names them all. */
+static char *missing_option(struct run *r, struct hstate *h)
+{
+	const struct scenario *s = r->s;
+	int k, i;
+
+	for (k = 0; k < s->nr_steps; k++) {
+		const struct scn_step *st = &s->steps[k];
+
+		if (st->kind != STEP_OP || !st->holder ||
+		    strcmp(st->holder, h->decl->name))
+			continue;
+		for (i = 0; i < st->nr_opts; i++) {
+			char *has, *msg;
+
+			if (in_list(h->opts, st->opts[i].key))
+				continue;
+			has = jv_get_kind(h->opts) == JV_KIND_ARRAY &&
+					      jv_array_length(jv_copy(h->opts))
+				      ? jvx_dump(h->opts)
+				      : xstrdup("none");
+			msg = xasprintf("%s has no option '%s' (line %d; its "
+					"hello's opts: %s)",
+					h->impl, st->opts[i].key, st->line,
+					has);
+			free(has);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
+static int has_cap(struct hstate *h, const char *cap)
+{
+	return in_list(h->caps, cap);
 }
 
 char *holders_missing_capability(struct run *r)
@@ -1010,6 +1078,12 @@ char *holders_missing_capability(struct run *r)
 						: "");
 			jv_free(why);
 			return msg;
+		}
+		{
+			char *msg = missing_option(r, h);
+
+			if (msg)
+				return msg;
 		}
 	}
 	return NULL;

@@ -55,6 +55,8 @@ struct hstate {
 	int doomed;		/* a signal fault was sent to it: its death is
 				   the scenario's doing, not its own */
 	jv caps, na;		/* from hello */
+	jv opts;		/* hello's `opts`: the option names it
+				   honours; invalid when it names none */
 	int lock_kept;		/* hello's "lockFile": "kept" (a kernel lock
 				   on a file that stays after release) */
 	jv failpoints;		/* hello's compiled-in failpoint names, or
@@ -114,6 +116,8 @@ struct run {
 	char *error;		 /* the run broke: status error */
 	char *fault_error;	 /* a fault did not take */
 	char *await_error;	 /* an `await` on an event timed out */
+	char *opt_refused;	 /* a holder answered a command with
+				    `opt.` keys `unsupported`: n/a */
 	struct noise *noise;	 /* the noise probe (noise.c): stopped
 				    before the final snapshot, which would
 				    count it as a stray process */

@@ -28,6 +28,29 @@
 
 /* ---- steps --------------------------------------------------------------- */
 
+/* A step's `opt.KEY=VALUE` as the command's `opts` object: a value that
+ * reads as a JSON literal (true, false, null, a number) goes as that,
+ * anything else as a string. */
+static jv step_opts(const struct scn_step *st)
+{
+	jv o = jv_object();
+	int i;
+
+	for (i = 0; i < st->nr_opts; i++) {
+		const char *v = st->opts[i].value;
+		jv val = jv_parse(v);
+
+		if (!jv_is_valid(val) || jv_get_kind(val) == JV_KIND_STRING ||
+		    jv_get_kind(val) == JV_KIND_ARRAY ||
+		    jv_get_kind(val) == JV_KIND_OBJECT) {
+			jv_free(val);
+			val = jv_string(v);
+		}
+		o = jv_object_set(o, jv_string(st->opts[i].key), val);
+	}
+	return o;
+}
+
 static void step_op(struct run *r, const struct scn_step *st)
 {
 	struct hstate *h = run_holder(r, st->holder);
@@ -61,6 +84,8 @@ static void step_op(struct run *r, const struct scn_step *st)
 		cmd = ev_num(cmd, "ms", (double)st->spin_ms);
 	if (st->op == OP_EXIT)
 		cmd = ev_num(cmd, "code", st->exit_code);
+	if (st->nr_opts)
+		cmd = jv_object_set(cmd, jv_string("opts"), step_opts(st));
 
 	ev = jv_object_merge(ev_new("invoke", h->decl->name), jv_copy(cmd));
 	ev = ev_str(ev, "label", st->label);
@@ -434,6 +459,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		r.h[i].proc = hp;
 		r.h[i].caps = jv_array();
 		r.h[i].na = jv_null();
+		r.h[i].opts = jv_invalid();
 		r.h[i].failpoints = jv_invalid();
 		r.h[i].ns = -1;
 	}
@@ -487,6 +513,10 @@ cleanup:
 		res->speed_note = xstrdup(r.speed_note);
 	if (res->status)
 		goto write;
+	if (!missing && r.opt_refused) {
+		missing = r.opt_refused;
+		r.opt_refused = NULL;
+	}
 	if (missing) {
 		res->status = STATUS_NA;
 		res->reason = missing;
@@ -587,6 +617,7 @@ write:
 	for (i = 0; i < r.nh; i++) {
 		jv_free(r.h[i].caps);
 		jv_free(r.h[i].na);
+		jv_free(r.h[i].opts);
 		jv_free(r.h[i].failpoints);
 		free(r.h[i].hello_error);
 		free(r.h[i].impl);
@@ -606,6 +637,7 @@ write:
 	free(r.error);
 	free(r.fault_error);
 	free(r.await_error);
+	free(r.opt_refused);
 	free(r.speed_preload);
 	free(r.speed_note);
 	free(why);

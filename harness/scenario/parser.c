@@ -258,6 +258,36 @@ static int reserved_name(const char *name);
 static int str_eq(const char *a, const char *b);
 
 /*
+ * `opt.KEY=VALUE` on operation step `st`: KEY a name of letters, digits,
+ * `_` and `-` (a JSON key a holder can look up), each KEY once per step.
+ */
+static int parse_opt(struct parser *p, struct scn_step *st,
+		     const struct words *w, const char *key, const char *value)
+{
+	const char *c;
+	int i;
+
+	if (!*key)
+		return parse_fail(p, "%s %s: opt. needs an option name "
+				  "(opt.NAME=VALUE, e.g. opt.reentrant=false)",
+			    w->w[0], w->w[1]);
+	for (c = key; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
+			return parse_fail(p, "%s %s: option name '%s' may "
+					  "hold only letters, digits, _ and -",
+				    w->w[0], w->w[1], key);
+	for (i = 0; i < st->nr_opts; i++)
+		if (!strcmp(st->opts[i].key, key))
+			return parse_fail(p, "%s %s: opt.%s given twice",
+				    w->w[0], w->w[1], key);
+	ALLOC_GROW(st->opts, (size_t)st->nr_opts + 1, st->alloc_opts);
+	st->opts[st->nr_opts].key = xstrdup(key);
+	st->opts[st->nr_opts].value = xstrdup(value);
+	st->nr_opts++;
+	return 0;
+}
+
+/*
  * `holder A B [ns=NAME] [pid=N]`: the keys apply to every name of the line.
  * pid= names one holder, and no two holders of one namespace (the
  * scenario's, or NAME) may ask for the same pid.
@@ -425,6 +455,11 @@ static int stmt_op(struct parser *p, struct words *w, int64_t at,
 		if (!*v)
 			return parse_fail(p, "%s %s: %s= needs a value", w->w[0],
 				    w->w[1], k);
+		if (!strncmp(k, "opt.", 4)) {
+			if (parse_opt(p, st, w, k + 4, v) < 0)
+				return -1;
+			continue;
+		}
 		if (!strcmp(k, "deadline") || !strcmp(k, "deadlineMs") ||
 		    !strcmp(k, "slack") || !strcmp(k, "slackMs"))
 			return parse_fail(p, "%s %s: %s applies to the whole "
@@ -468,7 +503,7 @@ static int stmt_op(struct parser *p, struct words *w, int64_t at,
 			st->exit_code = (int)n;
 		} else {
 			return parse_fail(p, "%s %s: unknown key '%s' (expected "
-				       "session, lane, as%s, or %s)",
+				       "session, lane, as%s, opt.KEY, or %s)",
 				    w->w[0], w->w[1], k,
 				    op == OP_DELIVER ? ", msg"
 				    : op == OP_TURN  ? ", msg, hold"

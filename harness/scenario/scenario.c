@@ -121,6 +121,11 @@ void scenario_clear(struct scenario *s)
 		free(st->await_why);
 		free(st->await_level);
 		free(st->await_contains);
+		for (k = 0; k < st->nr_opts; k++) {
+			free(st->opts[k].key);
+			free(st->opts[k].value);
+		}
+		free(st->opts);
 		for (k = 0; k < FAULT_MAX_KEYS; k++)
 			free(st->args[k].str);
 	}

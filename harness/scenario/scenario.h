@@ -56,6 +56,14 @@ struct scn_arg {
 	int set;	/* given in the line */
 };
 
+/* `opt.KEY=VALUE` on an operation: an implementation option passed through
+ * to the holder in the command's `opts` object (docs/holder-protocol.md). */
+struct scn_opt {
+	char *key;   /* KEY, after `opt.` */
+	char *value; /* VALUE as written: true, false, null and numbers go
+			as JSON, anything else as a string */
+};
+
 /* Holder operations, as in docs/holder-protocol.md. */
 enum op_kind {
 	OP_ACQUIRE,
@@ -84,6 +92,8 @@ struct scn_step {
 	int64_t hold_ms;	/* turn */
 	int64_t spin_ms;	/* spin: 0 forever */
 	int exit_code;		/* exit */
+	struct scn_opt *opts;	/* `opt.KEY=VALUE`, in the order written */
+	int nr_opts, alloc_opts;
 	/* STEP_FAULT: the row, and its arguments by key index (positional
 	 * holder and session are in `holder` and `session` too) */
 	const struct fault *fault;

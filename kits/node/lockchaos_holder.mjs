@@ -80,6 +80,7 @@ export class Hold {
     for (const k of ['timeoutMs', 'pollMs', 'maxHoldMs', 'graceMs']) {
       this[k] = cmd[k] ?? defaults[k];
     }
+    this.opts = { ...(cmd.opts || {}) }; // opt.KEY=VALUE: keys all in the lock's `options`
     this.reclaimed = null;
     this.reentrant = false;
     this.info = {};
@@ -101,6 +102,8 @@ export class Lock {
   static version = '0';
   static caps = [];        // e.g. ['lanes', 'timeout', 'maxHoldMs', 'watchdog', 'fencing']
   static na = {};          // { cap: 'why the lock cannot do it' }
+  static options = [];     // the opt.KEY names the lock honours (hello "opts"): values in
+                           // hold.opts; any other is refused `unsupported` by the kit
   static notes = {};       // free-form facts for hello
   static lockFile = null;  // 'kept': a kernel lock on a file that stays after release
   static defaults = { timeoutMs: 10000, pollMs: 50, maxHoldMs: 1020000, graceMs: 5000 };
@@ -211,6 +214,9 @@ function validate(cmd) {
     ['holdMs', 0], ['laneTimeoutMs', 0], ['ms', 0]]) {
     if (cmd[key] == null) continue;
     if (!isInt(cmd[key], lo, MS_MAX)) return `field '${key}' must be an integer from ${lo} to ${MS_MAX}`;
+  }
+  if (cmd.opts != null && (typeof cmd.opts !== 'object' || Array.isArray(cmd.opts))) {
+    return "field 'opts' must be an object";
   }
   if (cmd.op === 'exit' && cmd.code != null && !isInt(cmd.code, 0, 255)) {
     return "field 'code' must be an integer from 0 to 255";
@@ -504,6 +510,12 @@ class Holder {
   handle(raw) {
     const cmd = this.parse(raw);
     if (!cmd) return;
+    const unknown = Object.keys(cmd.opts || {}).filter((k) => !(this.L.options || []).includes(k));
+    if (unknown.length) { // ignored, it would let a scenario pass without it
+      this.emit('fail', { id: cmd.id, reason: 'unsupported',
+        error: `option '${unknown[0]}' is not one ${this.L.impl} has` });
+      return;
+    }
     if (cmd.op === 'exit') process.exit(cmd.code ?? 0); // releases nothing, as a crash
     if (cmd.op === 'spin') {
       spin(cmd.ms ?? 0);
@@ -528,6 +540,7 @@ class Holder {
     if (Object.keys(na).length) ev.na = na;
     if (L.notes && Object.keys(L.notes).length) ev.notes = L.notes;
     if (L.lockFile) ev.lockFile = L.lockFile;
+    if (L.options && L.options.length) ev.opts = [...L.options];
     this.emit('hello', ev);
   }
 

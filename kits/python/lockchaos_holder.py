@@ -74,7 +74,9 @@ class Hold:
 
     Filled by the kit: id, op, session, lane, transcript, lock_path,
     timeout_ms, poll_ms, max_hold_ms, grace_ms (the command's, else the
-    lock's `defaults`), cmd (the command as sent, for extra fields).
+    lock's `defaults`), opts (the scenario's `opt.KEY=VALUE`: a dict whose
+    keys are all in the lock's `options`), cmd (the command as sent, for
+    extra fields).
     Set by the lock's acquire(): reclaimed (why it removed someone else's
     lock, or None), reentrant (bool), info (extra fields for `acquired`),
     and any state of its own. removed_us: when the lock file went (stamps
@@ -93,6 +95,7 @@ class Hold:
         self.poll_ms = _field(cmd, "pollMs", defaults)
         self.max_hold_ms = _field(cmd, "maxHoldMs", defaults)
         self.grace_ms = _field(cmd, "graceMs", defaults)
+        self.opts = dict(cmd.get("opts") or {})
         self.reclaimed = None
         self.reentrant = False
         self.info = {}
@@ -120,6 +123,9 @@ class Lock:
     version = "0"
     caps = []          # e.g. ["lanes", "timeout", "maxHoldMs", "watchdog", "fencing"]
     na = {}            # {"cap": "why the lock cannot do it"}
+    options = []       # the `opt.KEY` names the lock honours (hello "opts");
+                       # their values arrive in hold.opts, any other is
+                       # refused `unsupported` by the kit
     notes = {}         # free-form facts for hello
     lock_file = None   # "kept": a kernel lock (flock, lockf) on a file that
                        # stays after release (hello "lockFile")
@@ -546,6 +552,11 @@ class _Holder:
         cmd = self.parse(raw)
         if cmd is None:
             return
+        unknown = [k for k in cmd.get("opts") or {} if k not in self.lock.options]
+        if unknown:  # ignored, it would let a scenario pass without it
+            self.emit("fail", id=cmd["id"], reason="unsupported",
+                      error="option '%s' is not one %s has" % (unknown[0], self.lock.impl))
+            return
         if cmd["op"] == "exit":
             # releases nothing: the lock files stay, as after a crash
             with self.out_lock:
@@ -578,6 +589,8 @@ class _Holder:
             ev["notes"] = lk.notes
         if lk.lock_file:
             ev["lockFile"] = lk.lock_file
+        if lk.options:
+            ev["opts"] = list(lk.options)
         self.emit("hello", **ev)
 
     def capture_logging(self, level):
@@ -651,6 +664,8 @@ def _validate(cmd):
         if not _is_int(v, lo, MS_MAX):
             return "field '%s' must be an integer from %d to %d" % (key, lo, MS_MAX)
         cmd[key] = int(v)
+    if cmd.get("opts") is not None and not isinstance(cmd["opts"], dict):
+        return "field 'opts' must be an object"
     if cmd["op"] == "exit" and cmd.get("code") is not None:
         if not _is_int(cmd["code"], 0, 255):
             return "field 'code' must be an integer from 0 to 255"

@@ -31,7 +31,7 @@ grep -q "no scenario selected: 3 read" err || fail "nothing selected not said"
 grep -q '^1\.\.1$' out || fail "run --tag race: expected one scenario"
 grep -q '^ok 1 - s/b.scn' out || fail "run --tag race ran the wrong scenario"
 # The catalog: every scenario carries its folder's tag.
-for pair in seeds:seed faults:fault races:race badinput:badinput findings:finding conformance:conformance time:time; do
+for pair in seeds:seed faults:fault races:race badinput:badinput findings:finding conformance:conformance time:time options:option; do
 	dir=${pair%%:*} tag=${pair#*:}
 	all=$("$LC" list --json "$LOCKCHAOS_TOP/scenarios/$dir" | wc -l)
 	tagged=$("$LC" list --json --tag "$tag" "$LOCKCHAOS_TOP/scenarios/$dir" | wc -l)

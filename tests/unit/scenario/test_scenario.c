@@ -316,26 +316,34 @@ static const struct err_case err_cases[] = {
      "x.scn:1: holder: 'init' is a word of the language"},
     {"acquire unknown key", H "A acquire msg=m1\n",
      "x.scn:2: A acquire: unknown key 'msg' (expected session, lane, as, "
-     "or maxHoldMs, timeoutMs"},
+     "opt.KEY, or maxHoldMs, timeoutMs"},
     {"release unknown key", H "A release hold=1s\n",
      "x.scn:2: A release: unknown key 'hold' (expected session, lane, "
-     "as, or maxHoldMs"},
+     "as, opt.KEY, or maxHoldMs"},
     {"deliver unknown key", H "A deliver m1 hold=1s\n",
      "x.scn:2: A deliver: unknown key 'hold' (expected session, lane, "
-     "as, msg, or maxHoldMs"},
+     "as, msg, opt.KEY, or maxHoldMs"},
     {"turn unknown key", H "A turn hold=1s ms=5\n",
      "x.scn:2: A turn: unknown key 'ms' (did you mean: msg, as?) (expected session, lane, as, "
-     "msg, hold, or maxHoldMs"},
+     "msg, hold, opt.KEY, or maxHoldMs"},
     {"spin unknown key", H "A spin code=1\n",
      "x.scn:2: A spin: unknown key 'code' (expected session, lane, as, "
-     "ms, or maxHoldMs"},
+     "ms, opt.KEY, or maxHoldMs"},
     {"exit unknown key", H "A exit ms=1\n",
      "x.scn:2: A exit: unknown key 'ms' (did you mean: as?) (expected session, lane, as, "
-     "code, or maxHoldMs"},
+     "code, opt.KEY, or maxHoldMs"},
     {"deliver without msg", H "A deliver\n",
      "x.scn:2: deliver: expected a message id (msg=ID)"},
     {"deliver with only keys", H "A deliver session=s2\n",
      "x.scn:2: deliver: expected a message id"},
+    {"opt. without a name", H "A acquire opt.=1\n",
+     "x.scn:2: A acquire: opt. needs an option name (opt.NAME=VALUE"},
+    {"opt. name with a slash", H "A deliver m1 opt.a/b=1\n",
+     "x.scn:2: A deliver: option name 'a/b' may hold only letters, digits, _ and -"},
+    {"opt. given twice", H "A release opt.x=1 opt.x=2\n",
+     "x.scn:2: A release: opt.x given twice"},
+    {"opt. without a value", H "A acquire opt.x=\n",
+     "x.scn:2: A acquire: opt.x= needs a value"},
     {"turn without hold", H "A turn msg=m1\n",
      "x.scn:2: turn: expected hold=DURATION above 0"},
     {"turn hold 0", H "A turn hold=0 msg=m1\n",
@@ -960,6 +968,28 @@ START_TEST(test_label_defaults)
 	ck_assert_str_eq(step(3)->label, "fourth");
 	ck_assert_str_eq(step(4)->msg, "m6"); /* the last msg= wins */
 	ck_assert_int_eq(s.nr_expects, 5);
+}
+END_TEST
+
+/* `opt.KEY=VALUE`: kept per step in the order written, values as written,
+ * on every operation; steps without any have none. */
+START_TEST(test_options)
+{
+	parse_ok("holder A\n"
+		 "A acquire opt.reentrant=false opt.staleMs=10000\n"
+		 "A deliver m1 opt.mode='a b'\n"
+		 "A release\n"
+		 "A sweep opt.x-y_1=null\n");
+	ck_assert_int_eq(step(0)->nr_opts, 2);
+	ck_assert_str_eq(step(0)->opts[0].key, "reentrant");
+	ck_assert_str_eq(step(0)->opts[0].value, "false");
+	ck_assert_str_eq(step(0)->opts[1].key, "staleMs");
+	ck_assert_str_eq(step(0)->opts[1].value, "10000");
+	ck_assert_int_eq(step(1)->nr_opts, 1);
+	ck_assert_str_eq(step(1)->opts[0].value, "a b");
+	ck_assert_str_eq(step(1)->msg, "m1");
+	ck_assert_int_eq(step(2)->nr_opts, 0);
+	ck_assert_str_eq(step(3)->opts[0].key, "x-y_1");
 }
 END_TEST
 
@@ -1788,6 +1818,7 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_quoted_bare_word_not_a_name);
 	tcase_add_test(tc, test_every_operation);
 	tcase_add_test(tc, test_label_defaults);
+	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_title_free_text);
 	tcase_add_test(tc, test_tags_repeat_requires_disable);
 	tcase_add_test(tc, test_many_tags_and_steps);
