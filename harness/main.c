@@ -93,6 +93,9 @@ static const char matrix_options[] =
 	"  -v, --verbose    as for run\n"
 	"  --no-namespace   as for run\n"
 	"  --tag T, --exclude-tag T, --filter REGEX  as for run\n"
+	"  --shard K/N      run only share K of N of the cells (implementation\n"
+	"                   x scenario x repeat); `lockchaos merge` joins the N\n"
+	"                   matrix reports (docs/ci.md)\n"
 	"  -h, --help       this help\n";
 
 static int cmd_run(int argc, char **argv);
@@ -137,10 +140,12 @@ static const struct command commands[] = {
 	  "random fault schedules; each failure shrunk to a scenario "
 	  "(docs/explore.md)",
 	  explore_options },
-	{ "merge", cmd_merge, "merge [--report DIR] REPORT...",
-	  "join the reports of `run --shard K/N` jobs into one (docs/ci.md)",
+	{ "merge", cmd_merge, "merge [--report DIR] [--known DIR] REPORT...",
+	  "join the reports of `run --shard K/N` or `matrix --shard K/N` jobs "
+	  "into one (docs/ci.md)",
 	  "  --report DIR     where to write the merged report (default\n"
 	  "                   reports/<time>/; must be new or empty)\n"
+	  "  --known DIR      matrix shards: the known findings, as for matrix\n"
 	  "  -h, --help       this help\n" },
 	{ "help", cmd_help, "help [CMD]", "what a command does and its options",
 	  NULL },
@@ -260,7 +265,7 @@ static const struct option long_opts[] = {
 };
 
 /* matrix takes run's options but --speed (its columns run each scenario
- * at the scenario's own speed) and --shard (a matrix is not split). */
+ * at the scenario's own speed). */
 static const struct option *options_of(int matrix)
 {
 	static struct option m[sizeof(long_opts) / sizeof(long_opts[0])];
@@ -271,8 +276,7 @@ static const struct option *options_of(int matrix)
 	if (!m[0].name)
 		for (i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++)
 			if (!long_opts[i].name ||
-			    (strcmp(long_opts[i].name, "speed") &&
-			     strcmp(long_opts[i].name, "shard")))
+			    strcmp(long_opts[i].name, "speed"))
 				m[k++] = long_opts[i];
 	return m;
 }
@@ -577,7 +581,9 @@ static void extra_add(char **extra, const char *opt, const char *value)
 	*extra = e;
 }
 
-static char *replay_extra(const struct args *a)
+/* `shard`: with --shard K/N when given (a matrix column's replay is the
+ * whole column: its share of the cells is no `run --shard` share). */
+static char *replay_extra(const struct args *a, int shard)
 {
 	char *extra = xstrdup(a->no_pidns ? "--no-namespace" : "");
 	char num[32];
@@ -598,7 +604,7 @@ static char *replay_extra(const struct args *a)
 		extra_add(&extra, "--exclude-tag", a->sel.exclude[i]);
 	for (i = 0; i < a->sel.nr_filters; i++)
 		extra_add(&extra, "--filter", a->sel.filter_text[i]);
-	if (a->shard_n) {
+	if (a->shard_n && shard) {
 		snprintf(num, sizeof(num), "%d/%d", a->shard_k, a->shard_n);
 		extra_add(&extra, "--shard", num);
 	}
@@ -643,7 +649,7 @@ static int cmd_run(int argc, char **argv)
 	dir = cli_report_dir(a.report);
 	if (!dir)
 		goto out;
-	extra = replay_extra(&a);
+	extra = replay_extra(&a, 1);
 	replay = cli_replay_line(progname, (unsigned long long)a.seed, h->argv,
 				 extra, a.paths, a.nr_paths);
 	cfg = (struct run_config){
@@ -833,10 +839,12 @@ static int cmd_matrix(int argc, char **argv)
 		goto out;
 	if (matrix_prepare(&m, a.holders, a.nr_holders, known))
 		goto out;
+	m.shard_k = a.shard_k;
+	m.shard_n = a.shard_n;
 	/* Each column replays as a run of its own: the same seed gives its
 	 * scenarios the same seeds (run_scenario_seed). */
 	{
-		char *extra = replay_extra(&a);
+		char *extra = replay_extra(&a, 0);
 		int i;
 
 		m.replays = xcalloc((size_t)m.nh, sizeof(*m.replays));
@@ -875,9 +883,29 @@ out:
 
 static const struct option merge_opts[] = {
 	{ "report", required_argument, NULL, 'r' },
+	{ "known", required_argument, NULL, 'K' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* merge of `matrix --shard K/N` reports: the matrix gate's status. */
+static int cmd_merge_matrix(char *dir, char **dirs, int n, const char *known)
+{
+	char *shipped = known ? NULL : cli_find_shipped(CLI_KNOWN, NULL);
+	int gate = 1, rc = merge_matrix(dir, dirs, n, known ? known : shipped,
+					&gate);
+
+	free(shipped);
+	if (rc == -1) {
+		remove_tree(dir); /* only what the refused merge made */
+		free(dir);
+		return EXIT_USAGE;
+	}
+	if (!rc)
+		cli_report_latest(dir);
+	free(dir);
+	return rc ? EXIT_FAILED : gate;
+}
 
 /*
  * `lockchaos merge [--report DIR] REPORT...`: the reports of `run --shard
@@ -885,7 +913,7 @@ static const struct option merge_opts[] = {
  */
 static int cmd_merge(int argc, char **argv)
 {
-	const char *report = NULL;
+	const char *report = NULL, *known = NULL;
 	struct report_totals t;
 	char *dir;
 	int c, rc;
@@ -895,6 +923,8 @@ static int cmd_merge(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:h", merge_opts, NULL)) != -1) {
 		if (c == 'r') {
 			report = optarg;
+		} else if (c == 'K') {
+			known = optarg;
 		} else if (c == 'h') {
 			command_help(stdout, command_find("merge"));
 			return 0;
@@ -908,9 +938,14 @@ static int cmd_merge(int argc, char **argv)
 				"of the shards\n");
 		return EXIT_USAGE;
 	}
+	rc = merge_is_matrix(argv + optind, argc - optind);
+	if (rc < 0)
+		return EXIT_USAGE;
 	dir = cli_report_dir(report);
 	if (!dir)
 		return EXIT_USAGE;
+	if (rc)
+		return cmd_merge_matrix(dir, argv + optind, argc - optind, known);
 	rc = merge_reports(dir, argv + optind, argc - optind, &t);
 	if (rc == -1) {
 		/* Nothing was written: leave no empty report behind. */

@@ -25,6 +25,9 @@ struct matrix_plan {
 	struct known_list *known;    /* nh lists, from --known DIR */
 	char **replays;		     /* nh `run` commands that replay each
 					column, or NULL; freed by clear */
+	int shard_k, shard_n;	     /* --shard K/N: this job runs share K
+					of the cells (column x scenario x
+					repeat); 0: all */
 };
 
 /*
@@ -42,7 +45,8 @@ void matrix_plan_clear(struct matrix_plan *m);
 
 /*
  * Runs the scenarios against each column into DIR/<name>/ and writes the
- * matrix. The gate: every FAIL cell counts unless the column's known
+ * matrix (matrix_gate). With m->shard_n, only share m->shard_k of the
+ * cells, split as `run --shard` splits runs (run/select.h). The gate: every FAIL cell counts unless the column's known
  * findings declare each of its failures; an ERROR cell (no verdict: a
  * holder that never said hello, a worker that crashed) counts and is
  * never called FAIL; a declared finding whose scenario ran to a verdict
@@ -56,5 +60,18 @@ void matrix_plan_clear(struct matrix_plan *m);
 int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 	       const char *dir, uint64_t seed, int jobs, int want_pidns,
 	       int verbose, const char *durations, int start_timeout_ms);
+
+/*
+ * The gate over the columns' reports already in DIR/<name>/summary.json
+ * (matrix_run's, or `lockchaos merge`'s of matrix shards): prints the TAP
+ * lines, writes DIR/matrix.json, DIR/matrix.md and DIR/summary.json.
+ * Returns 0 when nothing counted, 1 otherwise (as matrix_run), 128+sig
+ * when `interrupted`. A matrix in which no cell ran to a verdict counts,
+ * unless m->shard_n >= 2: a shard's all-n/a cells are judged by the merge,
+ * which also says whether a known finding no longer reproduces (a shard
+ * may hold some of a scenario's repeats only).
+ */
+int matrix_gate(struct matrix_plan *m, const char *dir, uint64_t seed,
+		int jobs, int interrupted);
 
 #endif

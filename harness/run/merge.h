@@ -30,4 +30,24 @@
 int merge_reports(const char *out, char *const dirs[], int n,
 		  struct report_totals *t);
 
+/*
+ * Whether DIRS[0..n) are matrix reports (their summary.json has a
+ * `matrix`): 1 all are, 0 none is, -1 after saying why when some are.
+ */
+int merge_is_matrix(char *const dirs[], int n);
+
+/*
+ * The reports of N `matrix --shard K/N` jobs (merge_matrix.c): each
+ * column's N reports merged as merge_reports merges run shards, into
+ * OUT/<column>/, then the matrix gate (matrix_gate, run/matrix.h) over the
+ * whole with the known findings of `known_dir` (NULL: none declared),
+ * which prints TAP and writes OUT/matrix.json, matrix.md and summary.json.
+ * Every shard must record the same columns. Returns 0 with *gate set to
+ * the gate's status (0 nothing counted, 1 otherwise); -1 after saying why
+ * when the reports do not fit (exit 2); -2 when the report could not be
+ * written whole.
+ */
+int merge_matrix(const char *out, char *const dirs[], int n,
+		 const char *known_dir, int *gate);
+
 #endif

@@ -741,25 +741,25 @@ static void set_end(struct run_set *set, struct set_state *ss)
 	ss->ended = 1;
 }
 
-/* Makes the jobs of one set, with folder names unique within the set. */
 /*
- * --shard K/N: keeps the jobs of shard K among jobs[first..*nj) (the
+ * --shard K/N: keeps the jobs of shard K among all the pool's jobs (the
  * others are freed), after their folder names and expected durations are
  * set, so that a shard's runs have the names, seeds and numbers they have
- * in a whole run (run/select.h).
+ * in a whole run (run/select.h). A matrix splits its cells (column x
+ * scenario x repeat) this way: every set's jobs are dealt together.
  */
 static void shard_keep(const struct run_config *cfg, struct job *jobs,
-		       int first, int *nj)
+		       int *nj)
 {
-	int n = *nj - first, i, kept = first;
+	int n = *nj, i, kept = 0;
 	int64_t *ms = xcalloc((size_t)n + 1, sizeof(*ms));
 	int *shard = xcalloc((size_t)n + 1, sizeof(*shard));
 
 	for (i = 0; i < n; i++)
-		ms[i] = jobs[first + i].expect_ms;
+		ms[i] = jobs[i].expect_ms;
 	shard_assign(ms, n, cfg->shard_n, shard);
 	for (i = 0; i < n; i++) {
-		struct job *j = &jobs[first + i];
+		struct job *j = &jobs[i];
 
 		if (shard[i] == cfg->shard_k) {
 			jobs[kept++] = *j;
@@ -774,6 +774,7 @@ static void shard_keep(const struct run_config *cfg, struct job *jobs,
 	free(shard);
 }
 
+/* Makes the jobs of one set, with folder names unique within the set. */
 static void plan_set(const struct scenario_list *l,
 		     const struct run_config *cfg, int q, struct job **jobs,
 		     int *nj, int *aj)
@@ -817,8 +818,6 @@ static void plan_set(const struct scenario_list *l,
 	}
 	free(dirs);
 	jv_free(earlier);
-	if (cfg->shard_n > 0)
-		shard_keep(cfg, *jobs, first, nj);
 }
 
 int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
@@ -839,16 +838,23 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 
 	gmtime_r(&now, &tm);
 	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (i = 0; i < l->nr; i++)
+		runs_all += l->items[i].repeat;
 	for (q = 0; q < nsets; q++) {
+		memset(sets[q].t, 0, sizeof(*sets[q].t));
+		plan_set(l, sets[q].cfg, q, &jobs, &nj, &aj);
+	}
+	/* --shard: one split of every set's runs (the sets of a matrix share
+	 * their cells' split; each set's config carries the same K/N). */
+	if (nsets && sets[0].cfg->shard_n > 0)
+		shard_keep(sets[0].cfg, jobs, &nj);
+	for (q = 0, i = 0; q < nsets; q++) {
 		const struct run_config *cfg = sets[q].cfg;
 
-		memset(sets[q].t, 0, sizeof(*sets[q].t));
-		ss[q].first = nj;
-		runs_all = 0;
-		for (i = 0; i < l->nr; i++)
-			runs_all += l->items[i].repeat;
-		plan_set(l, cfg, q, &jobs, &nj, &aj);
-		ss[q].nr = nj - ss[q].first;
+		ss[q].first = i;
+		while (i < nj && jobs[i].set == q)
+			i++;
+		ss[q].nr = i - ss[q].first;
 		ss[q].rr = (struct report_run){
 			.report_dir = cfg->report_dir,
 			.holder = cfg->holder,
