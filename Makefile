@@ -64,7 +64,7 @@ TESTS      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 $(call obj,$(TEST_SRC)): CPPFLAGS += -iquote tests/unit
 $(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(VERSION)"'
 
-.PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants explore-gate bench soak matrix-seeds matrix-seeds-all \
+.PHONY: all deps deps-browser run check unit unit-asan scripts suite mutants mutants-full explore-gate bench soak matrix-seeds matrix-seeds-all \
 	adapters matrix format clean help man install uninstall deb
 
 CLOCKSHIM  = $(BUILD)/lockchaos-clockshim.so
@@ -176,6 +176,11 @@ suite: all
 # and the reference must pass everything.
 mutants: all
 	@tests/mutants reports/mutants-$(REPORT_STAMP) scenarios/
+
+# Every mutant against every scenario: the full table of what catches what
+# (make mutants meets each mutant with its killers first: tests/mutant-killers).
+mutants-full: all
+	@MUTANTS_FULL=1 tests/mutants reports/mutants-$(REPORT_STAMP) scenarios/
 
 # lockchaos explore against every built-in mutant of the reference lock, a
 # fixed seed: time to the first failure and shrunk size per mutant
