@@ -66,7 +66,7 @@ static const char run_options[] =
 	"                   real time everywhere); see scenarios/README.md\n"
 	"  --durations DIR  an earlier report: its scenarios' durations set the\n"
 	"                   launch order, longest first (default: reports/latest\n"
-	"                   when it exists; else the scenarios' declared waits)\n"
+	"                   when it exists; else each scenario's estimate)\n"
 	"  -v, --verbose    show every event of every holder as it happens\n"
 	"  -i               stop at the first failure and keep its scratch folder\n"
 	"  --no-namespace   do not use PID namespaces (PID recycling becomes unsupported)\n"
@@ -111,7 +111,7 @@ static const struct command commands[] = {
 	  "ships)",
 	  run_options },
 	{ "list", cmd_list, "list [--json] [--tag T] [--exclude-tag T] [--filter RE] [PATH...]",
-	  "list scenarios: title, tags, holders, floor",
+	  "list scenarios: title, tags, holders, floor, expected time",
 	  "  --json           one JSON object per scenario and line\n"
 	  "  --tag, --exclude-tag, --filter  as for run\n"
 	  "  -h, --help       this help\n" },
@@ -443,7 +443,7 @@ static int parse_args(struct args *a, int argc, char **argv, int matrix)
 	}
 	/* The last run's durations, when there is one to read. Not for a
 	 * shard: the split follows the durations, and the N jobs must all
-	 * see the same ones (the declared floors, or --durations DIR). */
+	 * see the same ones (the scenarios' estimates, or --durations DIR). */
 	if (!a->durations && !a->shard_n &&
 	    access("reports/latest", F_OK) == 0)
 		a->durations = "reports/latest";
@@ -776,6 +776,10 @@ static int cmd_list(int argc, char **argv)
 					  jv_number(s->repeat));
 			o = jv_object_set(o, jv_string("floorMs"),
 					  jv_number((double)floor));
+			/* what --shard and the launch order expect of
+			 * one run without measured durations */
+			o = jv_object_set(o, jv_string("expectedMs"),
+					  jv_number((double)run_expected_ms(s)));
 			/* floorMs is on the wall clock: the scenario's
 			 * own clock runs `speed` times as fast */
 			o = jv_object_set(o, jv_string("speed"),
@@ -793,8 +797,10 @@ static int cmd_list(int argc, char **argv)
 		printf("\n  holders:");
 		for (k = 0; k < s->nr_holders; k++)
 			printf(" %s", s->holders[k].name);
-		printf("\n  steps:   %d, expectations: %d, floor %lld ms",
-		       s->nr_steps, s->nr_expects, (long long)floor);
+		printf("\n  steps:   %d, expectations: %d, floor %lld ms, "
+		       "expected %lld ms",
+		       s->nr_steps, s->nr_expects, (long long)floor,
+		       (long long)run_expected_ms(s));
 		if (s->repeat > 1)
 			printf(", repeated %d times", s->repeat);
 		if (s->speed > 1)

@@ -27,7 +27,7 @@ struct run_config {
 				     (NULL: $TMPDIR or /tmp) */
 	const char *durations_from; /* an earlier report folder: its
 				       durations set the launch order (see
-				       run_pool); NULL: declared floors */
+				       run_pool); NULL: estimates (run_expected_ms) */
 	int shard_k, shard_n;	/* --shard K/N: run only the runs of shard
 				   K of N (run/select.h); 0: all */
 };
@@ -70,7 +70,7 @@ int run_scenarios(const struct scenario_list *l, const struct run_config *cfg,
  * file order; the launch order across all sets is longest expected
  * duration first: the scenario's durationMs in cfg->durations_from's
  * summary.json (FROM/IMPL/summary.json for a matrix column), else its
- * floor (run_floor_ms) plus 20 ms per holder. run_scenarios is a pool of
+ * estimate (run_expected_ms). run_scenarios is a pool of
  * one set. Returns 0.
  */
 struct run_set {
@@ -89,6 +89,26 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
  * harness cannot run the scenario faster than this.
  */
 int64_t run_floor_ms(const struct scenario *s);
+
+/*
+ * What a scenario's text says it will take (estimate.c): its steps played
+ * on paper, with what ends or stretches them: a kill or an exit ends the
+ * holder's commands, a freeze holds them until the thaw, a contender
+ * waits for the owner's release, at once for a dead owner, until the
+ * owner's maxHoldMs for one that cannot release, for the grace of a
+ * planted empty file, never past its acquire timeout; awaits last until
+ * what they wait for (bounded by their timeouts); failpoint delays and
+ * jitter are added. Capped by the scenario's deadline; divided by its
+ * speed. Not a bound either way; run_expected_ms adds the harness's cost.
+ */
+int64_t run_estimate_ms(const struct scenario *s);
+
+/*
+ * The expected wall time of one run of `s` when no earlier run measured
+ * it: run_estimate_ms plus the harness's own cost (start-up, a start per
+ * holder, the end), as measured on the catalog (docs/ci.md).
+ */
+int64_t run_expected_ms(const struct scenario *s);
 
 /*
  * What one scenario run costs in open files, in the worker process that
