@@ -17,7 +17,7 @@ DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config clang time str
 BROWSER_PACKAGES = chromium
 
 # Harness headers are named by their folder: #include "check/check.h".
-CPPFLAGS += -D_GNU_SOURCE -MMD -MP -iquote fixtures/common -iquote fixtures/sessionlock -iquote harness
+CPPFLAGS += -D_GNU_SOURCE -MMD -MP -iquote kits/c -iquote fixtures/common -iquote fixtures/sessionlock -iquote harness
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 # Sanitized builds at -O1 (what ASan's authors advise): the ASan build of
@@ -45,7 +45,9 @@ Q =
 say =
 endif
 
-COMMON_SRC  = $(wildcard fixtures/common/*.c)
+# The C holder kit (kits/c) is also the fixtures' and the harness's JSON
+# lines, command parser and clock: one copy, built into one library.
+KIT_SRC     = $(filter-out kits/c/example_%,$(wildcard kits/c/*.c))
 LOCK_SRC    = $(wildcard fixtures/sessionlock/*.c)
 HOLDER_SRC  = $(wildcard fixtures/holder/*.c)
 # harness/preload/ holds libraries preloaded into holders, not the harness.
@@ -54,7 +56,8 @@ TEST_SRC    = $(wildcard tests/unit/*/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-LIBCOMMON  = $(BUILD)/libfixture.a
+LIBKIT     = $(BUILD)/kits/liblockchaos_holder.a
+KIT_EXAMPLE = $(BUILD)/kits/example_toylock
 LIBLOCK    = $(BUILD)/libsessionlock.a
 LIBHARNESS = $(BUILD)/libharness.a
 HOLDER     = $(BUILD)/sessionlock-holder
@@ -71,7 +74,7 @@ $(call obj,$(HARNESS_SRC) harness/main.c): CPPFLAGS += -DLOCKCHAOS_VERSION='"$(V
 
 CLOCKSHIM  = $(BUILD)/lockchaos-clockshim.so
 
-all: $(LOCKCHAOS) $(HOLDER) $(CLOCKSHIM) $(SPEED_LIB) $(LIBJITTER)
+all: $(LOCKCHAOS) $(HOLDER) $(CLOCKSHIM) $(SPEED_LIB) $(LIBJITTER) $(KIT_EXAMPLE)
 
 # Keep objects make considers intermediate (test objects): no rebuild churn.
 .SECONDARY:
@@ -109,17 +112,22 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
-$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+$(LIBKIT): $(call obj,$(KIT_SRC))
+	@mkdir -p $(dir $@)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 $(LIBLOCK): $(call obj,$(LOCK_SRC))
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 $(LIBHARNESS): $(call obj,$(HARNESS_SRC))
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 
-$(HOLDER): $(call obj,$(HOLDER_SRC)) $(LIBLOCK) $(LIBCOMMON)
+$(HOLDER): $(call obj,$(HOLDER_SRC)) $(LIBLOCK) $(LIBKIT)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(LOCKCHAOS): $(call obj,harness/main.c) $(LIBHARNESS) $(LIBCOMMON)
+# The C kit's example holder (kits/c/example_toylock.c), on the kit alone.
+$(KIT_EXAMPLE): $(call obj,kits/c/example_toylock.c) $(LIBKIT)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(JQ_LIBS)
+
+$(LOCKCHAOS): $(call obj,harness/main.c) $(LIBHARNESS) $(LIBKIT)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Preloaded before libfaketime into holders with clock faults (never with
@@ -143,7 +151,7 @@ $(LIBJITTER): fixtures/jitter/jitter.c fixtures/common/jitterctl.h
 	$(call say,CC,$<)$(CC) -D_GNU_SOURCE -U_FORTIFY_SOURCE -iquote fixtures/common -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow \
 		-fPIC -shared -o $@ $< -ldl
 
-$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBCOMMON)
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBHARNESS) $(LIBLOCK) $(LIBKIT)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
@@ -211,7 +219,7 @@ matrix: all adapters
 # The bench: harness against a minimal driver (tests/bench/driver.c), the
 # catalog against its floor, and the scaling table. BENCH_QUICK=1: smaller.
 BENCH_DRIVER = $(BUILD)/bench-driver
-$(BENCH_DRIVER): $(call obj,tests/bench/driver.c) $(LIBHARNESS) $(LIBCOMMON)
+$(BENCH_DRIVER): $(call obj,tests/bench/driver.c) $(LIBHARNESS) $(LIBKIT)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: all $(BENCH_DRIVER)

@@ -22,7 +22,7 @@ REPORT            ?=
 
 # The timeline reads the fault and checker tables, which live with their
 # modules: the renderer links the harness library, as the unit tests do.
-$(BROWSER_RENDER): $(call obj,tests/browser/render.c) $(LIBHARNESS) $(LIBCOMMON)
+$(BROWSER_RENDER): $(call obj,tests/browser/render.c) $(LIBHARNESS) $(LIBKIT)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
