@@ -29,6 +29,8 @@ struct kit_file {
 	const char *dst;  /* file name written; the holder's may be renamed */
 	int holder;	  /* 1: the file the author edits (FILE names it) */
 	int mode;
+	int template;	  /* 1: @KIT@ (the kit's folder), @SRC@ (the holder
+			     file's name), @PROG@ (it without .c) filled in */
 };
 
 /* One row per language: its files and how to run (and build) the result. */
@@ -39,16 +41,22 @@ struct kit {
 			      or NULL */
 	const char *run;   /* printf format of the holder command (%s: the
 			      holder's absolute path, or its binary's) */
+	const char *dir;   /* the kit's folder under the kits folder (@KIT@) */
 	struct kit_file files[KIT_FILES_MAX];
 };
 
 static const struct kit kits[] = {
-	{ "python", ".py", NULL, "/usr/bin/python3 -I -B %s",
-	  { { "python/lockchaos_holder.py", "lockchaos_holder.py", 0, 0644 },
-	    { "python/example_toylock.py", "my_holder.py", 1, 0755 } } },
-	{ "node", ".mjs", NULL, "node %s",
-	  { { "node/lockchaos_holder.mjs", "lockchaos_holder.mjs", 0, 0644 },
-	    { "node/example_toylock.mjs", "my_holder.mjs", 1, 0755 } } },
+	{ "python", ".py", NULL, "/usr/bin/python3 -I -B %s", "python",
+	  { { "python/lockchaos_holder.py", "lockchaos_holder.py", 0, 0644, 0 },
+	    { "python/example_toylock.py", "my_holder.py", 1, 0755, 0 } } },
+	{ "node", ".mjs", NULL, "node %s", "node",
+	  { { "node/lockchaos_holder.mjs", "lockchaos_holder.mjs", 0, 0644, 0 },
+	    { "node/example_toylock.mjs", "my_holder.mjs", 1, 0755, 0 } } },
+	/* the kit's library is compiled in from where it lies (installed or
+	 * in the tree): only the holder and its Makefile are written */
+	{ "c", ".c", "make -C %s", "%s", "c",
+	  { { "c/example_toylock.c", "my_holder.c", 1, 0644, 0 },
+	    { "c/holder.mk", "Makefile", 0, 0644, 1 } } },
 };
 #define NR_KITS (sizeof(kits) / sizeof(kits[0]))
 
@@ -89,6 +97,38 @@ static int ends_with(const char *s, const char *tail)
 	size_t a = strlen(s), b = strlen(tail);
 
 	return a >= b && !strcmp(s + a - b, tail);
+}
+
+/* `text` (freed) with every @KIT@, @SRC@ and @PROG@ replaced; *len set. */
+static char *fill_template(char *text, size_t *len, const char *kit,
+			   const char *src, const char *prog)
+{
+	static const char *const keys[] = { "@KIT@", "@SRC@", "@PROG@" };
+	const char *vals[] = { kit, src, prog };
+	char *out = xstrdup(""), *p = text, *at;
+
+	while ((at = strchr(p, '@'))) {
+		size_t k;
+		char *next;
+
+		for (k = 0; k < 3; k++)
+			if (!strncmp(at, keys[k], strlen(keys[k])))
+				break;
+		next = xasprintf("%s%.*s%s", out, (int)(at - p), p,
+				 k < 3 ? vals[k] : "@");
+		free(out);
+		out = next;
+		p = at + (k < 3 ? strlen(keys[k]) : 1);
+	}
+	{
+		char *next = xasprintf("%s%s", out, p);
+
+		free(out);
+		out = next;
+	}
+	free(text);
+	*len = strlen(out);
+	return out;
 }
 
 /* Writes `buf` to a new file `path` (never through a symlink, never over
@@ -134,7 +174,7 @@ int init_holder_main(int argc, char **argv)
 {
 	const struct kit *k = NULL;
 	const char *lang = NULL, *target = ".";
-	char *src_root = NULL, *dir = NULL, *holder_name = NULL;
+	char *src_root = NULL, *dir = NULL, *holder_name = NULL, *prog = NULL;
 	char *dst[KIT_FILES_MAX] = { NULL }, *text[KIT_FILES_MAX] = { NULL };
 	size_t len[KIT_FILES_MAX] = { 0 };
 	int i, nr = 0, rc = 1, written = 0, have_target = 0;
@@ -186,6 +226,16 @@ int init_holder_main(int argc, char **argv)
 	} else {
 		dir = xstrdup(target);
 	}
+	/* the holder file's name, and its program's (a C holder's binary) */
+	for (i = 0; i < nr; i++)
+		if (k->files[i].holder) {
+			const char *h = holder_name ? holder_name
+						    : k->files[i].dst;
+
+			prog = xstrndup(h, strlen(h) - (ends_with(h, k->ext)
+							    ? strlen(k->ext)
+							    : 0));
+		}
 	for (i = 0; i < nr; i++) {
 		const struct kit_file *f = &k->files[i];
 		char *src = xasprintf("%s/%s", src_root, f->src);
@@ -202,6 +252,17 @@ int init_holder_main(int argc, char **argv)
 			goto out;
 		}
 		free(src);
+		if (f->template) {
+			char *kit = xasprintf("%s/%s", src_root, k->dir);
+			char *abs = realpath(kit, NULL);
+			char *name = xasprintf("%s%s", prog, k->ext);
+
+			text[i] = fill_template(text[i], &len[i],
+						abs ? abs : kit, name, prog);
+			free(name);
+			free(abs);
+			free(kit);
+		}
 		if (!lstat(dst[i], &st)) {
 			fprintf(stderr, "lockchaos init-holder: '%s' exists: "
 					"nothing written (move it away, or "
@@ -235,8 +296,8 @@ int init_holder_main(int argc, char **argv)
 
 			printf("build: %s\n", b);
 			free(b);
-			/* the C kit's Makefile builds `my_holder` */
-			hold = xasprintf("%s/my_holder", abs_dir);
+			/* the C kit's Makefile builds the holder's program */
+			hold = xasprintf("%s/%s", abs_dir, prog);
 			cmd = xasprintf(k->run, hold);
 			free(hold);
 		} else {
@@ -265,6 +326,7 @@ out:
 		free(text[i]);
 	}
 	free(holder_name);
+	free(prog);
 	free(dir);
 	free(src_root);
 	return rc;

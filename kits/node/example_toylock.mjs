@@ -7,13 +7,16 @@
 //
 // - the lock file `<session>.jsonl.lock` is created with O_CREAT|O_EXCL and
 //   its payload {"pid","createdAt","maxHoldMs","starttime"} written through
-//   the same descriptor;
+//   the same descriptor, with `pidNs`, `bootId` and `bootMs` (where the pid
+//   means something, and an age no wall clock touches);
 // - a lock found in the way is judged: an empty or unparsable one (a pid out
 //   of 1..4194304 included) is stale once its mtime is older than graceMs; a
 //   dead, zombie or recycled owner's lock at once; a live owner's once older
-//   than its own maxHoldMs, the age taken from createdAt, or from the mtime
-//   when createdAt is missing, unparsable or in the future; anything that is
-//   not a regular file is never opened through, followed or deleted;
+//   than its own maxHoldMs, the age taken from bootMs on the same boot, else
+//   from createdAt, or from the mtime when createdAt is missing, unparsable
+//   or in the future; a lock of another PID namespace or boot by that age
+//   alone; anything that is not a regular file is never opened through,
+//   followed or deleted;
 // - a stale lock is removed only if unchanged (same inode, same bytes),
 //   under a guard folder `<lock>.guard.d` every remover takes for the
 //   instant of compare-then-unlink (Node has no flock); the removal is
@@ -54,6 +57,21 @@ function procStat(pid) {
   const s = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
   const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
   return [Number(rest[19]), rest[0]];
+}
+
+/** Where our pid means something (L2): the inode of our PID namespace and
+ * this boot's id (0 / '' when unreadable: then nothing is written or
+ * compared). */
+const PID_NS = (() => { try { return fs.statSync('/proc/self/ns/pid').ino; } catch { return 0; } })();
+const BOOT_ID = (() => {
+  try { return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim(); } catch { return ''; }
+})();
+
+/** CLOCK_BOOTTIME in ms (L4): Node has no clock_gettime(CLOCK_BOOTTIME), and
+ * /proc/uptime is that clock, to 10 ms; no step or skew of a wall clock
+ * touches it. */
+function bootMs() {
+  return Math.round(Number(fs.readFileSync('/proc/uptime', 'latin1').split(' ')[0]) * 1000);
 }
 
 /** What a contender found at the lock path, or null when nothing is there.
@@ -116,10 +134,13 @@ class ToyLock extends Lock {
       throw new LockError('io', `cannot create '${hold.lockPath}': ${e.code}`);
     }
     try {
-      fs.writeSync(fd, JSON.stringify({
+      const payload = {
         pid: process.pid, createdAt: new Date().toISOString(), // to the millisecond (L3)
         maxHoldMs: hold.maxHoldMs, starttime: procStat(process.pid)[0],
-      }));
+      };
+      if (PID_NS) payload.pidNs = PID_NS;                      // L2
+      if (BOOT_ID) Object.assign(payload, { bootId: BOOT_ID, bootMs: bootMs() }); // L4
+      fs.writeSync(fd, JSON.stringify(payload));
       fs.fsyncSync(fd);
       const st = fs.fstatSync(fd);
       this.held.set(hold.lockPath, { count: 1, dev: st.dev, ino: st.ino });
@@ -154,10 +175,26 @@ class ToyLock extends Lock {
     }
     seen.pid = pid;
     const created = isoMs(p.createdAt);
-    // L4: a createdAt that is missing, bad or in the future is no age
-    seen.ageMs = Math.round(created !== null && created <= now ? now - created : mtimeAge);
-    seen.why = this.gone(pid, p.starttime);
-    if (seen.why) {
+    const boot = whole(p.bootMs, 0, 2 ** 53);
+    const thisBoot = BOOT_ID !== '' && p.bootId === BOOT_ID;
+    if (thisBoot && boot !== null) {
+      // L4: made on this boot, its age is the boot clock's, whatever any
+      // wall clock says (stepped, skewed)
+      const bnow = bootMs();
+      seen.ageMs = Math.round(boot <= bnow ? bnow - boot : mtimeAge);
+    } else {
+      // L4: a createdAt that is missing, bad or in the future is no age
+      seen.ageMs = Math.round(created !== null && created <= now ? now - created : mtimeAge);
+    }
+    const foreign = (typeof p.bootId === 'string' && BOOT_ID !== '' && p.bootId !== BOOT_ID) ||
+      (whole(p.pidNs, 1, 2 ** 53) !== null && PID_NS !== 0 && p.pidNs !== PID_NS);
+    // L2: another container's pid 7 is not our pid 7: its age against its
+    // own maxHoldMs is all we can judge
+    seen.why = foreign ? null : this.gone(pid, p.starttime);
+    if (foreign && !(maxHold >= 0 && seen.ageMs > maxHold)) {
+      seen.stale = false;
+      seen.why = 'other-namespace';
+    } else if (seen.why) {
       seen.stale = true;                                        // L2
     } else if (maxHold >= 0 && seen.ageMs > maxHold) {
       seen.stale = true;                                        // L3

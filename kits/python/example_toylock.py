@@ -7,13 +7,16 @@ lock obeys is named where it does so (L1 ... L10):
 
 - the lock file `<session>.jsonl.lock` is created with O_CREAT|O_EXCL and its
   payload {"pid","createdAt","maxHoldMs","starttime"} written through the
-  same descriptor;
+  same descriptor, with "pidNs", "bootId" and "bootMs" (where the pid means
+  something, and an age no wall clock touches);
 - a lock found in the way is judged: an empty or unparsable one (a pid out
   of 1..4194304 included) is stale once its mtime is older than graceMs; a
   dead, zombie or recycled owner's lock at once; a live owner's once older
-  than its own maxHoldMs, the age taken from createdAt, or from the mtime
-  when createdAt is missing, unparsable or in the future; anything that is
-  not a regular file is never opened through, followed or deleted;
+  than its own maxHoldMs, the age taken from bootMs on the same boot, else
+  from createdAt, or from the mtime when createdAt is missing, unparsable
+  or in the future; a lock of another PID namespace or boot by that age
+  alone; anything that is not a regular file is never opened through,
+  followed or deleted;
 - a stale lock is removed only if unchanged (same inode, same bytes) under
   a flock(2) on `<lock>.guard`, and the removal is logged at WARN;
 - before every transcript write, and at release, the file must still be the
@@ -75,6 +78,31 @@ def whole(v, lo, hi):
     return v if isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi else None
 
 
+def _pid_ns():
+    try:
+        return os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return 0
+
+
+def _boot_id():
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+# Where our pid means something (L2): our PID namespace's inode and this
+# boot's id (0 / "" when unreadable: then nothing is written or compared).
+PID_NS, BOOT_ID = _pid_ns(), _boot_id()
+
+
+def boot_ms():
+    """CLOCK_BOOTTIME in ms (L4): no step or skew of a wall clock touches it."""
+    return time.clock_gettime_ns(time.CLOCK_BOOTTIME) // 1000000
+
+
 def starttime(pid):
     """(field 22 of /proc/<pid>/stat, state letter); raises OSError."""
     with open("/proc/%d/stat" % pid, "rb") as f:
@@ -114,9 +142,13 @@ class ToyLock(Lock):
             raise LockError("io", "cannot create '%s': %s" % (hold.lock_path, e.strerror))
         try:
             me = os.getpid()
-            os.write(fd, json.dumps({
-                "pid": me, "createdAt": iso_now(),
-                "maxHoldMs": hold.max_hold_ms, "starttime": starttime(me)[0]}).encode())
+            payload = {"pid": me, "createdAt": iso_now(),
+                       "maxHoldMs": hold.max_hold_ms, "starttime": starttime(me)[0]}
+            if PID_NS:
+                payload["pidNs"] = PID_NS                          # L2
+            if BOOT_ID:
+                payload.update(bootId=BOOT_ID, bootMs=boot_ms())   # L4
+            os.write(fd, json.dumps(payload).encode())
             os.fsync(fd)
             st = os.fstat(fd)
         except OSError as e:
@@ -174,10 +206,23 @@ class ToyLock(Lock):
             return
         seen.pid = pid
         created = iso_ms(p.get("createdAt"))
-        # L4: a createdAt that is missing, bad or in the future is no age
-        seen.age_ms = now - created if created is not None and created <= now else mtime_age
-        seen.why = self.gone(pid, p.get("starttime"))
-        if seen.why:
+        boot = whole(p.get("bootMs"), 0, 2 ** 53)
+        if BOOT_ID and p.get("bootId") == BOOT_ID and boot is not None:
+            # L4: made on this boot, its age is the boot clock's, whatever
+            # any wall clock says (stepped, skewed)
+            bnow = boot_ms()
+            seen.age_ms = bnow - boot if boot <= bnow else mtime_age
+        else:
+            # L4: a createdAt that is missing, bad or in the future is no age
+            seen.age_ms = now - created if created is not None and created <= now else mtime_age
+        foreign = (isinstance(p.get("bootId"), str) and BOOT_ID and p["bootId"] != BOOT_ID) or \
+            (whole(p.get("pidNs"), 1, 2 ** 53) is not None and PID_NS and p["pidNs"] != PID_NS)
+        # L2: another container's pid 7 is not our pid 7: its age against
+        # its own maxHoldMs is all we can judge
+        seen.why = None if foreign else self.gone(pid, p.get("starttime"))
+        if foreign and not 0 <= max_hold < seen.age_ms:
+            seen.why = "other-namespace"
+        elif seen.why:
             seen.stale = True                                   # L2
         elif 0 <= max_hold < seen.age_ms:
             seen.stale, seen.why = True, "hold-exceeded"        # L3
