@@ -2,7 +2,8 @@
  * initholder.c - `lockchaos init-holder --lang LANG [DIR | FILE]`: writes a
  * starting holder for the author of a lock, from the kits that ship with
  * lockchaos (kits/ in a build tree, share/lockchaos/kits installed): the
- * kit's library, unchanged, and its toy lock as the file to edit. The toy
+ * kit's library, unchanged, and its toy lock as the file to edit (for C,
+ * the toy and a Makefile that compiles the kit in from where it lies). The toy
  * keeps every rule check-holder judges, so the first run is green and each
  * change the author makes is judged from there. Nothing is ever
  * overwritten: when any file to write exists, nothing is written.
@@ -67,7 +68,10 @@ static int usage(FILE *out, int rc)
 	fprintf(out, "usage: lockchaos init-holder --lang LANG [DIR | FILE]\n"
 		     "Writes a starting holder for your lock: the kit's "
 		     "library and a toy lock to edit\n(it passes check-holder "
-		     "as written). DIR: default '.'; FILE names the holder.\n"
+		     "as written); for c, the toy and a Makefile that\n"
+		     "compiles the kit in from where it is installed "
+		     "(make -C DIR builds DIR/my_holder).\n"
+		     "DIR: default '.'; FILE names the holder.\n"
 		     "Never overwrites: when a file to write exists, nothing "
 		     "is written.\nLANG:");
 	for (i = 0; i < NR_KITS; i++)

@@ -125,8 +125,11 @@ static const struct command commands[] = {
 	  "                   protocol page)\n"
 	  "  -h, --help       this help\n" },
 	{ "init-holder", init_holder_main, "init-holder --lang LANG [DIR | FILE]",
-	  "write a starting holder for your lock from a kit (python, node)",
-	  "  --lang LANG      python or node: the kit to start from\n"
+	  "write a starting holder for your lock from a kit (python, node, c)",
+	  "  --lang LANG      python, node or c: the kit to start from; for c\n"
+	  "                   a Makefile too, that compiles the kit in from\n"
+	  "                   where it is installed (make -C DIR builds\n"
+	  "                   DIR/my_holder)\n"
 	  "  DIR | FILE       where to write (default '.'); a FILE with the\n"
 	  "                   language's extension names the holder\n"
 	  "  -h, --help       this help\n"
