@@ -41,7 +41,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lockchaos_holder import Lock, LockError, STILL_HELD, now_us, run  # noqa: E402
+from lockchaos_holder import (Lock, LockError, STILL_HELD, boot_id, boot_ms,  # noqa: E402
+                              now_us, pid_ns, run)
 
 PAYLOAD_MAX = 64 * 1024      # a bigger lock file is unparsable (L5), never slurped
 PID_MAX = 4194304            # Linux PID_MAX_LIMIT (L6)
@@ -78,29 +79,9 @@ def whole(v, lo, hi):
     return v if isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi else None
 
 
-def _pid_ns():
-    try:
-        return os.stat("/proc/self/ns/pid").st_ino
-    except OSError:
-        return 0
-
-
-def _boot_id():
-    try:
-        with open("/proc/sys/kernel/random/boot_id") as f:
-            return f.read().strip()
-    except OSError:
-        return ""
-
-
 # Where our pid means something (L2): our PID namespace's inode and this
 # boot's id (0 / "" when unreadable: then nothing is written or compared).
-PID_NS, BOOT_ID = _pid_ns(), _boot_id()
-
-
-def boot_ms():
-    """CLOCK_BOOTTIME in ms (L4): no step or skew of a wall clock touches it."""
-    return time.clock_gettime_ns(time.CLOCK_BOOTTIME) // 1000000
+PID_NS, BOOT_ID = pid_ns(), boot_id()
 
 
 def starttime(pid):

@@ -60,6 +60,32 @@ def now_us():
     return time.monotonic_ns() // 1000
 
 
+# ---- for a lock file in OpenClaw's format (the toy's, pylock's) ----------
+
+def pid_ns():
+    """The inode of our PID namespace, or 0: where our pid means something
+    (two containers sharing a sessions volume both have a pid 7; rule L2)."""
+    try:
+        return os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return 0
+
+
+def boot_id():
+    """This boot's id (/proc/sys/kernel/random/boot_id), or ""."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def boot_ms():
+    """CLOCK_BOOTTIME in ms: a lock's age for readers of the same boot, which
+    no step, skew or drift of a wall clock touches (rule L4)."""
+    return time.clock_gettime_ns(time.CLOCK_BOOTTIME) // 1000000
+
+
 class LockError(Exception):
     """A lock operation failed; `reason` is one of the protocol's reasons."""
 
