@@ -236,6 +236,7 @@ static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 	html_page_open(f, ptitle);
 	free(ptitle);
 	header(f, m, h);
+	tl_zoom_controls(f);
 	tl_draw_svg(f, m, h, L);
 	tl_draw_legend(f, m);
 	checker_legend(f, m);
@@ -263,6 +264,7 @@ static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 			h->ev.n - listed);
 	fputs("</details>\n", f);
 	fputs("<pre id=\"inspect\">Point at a bar or a mark to see the events behind it.</pre>\n", f);
+	tl_zoom_script(f);
 	html_page_close(f, 1);
 }
 

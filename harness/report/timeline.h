@@ -280,6 +280,15 @@ double tl_x(const struct tl_layout *L, int64_t t);
 void tl_draw_svg(FILE *f, struct tl_model *m, struct tl_history *h,
 		 struct tl_layout *L);
 
+/*
+ * Zoom and pan on the time axis (timeline_zoom.c): tl_zoom_controls writes
+ * the buttons (put them just above the drawing), tl_zoom_script the
+ * script that drives them, the wheel, dragging and the keys (put it after
+ * the drawing). The script reads the data-* attributes tl_draw_svg writes.
+ */
+void tl_zoom_controls(FILE *f);
+void tl_zoom_script(FILE *f);
+
 /* Writes the legend (<div class="legend">): one swatch per span kind and
  * glyph that `m` used, the deadline and the verdict pin when present. */
 void tl_draw_legend(FILE *f, struct tl_model *m);

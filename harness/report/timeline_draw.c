@@ -163,6 +163,10 @@ static void draw_axis(FILE *f, struct tl_layout *L, double y, int labels_above)
 	while (dec < 6 && fabs(step * pow(10, dec) - round(step * pow(10, dec))) > 1e-9)
 		dec++;
 	double start = ceil((double)L->t0 / 1e6 / step) * step;
+	/* the ticks are redrawn by the page's zoom (timeline_zoom.c) */
+	fprintf(f, "<g class=\"axis\" data-y=\"%.1f\" data-above=\"%d\" "
+		"data-g0=\"%.1f\" data-g1=\"%.1f\">\n",
+		y, labels_above, L->rows_y0 - 4, L->rows_y1);
 	for (double s = start; s <= (double)L->t1 / 1e6 + 1e-9; s += step) {
 		double x = tl_x(L, (int64_t)llround(s * 1e6));
 		if (!labels_above)
@@ -171,6 +175,7 @@ static void draw_axis(FILE *f, struct tl_layout *L, double y, int labels_above)
 		fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.*f s</text>\n",
 			x, labels_above ? y - 6 : y + 14, dec, s);
 	}
+	fputs("</g>\n", f);
 	fprintf(f, "<line stroke=\"#9ca3af\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
 		PLOT_X0, PLOT_X1, y, y);
 }
@@ -269,8 +274,8 @@ static void draw_spans(FILE *f, struct tl_model *m, struct tl_history *h, int ba
 		if (!s->label || !s->label_ok)
 			continue;
 		if (is_band) {
-			fprintf(f, "<text class=\"band\" x=\"%.1f\" y=\"%.1f\">",
-				x0 + 5, y + hh - 5);
+			fprintf(f, "<text class=\"band\" x=\"%.1f\" y=\"%.1f\" data-ax=\"%.1f\">",
+				x0 + 5, y + hh - 5, x0);
 		} else {
 			int dark = s->kind == SP_WAIT || s->kind == SP_OWN ||
 				   s->kind == SP_HOLD_LOST || s->kind == SP_WAIT_LOST ||
@@ -278,9 +283,9 @@ static void draw_spans(FILE *f, struct tl_model *m, struct tl_history *h, int ba
 			/* a failed wait says why at its end, next to the
 			 * refusal; the start is where verdicts point */
 			int at_end = s->kind == SP_WAIT_FAIL || s->kind == SP_WAIT_LOST;
-			fprintf(f, "<text class=\"bl%s\" x=\"%.1f\" y=\"%.1f\"%s>",
+			fprintf(f, "<text class=\"bl%s\" x=\"%.1f\" y=\"%.1f\" data-ax=\"%.1f\"%s>",
 				dark ? " dark" : "", at_end ? x1 - 16 : x0 + 5, y + hh / 2 + 4,
-				at_end ? " text-anchor=\"end\"" : "");
+				at_end ? x1 : x0, at_end ? " text-anchor=\"end\"" : "");
 		}
 		html_esc(f, s->label);
 		fputs("</text>\n", f);
@@ -370,20 +375,21 @@ static void draw_marks(FILE *f, struct tl_model *m, struct tl_history *h)
 				   k->glyph == G_WRITTEN || k->glyph == G_DUP ||
 				   k->glyph == G_LEFT ||
 				   (k->fault && k->fault->ends_target)) ? "lbl bad" : "lbl hi";
-		fprintf(f, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\"%s>", cls, k->lx, k->ly,
-			k->anchor_end ? " text-anchor=\"end\"" : "");
+		fprintf(f, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" data-ax=\"%.1f\"%s>",
+			cls, k->lx, k->ly, k->gx, k->anchor_end ? " text-anchor=\"end\"" : "");
 		html_esc(f, k->label);
 		fputs("</text>\n", f);
 	}
 }
 
-static void draw_deadline_labels(FILE *f, struct tl_model *m)
+static void draw_deadline_labels(FILE *f, struct tl_model *m, struct tl_layout *L)
 {
 	for (size_t i = 0; i < m->deadlines.n; i++) {
 		struct tl_deadline *d = &m->deadlines.v[i];
 		if (!d->label)
 			continue;
-		fprintf(f, "<text class=\"dlt\" x=\"%.1f\" y=\"%.1f\">", d->lx, d->ly);
+		fprintf(f, "<text class=\"dlt\" x=\"%.1f\" y=\"%.1f\" data-ax=\"%.1f\">",
+			d->lx, d->ly, tl_x(L, d->t1));
 		html_esc(f, d->label);
 		fputs("</text>\n", f);
 	}
@@ -395,7 +401,7 @@ static void draw_pins(FILE *f, struct tl_model *m, struct tl_history *h,
 	for (size_t i = 0; i < m->pins.n; i++) {
 		struct tl_pin *p = &m->pins.v[i];
 		double x = tl_x(L, p->at);
-		fprintf(f, "<g class=\"ev verdict-pin\" data-checker=\"");
+		fprintf(f, "<g class=\"ev verdict-pin\" data-ax=\"%.1f\" data-checker=\"", x);
 		html_esc(f, p->checker);
 		fputs("\">", f);
 		char *tip = xasprintf("verdict: %s failed at %.3f s",
@@ -409,13 +415,13 @@ static void draw_pins(FILE *f, struct tl_model *m, struct tl_history *h,
 			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"none\" stroke=\"#cf222e\" stroke-width=\"2.5\"/>",
 				x, r->y + 27);
 		}
-		fprintf(f, "<rect class=\"pinbox\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"4\"/>",
-			p->bx, p->by, p->bw, p->bh);
+		fprintf(f, "<rect class=\"pinbox\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"4\" data-ax=\"%.1f\"/>",
+			p->bx, p->by, p->bw, p->bh, x);
 		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#cf222e\"/>",
 			x, p->by + p->bh);
 		for (int k = 0; k < p->nlines; k++) {
-			fprintf(f, "<text class=\"pintext\" x=\"%.1f\" y=\"%.1f\">",
-				p->bx + 8, p->by + 5 + (k + 1) * PIN_LINE_H - 3);
+			fprintf(f, "<text class=\"pintext\" x=\"%.1f\" y=\"%.1f\" data-ax=\"%.1f\">",
+				p->bx + 8, p->by + 5 + (k + 1) * PIN_LINE_H - 3, x);
 			if (k == 0)
 				fputs("\xE2\x9C\x97 ", f);
 			html_esc(f, p->lines[k]);
@@ -483,23 +489,38 @@ void tl_draw_legend(FILE *f, struct tl_model *m)
 void tl_draw_svg(FILE *f, struct tl_model *m, struct tl_history *h,
 		 struct tl_layout *L)
 {
+	/* data-*: what the page's zoom (timeline_zoom.c) maps: the plot's
+	 * x range and the times at its ends (microseconds); data-view is
+	 * the span shown, which the zoom rewrites */
 	fprintf(f, "<svg class=\"tl\" id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
-		"viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\">\n",
-		SVG_W, L->height, SVG_W, L->height);
+		"viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+		"data-x0=\"%.1f\" data-x1=\"%.1f\" data-t0=\"%lld\" data-t1=\"%lld\" "
+		"data-view=\"%lld %lld\">\n",
+		SVG_W, L->height, SVG_W, L->height, PLOT_X0, PLOT_X1, (long long)L->t0,
+		(long long)L->t1, (long long)L->t0, (long long)L->t1);
 	fprintf(f, "<style>%s</style>\n", SVG_CSS);
 	svg_defs(f);
+	/* zoomed in, what leaves the plot is hidden (the row names stay):
+	 * the zoom sets clip-path on the layers that move */
+	fprintf(f, "<clipPath id=\"plotclip\"><rect x=\"%.1f\" y=\"0\" width=\"%.1f\" "
+		"height=\"%.1f\"/></clipPath>\n",
+		PLOT_X0 - 6, PLOT_X1 - PLOT_X0 + 16, L->height);
 	/* back to front: rows, axes, bands, names, lives, deadlines, bars,
-	 * glyphs and labels, verdicts on top */
+	 * glyphs and labels, verdicts on top; class "zt": moves with time */
 	draw_rows(f, m, L);
 	draw_axis(f, L, L->rows_y1, 0);
 	draw_axis(f, L, 24, 1);
+	fputs("<g class=\"zt\">\n", f);
 	draw_spans(f, m, h, 1);
+	fputs("</g>\n", f);
 	draw_row_labels(f, m);
+	fputs("<g class=\"zt\">\n", f);
 	draw_life(f, m, h);
 	draw_deadlines(f, m, h, L);
 	draw_spans(f, m, h, 0);
 	draw_marks(f, m, h);
-	draw_deadline_labels(f, m);
+	draw_deadline_labels(f, m, L);
 	draw_pins(f, m, h, L);
+	fputs("</g>\n", f);
 	fputs("</svg>\n", f);
 }

@@ -191,6 +191,68 @@ const OVERLAPS = `
     }
   return bad;`;
 
+// Zoom and pan on the time axis, driven as a person would: the wheel over
+// the plot, the buttons, a drag, the keys. The span shown (the svg's
+// data-view, in microseconds) must change as asked, the axis labels with
+// it, the bars must move, and no two labels may overlap at any zoom.
+async function zoomChecks(pg, what) {
+  const state = () => pg.eval(`const svg = document.getElementById('timeline');
+    const [a, b] = svg.dataset.view.split(' ').map(Number);
+    const ticks = [...svg.querySelectorAll('g.axis')][1];
+    const bar = svg.querySelector('g.zt rect.bar');
+    const plot = [+svg.dataset.x0, +svg.dataset.x1];
+    const shown = [...svg.querySelectorAll('g.zt text.lbl, g.zt text.dlt, g.zt text.bl')]
+      .filter((t) => t.getAttribute('display') !== 'none');
+    return { a, b, span: b - a, ticks: [...ticks.querySelectorAll('text.tick')].map((t) => t.textContent),
+      bar: bar ? +bar.getAttribute('x') : null, shown: shown.length,
+      outside: shown.filter((t) => { const r = t.getBBox(); return r.x < plot[0] - 9 || r.x + r.width > plot[1] + 11; }).length,
+      span_text: document.getElementById('zoomspan')?.textContent || '' };`);
+  const plotPoint = () => pg.eval(`const svg = document.getElementById('timeline');
+    svg.scrollIntoView({block: 'center'}); const r = svg.getBoundingClientRect();
+    const k = r.width / svg.viewBox.baseVal.width;
+    return {x: r.left + (+svg.dataset.x0 + +svg.dataset.x1) / 2 * k, y: r.top + r.height / 2, k};`);
+  const mouse = (type, x, y, extra = {}) => send('Input.dispatchMouseEvent', { type, x, y, ...extra }, pg.sessionId);
+  const key = (k, code) => send('Input.dispatchKeyEvent', { type: 'keyDown', key: k, code, windowsVirtualKeyCode: code === 'ArrowRight' ? 39 : code === 'Digit0' ? 48 : 0 }, pg.sessionId)
+    .then(() => send('Input.dispatchKeyEvent', { type: 'keyUp', key: k, code }, pg.sessionId));
+  const whole = await state();
+  check(`${what}: zoom bar shows the whole run`, whole.span > 0 && /s/.test(whole.span_text), JSON.stringify(whole));
+  // the wheel over the middle of the plot
+  let pt = await plotPoint();
+  await mouse('mouseWheel', pt.x, pt.y, { deltaX: 0, deltaY: -400 });
+  await sleep(150);
+  const wheel = await state();
+  check(`${what}: the wheel zooms in (span ${whole.span} -> ${wheel.span} us)`, wheel.span < whole.span * 0.9 && wheel.a > whole.a && wheel.b < whole.b, JSON.stringify(wheel));
+  check(`${what}: the axis labels are recomputed for the zoom`, JSON.stringify(wheel.ticks) !== JSON.stringify(whole.ticks) && wheel.ticks.length >= 3 && wheel.ticks.length <= 13,
+    `${whole.ticks.join(' ')} -> ${wheel.ticks.join(' ')}`);
+  check(`${what}: the bars move with the zoom`, whole.bar !== null && wheel.bar !== whole.bar, `${whole.bar} -> ${wheel.bar}`);
+  let ov = await pg.eval(OVERLAPS);
+  check(`${what}: zoomed, no two labels overlap`, ov.length === 0, ov.slice(0, 10).join('\n'));
+  check(`${what}: zoomed, no label left outside the plot`, wheel.outside === 0, wheel.outside);
+  // the + button
+  await pg.eval(`document.getElementById('zoom-in').click(); return 0;`);
+  const btn = await state();
+  check(`${what}: the + button zooms in`, btn.span < wheel.span * 0.6, `${wheel.span} -> ${btn.span}`);
+  // a drag to the left shows later times
+  pt = await plotPoint();
+  await mouse('mouseMoved', pt.x, pt.y);
+  await mouse('mousePressed', pt.x, pt.y, { button: 'left', clickCount: 1 });
+  await mouse('mouseMoved', pt.x - 150, pt.y, { button: 'left' });
+  await mouse('mouseReleased', pt.x - 150, pt.y, { button: 'left', clickCount: 1 });
+  await sleep(100);
+  const dragged = await state();
+  check(`${what}: dragging pans (later times shown, same span)`, dragged.a > btn.a && Math.abs(dragged.span - btn.span) <= 2, `${btn.a}..${btn.b} -> ${dragged.a}..${dragged.b}`);
+  await key('ArrowRight', 'ArrowRight');
+  const arrow = await state();
+  check(`${what}: the right arrow key pans`, arrow.a > dragged.a || arrow.b === whole.b, `${dragged.a} -> ${arrow.a}`);
+  ov = await pg.eval(OVERLAPS);
+  check(`${what}: panned, no two labels overlap`, ov.length === 0, ov.slice(0, 10).join('\n'));
+  console.log(`# screenshot ${await pg.shot('timeline-zoomed.png')}`);
+  await key('0', 'Digit0');
+  const back = await state();
+  check(`${what}: the 0 key shows the whole run again, as drawn`, back.a === whole.a && back.b === whole.b && back.shown === whole.shown && back.bar === whole.bar,
+    `${JSON.stringify(back)} vs ${JSON.stringify(whole)}`);
+}
+
 async function main() {
   fs.mkdirSync(args.shots, { recursive: true });
   await send('Target.getTargets');
@@ -321,6 +383,7 @@ async function main() {
     check(`${what}: hovering a verdict shows its raw event`, shown && shown.includes('"type":"verdict"'), shown);
     const shown2 = await pg.hover('.mk.fault');
     check(`${what}: hovering a fault shows its raw event`, !faults || (shown2 && shown2.includes('"type":"fault"')), shown2);
+    await zoomChecks(pg, what);
     await pg.eval(`window.scrollTo(0, 0); return 0;`);
     clean(pg, what);
     console.log(`# screenshot ${await pg.shot('timeline-fail.png')}`);
