@@ -67,7 +67,12 @@ void tl_history_clear(struct tl_history *h);
 
 /* ---- the model ------------------------------------------------------------ */
 
-enum row_kind { ROW_SESSION, ROW_LANE };
+enum row_kind {
+	ROW_SESSION, /* a lock session */
+	ROW_LANE,    /* a holder's lane */
+	ROW_STARTED, /* processes the harness started itself (the stand-in
+			that took a dead holder's pid): one row, last */
+};
 
 struct tl_row {
 	enum row_kind kind;

@@ -186,11 +186,13 @@ static void draw_rows(FILE *f, struct tl_model *m, struct tl_layout *L)
 	for (size_t i = 0; i < m->rows.n; i++) {
 		struct tl_row *r = &m->rows.v[i];
 		const char *fill = r->kind == ROW_SESSION ? "#f8fafc" :
+				   r->kind == ROW_STARTED ? "#fbfaf4" :
 				   (r->pi % 2 ? "#fbfbfd" : "#ffffff");
 		fprintf(f, "<rect x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"%s\"/>\n",
 			r->y, SVG_W, r->h, fill);
 		int first = r->kind == ROW_LANE && m->procs.v[r->pi].row0 == (int)i;
-		if (first || (r->kind == ROW_SESSION && i == 0))
+		if (first || (r->kind == ROW_SESSION && i == 0) ||
+		    r->kind == ROW_STARTED)
 			fprintf(f, "<line stroke=\"#d8dde5\" x1=\"0\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
 				SVG_W, r->y, r->y);
 	}
@@ -210,6 +212,13 @@ static void draw_row_labels(FILE *f, struct tl_model *m)
 				r->y + r->h / 2 + 4, r->y + r->h / 2 + 5);
 			html_escn(f, r->session, 14);
 			fputs("</text></g>\n", f);
+			continue;
+		}
+		if (r->kind == ROW_STARTED) {
+			fprintf(f, "<g class=\"rowlabel started\"><text class=\"rowname\" "
+				"x=\"12\" y=\"%.1f\">harness</text><text class=\"rowsub\" "
+				"x=\"12\" y=\"%.1f\">processes it started</text></g>\n",
+				r->y + 20, r->y + 36);
 			continue;
 		}
 		struct tl_proc *p = &m->procs.v[r->pi];
@@ -401,9 +410,9 @@ static void draw_pins(FILE *f, struct tl_model *m, struct tl_history *h,
 	for (size_t i = 0; i < m->pins.n; i++) {
 		struct tl_pin *p = &m->pins.v[i];
 		double x = tl_x(L, p->at);
-		fprintf(f, "<g class=\"ev verdict-pin\" data-ax=\"%.1f\" data-checker=\"", x);
+		fprintf(f, "<g class=\"ev verdict-pin\" data-checker=\"");
 		html_esc(f, p->checker);
-		fputs("\">", f);
+		fprintf(f, "\" data-ax=\"%.1f\">", x);
 		char *tip = xasprintf("verdict: %s failed at %.3f s",
 				      p->checker ? p->checker : "?", (double)p->at / 1e6);
 		title(f, h, tip, p->ev, p->ev);

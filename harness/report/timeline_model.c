@@ -949,6 +949,49 @@ static void model_messages(struct tl_model *m, struct tl_history *h)
 	jv_free(counts);
 }
 
+/*
+ * Processes the harness started itself, on a row of their own after the
+ * holders': the stand-in a `recycle` gave a dead holder's pid (the fault
+ * event's impostorPid), alive from then to the end (the sandbox ends it).
+ * A lock that trusts a bare pid sees the dead holder alive in it: that row
+ * shows who really holds the pid.
+ */
+static void started_rows(struct tl_model *m, struct tl_history *h)
+{
+	int row = -1;
+
+	for (size_t i = 0; i < h->ev.n; i++) {
+		struct tl_event *e = &h->ev.v[i];
+		const char *tg;
+		double pid;
+
+		if (!streq(e->type, "fault") ||
+		    !streq(jvx_cstr(e->v, "fault"), "recycle") ||
+		    !jvx_has_num(e->v, "impostorPid", &pid))
+			continue;
+		if (row < 0) {
+			struct tl_row *r = vec_push(&m->rows);
+			r->kind = ROW_STARTED;
+			r->pi = -1;
+			row = (int)m->rows.n - 1;
+		}
+		tg = jvx_cstr(e->v, "target");
+		if (!tg)
+			tg = "?";
+		struct tl_span *s = span_add(m, SP_LIFE, row, e->t, m->t_end, (int)i, -1);
+		s->tip = xasprintf("pid %.0f: a process the harness started, "
+				   "unrelated to the lock, that took %s's pid "
+				   "after %s died (a lock that trusts a bare "
+				   "pid believes %s alive)",
+				   pid, tg, tg, tg);
+		mark_add(m, G_NONE, row, e->t, (int)i, PRIO_MID,
+			 xasprintf("pid %.0f: stand-in for %s", pid, tg),
+			 xasprintf("the harness gave %s's pid %.0f to an "
+				   "unrelated process",
+				   tg, pid));
+	}
+}
+
 void tl_model_build(struct tl_model *m, struct tl_history *h)
 {
 	m->work = xcalloc(1, sizeof(*m->work));
@@ -1087,6 +1130,7 @@ void tl_model_build(struct tl_model *m, struct tl_history *h)
 		s->nrows = pr->nrows;
 		s->tip = xasprintf("%s alive", pr->name);
 	}
+	started_rows(m, h);
 	if (m->ev_final >= 0) {
 		jv ss = jvx_get(h->ev.v[m->ev_final].v, "sessions");
 		for (size_t k = 0; k < m->sessions.n; k++) {

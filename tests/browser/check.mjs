@@ -336,6 +336,21 @@ async function main() {
     if (want) check(`${s.dir}: timeline says ${want}`, v === want, v);
     const ov = await pg.eval(OVERLAPS);
     check(`${s.dir}: no two labels overlap`, ov.length === 0, ov.slice(0, 10).join('\n'));
+    // Nothing of the header or of the top axis cut off.
+    const H = await pg.eval(`const hd = document.querySelector('header'), svg = document.getElementById('timeline');
+      const vb = svg.viewBox.baseVal;
+      const cut = [...hd.querySelectorAll('*')].filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible').length;
+      const ticks = [...svg.querySelectorAll('text.tick')].filter((t) => { const b = t.getBBox(); return b.y < vb.y || b.x < vb.x || b.x + b.width > vb.x + vb.width; }).length;
+      const r = hd.getBoundingClientRect();
+      return { cut, ticks, inside: r.left >= 0 && r.right <= window.innerWidth + 1 && hd.scrollWidth <= hd.clientWidth + 1 };`);
+    check(`${s.dir}: header and axis labels not clipped`, H.cut === 0 && H.ticks === 0 && H.inside, JSON.stringify(H));
+    // A recycle's stand-in: a row of processes the harness started.
+    const hist = readHistory(s.dir) || [];
+    const recycled = hist.filter((e) => e.type === 'fault' && e.fault === 'recycle' && e.impostorPid !== undefined);
+    if (recycled.length) {
+      const R = await pg.eval(`return [...document.querySelectorAll('.rowlabel.started')].length;`);
+      check(`${s.dir}: a row for the process the harness started (pid ${recycled[0].impostorPid})`, R === 1, R);
+    }
     clean(pg, s.dir);
     await pg.close();
     if (s.status === 'fail' && !failing) failing = s;

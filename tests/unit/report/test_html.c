@@ -113,8 +113,14 @@ static void assert_page_shape(const char *page)
 	ck_assert_ptr_null(strstr(page, "href=\"http"));
 	ck_assert_ptr_null(strstr(page, "<link"));
 	ck_assert_ptr_null(strstr(page, "@import"));
-	/* exactly our own inline script */
-	ck_assert_int_eq(count(page, "<script"), 1);
+	/* exactly our own inline scripts: the zoom's and the inspector's */
+	ck_assert_int_eq(count(page, "<script"), 2);
+	/* zoom and pan: the buttons, and what the script maps */
+	ck_assert_int_eq(count(page, "<button id=\"zoom-in\""), 1);
+	ck_assert_int_eq(count(page, "<button id=\"zoom-reset\""), 1);
+	ck_assert_ptr_nonnull(strstr(page, "data-view=\""));
+	ck_assert_int_eq(count(page, "<g class=\"axis\""), 2);
+	ck_assert_int_eq(count(page, "<g class=\"zt\">"), 2);
 }
 
 START_TEST(test_reclaim_passes)
@@ -133,6 +139,9 @@ START_TEST(test_reclaim_passes)
 	ck_assert_int_eq(count(page, "data-holder=\"A\" data-lane=\"main\""), 1);
 	ck_assert_int_eq(count(page, "data-holder=\"B\" data-lane=\"main\""), 1);
 	ck_assert_int_eq(count(page, "class=\"rowlabel session\""), 1);
+	/* the recycle's stand-in on a row of processes the harness started */
+	ck_assert_int_eq(count(page, "class=\"rowlabel started\""), 1);
+	ck_assert_ptr_nonnull(strstr(page, "pid 2: stand-in for A"));
 	/* a glyph per fault, of the fault's kind */
 	ck_assert_int_eq(count(page, " fault\">"), events_of_type(h, "fault"));
 	ck_assert_int_eq(count(page, "class=\"ev mk g-kill fault\""), 1);

@@ -196,6 +196,39 @@ START_TEST(test_model_sigkill_reclaimed)
 }
 END_TEST
 
+/* A recycle's stand-in (the process that took the dead holder's pid) has
+ * a row of its own, last: "harness", its life from the recycle to the end
+ * and its pid named; a history without a recycle has no such row. */
+START_TEST(test_model_started_row)
+{
+	struct tl *t = tl_open(HIST "html-reclaim.jsonl", 1);
+	struct tl_model *m = &t->m;
+	int row = (int)m->rows.n - 1, lives = 0, named = 0;
+
+	ck_assert_int_eq(m->rows.v[row].kind, ROW_STARTED);
+	for (size_t i = 0; i + 1 < m->rows.n; i++)
+		ck_assert_int_ne(m->rows.v[i].kind, ROW_STARTED);
+	for (size_t i = 0; i < m->spans.n; i++)
+		if (m->spans.v[i].row == row && m->spans.v[i].kind == SP_LIFE) {
+			lives++;
+			ck_assert_int_eq(m->spans.v[i].t0, 1230000);
+			ck_assert_int_eq(m->spans.v[i].t1, m->t_end);
+		}
+	for (size_t i = 0; i < m->marks.n; i++)
+		named += m->marks.v[i].row == row && m->marks.v[i].label &&
+			 strstr(m->marks.v[i].label, "pid 2: stand-in for A") != NULL;
+	ck_assert_int_eq(lives, 1);
+	ck_assert_int_eq(named, 1);
+	ck_assert(m->rows.v[row].y > m->rows.v[row - 1].y); /* laid out below */
+	tl_close(t);
+
+	t = tl_open(HIST "html-stuck.jsonl", 0);
+	for (size_t i = 0; i < t->m.rows.n; i++)
+		ck_assert_int_ne(t->m.rows.v[i].kind, ROW_STARTED);
+	tl_close(t);
+}
+END_TEST
+
 START_TEST(test_model_stuck_spinner)
 {
 	struct tl *t = tl_open(HIST "html-stuck.jsonl", 0);
@@ -613,6 +646,7 @@ static Suite *timeline_suite(void)
 	TCase *tc = unit_tcase(s, "model", 30, NULL, NULL);
 	tcase_add_test(tc, test_model_sigkill_reclaimed);
 	tcase_add_test(tc, test_model_stuck_spinner);
+	tcase_add_test(tc, test_model_started_row);
 	tcase_add_test(tc, test_history_errors);
 	tc = unit_tcase(s, "layout", 30, NULL, NULL);
 	tcase_add_test(tc, test_layout_places_without_overlap);
