@@ -51,7 +51,8 @@ const struct conformance_rule conformance_rules[] = {
 	  "reclaimed (hold-exceeded)" },
 	{ "L4", "age",
 	  "a lock's age comes from createdAt, or from the file's mtime when "
-	  "createdAt is missing, unparsable or in the future" },
+	  "createdAt is missing, unparsable or in the future; from bootMs "
+	  "(CLOCK_BOOTTIME) when its bootId is this boot's" },
 	{ "L5", "grace",
 	  "an empty or unparsable lock file is stale only once its mtime is "
 	  "older than graceMs, then at once" },
@@ -92,11 +93,15 @@ const struct conformance_case conformance_cases[] = {
 	{ "seeds/002-sigkill.scn", "L2" },
 	{ "badinput/dead-owner.scn", "L2" },
 	{ "seeds/002-recycled-pid.scn", "L2" },
+	/* another container's pid 7: pidNs (every kit's toy failed it) */
+	{ "faults/containers-pid7-live.scn", "L2" },
 	{ "badinput/ancient-created.scn", "L3" },
 	{ "seeds/004-blocked-loop.scn", "L3" },
 	{ "badinput/future-created.scn", "L4" },
 	{ "conformance/future-created-fresh.scn", "L4" },
 	{ "badinput/bad-date.scn", "L4" },
+	/* a contender's wall clock 2 h fast: age by bootMs on this boot */
+	{ "time/skew-contender-fast.scn", "L4" },
 	{ "badinput/empty-old.scn", "L5" },
 	{ "conformance/empty-fresh.scn", "L5" },
 	{ "badinput/truncated-fresh.scn", "L5" },

@@ -67,7 +67,7 @@ grep -q 'L2 dead-owner: seeds/002-sigkill.scn' "$O" || fail "check-holder ran no
 "$L" init-holder --lang python "$D/../myholder" >"$O" 2>&1 || fail "init-holder from the installed kits: exit $?"
 [ -x "$D/../myholder/my_holder.py" ] || fail "init-holder: no my_holder.py"
 "$L" check-holder --rule L2 "/usr/bin/python3 -I -B $D/../myholder/my_holder.py" >"$O" 2>&1
-grep -q "^# conformance profile: 3 scenarios of $P/share/lockchaos/scenarios" "$O" ||
+grep -q "^# conformance profile: 4 scenarios of $P/share/lockchaos/scenarios" "$O" ||
 	fail "check-holder: the profile is not the installed catalog's"
 # Clock faults find the installed clock shim (libexec), not the build's.
 if [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1; then
