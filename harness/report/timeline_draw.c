@@ -263,7 +263,8 @@ static void draw_row_labels(FILE *f, struct tl_model *m)
 	}
 }
 
-static void draw_spans(FILE *f, struct tl_model *m, struct tl_history *h, int bands)
+static void draw_spans(FILE *f, struct tl_model *m, struct tl_history *h,
+		       struct tl_layout *L, int bands)
 {
 	for (size_t i = 0; i < m->spans.n; i++) {
 		struct tl_span *s = &m->spans.v[i];
@@ -271,8 +272,12 @@ static void draw_spans(FILE *f, struct tl_model *m, struct tl_history *h, int ba
 		if (is_band != bands || s->kind == SP_LIFE)
 			continue;
 		double x0 = s->x0, x1 = s->x1, y = s->y, hh = s->h;
-		fprintf(f, "<rect class=\"ev bar %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\">",
+		fprintf(f, "<rect class=\"ev bar %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\"",
 			span_info[s->kind].cls, x0, y, x1 - x0, hh);
+		/* a bar widened to be seen: its true end, for the zoom */
+		if (tl_x(L, s->t1) < x1 - 0.05)
+			fprintf(f, " data-x1=\"%.2f\"", tl_x(L, s->t1));
+		fputc('>', f);
 		char a[32], b[32];
 		html_fmt_s(a, sizeof(a), s->t0);
 		html_fmt_s(b, sizeof(b), s->t1);
@@ -520,13 +525,13 @@ void tl_draw_svg(FILE *f, struct tl_model *m, struct tl_history *h,
 	draw_axis(f, L, L->rows_y1, 0);
 	draw_axis(f, L, 24, 1);
 	fputs("<g class=\"zt\">\n", f);
-	draw_spans(f, m, h, 1);
+	draw_spans(f, m, h, L, 1);
 	fputs("</g>\n", f);
 	draw_row_labels(f, m);
 	fputs("<g class=\"zt\">\n", f);
 	draw_life(f, m, h);
 	draw_deadlines(f, m, h, L);
-	draw_spans(f, m, h, 0);
+	draw_spans(f, m, h, L, 0);
 	draw_marks(f, m, h);
 	draw_deadline_labels(f, m, L);
 	draw_pins(f, m, h, L);

@@ -6,7 +6,8 @@
  * The script reads what the drawing wrote: the plot's x range and the
  * times at its ends (the svg's data-x0, data-x1, data-t0, data-t1), the
  * layers that move with time (g.zt) and, for every label, the x it is
- * anchored to (data-ax: a label keeps its offset from its mark). Zooming
+ * anchored to (data-ax: a label keeps its offset from its mark), and a bar
+ * drawn wider than its time to be seen, its true end (data-x1). Zooming
  * maps each x of those layers from the whole view to the span shown,
  * redraws the axes' ticks for that span (the drawing's 1-2-5 ladder),
  * clips what leaves the plot, and hides labels that would now collide or
@@ -35,7 +36,7 @@ static const char ZOOM_JS[] =
 	"layers.forEach(function(g){\n"
 	"  g.querySelectorAll('rect,line,circle,use,text,path').forEach(function(e){\n"
 	"    var it={e:e,t:e.tagName,ax:e.hasAttribute('data-ax')?num(e,'data-ax'):null};\n"
-	"    if(it.t==='rect'){it.x=num(e,'x');it.w=num(e,'width');}\n"
+	"    if(it.t==='rect'){it.x=num(e,'x');it.w=e.hasAttribute('data-x1')?num(e,'data-x1')-it.x:num(e,'width');}\n"
 	"    else if(it.t==='line'){it.x1=num(e,'x1');it.x2=num(e,'x2');}\n"
 	"    else if(it.t==='circle')it.x=num(e,'cx');\n"
 	"    else if(it.t==='path')it.d=e.getAttribute('d');\n"

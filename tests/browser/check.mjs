@@ -246,7 +246,7 @@ async function zoomChecks(pg, what) {
   check(`${what}: the right arrow key pans`, arrow.a > dragged.a || arrow.b === whole.b, `${dragged.a} -> ${arrow.a}`);
   ov = await pg.eval(OVERLAPS);
   check(`${what}: panned, no two labels overlap`, ov.length === 0, ov.slice(0, 10).join('\n'));
-  console.log(`# screenshot ${await pg.shot('timeline-zoomed.png')}`);
+  console.log(`# screenshot ${await pg.shot(`timeline-zoomed-${what}.png`)}`);
   await key('0', 'Digit0');
   const back = await state();
   check(`${what}: the 0 key shows the whole run again, as drawn`, back.a === whole.a && back.b === whole.b && back.shown === whole.shown && back.bar === whole.bar,
@@ -351,6 +351,8 @@ async function main() {
       const R = await pg.eval(`return [...document.querySelectorAll('.rowlabel.started')].length;`);
       check(`${s.dir}: a row for the process the harness started (pid ${recycled[0].impostorPid})`, R === 1, R);
     }
+    // every timeline zooms and pans without a label on another
+    await zoomChecks(pg, s.dir);
     clean(pg, s.dir);
     await pg.close();
     if (s.status === 'fail' && !failing) failing = s;
@@ -398,7 +400,6 @@ async function main() {
     check(`${what}: hovering a verdict shows its raw event`, shown && shown.includes('"type":"verdict"'), shown);
     const shown2 = await pg.hover('.mk.fault');
     check(`${what}: hovering a fault shows its raw event`, !faults || (shown2 && shown2.includes('"type":"fault"')), shown2);
-    await zoomChecks(pg, what);
     await pg.eval(`window.scrollTo(0, 0); return 0;`);
     clean(pg, what);
     console.log(`# screenshot ${await pg.shot('timeline-fail.png')}`);
