@@ -18,7 +18,20 @@
 #include "lib/jvx.h"
 #include "lib/util.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#define GROW_HOLDS(m)                                                        \
+	do {                                                                 \
+		if ((m)->nr_holds >= (m)->alloc_holds) {                     \
+			(m)->alloc_holds = (m)->alloc_holds                  \
+						   ? 2 * (m)->alloc_holds    \
+						   : 16;                     \
+			(m)->holds = xrealloc((m)->holds,                    \
+					      (size_t)(m)->alloc_holds *     \
+						      sizeof(*(m)->holds));  \
+		}                                                            \
+	} while (0)
 
 static int eqs(const char *a, const char *b)
 {
@@ -179,6 +192,123 @@ static const char *released_why(const struct model *m, const struct hold *h)
 	return why ? why : "";
 }
 
+/*
+ * The acquiring command of `proc` on `session` that was under way at `t`
+ * (begun, not yet answered): the attempt a lock file created then belongs
+ * to; -1 when none was.
+ */
+static int attempt_at(const struct model *m, int proc, const char *session,
+		      int64_t t)
+{
+	int i;
+
+	for (i = 0; i < m->nr_ops; i++) {
+		const struct op *o = &m->ops[i];
+
+		if (o->proc == proc && op_is_acquiring(o->op) &&
+		    eqs(o->session, session) && o->start_t != NEVER &&
+		    o->start_t <= t + ORDER_EPS_US &&
+		    (o->outcome_t == NEVER || o->outcome_t >= t))
+			return i;
+	}
+	return -1;
+}
+
+/* A damage fault on `session` within PLANT_EPS_US before `t`: the file
+ * created then is the harness's (`damage s1 exact owner=B` names B), not
+ * a holder's. */
+#define PLANT_EPS_US 200000
+static int planted_near(const struct model *m, const char *session, int64_t t)
+{
+	int i;
+
+	for (i = 0; i < m->n; i++) {
+		jv e;
+		int hit;
+
+		if (m->t[i] > t || m->t[i] < t - PLANT_EPS_US)
+			continue;
+		e = model_event(m, i);
+		hit = eqs(jvx_cstr(e, "type"), "fault") &&
+		      eqs(jvx_cstr(e, "fault"), "damage") &&
+		      eqs(jvx_cstr(e, "session"), session);
+		jv_free(e);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Lock files whose payload named a holder that never reported them: a
+ * holder frozen (or descheduled, or killed) after its create and payload
+ * but before its `acquired` line owns that file all the same; contenders
+ * must wait for it as for any hold (until its maxHoldMs, its death, or its
+ * delete). Without this, recovery judged their wait "while nobody held
+ * it". Only a file created while the owner had an acquiring command on
+ * that session under way, and not right after a damage fault there.
+ */
+static void add_unreported_holds(struct model *m)
+{
+	int k, i, nr_lives = m->nr_lives;
+	char *claimed = xcalloc((size_t)nr_lives + 1, 1);
+
+	for (i = 0; i < m->nr_holds; i++)
+		if (m->holds[i].life >= 0)
+			claimed[m->holds[i].life] = 1;
+	for (k = 0; k < nr_lives; k++) {
+		const struct life *l = &m->lives[k];
+		int proc = l->nr_owners ? l->owners[0] : -2, op;
+		struct hold *h;
+		const struct op *o;
+		int64_t end, t;
+		enum end_kind why;
+
+		if (claimed[k] || proc < 0 || l->damaged ||
+		    (op = attempt_at(m, proc, l->session, l->from)) < 0 ||
+		    planted_near(m, l->session, l->from))
+			continue;
+		o = &m->ops[op];
+		if (o->acq_t != NEVER && o->acq_t >= l->from)
+			continue; /* reported, but matched to another life */
+		GROW_HOLDS(m);
+		h = &m->holds[m->nr_holds++];
+		memset(h, 0, sizeof(*h));
+		h->proc = proc;
+		h->op = op;
+		h->ev = -1;
+		h->session = l->session;
+		h->lane = o->lane;
+		h->acq_t = l->from;
+		h->maxhold_us = o->maxhold_us;
+		h->released_t = NEVER;
+		h->creating = h->unreported = 1;
+		h->prev = -1;
+		h->life = k;
+		h->end_op = -1;
+		end = l->to;
+		why = END_UNLINKED;
+		t = m->procs[proc].death_t;
+		if (t < end) {
+			end = t;
+			why = END_DIED;
+		}
+		if (o->outcome_t < end) {
+			end = o->outcome_t;
+			why = END_OUTCOME;
+			h->end_op = op;
+		}
+		h->end = end == NEVER ? END_NONE : why;
+		h->end_t = end;
+		h->gone_t = min64(l->to, t);
+		h->free_t = end;
+		if (h->maxhold_us != NONE)
+			h->free_t = min64(h->free_t,
+					  add64(l->from, h->maxhold_us));
+	}
+	free(claimed);
+}
+
 void model_kernel_lives(struct model *m)
 {
 	int i, k;
@@ -231,4 +361,5 @@ void model_kernel_lives(struct model *m)
 				h->free_t = add64(l->from, h->maxhold_us);
 		}
 	}
+	add_unreported_holds(m);
 }

@@ -168,6 +168,9 @@ struct hold {
 	int prev;	     /* the hold on this session before it, -1 */
 	int creating;	     /* an attempt that may own a file it has not
 				reported yet (see add_creating_holds) */
+	int unreported;	     /* ... and creating: a lock file the kernel saw
+				its payload name this owner, which never said
+				`acquired` for it (lives.c) */
 	int life;	     /* its lock file's kernel life (m->lives), -1 */
 };
 
@@ -238,7 +241,12 @@ struct model {
  * (not lock-lost), or whose file the harness damaged, ends when the
  * kernel saw its file deleted, if that was sooner (END_UNLINKED,
  * END_DAMAGED); its maxHoldMs counts from its file's create when that was
- * seen before its `acquired`. Called by model_build. */
+ * seen before its `acquired`. A lock file whose payload named a holder
+ * that never said `acquired` for it (frozen, or killed, between its create
+ * and its `acquired` line) becomes an `unreported` hold (also `creating`,
+ * prev -1, after every other hold): from its create to its delete, the
+ * owner's death or the attempt's answer, reclaimable at its maxHoldMs.
+ * Called by model_build. */
 void model_kernel_lives(struct model *m);
 
 /*

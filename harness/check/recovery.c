@@ -59,12 +59,19 @@ static int refused_as_held(const struct op *o)
 		eq(o->reason, "busy") || eq(o->reason, "other"));
 }
 
+/* A `creating` hold that is a guess (an attempt under a failpoint), as
+ * opposed to a file the kernel saw its owner's payload in (unreported). */
+static int guessed(const struct hold *h)
+{
+	return h->creating && !h->unreported;
+}
+
 /* Whether the free stretch that `cause` left needed a contender to reclaim
  * a lock file (owner dead, past maxHoldMs, a planted file), rather than
  * merely find the path empty. */
 static int reclaimable_cause(const struct hold *cause)
 {
-	if (!cause || cause->creating)
+	if (!cause || guessed(cause))
 		return 0;
 	if (cause->proc < 0)
 		return cause->free_t != NEVER;
@@ -162,7 +169,7 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 			continue;
 		w1 = wait_end(m, o);
 		fo = f;
-		blind = cause && cause->proc >= 0 && !cause->creating &&
+		blind = cause && cause->proc >= 0 && !guessed(cause) &&
 			cause->free_t == cause->end_t &&
 			cause->end == END_DIED &&
 			model_other_pidns(m, o->proc, cause->proc);
@@ -191,11 +198,20 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		}
 		flagged[i] = 1;
 
-		used_maxhold = cause && cause->proc >= 0 && !cause->creating &&
+		used_maxhold = cause && cause->proc >= 0 && !guessed(cause) &&
 			       (cause->free_t < cause->end_t || blind);
 		if (!cause) {
 			snprintf(what, sizeof(what), "while nobody held it");
-		} else if (cause->creating) {
+		} else if (cause->unreported && !used_maxhold) {
+			char d[256];
+
+			model_describe_end(m, cause, d, sizeof(d));
+			snprintf(what, sizeof(what),
+				 "after %s's lock file (created at %s, never "
+				 "reported acquired) ended: %s",
+				 model_pname(m, cause->proc),
+				 secs(cause->acq_t).s, d);
+		} else if (cause->creating && !cause->unreported) {
 			snprintf(what, sizeof(what),
 				 "after %s's acquisition under a failpoint, "
 				 "from %s, left a lock file reclaimable from %s",
@@ -218,9 +234,9 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 				 "%lld, from %s)",
 				 d, ms(cause->maxhold_us), secs(fo).s);
 		} else if (used_maxhold) {
+			int64_t from = model_hold_start(m, cause);
 			const struct span *s = model_stop_within(m, cause->proc,
-						     cause->acq_t,
-						     cause->free_t + 1);
+						     from, cause->free_t + 1);
 			char state[64] = "";
 
 			if (s)
@@ -230,9 +246,15 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 					 secs(s->from).s);
 			snprintf(what, sizeof(what),
 				 "after %s%s held it past its maxHoldMs %lld "
-				 "(acquired at %s)",
+				 "(%s at %s)",
 				 model_pname(m, cause->proc), state,
-				 ms(cause->maxhold_us), secs(cause->acq_t).s);
+				 ms(cause->maxhold_us),
+				 cause->unreported
+					 ? "its file created, never reported "
+					   "acquired,"
+				 : from < cause->acq_t ? "its file created"
+						       : "acquired",
+				 secs(from).s);
 		} else {
 			char d[256];
 
@@ -303,19 +325,28 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 }
 
 /*
- * Walks each session's holds in order of acquisition and finds the gaps in
- * which the lock was free to take: from the moment the last hold ended (or
- * ran past maxHoldMs) to the next acquisition. A hold with no end and no
- * declared maxHoldMs blocks the session for good: nothing to check after.
+ * Walks each session's holds in order of their start (model_hold_start: the
+ * kernel's create when it came before the owner's `acquired`) and finds the
+ * gaps in which the lock was free to take: from the moment the last hold
+ * ended (or ran past maxHoldMs) to the next start. A hold with no end and
+ * no declared maxHoldMs blocks the session for good: nothing to check
+ * after.
+ *
+ * By start, not by `acquired`: a holder frozen between its create and its
+ * `acquired` line says `acquired` after a contender that reclaimed its
+ * overdue file said its own; sorted by `acquired`, the contender's hold
+ * came first and its whole wait was judged "while nobody held it".
  */
-static _Thread_local const struct hold *sort_holds; /* qsort's context */
+static _Thread_local const struct model *sort_holds; /* qsort's context */
 
 static int cmp_hold(const void *a, const void *b)
 {
 	int i = *(const int *)a, j = *(const int *)b;
+	int64_t x = model_hold_start(sort_holds, &sort_holds->holds[i]);
+	int64_t y = model_hold_start(sort_holds, &sort_holds->holds[j]);
 
-	if (sort_holds[i].acq_t != sort_holds[j].acq_t)
-		return sort_holds[i].acq_t < sort_holds[j].acq_t ? -1 : 1;
+	if (x != y)
+		return x < y ? -1 : 1;
 	return i - j;
 }
 
@@ -337,7 +368,7 @@ void check_recovery(const struct model *m, struct verdicts *out)
 		for (n = i = 0; i < m->nr_holds; i++)
 			if (eq(m->holds[i].session, session))
 				idx[n++] = i;
-		sort_holds = m->holds;
+		sort_holds = m;
 		qsort(idx, n, sizeof(*idx), cmp_hold);
 		sort_holds = NULL;
 		for (i = 0; i < n && f != NEVER;) {

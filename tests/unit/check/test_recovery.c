@@ -279,6 +279,114 @@ static jv slow_stamp(int kernel)
 		    NULL);
 }
 
+/*
+ * B's lock file is created at 0.110 s (the kernel's view, its payload naming
+ * B) but B is frozen before it says `acquired`. C waits from 0.400 s. With
+ * `kill_at` NULL: C reclaims the overdue file at `c_acq` (B's maxHoldMs 1000
+ * from its create), then B is thawed and says `acquired` at 1.510 s, after C
+ * did. Else B is killed at `kill_at`, frozen, having never said `acquired`,
+ * and C takes the dead owner's file at `c_acq`.
+ */
+static jv frozen_before_acquired(const char *kill_at, const char *c_acq)
+{
+	char del[256], cre[256], acq[256], rel[256], ok[256], fault[256],
+		ex[256];
+
+	snprintf(del, sizeof(del),
+		 "{'type':'fs','T':%s,'process':'harness','fs':'delete',"
+		 "'kind':'lock','session':'s1','file':'s1.jsonl.lock'}",
+		 c_acq);
+	snprintf(cre, sizeof(cre),
+		 "{'type':'fs','T':%s.2,'process':'harness','fs':'create',"
+		 "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		 "'payload':'ok','pid':13}",
+		 c_acq);
+	snprintf(acq, sizeof(acq),
+		 "{'type':'acquired','T':%s.4,'process':'C','session':'s1',"
+		 "'lane':'main','id':1,'reclaimed':'%s'}",
+		 c_acq, kill_at ? "dead-pid" : "hold-exceeded");
+	snprintf(rel, sizeof(rel),
+		 "{'type':'released','T':%s.6,'process':'C','session':'s1',"
+		 "'lane':'main','why':'release'}",
+		 c_acq);
+	snprintf(ok, sizeof(ok),
+		 "{'type':'ok','T':%s.8,'process':'C','id':1}", c_acq);
+	if (kill_at) {
+		snprintf(fault, sizeof(fault),
+			 "{'type':'fault','T':%s,'process':'harness',"
+			 "'fault':'kill','target':'B','signal':9}",
+			 kill_at);
+		snprintf(ex, sizeof(ex),
+			 "{'type':'exit','T':%s.5,'process':'B','signal':9}",
+			 kill_at);
+	}
+	return hist(META, SPAWN_PID("B", "12"), SPAWN_PID("C", "13"),
+		    "{'type':'invoke','T':100,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1','maxHoldMs':1000}",
+		    "{'type':'fs','T':110,'process':'harness','fs':'create',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'ok','pid':12}",
+		    "{'type':'fault','T':300,'process':'harness','fault':'freeze',"
+		    "'target':'B'}",
+		    "{'type':'invoke','T':400,'process':'C','id':1,'op':'deliver',"
+		    "'session':'s1','msg':'m2','timeoutMs':3000,'maxHoldMs':1000}",
+		    kill_at ? fault : "{'type':'log','T':401,'process':'C',"
+				      "'level':'DEBUG','msg':'-'}",
+		    kill_at ? ex : "{'type':'log','T':402,'process':'C',"
+				   "'level':'DEBUG','msg':'-'}",
+		    del, cre, acq,
+		    "{'type':'log','T':1000,'process':'C','level':'WARN',"
+		    "'msg':'reclaimed stale lock'}",
+		    rel, ok,
+		    kill_at ? "{'type':'info','T':1600,'process':'B','id':1,"
+			      "'error':'holder died'}"
+			    : "{'type':'fault','T':1500,'process':'harness',"
+			      "'fault':'thaw','target':'B'}",
+		    kill_at ? "{'type':'log','T':1601,'process':'C',"
+			      "'level':'DEBUG','msg':'-'}"
+			    : "{'type':'acquired','T':1510,'process':'B',"
+			      "'session':'s1','lane':'main','id':1}",
+		    kill_at ? "{'type':'log','T':1602,'process':'C',"
+			      "'level':'DEBUG','msg':'-'}"
+			    : "{'type':'ok','T':1511,'process':'B','id':1}",
+		    FINAL_EMPTY("3000"), NULL);
+}
+
+/* Sorted by `acquired`, C's hold came before B's and C's wait was judged
+ * "while nobody held it"; by start (B's create), C got an overdue lock
+ * within a poll of its maxHoldMs. */
+START_TEST(test_recovery_frozen_before_acquired)
+{
+	jv v = check(frozen_before_acquired(NULL, "1120"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	/* ... and a contender kept out well past that maxHoldMs still fails */
+	v = check(frozen_before_acquired(NULL, "1600"));
+	expect_says(v, "recovery", "C waited 490 ms for s1 after B, frozen at "
+				   "0.300 s, held it past its maxHoldMs 1000 "
+				   "(its file created at 0.110 s)");
+	jv_free(v);
+}
+END_TEST
+
+/* B never said `acquired`: the file its payload named is its hold all the
+ * same, until its death; taken 50 ms after, the wait passes, 500 ms after
+ * (a lock without liveness), it fails. */
+START_TEST(test_recovery_killed_before_acquired)
+{
+	jv v = check(frozen_before_acquired("1000", "1050"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(frozen_before_acquired("1000", "1500"));
+	expect_says(v, "recovery", "C waited 500 ms for s1 after B's lock file "
+				   "(created at 0.110 s, never reported "
+				   "acquired) ended: B was killed at 1.000 s");
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_recovery_kernel_create_ends_wait)
 {
 	jv v = check(slow_stamp(1));
@@ -836,6 +944,8 @@ static Suite *recovery_suite(void)
 	tcase_add_test(tc, test_recovery_no_bound_without_maxhold);
 	tcase_add_test(tc, test_recovery_failpoint_creation);
 	tcase_add_test(tc, test_recovery_crash);
+	tcase_add_test(tc, test_recovery_frozen_before_acquired);
+	tcase_add_test(tc, test_recovery_killed_before_acquired);
 	suite_add_tcase(s, tc);
 	return s;
 }
