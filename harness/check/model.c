@@ -111,13 +111,18 @@ static void add_session(struct model *m, const char *s)
 	m->sessions[m->nr_sessions++] = s;
 }
 
-static void add_stop(struct proc *p, int64_t from, int64_t to, int frozen)
+static struct span *add_stop(struct proc *p, int64_t from, int64_t to,
+			     int frozen)
 {
+	struct span *s;
+
 	GROW(p->stops, p->nr_stops, p->alloc_stops);
-	p->stops[p->nr_stops].from = from;
-	p->stops[p->nr_stops].to = to;
-	p->stops[p->nr_stops].frozen = frozen;
-	p->nr_stops++;
+	s = &p->stops[p->nr_stops++];
+	s->from = from;
+	s->to = to;
+	s->frozen = frozen;
+	s->paused = 0;
+	return s;
 }
 
 /* Ends every open stop of `p` at `t` (thaw, death). */
@@ -159,7 +164,7 @@ const struct span *model_stop_within(const struct model *m, int proc,
 	for (i = 0; i < m->procs[proc].nr_stops; i++) {
 		const struct span *s = &m->procs[proc].stops[i];
 
-		if (s->from < b && s->to > a)
+		if (s->from < b && s->to > a && !s->paused)
 			return s;
 	}
 	return NULL;
@@ -292,6 +297,45 @@ static void read_outcome(struct model *m, jv e, int i, const char *type)
 	o->error = jvx_cstr(e, "error");
 }
 
+/*
+ * Failpoints of the reference lock that cannot leave a lock file its
+ * holder has not reported (docs/failpoints.md): the pauses in a reclaim
+ * (before the guard: no file of its own yet) and in a release (the file is
+ * a reported hold's), the cleanup steps (after the hold was reported), the
+ * blocked loop (no file call at all). Arming one does not make the
+ * holder's acquisitions `creating` holds: they blocked everyone else from
+ * their start, so a lock that made a second contender wait for a dead
+ * owner's file while the first slept in its reclaim pause passed.
+ */
+#define BLOCK_LOOP_FP "sessionlock/turn/block-loop"
+static int failpoint_leaves_no_file(const char *name)
+{
+	static const char *const none[] = {
+		"sessionlock/reclaim/pause-before-unlink",
+		"sessionlock/release/pause-before-unlink",
+		BLOCK_LOOP_FP,
+	};
+	size_t i;
+
+	if (!name)
+		return 0;
+	if (!strncmp(name, "sessionlock/cleanup/", 20))
+		return 1;
+	for (i = 0; i < sizeof(none) / sizeof(*none); i++)
+		if (!strcmp(name, none[i]))
+			return 1;
+	return 0;
+}
+
+/* Pause failpoints: the holder sleeps `delayMs` (its arming fault's
+ * failinfo; the reference's default 1000 ms) in one call, from the moment
+ * it says the point fired. */
+#define PAUSE_FP_DEFAULT_US 1000000
+static int failpoint_is_pause(const char *name)
+{
+	return name && strstr(name, "/pause-");
+}
+
 static void read_fault(struct model *m, jv e, int i)
 {
 	const char *f = jvx_cstr(e, "fault");
@@ -313,7 +357,8 @@ static void read_fault(struct model *m, jv e, int i)
 		m->spins[m->nr_spins++] = i;
 	} else if (eq(f, "failpoint") && proc >= 0 &&
 		   !eq(jvx_cstr(e, "mode"), "off")) {
-		if (t < m->procs[proc].failpoint_t)
+		if (t < m->procs[proc].failpoint_t &&
+		    !failpoint_leaves_no_file(jvx_cstr(e, "name")))
 			m->procs[proc].failpoint_t = t;
 	} else if (eq(f, "damage")) {
 		add_session(m, jvx_cstr(e, "session"));
@@ -324,6 +369,64 @@ static void read_fault(struct model *m, jv e, int i)
 		    max_ms * 1000 > (double)m->procs[proc].jitter_us)
 			m->procs[proc].jitter_us = (int64_t)(max_ms * 1000);
 	}
+}
+
+/*
+ * A holder said a compiled-in failpoint fired. The blocked loop spins from
+ * here until the failpoint is switched off (a spinning stop, as `spin`:
+ * no timer of the holder fires, its watchdog and its acquire polls
+ * included); a pause sleeps for its delay (a paused stop: its own waits
+ * get the time). Faults are read before: an `off` comes later in time
+ * order and ends the spin through close_blockloop().
+ */
+static void read_fired(struct model *m, jv e, int i)
+{
+	const char *name = jvx_cstr(e, "name");
+	int proc = proc_of(m, jvx_cstr(e, "process"));
+	int64_t t = m->t[i], d = PAUSE_FP_DEFAULT_US;
+	int k;
+
+	if (proc < 0 || !name)
+		return;
+	if (eq(name, BLOCK_LOOP_FP)) {
+		add_stop(&m->procs[proc], t, NEVER, 0);
+		return;
+	}
+	if (!failpoint_is_pause(name))
+		return;
+	/* its delay: the latest arming of that point in that holder */
+	for (k = 0; k < m->n; k++) {
+		jv f = model_event(m, m->order[k]);
+		double ms_;
+
+		if (m->t[m->order[k]] <= t && eq(jvx_cstr(f, "type"), "fault") &&
+		    eq(jvx_cstr(f, "fault"), "failpoint") &&
+		    proc_of(m, jvx_cstr(f, "target")) == proc &&
+		    eq(jvx_cstr(f, "name"), name) &&
+		    !eq(jvx_cstr(f, "mode"), "off"))
+			d = jvx_has_num(f, "delayMs", &ms_) && ms_ >= 0 &&
+					    ms_ < 1e7
+				    ? (int64_t)(ms_ * 1000)
+				    : PAUSE_FP_DEFAULT_US;
+		jv_free(f);
+	}
+	add_stop(&m->procs[proc], t, t + d, 0)->paused = 1;
+}
+
+/* `failpoint H name=sessionlock/turn/block-loop off`: H's loop runs again. */
+static void close_blockloop(struct model *m, jv e, int64_t t)
+{
+	int proc = proc_of(m, jvx_cstr(e, "target"));
+	struct proc *p;
+	int i;
+
+	if (proc < 0 || !eq(jvx_cstr(e, "name"), BLOCK_LOOP_FP))
+		return;
+	p = &m->procs[proc];
+	for (i = 0; i < p->nr_stops; i++)
+		if (!p->stops[i].frozen && !p->stops[i].paused &&
+		    p->stops[i].to == NEVER && p->stops[i].from <= t)
+			p->stops[i].to = t;
 }
 
 int64_t model_jitter_allowance(const struct model *m, int proc)
@@ -429,6 +532,11 @@ static void pass_events(struct model *m)
 			read_exit(m, e, i);
 		} else if (eq(type, "fault")) {
 			read_fault(m, e, i);
+			if (eq(jvx_cstr(e, "fault"), "failpoint") &&
+			    eq(jvx_cstr(e, "mode"), "off"))
+				close_blockloop(m, e, m->t[i]);
+		} else if (eq(type, "failpoint")) {
+			read_fired(m, e, i);
 		} else if (eq(type, "acquired") || eq(type, "released")) {
 			proc_of(m, jvx_cstr(e, "process"));
 			add_session(m, jvx_cstr(e, "session"));

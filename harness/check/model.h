@@ -82,7 +82,12 @@
 
 struct span {
 	int64_t from, to;
-	int frozen; /* else spinning (the `spin` op or a spin fault) */
+	int frozen; /* else spinning (the `spin` op, a spin fault, or the
+		       block-loop failpoint while it is on) */
+	int paused; /* a pause failpoint fired in it (its `delayMs`): the
+		       process sleeps in one call of its own lock code. Its
+		       own waits get the time (model_stopped_for); it is no
+		       stop that excuses a takeover (model_stop_within) */
 };
 
 struct proc {
@@ -91,7 +96,10 @@ struct proc {
 	int lock_kept;	  /* its spawn says "lockFile": "kept": a kernel lock,
 			     which the kernel lets go of when it dies */
 	int64_t death_t;  /* first kill/term fault or exit; NEVER */
-	int64_t failpoint_t; /* first failpoint armed in it; NEVER */
+	int64_t failpoint_t; /* first failpoint armed in it that may leave
+				a lock file it has not reported (not the
+				pauses in reclaim and release, not cleanup
+				or block-loop); NEVER */
 	int64_t jitter_us;  /* the largest `jitter` max armed in it: each of
 			       its file calls may sleep that long; 0 none */
 	char how[48];	  /* "was killed", "exited (code 3)" ... */
@@ -294,11 +302,14 @@ int model_proc(const struct model *m, const char *name);
 /* A process's name for messages; "the harness" for -1. */
 const char *model_pname(const struct model *m, int proc);
 
-/* How long `proc` could not act (frozen, spinning) within [a, b). */
+/* How long `proc` could not act (frozen, spinning, paused in a pause
+ * failpoint) within [a, b). */
 int64_t model_stopped_for(const struct model *m, int proc, int64_t a,
 			  int64_t b);
 
-/* The first stop of `proc` that overlaps [a, b), or NULL. */
+/* The first stop of `proc` that overlaps [a, b), or NULL: frozen or
+ * spinning, never a pause failpoint's (a lock paused inside its own code is
+ * a lock running slowly, not a stuck holder). */
 const struct span *model_stop_within(const struct model *m, int proc,
 				     int64_t a, int64_t b);
 

@@ -17,8 +17,7 @@
  *                    8, io failpoint 8, cleanup failpoint 8, create pause
  *                    (empty lock file) 8, spin 7, term 5, damage removed 5,
  *                    reclaim pause in a contender 10, release pause 3,
- *                    block-loop on/off 3 (not drawn for now: see
- *                    docs/explore.md), signal HUP/USR1 3, in-place
+ *                    block-loop on/off 3, signal HUP/USR1 3, in-place
  *                    rewrite of the payload 2
  *   fault timing     `await OWNER acquired` then the fault: 50 (exactly at
  *                    the transition); else 10-100 ms after the acquire is
@@ -539,11 +538,6 @@ static void hold(struct gen *g, int s)
 		fw[F_RELEASE_PAUSE] = 0;
 	if (!has_point(g, "sessionlock/reclaim/pause-before-unlink"))
 		fw[F_RECLAIM_PAUSE] = 0;
-	/* Not drawn for now: the recovery checker does not count a blocked
-	 * loop as a stop, so a contender with a blocked loop fails
-	 * `recovery` against a correct lock (found by explore; open, see
-	 * docs/explore.md). */
-	fw[F_BLOCK_LOOP] = 0;
 	if (!has_point(g, "sessionlock/posix/open"))
 		fw[F_IO] = 0;
 	if (!c->spin)

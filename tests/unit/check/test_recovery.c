@@ -387,6 +387,105 @@ START_TEST(test_recovery_killed_before_acquired)
 }
 END_TEST
 
+/*
+ * A holds s1 from 0.100 s to 0.400 s; B waits from 0.150 s, and its event
+ * loop is blocked by the block-loop failpoint from 0.200 s (it said so) to
+ * 1.700 s (switched off): it cannot poll. Its bound after A's release is
+ * poll + slack + the 1300 ms it was stopped then: 2.050 s.
+ */
+static jv blocked_contender(const char *acq)
+{
+	char a[256], ok[256];
+
+	snprintf(a, sizeof(a),
+		 "{'type':'acquired','T':%s,'process':'B','session':'s1',"
+		 "'lane':'main','id':1}",
+		 acq);
+	snprintf(ok, sizeof(ok),
+		 "{'type':'ok','T':%s.5,'process':'B','id':1}", acq);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'turn',"
+		    "'session':'s1','holdMs':300}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'invoke','T':150,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'fault','T':190,'process':'harness','fault':'failpoint',"
+		    "'target':'B','name':'sessionlock/turn/block-loop','mode':'on'}",
+		    "{'type':'failpoint','T':200,'process':'B',"
+		    "'name':'sessionlock/turn/block-loop'}",
+		    "{'type':'released','T':400,'process':'A','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'ok','T':401,'process':'A','id':1}",
+		    "{'type':'fault','T':1700,'process':'harness','fault':'failpoint',"
+		    "'target':'B','name':'sessionlock/turn/block-loop','mode':'off'}",
+		    a, ok, FINAL_EMPTY("3000"), NULL);
+}
+
+START_TEST(test_recovery_blocked_loop_contender)
+{
+	jv v = check(blocked_contender("2000"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(blocked_contender("2100"));
+	expect_says(v, "recovery", "B waited 1700 ms for s1 after A released it "
+				   "at 0.400 s (bound: poll 50 ms + slack 300 "
+				   "ms + 1300 ms it was stopped)");
+	jv_free(v);
+}
+END_TEST
+
+/*
+ * A holds s1 and is killed at 0.400 s; C has waited since 0.100 s, and a
+ * reclaim pause armed in it at 0.200 s (delay 1000 ms, after it began)
+ * fires at 0.450 s: it sleeps in its own reclaim until 1.450 s. Its bound
+ * is poll + slack + that second: 1.750 s.
+ */
+static jv paused_contender(const char *acq)
+{
+	char a[256], ok[256];
+
+	snprintf(a, sizeof(a),
+		 "{'type':'acquired','T':%s,'process':'C','session':'s1',"
+		 "'lane':'main','id':1,'reclaimed':'dead-pid'}",
+		 acq);
+	snprintf(ok, sizeof(ok),
+		 "{'type':'ok','T':%s.5,'process':'C','id':1}", acq);
+	return hist(META, SPAWN("A"), SPAWN("C"),
+		    "{'type':'invoke','T':50,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':60,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':61,'process':'A','id':1}",
+		    "{'type':'invoke','T':100,'process':'C','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'fault','T':200,'process':'harness','fault':'failpoint',"
+		    "'target':'C','name':'sessionlock/reclaim/pause-before-unlink',"
+		    "'mode':'once','delayMs':1000}",
+		    "{'type':'fault','T':400,'process':'harness','fault':'kill',"
+		    "'target':'A','signal':9}",
+		    "{'type':'exit','T':401,'process':'A','signal':9}",
+		    "{'type':'failpoint','T':450,'process':'C',"
+		    "'name':'sessionlock/reclaim/pause-before-unlink'}",
+		    "{'type':'log','T':1460,'process':'C','level':'WARN',"
+		    "'msg':'reclaimed'}",
+		    a, ok, FINAL_EMPTY("3000"), NULL);
+}
+
+START_TEST(test_recovery_paused_in_own_reclaim)
+{
+	jv v = check(paused_contender("1500"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(paused_contender("1800"));
+	expect_says(v, "recovery", "C waited 1400 ms for s1 after A was killed "
+				   "at 0.400 s");
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_recovery_kernel_create_ends_wait)
 {
 	jv v = check(slow_stamp(1));
@@ -946,6 +1045,8 @@ static Suite *recovery_suite(void)
 	tcase_add_test(tc, test_recovery_crash);
 	tcase_add_test(tc, test_recovery_frozen_before_acquired);
 	tcase_add_test(tc, test_recovery_killed_before_acquired);
+	tcase_add_test(tc, test_recovery_blocked_loop_contender);
+	tcase_add_test(tc, test_recovery_paused_in_own_reclaim);
 	suite_add_tcase(s, tc);
 	return s;
 }
