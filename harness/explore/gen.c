@@ -872,6 +872,18 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 				live = i;
 				break;
 			}
+		if (live < 0 && x->nr_holders < 8) {
+			/* Every holder died: one more comes for the tail
+			 * (else the dead owner's file stays, and `leak`
+			 * fails every lock: seed 31's scenario 18). */
+			live = x->nr_holders;
+			x->holders = xrealloc(x->holders,
+					      sizeof(*x->holders) *
+						      ((size_t)live + 2));
+			x->holders[live] = xstrdup(hname(live));
+			x->holders[live + 1] = NULL;
+			x->nr_holders++;
+		}
 		if (live < 0 || !caps->deliver)
 			continue;
 		g.keep = 1;
