@@ -258,6 +258,7 @@ static void read_invoke(struct model *m, jv e, int i)
 	o->spin_us = field_ms(e, "ms");
 	o->outcome_t = NEVER;
 	o->acq_t = NEVER;
+	o->joined_hold = -1;
 	add_session(m, o->session);
 }
 
@@ -732,8 +733,12 @@ static void on_acquired(struct model *m, jv e, int i)
 	 */
 	cur = current_hold(m, proc, session, lane);
 	if (cur >= 0 && (reentrant || eq(m->holds[cur].lane, lane))) {
-		if (op >= 0 && m->ops[op].acq_t == m->t[i])
+		if (op >= 0 && m->ops[op].acq_t == m->t[i] &&
+		    !m->ops[op].joined) {
 			m->ops[op].joined = 1;
+			m->ops[op].joined_hold = cur;
+			m->holds[cur].depth++;
+		}
 		return;
 	}
 	for (k = first_open(m); k < m->nr_holds; k++)
@@ -753,6 +758,7 @@ static void on_acquired(struct model *m, jv e, int i)
 	h->lane = lane;
 	h->reclaimed = reclaim_reason(e);
 	h->maxhold_us = op >= 0 ? m->ops[op].maxhold_us : m->def_maxhold;
+	h->depth = 1;
 }
 
 /* The most recent hold of `proc` on `session` not yet released. */
@@ -811,7 +817,13 @@ static void on_answer(struct model *m, jv e, int i, const char *type)
 	o = &m->ops[op];
 	if (o->outcome_t != m->t[i] || !eq(o->outcome, type))
 		return; /* a second answer: the protocol checker's business */
-	if (eq(o->op, "deliver") || eq(o->op, "turn")) {
+	if ((eq(o->op, "deliver") || eq(o->op, "turn")) &&
+	    o->joined_hold >= 0) {
+		/* a reentrant one gives back what it took; the hold it
+		 * joined goes on */
+		if (m->holds[o->joined_hold].depth > 1)
+			m->holds[o->joined_hold].depth--;
+	} else if (eq(o->op, "deliver") || eq(o->op, "turn")) {
 		for (k = 0; k < m->nr_holds; k++) {
 			struct hold *h = &m->holds[k];
 
@@ -825,7 +837,12 @@ static void on_answer(struct model *m, jv e, int i, const char *type)
 		k = releasable_hold(m, proc, o->session, o->lane);
 		if (k < 0)
 			return;
-		if (!strcmp(type, "ok") || eq(o->reason, "cleanup")) {
+		if (!strcmp(type, "ok") && m->holds[k].depth > 1) {
+			/* a reentrant acquisition given back: the lock
+			 * stays held (seed 31's scenario 78: a second hold
+			 * of the same holder and lane, released first) */
+			m->holds[k].depth--;
+		} else if (!strcmp(type, "ok") || eq(o->reason, "cleanup")) {
 			m->holds[k].released_by_op = 1;
 			end_hold(&m->holds[k], END_RELEASE_OP, m->t[i], op);
 		} else {

@@ -126,6 +126,7 @@ struct op {
 	int appended;		 /* the holder reported the line written */
 	int64_t acq_t;		 /* its first `acquired`; NEVER */
 	int joined;		 /* ... was reentrant: it never waited */
+	int joined_hold;	 /* the hold it joined (its depth), -1 */
 	int unprompted;		 /* never answered: its holder ended on its
 				    own (the `info` says unprompted) */
 };
@@ -180,6 +181,10 @@ struct hold {
 				its payload name this owner, which never said
 				`acquired` for it (lives.c) */
 	int life;	     /* its lock file's kernel life (m->lives), -1 */
+	int depth;	     /* acquisitions of it not yet given back: 1, +1
+				per reentrant acquire, -1 per answered
+				reentrant deliver/turn or release command;
+				a release command ends it only at 0 */
 };
 
 /*
