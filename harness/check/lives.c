@@ -268,9 +268,10 @@ static void add_unreported_holds(struct model *m)
 		    (op = attempt_at(m, proc, l->session, l->from)) < 0 ||
 		    planted_near(m, l->session, l->from))
 			continue;
+		/* Its attempt may have said `acquired` later, for another
+		 * file: this one was lost before (reclaimed while frozen,
+		 * then made again), and unreported all the same. */
 		o = &m->ops[op];
-		if (o->acq_t != NEVER && o->acq_t >= l->from)
-			continue; /* reported, but matched to another life */
 		GROW_HOLDS(m);
 		h = &m->holds[m->nr_holds++];
 		memset(h, 0, sizeof(*h));

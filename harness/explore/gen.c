@@ -22,8 +22,10 @@
  *   fault timing     `await OWNER acquired` then the fault: 50 (exactly at
  *                    the transition); else 10-100 ms after the acquire is
  *                    sent, or within 100 ms of the hold's end
- *   contenders       after a death, a crowd (every live holder delivers
- *                    within +-20 ms, 1 to 3 polls after it) 40; else 1 to
+ *   contenders       after a death, a crowd (3 to 7 holders, added when
+ *                    too few are alive, deliver within +-20 ms, 1 to 3
+ *                    polls after it; their file calls jittered 0..20 ms
+ *                    in half of them) 40; else 1 to
  *                    3 per hold; deliver 60, turn 25, acquire/release
  *                    15; sent near: the hold's start 30, the fault 25, the
  *                    owner's maxHoldMs (the deadline a stuck owner must be
@@ -402,6 +404,22 @@ static void contender(struct gen *g, int h, int s, int64_t at,
 	contender_op(g, h, s, at, rnd(g, 100) < 30 ? 20 : 0, deadline);
 }
 
+/* One more holder (up to 8), for a crowd or the tail; its index, or -1. */
+static int add_holder(struct gen *g)
+{
+	struct xscn *x = g->x;
+	int h = x->nr_holders;
+
+	if (h >= 8)
+		return -1;
+	x->holders = xrealloc(x->holders,
+			      sizeof(*x->holders) * ((size_t)h + 2));
+	x->holders[h] = xstrdup(hname(h));
+	x->holders[h + 1] = NULL;
+	x->nr_holders++;
+	return h;
+}
+
 /* A crowd's contender: a deliver at `at` with jitter. */
 static void contender_at(struct gen *g, int h, int s, int64_t at,
 			 int64_t jitter)
@@ -724,11 +742,37 @@ static void hold(struct gen *g, int s)
 		nc = 1 + (int)rnd(g, 3);
 		if (dies && racer < 0 && rnd(g, 100) < 40) {
 			int64_t at = fa + rrange(g, 1, 3) * g->poll;
+			int want = 3 + (int)rnd(g, 5), have = 0, crowd[8];
+			char who[40] = "";
 
+			/* 3 to 7 of them, holders added when too few are
+			 * alive: the concurrent reclaim (seed 001) needs a
+			 * crowd; OpenClaw 2026.4.15's two owners showed in
+			 * 46 of 50 runs with eight contenders, rarely with
+			 * two or three. */
 			for (i = 0; i < g->x->nr_holders; i++)
 				if (i != owner && alive_at(g, i, at) &&
-				    at >= g->busy_until[i])
-					contender_at(g, i, s, at, 20);
+				    at >= g->busy_until[i] && have < 8)
+					crowd[have++] = i;
+			while (have < want && (i = add_holder(g)) >= 0)
+				crowd[have++] = i;
+			/* half the crowds with their file calls jittered
+			 * (0..20 ms each), as the catalog's reclaim races:
+			 * the windows between "stale" and "unlink" open
+			 * every time */
+			if (rnd(g, 100) < 50) {
+				for (i = 0; i < have; i++)
+					snprintf(who + strlen(who),
+						 sizeof(who) - strlen(who),
+						 " %s", hname(crowd[i]));
+				if (have)
+					emit(g, fa, 0,
+					     "jitter%s calls=open,read,stat,"
+					     "fstat,unlink,rename max=20ms",
+					     who);
+			}
+			for (i = 0; i < have; i++)
+				contender_at(g, crowd[i], s, at, 20);
 			nc = 0;
 		}
 		for (i = 0; i < nc; i++) {
@@ -872,18 +916,11 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 				live = i;
 				break;
 			}
-		if (live < 0 && x->nr_holders < 8) {
+		if (live < 0)
 			/* Every holder died: one more comes for the tail
 			 * (else the dead owner's file stays, and `leak`
 			 * fails every lock: seed 31's scenario 18). */
-			live = x->nr_holders;
-			x->holders = xrealloc(x->holders,
-					      sizeof(*x->holders) *
-						      ((size_t)live + 2));
-			x->holders[live] = xstrdup(hname(live));
-			x->holders[live + 1] = NULL;
-			x->nr_holders++;
-		}
+			live = add_holder(&g);
 		if (live < 0 || !caps->deliver)
 			continue;
 		g.keep = 1;

@@ -486,6 +486,60 @@ START_TEST(test_recovery_paused_in_own_reclaim)
 }
 END_TEST
 
+/* As frozen_before_acquired, but thawed B finds its file gone (C took it),
+ * makes a new one at 1.600 s and says `acquired` for that at 1.700 s: its
+ * first file was unreported all the same (its attempt's `acquired` is the
+ * second file's). Seen in the mutation gate, with the reference's check
+ * that the path still names its file. */
+START_TEST(test_recovery_frozen_then_second_file)
+{
+	jv v = check(hist(
+		META, SPAWN_PID("B", "12"), SPAWN_PID("C", "13"),
+		"{'type':'invoke','T':100,'process':'B','id':1,'op':'acquire',"
+		"'session':'s1','maxHoldMs':1000}",
+		"{'type':'fs','T':110,'process':'harness','fs':'create',"
+		"'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		"'payload':'ok','pid':12}",
+		"{'type':'fault','T':300,'process':'harness','fault':'freeze',"
+		"'target':'B'}",
+		"{'type':'invoke','T':400,'process':'C','id':1,'op':'deliver',"
+		"'session':'s1','msg':'m2','timeoutMs':3000,'maxHoldMs':1000}",
+		"{'type':'fs','T':1120,'process':'harness','fs':'delete',"
+		"'kind':'lock','session':'s1','file':'s1.jsonl.lock'}",
+		"{'type':'fs','T':1120.2,'process':'harness','fs':'create',"
+		"'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		"'payload':'ok','pid':13}",
+		"{'type':'log','T':1120.3,'process':'C','level':'WARN',"
+		"'msg':'reclaimed stale lock'}",
+		"{'type':'acquired','T':1250,'process':'C','session':'s1',"
+		"'lane':'main','id':1,'reclaimed':'hold-exceeded'}",
+		"{'type':'released','T':1251,'process':'C','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'fs','T':1251.5,'process':'harness','fs':'delete',"
+		"'kind':'lock','session':'s1','file':'s1.jsonl.lock'}",
+		"{'type':'ok','T':1252,'process':'C','id':1}",
+		"{'type':'fault','T':1500,'process':'harness','fault':'thaw',"
+		"'target':'B'}",
+		"{'type':'fs','T':1600,'process':'harness','fs':'create',"
+		"'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		"'payload':'ok','pid':12}",
+		"{'type':'acquired','T':1700,'process':'B','session':'s1',"
+		"'lane':'main','id':1}",
+		"{'type':'ok','T':1701,'process':'B','id':1}",
+		"{'type':'invoke','T':1800,'process':'B','id':2,'op':'release',"
+		"'session':'s1'}",
+		"{'type':'released','T':1801,'process':'B','session':'s1',"
+		"'lane':'main','why':'release'}",
+		"{'type':'fs','T':1802,'process':'harness','fs':'delete',"
+		"'kind':'lock','session':'s1','file':'s1.jsonl.lock'}",
+		"{'type':'ok','T':1803,'process':'B','id':2}",
+		FINAL_EMPTY("3000"), NULL));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_recovery_kernel_create_ends_wait)
 {
 	jv v = check(slow_stamp(1));
@@ -1047,6 +1101,7 @@ static Suite *recovery_suite(void)
 	tcase_add_test(tc, test_recovery_killed_before_acquired);
 	tcase_add_test(tc, test_recovery_blocked_loop_contender);
 	tcase_add_test(tc, test_recovery_paused_in_own_reclaim);
+	tcase_add_test(tc, test_recovery_frozen_then_second_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
