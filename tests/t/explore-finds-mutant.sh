@@ -2,7 +2,7 @@
 # fixed seed, shrinks it, and writes found-001.scn, which `lockchaos run`
 # replays red; exit 1 because something was found. A smoke test: the shrink
 # is cut at 15 s (make explore-gate runs the full one); up to 30 runs, and
-# explore stops at the first find (scenario 8 with seed 7). About 60-90 s.
+# explore stops at the first find. About 50-90 s.
 set -u
 mut="$HOLDER --bug no-liveness"
 CI=true "$LC" explore --holder "$mut" --seed 7 --runs 30 --jobs 2 --max-found 1 \
