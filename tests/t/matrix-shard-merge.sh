@@ -3,7 +3,8 @@
 # the full matrix's cells, totals and gate. A shard cannot tell that a
 # known finding no longer reproduces (it may hold some repeats only): the
 # merge does. A missing shard or a run report among matrix shards is
-# refused (exit 2, nothing left behind).
+# refused (exit 2, nothing left behind). A shard whose cells are all n/a
+# exits 0; the merge fails when no cell of the whole reached a verdict.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir s k
@@ -56,4 +57,15 @@ done
 "$LC" run --seed 9 --shard 1/2 --report run1 s >/dev/null 2>&1
 "$LC" merge --report r2 sh1 run1 >out 2>err; rc=$?
 [ "$rc" -eq 2 ] && grep -q 'some reports are matrix reports' err || fail "matrix + run: exit $rc: $(cat err)"
+# All n/a: a shard of several exits 0, its merge and a whole matrix fail.
+mkdir na
+cp s/c.scn na/
+for K in 1 2; do
+	"$LC" matrix --seed 9 --known k --shard $K/2 --report na$K --holder "ref=$HOLDER" --holder "fl=$HOLDER --impl flock" na >na$K.out 2>&1 ||
+		fail "an all-n/a matrix shard $K/2 exits $?: $(tail -3 na$K.out)"
+done
+"$LC" merge --known k --report nam na1 na2 >nam.out 2>&1; rc=$?
+[ "$rc" -eq 1 ] && grep -q 'no cell ran to a verdict' nam.out || fail "merge of an all-n/a matrix: exit $rc: $(tail -3 nam.out)"
+"$LC" matrix --seed 9 --known k --report naw --holder "ref=$HOLDER" na >naw.out 2>&1; rc=$?
+[ "$rc" -eq 1 ] || fail "a whole all-n/a matrix exits $rc"
 exit 0
