@@ -69,6 +69,11 @@ grep -q 'L2 dead-owner: seeds/002-sigkill.scn' "$O" || fail "check-holder ran no
 "$L" check-holder --rule L2 "/usr/bin/python3 -I -B $D/../myholder/my_holder.py" >"$O" 2>&1
 grep -q "^# conformance profile: 4 scenarios of $P/share/lockchaos/scenarios" "$O" ||
 	fail "check-holder: the profile is not the installed catalog's"
+# The C kit: init-holder's Makefile builds against the installed kit.
+"$L" init-holder --lang c "$D/../mycholder" >"$O" 2>&1 || fail "init-holder --lang c from the installed kits: exit $?"
+grep -q "^KIT  *?= $P/share/lockchaos/kits/c\$" "$D/../mycholder/Makefile" || fail "init-holder --lang c: the Makefile does not name the installed kit"
+CFLAGS=-O0 make -C "$D/../mycholder" >"$O" 2>&1 || { cat "$O"; fail "the C holder does not build against the installed kit"; }
+"$L" check-holder --protocol-only "$D/../mycholder/my_holder" >"$O" 2>&1 || { cat "$O"; fail "the C holder from the installed kit fails check-holder"; }
 # Clock faults find the installed clock shim (libexec), not the build's.
 if [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1; then
 	printf 'title clock\nlock maxHoldMs=60s timeoutMs=2s\nholder A\nclock A offset=-2h\nA acquire as=a1\nawait A acquired\nA release as=r1\n' >"$D/../clk.scn"
