@@ -124,7 +124,9 @@ static void index_links(FILE *f, const char *dir)
 	fputs("/history.jsonl\">history</a>", f);
 }
 
-static void index_matrix(FILE *f, jv mx)
+/* `sharded`: the report is one shard of a matrix split: a missing cell
+ * is another shard's. */
+static void index_matrix(FILE *f, jv mx, int sharded)
 {
 	jv impls = jvx_get(mx, "impls");
 	jv rows = jvx_get(mx, "rows");
@@ -157,7 +159,13 @@ static void index_matrix(FILE *f, jv mx)
 		jv_array_foreach(impls, i, im) {
 			jv cell = jv_get_kind(im) == JV_KIND_STRING ? jvx_get(cells, jv_string_value(im))
 								    : jv_invalid();
-			if (jv_get_kind(cell) != JV_KIND_OBJECT) {
+			if (jv_get_kind(cell) != JV_KIND_OBJECT && sharded) {
+				fputs("<td class=\"cell\" title=\"another shard's cell: "
+				      "this report is one shard of a matrix split "
+				      "(matrix --shard K/N); lockchaos merge joins "
+				      "the shards\">\xE2\x80\x94 <span class=\"reason\">"
+				      "other shard</span></td>", f);
+			} else if (jv_get_kind(cell) != JV_KIND_OBJECT) {
 				fputs("<td class=\"cell\" title=\"no result: this "
 				      "implementation did not run this scenario "
 				      "(not in its column's summary)\">\xE2\x80\x94 "
@@ -381,8 +389,12 @@ static void index_print(FILE *f, jv sum, jv scs)
 
 	/* A matrix run is read by its matrix first. */
 	jv mx = jvx_get(sum, "matrix");
-	if (jv_get_kind(mx) == JV_KIND_OBJECT)
-		index_matrix(f, mx);
+	if (jv_get_kind(mx) == JV_KIND_OBJECT) {
+		jv sh = jvx_get(sum, "shard");
+
+		index_matrix(f, mx, jv_get_kind(sh) == JV_KIND_OBJECT);
+		jv_free(sh);
+	}
 	jv_free(mx);
 
 	{

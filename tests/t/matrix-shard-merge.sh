@@ -50,6 +50,9 @@ for c in ref fl; do
 	[ -s merged/$c/junit.xml ] || fail "merged/$c/junit.xml"
 done
 [ -s merged/index.html ] && [ -s merged/matrix.md ] || fail "merged index.html / matrix.md"
+# A shard's index says a missing cell is another shard's; the merged has none.
+cat sh1/index.html sh2/index.html sh3/index.html | grep -q '"reason">other shard<' || fail "no shard index names another shard's cell"
+! grep -q '"reason">other shard<\|"reason">not run<' merged/index.html || fail "the merged index has a missing cell"
 # Refused: a missing shard, a run report among matrix shards.
 "$LC" merge --known k --report r1 sh1 sh2 >out 2>err; rc=$?
 [ "$rc" -eq 2 ] && grep -q 'shard 3/3 is missing' err || fail "missing shard: exit $rc: $(cat err)"
