@@ -47,7 +47,7 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 {
 	int i, n = jv_array_length(jv_copy(hist));
 	char type[16], proc[64], buf[256];
-	double invoke_t = -1, id = -1;
+	double invoke_t = -1, id = -1, timeout_ms = -1;
 
 	proc[0] = '\0';
 	for (i = 0; i < n; i++) {
@@ -58,6 +58,7 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 		    !strcmp(jvx_str(ev, "label", buf, sizeof(buf)), e->label)) {
 			invoke_t = jvx_num(ev, "t", 0);
 			id = jvx_num(ev, "id", -1);
+			timeout_ms = jvx_num(ev, "timeoutMs", -1);
 			jvx_str(ev, "process", proc, sizeof(proc));
 		} else if (invoke_t >= 0 &&
 			   (!strcmp(type, "ok") || !strcmp(type, "fail") ||
@@ -71,11 +72,17 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 
 			jvx_str(ev, "reason", reason, sizeof(reason));
 			jvx_str(ev, "error", error, sizeof(error));
-			if (e->want_ok && strcmp(type, "ok"))
+			if (e->want_ok && strcmp(type, "ok")) {
 				f = expect_failure("expect", e->line, t,
 					    "%s: %s %s expected ok, got %s%s%s",
 					    e->text, proc, e->label, type,
 					    *error ? ": " : "", error);
+				/* a wait that ran out: the run's stalls may
+				 * be why (run.c weighs them against it) */
+				if (!strcmp(reason, "timeout") &&
+				    timeout_ms >= 0)
+					f = set_num(f, "timeoutMs", timeout_ms);
+			}
 			else if (!e->want_ok && strcmp(type, "fail"))
 				f = expect_failure("expect", e->line, t,
 					    "%s: %s %s expected fail, got %s",

@@ -479,7 +479,7 @@ enum fault_pick {
 
 static const char *const io_points[] = {
 	"sessionlock/posix/open", "sessionlock/posix/write",
-	"sessionlock/posix/fsync", "sessionlock/posix/read",
+	"sessionlock/posix/read",
 	/* not posix/unlink: a release that cannot remove its file leaves it
 	 * to the stale rules, so contenders wait until its maxHoldMs by
 	 * design (faults/io-unlink-release.scn disables recovery) */

@@ -360,8 +360,11 @@ static void write_cost(const char *dir, int64_t run_us, int64_t timeline_us)
  * By how much (µs) failure `f` (borrowed) missed a timing bound, or -1 when
  * it is not a timing verdict. Timing verdicts: `recovery` ("waited W ms
  * ... (bound: A + B ms ...)") and an expectation's `within` ("took T ms,
- * expected within W ms"). Safety verdicts (mutex, no-silent-drop,
- * visibility, leak, integrity, protocol ...) are never timing verdicts.
+ * expected within W ms"), and an expected `ok` that failed `timeout`
+ * (expect.c gives it `timeoutMs`): it missed by an unknown amount, counted
+ * as a tenth of its timeout, so that only a stall of that size re-runs it.
+ * Safety verdicts (mutex, no-silent-drop, visibility, leak, integrity,
+ * protocol ...) are never timing verdicts.
  */
 static int64_t timing_excess_us(jv f)
 {
@@ -373,6 +376,9 @@ static int64_t timing_excess_us(jv f)
 	jvx_str(f, "msg", msg, sizeof(msg));
 	if (!strcmp(checker, "expect")) {
 		long long took, within;
+
+		if (jvx_num(f, "timeoutMs", -1) >= 0)
+			return (int64_t)(jvx_num(f, "timeoutMs", 0) * 100);
 
 		p = strstr(msg, " took ");
 		if (p && sscanf(p, " took %lld ms, expected within %lld ms",

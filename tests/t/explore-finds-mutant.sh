@@ -1,12 +1,12 @@
 # lockchaos explore finds seed 002's bug (the no-liveness mutant) with a
 # fixed seed, shrinks it, and writes found-001.scn, which `lockchaos run`
 # replays red; exit 1 because something was found. A smoke test: the shrink
-# is cut at 15 s (make explore-gate runs the full one); up to 30 runs, and
+# is cut at 30 s (make explore-gate runs the full one); up to 30 runs, and
 # explore stops at the first find. About 50-90 s.
 set -u
 mut="$HOLDER --bug no-liveness"
 CI=true "$LC" explore --holder "$mut" --seed 7 --runs 30 --jobs 2 --max-found 1 \
-	--shrink-time 15s --out found >out.txt 2>err.txt
+	--shrink-time 30s --out found >out.txt 2>err.txt
 rc=$?
 cat out.txt err.txt
 [ "$rc" -eq 1 ] || { echo "exit $rc, expected 1"; exit 1; }

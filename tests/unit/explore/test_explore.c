@@ -21,7 +21,7 @@
 
 static const char *const ref_points[] = {
 	"sessionlock/posix/open", "sessionlock/posix/write",
-	"sessionlock/posix/read", "sessionlock/posix/fsync",
+	"sessionlock/posix/read",
 	"sessionlock/posix/close", "sessionlock/posix/unlink",
 	"sessionlock/posix/lstat", "sessionlock/posix/fstat",
 	"sessionlock/cleanup/flush", "sessionlock/cleanup/dispose",
