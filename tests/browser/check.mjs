@@ -207,10 +207,14 @@ async function zoomChecks(pg, what, shot) {
       bar: bar ? +bar.getAttribute('x') : null, shown: shown.length,
       outside: shown.filter((t) => { const r = t.getBBox(); return r.x < plot[0] - 9 || r.x + r.width > plot[1] + 11; }).length,
       span_text: document.getElementById('zoomspan')?.textContent || '' };`);
-  const plotPoint = () => pg.eval(`const svg = document.getElementById('timeline');
+  // where the labels are: the mark of the first label shown (else the
+  // middle of the plot), so that zooming spreads labelled marks apart
+  const plotPoint = (mid) => pg.eval(`const svg = document.getElementById('timeline');
     svg.scrollIntoView({block: 'center'}); const r = svg.getBoundingClientRect();
     const k = r.width / svg.viewBox.baseVal.width;
-    return {x: r.left + (+svg.dataset.x0 + +svg.dataset.x1) / 2 * k, y: r.top + r.height / 2, k};`);
+    const lbl = ${mid ? 'null' : "[...svg.querySelectorAll('g.zt text.lbl')].find((t) => t.getAttribute('display') !== 'none')"};
+    const x = lbl ? +lbl.getAttribute('x') + (+lbl.dataset.ax - +lbl.getAttribute('x')) : (+svg.dataset.x0 + +svg.dataset.x1) / 2;
+    return {x: r.left + x * k, y: r.top + r.height / 2, k};`);
   const mouse = (type, x, y, extra = {}) => send('Input.dispatchMouseEvent', { type, x, y, ...extra }, pg.sessionId);
   const key = (k, code) => send('Input.dispatchKeyEvent', { type: 'keyDown', key: k, code, windowsVirtualKeyCode: code === 'ArrowRight' ? 39 : code === 'Digit0' ? 48 : 0 }, pg.sessionId)
     .then(() => send('Input.dispatchKeyEvent', { type: 'keyUp', key: k, code }, pg.sessionId));
@@ -233,7 +237,7 @@ async function zoomChecks(pg, what, shot) {
   const btn = await state();
   check(`${what}: the + button zooms in`, btn.span < wheel.span * 0.6, `${wheel.span} -> ${btn.span}`);
   // a drag to the left shows later times
-  pt = await plotPoint();
+  pt = await plotPoint(true);
   await mouse('mouseMoved', pt.x, pt.y);
   await mouse('mousePressed', pt.x, pt.y, { button: 'left', clickCount: 1 });
   await mouse('mouseMoved', pt.x - 150, pt.y, { button: 'left' });
