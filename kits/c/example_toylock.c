@@ -61,9 +61,9 @@ struct seen {
 	struct stat st;
 	char data[PAYLOAD_MAX + 1];
 	size_t len;
-	int stale;	/* may be reclaimed */
+	int stale;	 /* may be reclaimed */
 	const char *why; /* "live", "dead-pid", ... "not-regular" */
-	long pid;	/* payload pid, 0 when unknown */
+	long pid;	 /* payload pid, 0 when unknown */
 	long long age_ms;
 };
 
@@ -113,8 +113,8 @@ static int create(struct lch_ctx *ctx, struct lch_hold *h)
 	n = snprintf(payload, sizeof(payload),
 		     "{\"pid\":%ld,\"createdAt\":\"%s.%03lldZ\",\"maxHoldMs\":"
 		     "%lld,\"starttime\":%llu",
-		     (long)getpid(), when, ms % 1000,
-		     (long long)h->max_hold_ms, start);
+		     (long)getpid(), when, ms % 1000, (long long)h->max_hold_ms,
+		     start);
 	/* where the pid means something (L2), and an age no wall clock
 	 * touches for readers of this boot (L4) */
 	if (lch_pid_ns())
@@ -205,15 +205,15 @@ static int whole(jv o, const char *key, double lo, double hi, long long *out)
 static long long iso_ms(jv o)
 {
 	jv v = jv_object_get(jv_copy(o), jv_string("createdAt"));
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	char frac[8] = "", z = 0;
 	long long ms = -1;
 	int n = 0;
 
 	if (jv_get_kind(v) == JV_KIND_STRING &&
-	    sscanf(jv_string_value(v), "%4d-%2d-%2dT%2d:%2d:%2d%n",
-		   &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-		   &tm.tm_min, &tm.tm_sec, &n) == 6) {
+	    sscanf(jv_string_value(v), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year,
+		   &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+		   &n) == 6) {
 		const char *p = jv_string_value(v) + n;
 
 		if (*p == '.' && sscanf(p + 1, "%7[0-9]%c", frac, &z) == 2)
@@ -295,16 +295,16 @@ static void judge(struct seen *s, int64_t grace_ms)
 	if (jv_get_kind(p) != JV_KIND_OBJECT ||
 	    whole(p, "pid", 1, PID_MAX, &pid) != 1 ||
 	    whole(p, "maxHoldMs", 0, 9007199254740992.0, &max_hold) < 0 ||
-	    (has_start = whole(p, "starttime", 0, 9007199254740992.0,
-			       &start)) < 0) {
+	    (has_start = whole(p, "starttime", 0, 9007199254740992.0, &start)) <
+		0) {
 		/* L5: a creator writes its payload right after O_EXCL; until
 		 * graceMs by the mtime an empty or bad file may be one being
 		 * born */
 		s->stale = mtime_age > grace_ms;
-		s->why = !s->len ? (s->stale ? "empty-past-grace"
-					     : "empty-in-grace")
-				 : (s->stale ? "unparsable-past-grace"
-					     : "unparsable-in-grace");
+		s->why =
+		    !s->len ? (s->stale ? "empty-past-grace" : "empty-in-grace")
+			    : (s->stale ? "unparsable-past-grace"
+					: "unparsable-in-grace");
 		s->age_ms = mtime_age;
 		jv_free(p);
 		return;
@@ -318,8 +318,8 @@ static void judge(struct seen *s, int64_t grace_ms)
 	    whole(p, "bootMs", 0, 9007199254740992.0, &boot) == 1)
 		s->age_ms = boot <= bnow ? bnow - boot : mtime_age;
 	else
-		s->age_ms = created >= 0 && created <= now ? now - created
-							   : mtime_age;
+		s->age_ms =
+		    created >= 0 && created <= now ? now - created : mtime_age;
 	if (foreign(p)) {
 		/* L2: another container's pid 7 is not our pid 7: its age
 		 * against its own maxHoldMs is all we can judge */
@@ -457,9 +457,9 @@ static int toy_release(struct lch_ctx *ctx, struct lch_hold *h)
 	if (m->count > 0)
 		return LCH_STILL_HELD;
 	/* L10: remove only our own file, and only while it is ours */
-	gone_ok = ours(h->lock_path, &s) &&
-		  removal(h->lock_path, m->dev, m->ino, s.data, s.len,
-			  &h->removed_us);
+	gone_ok =
+	    ours(h->lock_path, &s) && removal(h->lock_path, m->dev, m->ino,
+					      s.data, s.len, &h->removed_us);
 	for (pp = &held; *pp != m; pp = &(*pp)->next)
 		;
 	*pp = m->next;
@@ -476,23 +476,15 @@ static int toy_release(struct lch_ctx *ctx, struct lch_hold *h)
 }
 
 static const struct lch_lock toylock = {
-	.impl = "toylock-c",
-	.version = "0.1",
-	.caps = (const char *const[]){ "timeout", "maxHoldMs", "fencing",
-				       NULL },
-	.na = (const char *const[]){ "lanes",
-				     "the toy keeps no per-lane state",
-				     "watchdog",
-				     "the toy never lets go by itself",
-				     "failpoints",
-				     "no libfiu failpoints",
-				     NULL },
-	.acquire = toy_acquire,
-	.release = toy_release,
-	.still_owner = toy_still_owner,
+    .impl = "toylock-c",
+    .version = "0.1",
+    .caps = (const char *const[]){"timeout", "maxHoldMs", "fencing", NULL},
+    .na = (const char *const[]){"lanes", "the toy keeps no per-lane state",
+				"watchdog", "the toy never lets go by itself",
+				"failpoints", "no libfiu failpoints", NULL},
+    .acquire = toy_acquire,
+    .release = toy_release,
+    .still_owner = toy_still_owner,
 };
 
-int main(int argc, char **argv)
-{
-	return lch_main(&toylock, argc, argv);
-}
+int main(int argc, char **argv) { return lch_main(&toylock, argc, argv); }

@@ -32,12 +32,11 @@
 #define LOOP_TICK_MS 100	     /* longest sleep of the loop */
 #define ERR_MAX 1024
 
-static const char *const kit_caps[] = { "acquire", "release", "deliver",
-					"turn", "spin", NULL };
-static const char *const reasons[] = { "timeout",     "busy",	   "io",
-				       "lane-timeout", "lock-lost", "cleanup",
-				       "unsupported",  "bad-request", "other",
-				       NULL };
+static const char *const kit_caps[] = {"acquire", "release", "deliver",
+				       "turn",	  "spin",    NULL};
+static const char *const reasons[] = {
+    "timeout", "busy",	      "io",	     "lane-timeout", "lock-lost",
+    "cleanup", "unsupported", "bad-request", "other",	     NULL};
 
 /* One command on a lane. */
 struct job {
@@ -60,19 +59,19 @@ struct lane {
 struct lch_ctx {
 	const struct lch_lock *lock;
 	struct lch_defaults def;
-	int lanes_on;		/* "lanes" in caps */
-	const char *dir;	/* LOCKCHAOS_DIR */
-	const char *name;	/* LOCKCHAOS_HOLDER */
+	int lanes_on;	  /* "lanes" in caps */
+	const char *dir;  /* LOCKCHAOS_DIR */
+	const char *name; /* LOCKCHAOS_HOLDER */
 	struct lane *lanes;
 	struct lch_hold *holds; /* held now, newest first */
 	int eof;		/* stdin is closed */
 	char *buf;		/* the input line being assembled */
 	size_t len;
-	int discarding;		/* inside an over-long line */
-	char head[ECHO_MAX];	/* its first bytes, for the error event */
+	int discarding;	     /* inside an over-long line */
+	char head[ECHO_MAX]; /* its first bytes, for the error event */
 	size_t head_len;
-	const char *reason;	/* of the last lch_error() */
-	char err[ERR_MAX];	/* its message */
+	const char *reason; /* of the last lch_error() */
+	char err[ERR_MAX];  /* its message */
 };
 
 static struct lch_ctx K;
@@ -126,8 +125,8 @@ void lch_log(struct lch_ctx *ctx, const char *level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	lch_emit(ctx, set_str(set_str(event("log"), "level", level), "msg",
-			      msg));
+	lch_emit(ctx,
+		 set_str(set_str(event("log"), "level", level), "msg", msg));
 }
 
 int lch_error(struct lch_ctx *ctx, const char *reason, const char *fmt, ...)
@@ -144,20 +143,11 @@ int lch_error(struct lch_ctx *ctx, const char *reason, const char *fmt, ...)
 	return -1;
 }
 
-int64_t lch_now_us(void)
-{
-	return monoclock_us();
-}
+int64_t lch_now_us(void) { return monoclock_us(); }
 
-const char *lch_dir(const struct lch_ctx *ctx)
-{
-	return ctx->dir;
-}
+const char *lch_dir(const struct lch_ctx *ctx) { return ctx->dir; }
 
-const char *lch_name(const struct lch_ctx *ctx)
-{
-	return ctx->name;
-}
+const char *lch_name(const struct lch_ctx *ctx) { return ctx->name; }
 
 static void emit_ok(const struct job *j)
 {
@@ -175,10 +165,10 @@ static void emit_fail(const struct job *j, const char *reason,
 		lch_log(&K, "WARN",
 			"message '%s' (id %lld, lane '%s') refused: %s: %s",
 			j->c.msg, j->c.id, j->c.lane, reason, error);
-	lch_emit(&K, set_str(set_str(set_num(event("fail"), "id",
-					     (double)j->c.id),
-				     "reason", reason),
-			     "error", error));
+	lch_emit(&K,
+		 set_str(set_str(set_num(event("fail"), "id", (double)j->c.id),
+				 "reason", reason),
+			 "error", error));
 }
 
 /* `released` for h; `id`: the command that released it (< 0: none). */
@@ -190,8 +180,7 @@ static void emit_released(const struct lch_hold *h, const char *why,
 	/* When the file went, not when we got round to saying so. */
 	if (removed_us)
 		o = set_num(o, "t", (double)removed_us);
-	o = set_str(set_str(set_str(o, "session", h->session), "lane",
-			    h->lane),
+	o = set_str(set_str(set_str(o, "session", h->session), "lane", h->lane),
 		    "why", why);
 	if (id >= 0)
 		o = set_num(o, "id", (double)id);
@@ -255,10 +244,7 @@ static struct lch_hold *hold_last(const char *lane, const char *session)
 	return NULL;
 }
 
-static int64_t field(int64_t v, int64_t def)
-{
-	return v >= 0 ? v : def;
-}
+static int64_t field(int64_t v, int64_t def) { return v >= 0 ? v : def; }
 
 static struct lch_hold *hold_new(const struct holdercmd *c)
 {
@@ -515,7 +501,7 @@ static void finish_deliver(struct job *j)
 static void finish_turn(struct job *j)
 {
 	struct lch_hold *h = j->h;
-	struct lch_cleanup res = { NULL, 0, 0 };
+	struct lch_cleanup res = {NULL, 0, 0};
 	const char *reason = NULL;
 	char err[ERR_MAX] = "", rerr[ERR_MAX] = "";
 	int wrote = 0, rr = 0;
@@ -584,9 +570,9 @@ static void lane_timeout(struct job *j, int64_t now)
 			lch_log(&K, "ERROR", "lane-timeout release failed: %s",
 				K.err);
 		else if (r != LCH_STILL_HELD)
-			emit_released(h, r == LCH_LOST ? "lock-lost"
-						       : "lane-timeout",
-				      j->c.id, h->removed_us);
+			emit_released(
+			    h, r == LCH_LOST ? "lock-lost" : "lane-timeout",
+			    j->c.id, h->removed_us);
 		if (r != LCH_STILL_HELD) {
 			/* every hold of the lane on this lock went with it */
 			struct lch_hold *o, *next;
@@ -827,7 +813,8 @@ static void handle_line(const char *line, size_t len)
 		holdercmd_clear(&c);
 		return;
 	}
-	if (c.unknown_opt || (c.reentrant >= 0 && !has(K.lock->opts, "reentrant"))) {
+	if (c.unknown_opt ||
+	    (c.reentrant >= 0 && !has(K.lock->opts, "reentrant"))) {
 		/* an option silently ignored would let a scenario pass
 		 * without what it asked for */
 		char msg[HOLDERCMD_NAME_MAX + 96], known[96] = "";
@@ -1013,8 +1000,8 @@ unsigned long long lch_pid_ns(void)
 		struct stat st;
 
 		cached = stat("/proc/self/ns/pid", &st)
-				 ? 0
-				 : (unsigned long long)st.st_ino;
+			     ? 0
+			     : (unsigned long long)st.st_ino;
 		cached_pid = me;
 	}
 	return cached;
@@ -1092,15 +1079,14 @@ static void hello(void)
 
 int lch_run(const struct lch_lock *lock)
 {
-	static const struct lch_defaults blank = { 0, 0, 0, 0 },
+	static const struct lch_defaults blank = {0, 0, 0, 0},
 					 openclaw = LCH_DEFAULTS;
 	static char default_name[32], cwd[4096];
-	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
 
 	K.lock = lock;
-	K.def = memcmp(&lock->defaults, &blank, sizeof(blank))
-			? lock->defaults
-			: openclaw;
+	K.def = memcmp(&lock->defaults, &blank, sizeof(blank)) ? lock->defaults
+							       : openclaw;
 	if (K.def.poll_ms < 1)
 		K.def.poll_ms = openclaw.poll_ms;
 	K.lanes_on = has(lock->caps, "lanes");

@@ -61,35 +61,35 @@ enum lch_release_result {
  * state on `data` (freed in the `clear` callback).
  */
 struct lch_hold {
-	long long id;	    /* the command's id */
-	const char *op;	    /* "acquire", "deliver" or "turn" */
-	const char *session;	 /* a plain file name (no '/') */
-	const char *lane;	 /* "main" unless the command named one */
-	const char *transcript;	 /* LOCKCHAOS_DIR/<session>.jsonl */
-	const char *lock_path;	 /* the transcript path + ".lock" */
-	int64_t timeout_ms;	 /* the command's, else the lock's default */
-	int64_t poll_ms;	 /* likewise (>= 1) */
-	int64_t max_hold_ms;	 /* likewise: write it into the payload */
-	int64_t grace_ms;	 /* likewise: spare a fresh empty file so long */
-	int opt_reentrant;	 /* the command's opts.reentrant: 1, 0, or -1
-				    (not given); only when `opts` lists it */
-	int64_t started_us;	 /* lch_now_us() when the acquire started */
-	int attempts;		 /* attempts made before this one */
-	const char *reclaimed;	 /* lock: why it removed someone else's lock
-				    on this attempt (static string), or NULL */
-	int reentrant;		 /* lock: 1 when the lane re-entered its hold */
-	char owner_pid[24];	 /* lock: the pid found in a busy lock file, for
-				    the timeout message ("unknown") */
-	const char *why;	 /* kit, before release: "release",
-				    "lane-timeout" (drop every hold of the lane
-				    on this lock at once), "cleanup" */
-	int64_t removed_us;	 /* lock, in release: lch_now_us() when the file
-				    went (0: when release returned) */
-	void *data;		 /* lock: its own state for this hold */
+	long long id;		/* the command's id */
+	const char *op;		/* "acquire", "deliver" or "turn" */
+	const char *session;	/* a plain file name (no '/') */
+	const char *lane;	/* "main" unless the command named one */
+	const char *transcript; /* LOCKCHAOS_DIR/<session>.jsonl */
+	const char *lock_path;	/* the transcript path + ".lock" */
+	int64_t timeout_ms;	/* the command's, else the lock's default */
+	int64_t poll_ms;	/* likewise (>= 1) */
+	int64_t max_hold_ms;	/* likewise: write it into the payload */
+	int64_t grace_ms;	/* likewise: spare a fresh empty file so long */
+	int opt_reentrant;	/* the command's opts.reentrant: 1, 0, or -1
+				   (not given); only when `opts` lists it */
+	int64_t started_us;	/* lch_now_us() when the acquire started */
+	int attempts;		/* attempts made before this one */
+	const char *reclaimed;	/* lock: why it removed someone else's lock
+				   on this attempt (static string), or NULL */
+	int reentrant;		/* lock: 1 when the lane re-entered its hold */
+	char owner_pid[24];	/* lock: the pid found in a busy lock file, for
+				   the timeout message ("unknown") */
+	const char *why;	/* kit, before release: "release",
+				   "lane-timeout" (drop every hold of the lane
+				   on this lock at once), "cleanup" */
+	int64_t removed_us;	/* lock, in release: lch_now_us() when the file
+				   went (0: when release returned) */
+	void *data;		/* lock: its own state for this hold */
 	/* the kit's own */
 	struct lch_hold *kit_next; /* the table of holds */
-	const char *kit_lost;	   /* why it was let go behind the lane's back */
-	int kit_tabled, kit_job;   /* in the table; a command still uses it */
+	const char *kit_lost;	 /* why it was let go behind the lane's back */
+	int kit_tabled, kit_job; /* in the table; a command still uses it */
 };
 
 /* A turn's cleanup steps, when the lock has some (`cleanup` callback). */
@@ -103,7 +103,10 @@ struct lch_cleanup {
 struct lch_defaults {
 	int64_t timeout_ms, poll_ms, max_hold_ms, grace_ms;
 };
-#define LCH_DEFAULTS { 10000, 50, 1020000, 5000 }
+#define LCH_DEFAULTS                                                           \
+	{                                                                      \
+		10000, 50, 1020000, 5000                                       \
+	}
 
 /*
  * A lock: names, capabilities and callbacks. Only acquire and release are
@@ -141,8 +144,8 @@ struct lch_lock {
 	int (*still_owner)(struct lch_ctx *ctx, struct lch_hold *h);
 	/* Optional: writes one transcript line (`len` bytes ending in '\n')
 	 * for h. NULL: still_owner, then lch_append_line(). 0 or -1. */
-	int (*append)(struct lch_ctx *ctx, struct lch_hold *h,
-		      const char *line, size_t len);
+	int (*append)(struct lch_ctx *ctx, struct lch_hold *h, const char *line,
+		      size_t len);
 	/* Optional, the `sweep` operation: judge every lock file of `dir` as
 	 * an acquire does, remove only stale ones (remove-if-unchanged, a WARN
 	 * each), lch_swept() once per file. 0, or -1 (lch_error). */
@@ -181,7 +184,8 @@ int lch_run(const struct lch_lock *lock);
  */
 int lch_main(const struct lch_lock *lock, int argc, char **argv);
 
-/* ---- for the callbacks ---------------------------------------------------- */
+/* ---- for the callbacks ----------------------------------------------------
+ */
 /* `ctx` may be NULL in lch_log, lch_emit and lch_lost (a library's log
  * hook has none): the process's one holder. */
 
