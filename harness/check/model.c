@@ -437,10 +437,38 @@ int64_t model_jitter_allowance(const struct model *m, int proc)
 	return JITTER_CALLS_PER_TRY * m->procs[proc].jitter_us;
 }
 
+/*
+ * When the harness last sent holder `proc` the signal `sig` (a `signal`
+ * fault naming it as strsignal() does: "Hangup") before `before`; -1 when
+ * it did not. O(events).
+ */
+static int64_t signal_sent_t(struct model *m, int proc, const char *sig,
+			     int64_t before)
+{
+	int64_t sent = -1;
+
+	for (int k = 0; k < m->n; k++) {
+		int j = m->order[k];
+		jv f;
+
+		if (m->t[j] > before)
+			break;
+		f = model_event(m, j);
+		if (eq(jvx_cstr(f, "type"), "fault") &&
+		    eq(jvx_cstr(f, "fault"), "signal") &&
+		    proc_of(m, jvx_cstr(f, "target")) == proc &&
+		    eq(jvx_cstr(f, "signal"), sig))
+			sent = m->t[j];
+		jv_free(f);
+	}
+	return sent;
+}
+
 static void read_exit(struct model *m, jv e, int i)
 {
 	int proc = proc_of(m, jvx_cstr(e, "process"));
 	char how[48];
+	int64_t t = m->t[i], sent;
 	double v;
 
 	if (jvx_has_num(e, "signal", &v))
@@ -451,7 +479,21 @@ static void read_exit(struct model *m, jv e, int i)
 		snprintf(how, sizeof(how), "exited (code %d)", (int)v);
 	else
 		snprintf(how, sizeof(how), "exited");
-	set_death(m, proc, m->t[i], how);
+	/*
+	 * Killed by the signal the harness sent it: dying from the moment it
+	 * was sent, as for kill and term. The exit is recorded when the
+	 * harness reaps it, which under load is tens of ms later, while
+	 * another holder may already have found it a zombie and taken its
+	 * lock (faults/signal-hup-while-holding: reaped 60 ms after the
+	 * takeover at a load of 30).
+	 */
+	if (jvx_cstr(e, "signal") &&
+	    (sent = signal_sent_t(m, proc, jvx_cstr(e, "signal"), t)) >= 0) {
+		snprintf(how, sizeof(how), "died (%.16s, sent at %.3f s)",
+			 jvx_cstr(e, "signal"), (double)sent / 1e6);
+		t = sent;
+	}
+	set_death(m, proc, t, how);
 }
 
 int model_other_pidns(const struct model *m, int a, int b)
@@ -1025,8 +1067,10 @@ static void pass_holds(struct model *m)
 				 m->t[i]);
 		} else if (eq(type, "fault")) {
 			f = jvx_cstr(e, "fault");
+			/* a `signal` only when it is the one it died of
+			 * (read_exit dated the death at its sending) */
 			if (eq(f, "kill") || eq(f, "term") ||
-			    eq(f, "zombie"))
+			    eq(f, "zombie") || eq(f, "signal"))
 				on_death(m, proc_of(m, jvx_cstr(e, "target")),
 					 m->t[i]);
 			else if (eq(f, "damage"))

@@ -269,6 +269,58 @@ START_TEST(test_mutex_after_kill)
 }
 END_TEST
 
+/* A holds s1; the harness sends it `sig` at 0.500 s; B reclaims at 0.550 s
+ * (A a zombie); the harness reaps A, dead of `died`, at 0.610 s. */
+static jv reaped_late(const char *sig, const char *died)
+{
+	char fault[256], exit_[256];
+
+	snprintf(fault, sizeof(fault),
+		 "{'type':'fault','T':500,'process':'harness','fault':'signal',"
+		 "'target':'A','signal':'%s'}",
+		 sig);
+	snprintf(exit_, sizeof(exit_),
+		 "{'type':'exit','T':610,'process':'A',%s}", died);
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}",
+		    "{'type':'invoke','T':200,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    fault,
+		    "{'type':'log','T':550,'process':'B','level':'WARN',"
+		    "'msg':'reclaimed: zombie'}",
+		    "{'type':'acquired','T':550,'process':'B','session':'s1',"
+		    "'lane':'main','id':1,'reclaimed':'zombie'}",
+		    "{'type':'ok','T':551,'process':'B','id':1}", exit_,
+		    "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL);
+}
+
+/* A holder killed by a signal the harness sent is dead from the sending,
+ * as after kill and term: its reaping, tens of ms late under load, is no
+ * time it still held its lock (faults/signal-hup-while-holding). */
+START_TEST(test_mutex_signal_death_dated_at_sending)
+{
+	jv v = check(reaped_late("Hangup", "'signal':'Hangup'"));
+
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	/* it survived the signal (a handler) and died of something else,
+	 * or exited: alive until the exit, B took a live owner's lock */
+	v = check(reaped_late("Hangup", "'signal':'Killed'"));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	v = check(reaped_late("Hangup", "'code':0"));
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "B acquired s1 at 0.550 s while A still held "
+				"it: A acquired it at 0.100 s with maxHoldMs "
+				"5000; A exited (code 0) at 0.610 s");
+	jv_free(v);
+}
+END_TEST
+
 /* Two lanes of one process are two owners, unless the second acquisition
  * was reentrant. */
 static jv two_lanes(const char *reentrant)
@@ -521,6 +573,7 @@ static Suite *mutex_suite(void)
 	tcase_add_test(tc, test_mutex_epsilon);
 	tcase_add_test(tc, test_mutex_epsilon_noise);
 	tcase_add_test(tc, test_mutex_after_kill);
+	tcase_add_test(tc, test_mutex_signal_death_dated_at_sending);
 	tcase_add_test(tc, test_mutex_lanes);
 	tcase_add_test(tc, test_mutex_fencing);
 	tcase_add_test(tc, test_mutex_write_without_lock);
