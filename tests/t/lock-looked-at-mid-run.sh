@@ -10,8 +10,10 @@ title lock looked at mid-run
 lock maxHoldMs=5s timeoutMs=2s pollMs=50ms
 holder A B
 A acquire
+await A acquired
 at 300ms expect lock s1 present owner=A
 at 400ms A release
+await A
 at 700ms expect lock s1 absent
 expect lock s1 absent
 S

@@ -42,11 +42,11 @@ run(Opt, sys.argv[2:])
 PY
 kit="python3 $PWD/h.py $top/kits/python"
 printf 'title typed\nholder A\nA acquire opt.n=5 opt.s=abc opt.b=true opt.z=null\nA release\n' >typed.scn
-"$LC" run --report rep4 --holder "$kit" typed.scn >out4 2>&1 || { cat out4; fail "kit holder: typed options did not pass"; }
+"$LC" run --start-timeout 120000 --report rep4 --holder "$kit" typed.scn >out4 2>&1 || { cat out4; fail "kit holder: typed options did not pass"; }
 grep -q 'opts={\\"b\\": true, \\"n\\": 5, \\"s\\": \\"abc\\", \\"z\\": null}' rep4/*/history.jsonl ||
 	{ grep opts= rep4/*/history.jsonl; fail "options not typed as JSON at the lock"; }
 printf 'title refused\nholder A\nA acquire opt.refuse=7\nA release\n' >refused.scn
-"$LC" run --report rep5 --holder "$kit" refused.scn >out5 2>&1
+"$LC" run --start-timeout 120000 --report rep5 --holder "$kit" refused.scn >out5 2>&1
 grep -q "# SKIP n/a: opt-echo refused the options of line 3: refuse=7 is not a value I take" out5 ||
 	{ cat out5; fail "a refused option is not n/a"; }
 

@@ -13,8 +13,15 @@ marker="lockchaos-orphan-test-$$"
 # The marker in the environment lets us find every process of this run.
 LOCKCHAOS_ORPHAN_MARK=$marker "$LC" run --report rep long.scn >out 2>&1 &
 pid=$!
-sleep 1.5
-holders=$(grep -l "LOCKCHAOS_ORPHAN_MARK=$marker" /proc/[0-9]*/environ 2>/dev/null | wc -l)
+# until lockchaos, its worker, the namespace's init and the holders run
+# (1.5 s idle; a loaded machine takes longer), 30 s at most
+i=0
+while :; do
+	holders=$(grep -l "LOCKCHAOS_ORPHAN_MARK=$marker" /proc/[0-9]*/environ 2>/dev/null | wc -l)
+	[ "$holders" -ge 5 ] || [ $i -ge 150 ] && break
+	i=$((i + 1))
+	sleep 0.2
+done
 echo "processes of the run before the kill: $holders"
 [ "$holders" -ge 4 ] || { echo "expected lockchaos, worker, init and holders"; exit 1; }
 kill -9 "$pid"
