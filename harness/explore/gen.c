@@ -284,6 +284,8 @@ struct gen {
 	int64_t busy_until[8];	/* frozen or spinning until (its ops wait) */
 	int need_tail[2];	/* session i may keep a stale file */
 	int forgotten[2];	/* session i has a forgotten acquire */
+	int any_death;		/* some holder dies: any session it may have
+				   held then needs the tail */
 	int64_t end;		/* the latest planned moment */
 	int keep;		/* the next emit is part of the clean end */
 	int msgs;		/* messages numbered so far */
@@ -728,6 +730,7 @@ static void hold(struct gen *g, int s)
 		if (dies) {
 			g->dead_at[owner] = fa;
 			g->need_tail[s] = 1;
+			g->any_death = 1;
 		}
 		if (stuck_until > 0)
 			g->busy_until[owner] = stuck_until;
@@ -908,7 +911,13 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 	for (s = 0; s < 2; s++) {
 		int64_t at = g.end + 200;
 
-		if (!g.need_tail[s] || g.forgotten[s])
+		/* A holder that dies may hold another session than the one
+		 * its fault was drawn for (a turn on s1 still running, under
+		 * load, when a fault for its s2 hold kills it: seed 14's
+		 * scenario 12 leaked s1). */
+		if (!g.need_tail[s] && !(g.any_death && (!s || two_sessions)))
+			continue;
+		if (g.forgotten[s])
 			continue;
 		live = -1;
 		for (i = 0; i < x->nr_holders; i++)
