@@ -43,6 +43,8 @@ jv report_item_json(const struct report_item *it)
 			  jv_number((double)it->res->noise_p99_us));
 	o = jv_object_set(o, jv_string("noiseMaxUs"),
 			  jv_number((double)it->res->noise_max_us));
+	o = jv_object_set(o, jv_string("noiseIoMaxUs"),
+			  jv_number((double)it->res->noise_io_max_us));
 	o = jv_object_set(o, jv_string("speed"),
 			  jv_number(it->res->speed > 1 ? it->res->speed : 1));
 	o = jv_object_set(o, jv_string("reruns"),

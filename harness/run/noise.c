@@ -4,7 +4,10 @@
 #include "run/noise.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -41,39 +44,81 @@ static void probe(struct noise_figures *f)
 	}
 }
 
-int noise_start(struct noise *n)
+/* The storage probe's loop, on `fd`: async-signal-safe calls only. */
+static void io_probe(struct noise_figures *f, int fd)
+{
+	const struct timespec pause = { 0, 50 * 1000000 };
+
+	for (;;) {
+		int64_t t0 = now_us(), took;
+
+		if (pwrite(fd, "x", 1, 0) == 1 && fsync(fd) == 0) {
+			took = now_us() - t0;
+			if (took > f->io_max_us)
+				f->io_max_us = took;
+			f->io_samples++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, 0, &pause, NULL);
+	}
+}
+
+/* Forks a probe child running `loop` (io: the storage probe on `fd`);
+ * its pid, or 0. */
+static pid_t fork_probe(struct noise_figures *f, int io, int fd)
 {
 	sigset_t none;
+	pid_t pid = fork();
 
-	n->pid = 0;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (io)
+			io_probe(f, fd);
+		probe(f);
+	}
+	return pid < 0 ? 0 : pid;
+}
+
+int noise_start(struct noise *n, const char *io_dir)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	n->pid = n->io_pid = 0;
 	n->f = mmap(NULL, sizeof(*n->f), PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (n->f == MAP_FAILED) {
 		n->f = NULL;
 		return -1;
 	}
-	n->pid = fork();
-	if (n->pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		probe(n->f);
+	if (io_dir &&
+	    snprintf(path, sizeof(path), "%s/.lockchaos-io-probe", io_dir) <
+		(int)sizeof(path) &&
+	    (fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC |
+				 O_NOFOLLOW,
+		       0600)) >= 0) {
+		n->io_pid = fork_probe(n->f, 1, fd);
+		close(fd);
 	}
-	if (n->pid < 0) {
-		n->pid = 0;
-		return -1;
-	}
-	return 0;
+	n->pid = fork_probe(n->f, 0, -1);
+	return n->pid ? 0 : -1;
+}
+
+static void stop_one(pid_t *pid)
+{
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGKILL);
+	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	*pid = 0;
 }
 
 void noise_stop(struct noise *n)
 {
-	if (n->pid <= 0)
-		return;
-	kill(n->pid, SIGKILL);
-	while (waitpid(n->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	n->pid = 0;
+	stop_one(&n->pid);
+	stop_one(&n->io_pid);
 }
 
 void noise_clear(struct noise *n)
@@ -92,6 +137,16 @@ uint64_t noise_samples(const struct noise *n)
 int64_t noise_max_us(const struct noise *n)
 {
 	return n->f ? n->f->max_us : 0;
+}
+
+uint64_t noise_io_samples(const struct noise *n)
+{
+	return n->f ? n->f->io_samples : 0;
+}
+
+int64_t noise_io_max_us(const struct noise *n)
+{
+	return n->f ? n->f->io_max_us : 0;
 }
 
 int64_t noise_percentile_us(const struct noise *n, double pct)

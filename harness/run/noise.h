@@ -9,7 +9,13 @@
  * (`noise` event) and result.json, widens the timing bounds by them, and a
  * timing verdict that fails by less than them is re-run (run.c).
  *
- * The probe is a forked process, not a thread: after the sandbox's
+ * A second probe measures the storage the same way: every 50 ms it writes
+ * one byte to a file of its own in the scratch folder and fsyncs it, and
+ * records how long that took. A holder that fsyncs its transcript waits as
+ * long (1.5 s under a disk-heavy load, where the scheduling probe saw
+ * 18 ms): a timing verdict that missed by less than either is re-run.
+ *
+ * The probes are forked processes, not threads: after the sandbox's
  * unshare(CLONE_NEWPID) a process cannot make threads. It writes into a
  * shared anonymous mapping, calls only clock_nanosleep and clock_gettime
  * (async-signal-safe), dies with its parent (PR_SET_PDEATHSIG), and is
@@ -32,17 +38,22 @@ struct noise_figures {
 	uint32_t hist[NOISE_BUCKETS];
 	uint64_t samples;
 	int64_t max_us;
+	uint64_t io_samples; /* the storage probe's write + fsync pairs */
+	int64_t io_max_us;   /* the longest of them */
 };
 
 struct noise {
 	pid_t pid;		 /* the probe, 0 when none */
-	struct noise_figures *f; /* shared with it; NULL when none */
+	pid_t io_pid;		 /* the storage probe, 0 when none */
+	struct noise_figures *f; /* shared with them; NULL when none */
 };
+#define NOISE_INIT { 0, 0, NULL }
 
-/* Starts the probe. 0, or -1 (no probe: the figures stay 0). */
-int noise_start(struct noise *n);
+/* Starts the probes; the storage probe writes `io_dir`/.lockchaos-io-probe
+ * (none when io_dir is NULL). 0, or -1 (no probe: the figures stay 0). */
+int noise_start(struct noise *n, const char *io_dir);
 
-/* Stops (SIGKILL) and reaps the probe; its figures stay readable until
+/* Stops (SIGKILL) and reaps the probes; their figures stay readable until
  * noise_clear. A no-op without a probe. */
 void noise_stop(struct noise *n);
 
@@ -51,6 +62,8 @@ void noise_clear(struct noise *n);
 
 uint64_t noise_samples(const struct noise *n);
 int64_t noise_max_us(const struct noise *n);
+uint64_t noise_io_samples(const struct noise *n);
+int64_t noise_io_max_us(const struct noise *n);
 
 /* The overshoot (µs) that `pct` percent of the samples did not exceed
  * (bucket resolution, 100 µs); 0 without samples. */

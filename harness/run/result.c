@@ -56,6 +56,7 @@ jv run_result_json(const struct run_result *res)
 	o = set_num(o, "recoveryMs", (double)res->recovery_ms);
 	o = set_num(o, "noiseP99Us", (double)res->noise_p99_us);
 	o = set_num(o, "noiseMaxUs", (double)res->noise_max_us);
+	o = set_num(o, "noiseIoMaxUs", (double)res->noise_io_max_us);
 	o = set_num(o, "reruns", (double)res->reruns);
 	o = set_num(o, "speed", (double)(res->speed > 1 ? res->speed : 1));
 	if (res->speed_note)
@@ -121,6 +122,7 @@ int run_result_load(struct run_result *r, const char *path, char **err)
 	r->recovery_ms = (int64_t)jvx_num(o, "recoveryMs", -1);
 	r->noise_p99_us = (int64_t)jvx_num(o, "noiseP99Us", 0);
 	r->noise_max_us = (int64_t)jvx_num(o, "noiseMaxUs", 0);
+	r->noise_io_max_us = (int64_t)jvx_num(o, "noiseIoMaxUs", 0);
 	r->speed = (int)jvx_num(o, "speed", 1);
 	if (jvx_cstr(o, "speedNote"))
 		r->speed_note = xstrdup(jvx_cstr(o, "speedNote"));

@@ -404,13 +404,21 @@ static int64_t timing_excess_us(jv f)
 	return (waited - bound) * 1000;
 }
 
+/* The longest stall measured during the run (µs, real time): the
+ * scheduling probe's, or a write + fsync of the storage probe's. */
+static int64_t stall_us(const struct run_result *res)
+{
+	return res->noise_io_max_us > res->noise_max_us ? res->noise_io_max_us
+							: res->noise_max_us;
+}
+
 /* 1 when every failure of `res` is a timing verdict that missed its bound
- * by no more than the scheduling delay measured during the run. */
+ * by no more than the longest stall measured during the run. */
 static int failed_within_noise(const struct run_result *res)
 {
 	int i, n = jv_array_length(jv_copy(res->failures));
 
-	if (strcmp(res->status, STATUS_FAIL) || !n || res->noise_max_us <= 0)
+	if (strcmp(res->status, STATUS_FAIL) || !n || stall_us(res) <= 0)
 		return 0;
 	for (i = 0; i < n; i++) {
 		jv f = jv_array_get(jv_copy(res->failures), i);
@@ -419,7 +427,7 @@ static int failed_within_noise(const struct run_result *res)
 		jv_free(f);
 		/* noise is real µs; `over` is on the scenario's clock */
 		if (over < 0 ||
-		    over > res->noise_max_us * (res->speed > 1 ? res->speed : 1))
+		    over > stall_us(res) * (res->speed > 1 ? res->speed : 1))
 			return 0;
 	}
 	return 1;
@@ -437,7 +445,7 @@ static int rerun_if_noise(struct job *j, struct run_opts *o,
 	struct run_result first;
 	char *a, *b, *why;
 	uint64_t seed = o->seed;
-	int64_t noise = res->noise_max_us;
+	int64_t noise = stall_us(res);
 	jv out, dump;
 
 	if (rc || !failed_within_noise(res))
@@ -461,7 +469,7 @@ static int rerun_if_noise(struct job *j, struct run_opts *o,
 		return rc;
 	}
 	why = xasprintf("re-run with seed %llu: the first try failed a timing "
-			"bound by less than the measured noise (max %lld ms): "
+			"bound by less than the longest stall measured (%lld ms): "
 			"%s%s%s",
 			(unsigned long long)o->seed, (long long)(noise / 1000),
 			first.reason ? first.reason : "",

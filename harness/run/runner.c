@@ -396,7 +396,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	struct run r = { .s = s, .o = o, .chld_fd = -1, .fs_fd = -1,
 			 .fs_dirfd = -1 };
 	struct check_opts copts = CHECK_OPTS_INIT;
-	struct noise noise = { 0, NULL };
+	struct noise noise = NOISE_INIT;
 	char *why = NULL, *err = NULL, *missing = NULL, *path, *outside;
 	char *scn_error = NULL;
 	jv verdicts = jv_array(), fails = jv_array();
@@ -466,7 +466,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	r.t0 = mono_us();
 	speed_start(&r);
 	history_record(&r, history_meta(&r));
-	noise_start(&noise);
+	noise_start(&noise, r.scratch);
 	r.noise = &noise;
 	if (watch_open(&r))
 		history_record(&r, ev_str(ev_str(ev_new("fs", "harness"), "fs",
@@ -500,10 +500,13 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		ev = ev_num(ev, "p50Us", (double)noise_percentile_us(&noise, 50));
 		ev = ev_num(ev, "p99Us", (double)noise_percentile_us(&noise, 99));
 		ev = ev_num(ev, "maxUs", (double)noise_max_us(&noise));
+		ev = ev_num(ev, "ioSamples", (double)noise_io_samples(&noise));
+		ev = ev_num(ev, "ioMaxUs", (double)noise_io_max_us(&noise));
 		history_record(&r, ev);
 	}
 	res->noise_p99_us = noise_percentile_us(&noise, 99);
 	res->noise_max_us = noise_max_us(&noise);
+	res->noise_io_max_us = noise_io_max_us(&noise);
 cleanup:
 	noise_stop(&noise);
 	holders_kill_all(&r);

@@ -54,6 +54,8 @@ struct run_result {
 	int64_t recovery_ms;  /* first reclaim after the first fault; -1 */
 	int64_t noise_p99_us, noise_max_us; /* scheduling delay measured
 					       while it ran (noise.h) */
+	int64_t noise_io_max_us; /* the longest write + fsync of the
+				    storage probe meanwhile (noise.h) */
 	int reruns;	      /* re-runs after a timing verdict within the
 				 noise (run.c) */
 	int speed;	      /* the scenario clock's speed it ran at (1:
