@@ -233,20 +233,32 @@ class ToyLock extends Lock {
    * (mkdir is atomic); one older than GUARD_STALE_MS was left by a remover
    * that died inside (a compare-then-unlink takes microseconds), and is
    * taken over. true when removed; false when it changed, or the guard
-   * stayed busy (judge again at the next poll).
+   * was busy (judge again at the next poll).
+   *
+   * A reclaimer (no `hold`) tries the guard once: another remover is at it,
+   * and this one's next poll comes soon. Waiting for it instead (a 1 ms
+   * sleep, up to GUARD_MS) made seven contenders of `races/eight-contenders`
+   * hammer mkdir and lstat on 2 loaded cores while the one holding the
+   * guard waited for a CPU: nobody reclaimed the dead lock for 2.3 s. Only
+   * a release (its own file) waits, up to GUARD_MS.
    */
   remove(file, want, data, hold) {
     const guard = `${file}.guard.d`;
-    const until = Date.now() + GUARD_MS;
+    const until = hold ? Date.now() + GUARD_MS : 0;
     for (;;) {
       try {
         fs.mkdirSync(guard, 0o700);
         break;
       } catch (e) {
         if (e.code !== 'EEXIST') throw e;
+        let stale = false;
         try {
-          if (Date.now() - fs.lstatSync(guard).mtimeMs > GUARD_STALE_MS) fs.rmdirSync(guard);
+          if (Date.now() - fs.lstatSync(guard).mtimeMs > GUARD_STALE_MS) {
+            fs.rmdirSync(guard);
+            stale = true;
+          }
         } catch { /* gone meanwhile, or not ours to remove: try again */ }
+        if (stale) continue;
         if (Date.now() > until) return false;
         Atomics.wait(PAUSE, 0, 0, 1); // 1 ms, synchronously: the guard is held for microseconds
       }
