@@ -98,13 +98,11 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 							(double)slack_us)
 				f = expect_failure("expect", e->line, t,
 					    "%s: %s %s took %.0f ms, expected "
-					    "within %lld ms%s",
+					    "within %lld ms + slack %lld ms",
 					    e->text, proc, e->label,
 					    (t - invoke_t) / 1000,
 					    (long long)e->within_ms,
-					    slack_us ? " + the compressed "
-						       "clock's slack"
-						     : "");
+					    (long long)(slack_us / 1000));
 			jv_free(ev);
 			return f;
 		}

@@ -375,15 +375,16 @@ static int64_t timing_excess_us(jv f)
 	jvx_str(f, "checker", checker, sizeof(checker));
 	jvx_str(f, "msg", msg, sizeof(msg));
 	if (!strcmp(checker, "expect")) {
-		long long took, within;
+		long long took, within, slack = 0;
 
 		if (jvx_num(f, "timeoutMs", -1) >= 0)
 			return (int64_t)(jvx_num(f, "timeoutMs", 0) * 100);
 
 		p = strstr(msg, " took ");
-		if (p && sscanf(p, " took %lld ms, expected within %lld ms",
-				&took, &within) == 2)
-			return (took - within) * 1000;
+		if (p && sscanf(p, " took %lld ms, expected within %lld ms "
+				   "+ slack %lld ms",
+				&took, &within, &slack) >= 2)
+			return (took - within - slack) * 1000;
 		return -1;
 	}
 	if (strcmp(checker, "recovery"))

@@ -536,7 +536,8 @@ cleanup:
 	r.hist = history_sort(r.hist);
 	check_history(r.hist, &copts, &verdicts);
 	outside = damage_outside_check(&r.dmg);
-	expect_check(s, r.hist, outside, r.speed > 1 ? copts.slack_us : 0,
+	/* `within` bounds get the slack the checkers' bounds get */
+	expect_check(s, r.hist, outside, copts.slack_us,
 		     &verdicts, &fails);
 	free(outside);
 	fails = jv_array_concat(jv_copy(verdicts), fails);
