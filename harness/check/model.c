@@ -748,6 +748,42 @@ static int current_hold(struct model *m, int proc, const char *session,
 	return any;
 }
 
+/*
+ * A reentrant `acquired` at `t` for a lane whose hold was taken over: the
+ * hold it joined when the holder was stopped (frozen, spinning) from
+ * before the takeover to before `t`, else -1. A holder frozen right after
+ * it re-entered its lock stamps the re-entry when it is thawed, after the
+ * takeover it slept through (seed 31's scenario 122: a deliver queued
+ * behind B's acquire re-entered B's lock, B was frozen before it said so;
+ * read as a new owner it made two). A re-entry that really came after the
+ * takeover is the lock's bug, caught by its fenced write (nothing may be
+ * written) and by races/reentrant-after-takeover.
+ */
+static int late_reentry(struct model *m, int proc, const char *session,
+			const char *lane, int64_t t)
+{
+	int k, j;
+
+	for (k = m->nr_holds - 1; k >= 0; k--) {
+		const struct hold *h = &m->holds[k];
+		const struct proc *p;
+
+		if (h->proc != proc || !eq(h->session, session) ||
+		    !eq(h->lane, lane))
+			continue;
+		if (h->gone_t == NEVER || h->gone_t > t)
+			return -1;
+		p = &m->procs[proc];
+		for (j = 0; j < p->nr_stops; j++)
+			if (!p->stops[j].paused && p->stops[j].from >= h->acq_t &&
+			    p->stops[j].from <= h->gone_t &&
+			    p->stops[j].to <= t)
+				return k;
+		return -1;
+	}
+	return -1;
+}
+
 static void on_acquired(struct model *m, jv e, int i)
 {
 	int proc = proc_of(m, jvx_cstr(e, "process"));
@@ -774,6 +810,8 @@ static void on_acquired(struct model *m, jv e, int i)
 	 * without reentrancy are distinct owners, as two processes would be.
 	 */
 	cur = current_hold(m, proc, session, lane);
+	if (cur < 0 && reentrant)
+		cur = late_reentry(m, proc, session, lane, m->t[i]);
 	if (cur >= 0 && (reentrant || eq(m->holds[cur].lane, lane))) {
 		if (op >= 0 && m->ops[op].acq_t == m->t[i] &&
 		    !m->ops[op].joined) {

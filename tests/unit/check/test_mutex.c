@@ -504,6 +504,62 @@ START_TEST(test_mutex_kernel_unlink_before_released)
 END_TEST
 
 /* One file, two owners in its payload, nobody reporting it. */
+/*
+ * B holds s1 from 0.101 s; a deliver of B's re-enters it, and B is frozen
+ * from 0.103 s (frozen = 1) or not (0) until 4.000 s. A reclaims the overdue
+ * lock at 2.200 s and keeps it. B's reentrant `acquired` is stamped at
+ * 4.001 s: frozen, that is a re-entry it made before the freeze and
+ * stamped after the thaw (its write is fenced: lock-lost), not a new
+ * owner; running, it re-entered a lock it had lost: two owners.
+ */
+static jv late_reentry(int frozen)
+{
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1','maxHoldMs':2000}",
+		    "{'type':'acquired','T':101,'process':'B','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101.5,'process':'B','id':1}",
+		    "{'type':'invoke','T':102,'process':'B','id':2,'op':'deliver',"
+		    "'session':'s1','msg':'m2'}",
+		    frozen ? "{'type':'fault','T':103,'process':'harness',"
+			     "'fault':'freeze','target':'B'}"
+			   : "{'type':'log','T':103,'process':'B','level':'DEBUG',"
+			     "'msg':'-'}",
+		    "{'type':'invoke','T':200,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'log','T':2199,'process':'A','level':'WARN',"
+		    "'msg':'reclaimed stale lock'}",
+		    "{'type':'acquired','T':2200,'process':'A','session':'s1',"
+		    "'lane':'main','id':1,'reclaimed':'hold-exceeded'}",
+		    "{'type':'ok','T':2201,'process':'A','id':1}",
+		    frozen ? "{'type':'fault','T':4000,'process':'harness',"
+			     "'fault':'thaw','target':'B'}"
+			   : "{'type':'log','T':4000,'process':'B','level':'DEBUG',"
+			     "'msg':'-'}",
+		    "{'type':'acquired','T':4001,'process':'B','session':'s1',"
+		    "'lane':'main','id':2,'reentrant':true}",
+		    "{'type':'log','T':4002,'process':'B','level':'WARN',"
+		    "'msg':'m2 refused: lock-lost'}",
+		    "{'type':'fail','T':4003,'process':'B','id':2,"
+		    "'reason':'lock-lost','error':'taken over'}",
+		    "{'type':'released','T':4004,'process':'B','session':'s1',"
+		    "'lane':'main','why':'lock-lost'}",
+		    FINAL_EMPTY("6000"), NULL);
+}
+
+START_TEST(test_mutex_late_reentry_stamp)
+{
+	jv v = check(late_reentry(1));
+
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	v = check(late_reentry(0));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_mutex_kernel_two_owners_one_life)
 {
 	const char *both =
@@ -579,6 +635,7 @@ static Suite *mutex_suite(void)
 	tcase_add_test(tc, test_mutex_write_without_lock);
 	tcase_add_test(tc, test_mutex_kernel_unlink_before_released);
 	tcase_add_test(tc, test_mutex_kernel_two_owners_one_life);
+	tcase_add_test(tc, test_mutex_late_reentry_stamp);
 	suite_add_tcase(s, tc);
 	return s;
 }
