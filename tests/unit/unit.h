@@ -12,16 +12,24 @@
 
 #include <check.h>
 
-/* Runs suite `s`; the process exit status: 0 when every test passed. */
-static inline int unit_main(Suite *s)
+/* Runs suite `s`, each test in a process of its own when `forked` (else as
+ * CK_FORK says); the process exit status: 0 when every test passed. */
+static inline int unit_run(Suite *s, int forked)
 {
 	SRunner *sr = srunner_create(s);
 	int failed;
 
+	if (forked)
+		srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? 1 : 0;
+}
+
+static inline int unit_main(Suite *s)
+{
+	return unit_run(s, 0);
 }
 
 /* unit_main for a binary whose tests share process-wide state that no
@@ -30,14 +38,7 @@ static inline int unit_main(Suite *s)
  * sanitizer build: make unit-asan). */
 static inline int unit_main_forked(Suite *s)
 {
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s, 1);
 }
 
 /* A test case with a checked fixture (may be NULL) and a timeout in
