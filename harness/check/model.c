@@ -65,6 +65,7 @@ static int proc_of(struct model *m, const char *name)
 	p->name = name;
 	p->lanes = 1;
 	p->death_t = NEVER;
+	p->exit_t = NEVER;
 	p->failpoint_t = NEVER;
 	return m->nr_procs++;
 }
@@ -349,6 +350,8 @@ static void read_fault(struct model *m, jv e, int i)
 		set_death(m, proc, t, "was sent SIGTERM");
 	} else if (eq(f, "zombie")) {
 		set_death(m, proc, t, "was killed (a zombie, unreaped)");
+		if (proc >= 0)
+			m->procs[proc].zombie = 1;
 	} else if (eq(f, "freeze") && proc >= 0) {
 		add_stop(&m->procs[proc], t, NEVER, 1);
 	} else if (eq(f, "thaw") && proc >= 0) {
@@ -471,6 +474,8 @@ static void read_exit(struct model *m, jv e, int i)
 	int64_t t = m->t[i], sent;
 	double v;
 
+	if (proc >= 0 && t < m->procs[proc].exit_t)
+		m->procs[proc].exit_t = t;
 	if (jvx_has_num(e, "signal", &v))
 		snprintf(how, sizeof(how), "died of signal %d", (int)v);
 	else if (jvx_cstr(e, "signal"))

@@ -96,6 +96,10 @@ struct proc {
 	int lock_kept;	  /* its spawn says "lockFile": "kept": a kernel lock,
 			     which the kernel lets go of when it dies */
 	int64_t death_t;  /* first kill/term fault or exit; NEVER */
+	int64_t exit_t;	  /* its exit event: the harness reaped it, so it
+			     was dead by then; NEVER */
+	int zombie;	  /* killed by a `zombie` fault: dead but unreaped
+			     (its exit_t is the `reap`) */
 	int64_t failpoint_t; /* first failpoint armed in it that may leave
 				a lock file it has not reported (not the
 				pauses in reclaim and release, not cleanup

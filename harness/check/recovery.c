@@ -79,6 +79,25 @@ static int reclaimable_cause(const struct hold *cause)
 }
 
 /*
+ * When contenders may take hold `h`'s lock: its free_t, except for a holder
+ * killed by the harness (kill, term, a deadly signal): the model dates its
+ * death at the sending, but the process dies when the kernel gets to it,
+ * which under load took 1.4 s (a SIGHUP at stress-ng's load) and 870 ms (a
+ * SIGKILL to a stopped holder), a live pid all along. Contenders are held
+ * to the bound from its exit (the harness reaped it: dead by then) when
+ * that came later. A zombie is dead at once, however late its reap.
+ */
+static int64_t free_from(const struct model *m, const struct hold *h)
+{
+	const struct proc *p = h->proc >= 0 ? &m->procs[h->proc] : NULL;
+
+	if (p && h->end == END_DIED && h->free_t == h->end_t && !p->zombie &&
+	    p->exit_t != NEVER && p->exit_t > h->free_t)
+		return p->exit_t;
+	return h->free_t;
+}
+
+/*
  * The lock on `session` was free from `f` (the hold `cause` ended or ran
  * past maxHoldMs; cause NULL: nobody had taken it yet) until someone
  * acquired it at `n`. Every contender waiting in that gap must have got it,
@@ -260,6 +279,11 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 
 			model_describe_end(m, cause, d, sizeof(d));
 			snprintf(what, sizeof(what), "after %s", d);
+			if (free_from(m, cause) != cause->free_t)
+				snprintf(what + strlen(what),
+					 sizeof(what) - strlen(what),
+					 " (reaped at %s)",
+					 secs(free_from(m, cause)).s);
 		}
 		if (used_maxhold && base == fo)
 			snprintf(boundtxt, sizeof(boundtxt),
@@ -379,7 +403,7 @@ void check_recovery(const struct model *m, struct verdicts *out)
 			if (start > f)
 				recovery_gap(m, out, session, f, start,
 					     cause, flagged, &w, hits);
-			until = h->free_t;
+			until = free_from(m, h);
 			cause = h;
 			/* Holds that start while this one blocks extend the
 			 * blocked stretch. */
@@ -388,8 +412,8 @@ void check_recovery(const struct model *m, struct verdicts *out)
 
 				if (model_hold_start(m, g) > until)
 					break;
-				if (g->free_t > until) {
-					until = g->free_t;
+				if (free_from(m, g) > until) {
+					until = free_from(m, g);
 					cause = g;
 				}
 			}

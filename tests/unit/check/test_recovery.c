@@ -80,14 +80,69 @@ static jv gave_up(const char *fail_at)
 		    fail, FINAL_EMPTY("3000"), NULL);
 }
 
+/* A holds; the harness sends `fault` (kill or zombie) at 1.200 s; A's exit
+ * (the reap) comes at `exit_t`; B, waiting since 0.500 s, reclaims at
+ * exit_t + 50 ms. */
+static jv slow_death(const char *fault, int exit_t)
+{
+	char f[256], ex[128], acq[256], ok[160], fin[512];
+
+	snprintf(f, sizeof(f),
+		 "{'type':'fault','T':1200,'process':'harness','fault':'%s',"
+		 "'target':'A','signal':9}",
+		 fault);
+	snprintf(ex, sizeof(ex), "{'type':'exit','T':%d,'process':'A','signal':9}",
+		 exit_t);
+	snprintf(acq, sizeof(acq),
+		 "{'type':'acquired','T':%d,'process':'B','session':'s1',"
+		 "'lane':'main','id':1,'reclaimed':'dead-pid'}",
+		 exit_t + 50);
+	snprintf(ok, sizeof(ok),
+		 "{'type':'ok','T':%d,'process':'B','id':1,'op':'acquire'}",
+		 exit_t + 51);
+	snprintf(fin, sizeof(fin),
+		 "{'type':'final','T':6000,'sessions':{'s1':{'lock':'file'}},"
+		 "'leaked':[]}");
+	return hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':100,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':110,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':111,'process':'A','id':1}",
+		    "{'type':'invoke','T':500,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1','timeoutMs':5000}",
+		    f, ex, acq, ok, fin, NULL);
+}
+
+/* A killed process dies when the kernel gets to it (1.4 s after a SIGHUP
+ * under stress-ng): a contender that takes the lock 50 ms after the reap
+ * is within the bound; one that had to wait for a zombie's reap was not. */
+START_TEST(test_recovery_counts_a_slow_death_from_its_reap)
+{
+	jv v = check(slow_death("kill", 2600));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(slow_death("kill", 1201));
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	/* a zombie is dead at once, however late its reap */
+	v = check(slow_death("zombie", 2600));
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "B waited 1450 ms for s1 after A was killed "
+				   "(a zombie, unreaped) at 1.200 s");
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_recovery_refused_while_reclaimable)
 {
 	jv v = check(gave_up("1500"));
 
 	expect_n(v, "recovery", 1);
 	expect_says(v, "recovery", "B gave up on s1 after A was killed at "
-				   "1.200 s: it was refused (timeout) at "
-				   "1.500 s after 200 ms");
+				   "1.200 s (reaped at 1.201 s): it was "
+				   "refused (timeout) at 1.500 s after 200 ms");
 	jv_free(v);
 	/* within two polls of asking: it may not have looked yet */
 	v = check(gave_up("1390"));
@@ -119,9 +174,11 @@ START_TEST(test_recovery_kill_just_outside_bound)
 	jv v = check(kill_history("1552"));
 
 	expect_n(v, "recovery", 1);
-	expect_says(v, "recovery", "B waited 352 ms for s1 after A was "
-				   "killed at 1.200 s (bound: poll 50 ms + "
-				   "slack 300 ms)");
+	/* counted from its exit (reaped at 1.201 s): a killed process dies
+	 * when the kernel gets to it */
+	expect_says(v, "recovery", "B waited 351 ms for s1 after A was "
+				   "killed at 1.200 s (reaped at 1.201 s) "
+				   "(bound: poll 50 ms + slack 300 ms)");
 	jv_free(v);
 }
 END_TEST
@@ -186,9 +243,9 @@ START_TEST(test_recovery_kill_well_outside_bound)
 	jv v = check(kill_history("4150"));
 
 	expect_n(v, NULL, 1);
-	expect_says(v, "recovery", "B waited 2950 ms for s1 after A was "
-				   "killed at 1.200 s (bound: poll 50 ms + "
-				   "slack 300 ms)");
+	expect_says(v, "recovery", "B waited 2949 ms for s1 after A was "
+				   "killed at 1.200 s (reaped at 1.201 s) "
+				   "(bound: poll 50 ms + slack 300 ms)");
 	jv_free(v);
 }
 END_TEST
@@ -237,8 +294,9 @@ START_TEST(test_recovery_timeout_after_bound)
 	jv v = check(kill_then_timeout("3000"));
 
 	expect_n(v, "recovery", 1);
-	expect_says(v, "recovery", "B waited 1800 ms for s1 after A was "
-				   "killed at 1.200 s, then failed (timeout)");
+	expect_says(v, "recovery", "B waited 1799 ms for s1 after A was "
+				   "killed at 1.200 s (reaped at 1.201 s), then "
+				   "failed (timeout)");
 	/* the lock file stayed: a leak too */
 	expect_n(v, "leak", 1);
 	jv_free(v);
@@ -480,8 +538,8 @@ START_TEST(test_recovery_paused_in_own_reclaim)
 	expect_n(v, "recovery", 0);
 	jv_free(v);
 	v = check(paused_contender("1800"));
-	expect_says(v, "recovery", "C waited 1400 ms for s1 after A was killed "
-				   "at 0.400 s");
+	expect_says(v, "recovery", "C waited 1399 ms for s1 after A was killed "
+				   "at 0.400 s (reaped at 0.401 s)");
 	jv_free(v);
 }
 END_TEST
@@ -1075,6 +1133,7 @@ static Suite *recovery_suite(void)
 	tcase_add_test(tc, test_recovery_kernel_create_ends_wait);
 	tcase_add_test(tc, test_recovery_dead_owner_in_another_namespace);
 	tcase_add_test(tc, test_recovery_refused_while_reclaimable);
+	tcase_add_test(tc, test_recovery_counts_a_slow_death_from_its_reap);
 	tcase_add_test(tc, test_recovery_kill_1ms_inside_bound);
 	tcase_add_test(tc, test_recovery_kill_just_outside_bound);
 	tcase_add_test(tc, test_recovery_kill_well_outside_bound);
