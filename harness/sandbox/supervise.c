@@ -685,11 +685,17 @@ int holder_start_in(struct holder_proc *hp, char *const argv[],
 			_exit(127);
 		if (own_group)
 			setpgid(0, 0);
-		/* exec keeps the signal mask: the worker blocks SIGCHLD for
-		 * its signalfd, a holder must not inherit that. */
+		/* exec keeps the signal mask and every ignored signal: the
+		 * worker blocks SIGCHLD for its signalfd, and lockchaos
+		 * started under nohup (or any parent that ignores SIGHUP,
+		 * SIGINT, SIGPIPE ...) would pass that on, so a `signal H
+		 * HUP` fault would not take. A holder starts with every
+		 * signal at its default. */
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				signal(sig, SIG_DFL);
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(errp[1], 2);
