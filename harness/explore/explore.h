@@ -20,8 +20,10 @@
 
 /* What a holder said it can do in its hello (docs/holder-protocol.md). */
 struct explore_caps {
-	int acquire, release, deliver, turn, spin; /* operations */
+	int acquire, release, deliver, turn, spin, sweep; /* operations */
 	int lanes, maxhold, timeout, watchdog, fencing, failpoints;
+	int speed;	/* its clocks go through libc: libfaketime can step
+			   them (`clock`), as `speed` needs */
 	char **points;	/* the failpoint names it declared; NULL-terminated
 			   or NULL */
 };

@@ -234,7 +234,8 @@ int explore_caps_from_hello(struct explore_caps *c, const char *line)
 #define CAP(n, f) { n, offsetof(struct explore_caps, f) }
 			CAP("acquire", acquire), CAP("release", release),
 			CAP("deliver", deliver), CAP("turn", turn),
-			CAP("spin", spin), CAP("lanes", lanes),
+			CAP("spin", spin), CAP("sweep", sweep),
+			CAP("speed", speed), CAP("lanes", lanes),
 			CAP("maxHoldMs", maxhold), CAP("timeout", timeout),
 			CAP("watchdog", watchdog), CAP("fencing", fencing),
 			CAP("failpoints", failpoints),
@@ -274,12 +275,17 @@ void explore_caps_clear(struct explore_caps *c)
 
 /* ---- the draw -------------------------------------------------------- */
 
+/* maxHoldMs: the lock line's, and a hold's own when it declares another */
+static const int64_t holds_ms[] = { 600, 1000, 2000, 4000, 8000 };
+static const int w_hold[] = { 15, 20, 25, 20, 20 };
+
 struct gen {
 	struct xscn *x;
 	uint64_t rng;
 	const struct explore_caps *caps;
 	int pidns;
 	int64_t max_hold, timeout, poll, grace;
+	int64_t max_hold_top;	/* the longest maxHoldMs any hold declares */
 	int64_t dead_at[8];	/* when holder i dies; -1 alive */
 	int64_t busy_until[8];	/* frozen or spinning until (its ops wait) */
 	int need_tail[2];	/* session i may keep a stale file */
@@ -397,13 +403,13 @@ static const char *sess_key(int s)
 
 /* A contender's operation at `at` on session `s`; `deadline`: when a stuck
  * owner becomes reclaimable (a timeoutMs may end near it). */
-static void contender_op(struct gen *g, int h, int s, int64_t at,
-			 int64_t jitter, int64_t deadline);
+static void contender_op(struct gen *g, int h, int s, const char *lane,
+			 int64_t at, int64_t jitter, int64_t deadline);
 
-static void contender(struct gen *g, int h, int s, int64_t at,
-		      int64_t deadline)
+static void contender(struct gen *g, int h, int s, const char *lane,
+		      int64_t at, int64_t deadline)
 {
-	contender_op(g, h, s, at, rnd(g, 100) < 30 ? 20 : 0, deadline);
+	contender_op(g, h, s, lane, at, rnd(g, 100) < 30 ? 20 : 0, deadline);
 }
 
 /* One more holder (up to 8), for a crowd or the tail; its index, or -1. */
@@ -427,27 +433,30 @@ static void contender_at(struct gen *g, int h, int s, int64_t at,
 			 int64_t jitter)
 {
 	if (!g->caps->deliver) {
-		contender_op(g, h, s, at, jitter, -1);
+		contender_op(g, h, s, "", at, jitter, -1);
 		return;
 	}
 	emit(g, at, jitter, "%s deliver msg=m%d%s", hname(h), ++g->msgs,
 	     sess_key(s));
 }
 
-static void contender_op(struct gen *g, int h, int s, int64_t at,
-			 int64_t jitter, int64_t deadline)
+static void contender_op(struct gen *g, int h, int s, const char *lane,
+			 int64_t at, int64_t jitter, int64_t deadline)
 {
-	static const int w_op[] = { 60, 25, 15 };
-	int w[3] = { g->caps->deliver ? w_op[0] : 0,
+	/* deliver, turn, acquire/release, the cleanup sweep (it judges every
+	 * lock file of the folder as an acquire would: seed 001's cron) */
+	static const int w_op[] = { 55, 20, 15, 10 };
+	int w[4] = { g->caps->deliver ? w_op[0] : 0,
 		     g->caps->turn ? w_op[1] : 0,
-		     g->caps->acquire && g->caps->release ? w_op[2] : 0 };
-	int op = pick(g, w, 3);
+		     g->caps->acquire && g->caps->release ? w_op[2] : 0,
+		     g->caps->sweep && !*lane ? w_op[3] : 0 };
+	int op = pick(g, w, 4);
 	char tmo[48] = "";
 	int m = ++g->msgs;
 
 	if (at < 0)
 		at = 0;
-	if (g->caps->timeout && rnd(g, 100) < 25 && deadline > at) {
+	if (op != 3 && g->caps->timeout && rnd(g, 100) < 25 && deadline > at) {
 		int64_t t = deadline - at + rrange(g, -2, 4) * g->poll;
 
 		if (t < 100)
@@ -456,19 +465,22 @@ static void contender_op(struct gen *g, int h, int s, int64_t at,
 	}
 	switch (op) {
 	case 0:
-		emit(g, at, jitter, "%s deliver msg=m%d%s%s", hname(h), m,
-		     sess_key(s), tmo);
+		emit(g, at, jitter, "%s deliver msg=m%d%s%s%s", hname(h), m,
+		     sess_key(s), lane, tmo);
 		break;
 	case 1:
-		emit(g, at, jitter, "%s turn hold=%lldms msg=m%d%s%s",
+		emit(g, at, jitter, "%s turn hold=%lldms msg=m%d%s%s%s",
 		     hname(h), (long long)rrange(g, 5, 40) * 10, m,
-		     sess_key(s), tmo);
+		     sess_key(s), lane, tmo);
+		break;
+	case 3:
+		emit(g, at, jitter, "%s sweep as=w%d", hname(h), m);
 		break;
 	default:
-		emit(g, at, jitter, "%s acquire as=a%d%s%s", hname(h), m,
-		     sess_key(s), tmo);
-		emit(g, at + rrange(g, 5, 40) * 10, 0, "%s release%s", hname(h),
-		     sess_key(s));
+		emit(g, at, jitter, "%s acquire as=a%d%s%s%s", hname(h), m,
+		     sess_key(s), lane, tmo);
+		emit(g, at + rrange(g, 5, 40) * 10, 0, "%s release%s%s",
+		     hname(h), sess_key(s), lane);
 		break;
 	}
 }
@@ -476,7 +488,7 @@ static void contender_op(struct gen *g, int h, int s, int64_t at,
 enum fault_pick {
 	F_NONE, F_KILL, F_FREEZE, F_ZOMBIE, F_IO, F_CLEANUP, F_CREATE_PAUSE,
 	F_SPIN, F_TERM, F_REMOVED, F_RECLAIM_PAUSE, F_RELEASE_PAUSE,
-	F_BLOCK_LOOP, F_SIGNAL, F_REWRITE, F__NR
+	F_BLOCK_LOOP, F_SIGNAL, F_REWRITE, F_CLOCK, F__NR
 };
 
 static const char *const io_points[] = {
@@ -514,18 +526,35 @@ static int64_t stuck_hi(const struct gen *g)
 static void hold(struct gen *g, int s)
 {
 	static const int w_kind[] = { 35, 35, 12, 9, 9 };
-	static const int w_fault[F__NR] = { 30, 18, 11, 8,  8, 8, 8, 7,
-					    5,  5,  10, 3,  3, 3, 2 };
+	static const int w_fault[F__NR] = { 30, 18, 11, 8, 8, 8, 8, 7,
+					    5,  5,  10, 3, 3, 3, 2, 5 };
 	const struct explore_caps *c = g->caps;
 	int kw[5], fw[F__NR], kind, f, owner, i, nc, dies = 0;
+	int crowd_dead, crowd_free;
 	int64_t t0, h, fault_at = -1, stuck_until = -1, end;
+	int64_t lock_max_hold = g->max_hold;
 	int m = ++g->msgs;
-	char lane[24] = "";
+	char lane[24] = "", own_lane[24] = "", mh[32] = "";
 
 	t0 = rrange(g, 0, 150) * 10;
 	owner = other_holder(g, -1, t0);
 	if (owner < 0)
 		return;
+	/* The owner declares a maxHoldMs of its own, not the lock line's
+	 * its contenders declare (gateways configured apart): each lock is
+	 * to be judged by the bound its payload declares. For this hold
+	 * g->max_hold is the owner's (its deadline, its stuck lengths). */
+	if (c->maxhold && rnd(g, 100) < 20) {
+		int64_t v = holds_ms[pick(g, w_hold, 5)];
+
+		if (v != g->max_hold) {
+			g->max_hold = v;
+			snprintf(mh, sizeof(mh), " maxHoldMs=%lldms",
+				 (long long)v);
+		}
+	}
+	if (g->max_hold > g->max_hold_top)
+		g->max_hold_top = g->max_hold;
 	h = rrange(g, 20, (g->max_hold * 3 / 2 < 3000 ? g->max_hold * 3 / 2
 						       : 3000) / 10) * 10;
 	kw[0] = c->acquire && c->release ? w_kind[0] : 0;
@@ -537,10 +566,15 @@ static void hold(struct gen *g, int s)
 		: 0;
 	kw[4] = c->acquire && c->release && c->deliver ? w_kind[4] : 0;
 	kind = pick(g, kw, 5);
-	if (!kw[kind])
+	if (!kw[kind]) {
+		g->max_hold = lock_max_hold;
 		return;
+	}
 	if (c->lanes && rnd(g, 100) < 15)
 		snprintf(lane, sizeof(lane), " lane=l%d", (int)rnd(g, 2) + 1);
+	/* the owner's other lane, for a contender of its own process */
+	snprintf(own_lane, sizeof(own_lane), " lane=l%d",
+		 !strcmp(lane, " lane=l1") ? 2 : 1);
 
 	for (f = 0; f < F__NR; f++)
 		fw[f] = w_fault[f];
@@ -562,6 +596,8 @@ static void hold(struct gen *g, int s)
 		fw[F_IO] = 0;
 	if (!c->spin)
 		fw[F_SPIN] = 0;
+	if (!c->speed) /* its clocks may not go through libc */
+		fw[F_CLOCK] = 0;
 	f = pick(g, fw, F__NR);
 
 	/* Faults armed before the hold starts. */
@@ -579,7 +615,17 @@ static void hold(struct gen *g, int s)
 		     "failpoint %s name=sessionlock/create/pause-before-payload "
 		     "delay=%lldms once",
 		     hname(owner), (long long)rrange(g, 5, g->grace / 20) * 10);
-	else if (f == F_RELEASE_PAUSE)
+	else if (f == F_CLOCK) {
+		/* An NTP step (or a skewed clock) on the owner before it takes
+		 * the lock, or on another holder that will judge it: a lock
+		 * made on this boot is aged by a clock no step moves. */
+		static const char *const steps[] = { "-2h", "-90s", "+2h",
+						     "+90s" };
+		int who = rnd(g, 100) < 60 ? owner : other_holder(g, owner, t0);
+
+		emit(g, t0 > 0 ? t0 - 1 : -1, 0, "clock %s step=%s",
+		     hname(who < 0 ? owner : who), steps[rnd(g, 4)]);
+	} else if (f == F_RELEASE_PAUSE)
 		emit(g, t0 > 0 ? t0 - 1 : -1, 0,
 		     "failpoint %s name=sessionlock/release/pause-before-unlink "
 		     "delay=%lldms once",
@@ -594,32 +640,32 @@ static void hold(struct gen *g, int s)
 		if (rnd(g, 100) < 15)
 			snprintf(lt, sizeof(lt), " laneTimeout=%lldms",
 				 (long long)(h / 2 / 10 * 10 + 10));
-		emit(g, t0, 0, "%s turn hold=%lldms msg=m%d%s%s%s",
-		     hname(owner), (long long)h, m, sess_key(s), lane, lt);
+		emit(g, t0, 0, "%s turn hold=%lldms msg=m%d%s%s%s%s",
+		     hname(owner), (long long)h, m, sess_key(s), lane, lt, mh);
 		break;
 	}
 	case 2: /* deliver: a short hold */
-		emit(g, t0, 0, "%s deliver msg=m%d%s%s", hname(owner), m,
-		     sess_key(s), lane);
+		emit(g, t0, 0, "%s deliver msg=m%d%s%s%s", hname(owner), m,
+		     sess_key(s), lane, mh);
 		h = 20;
 		break;
 	case 3: /* forgotten: only the watchdog frees it */
-		emit(g, t0, 0, "%s acquire as=h%d%s%s", hname(owner), m,
-		     sess_key(s), lane);
+		emit(g, t0, 0, "%s acquire as=h%d%s%s%s", hname(owner), m,
+		     sess_key(s), lane, mh);
 		g->forgotten[s] = 1;
 		h = g->max_hold;
 		if (t0 + g->max_hold + 4 * g->poll + 600 > g->end)
 			g->end = t0 + g->max_hold + 4 * g->poll + 600;
 		break;
 	case 4: /* reentrant */
-		emit(g, t0, 0, "%s acquire as=h%d%s%s", hname(owner), m,
-		     sess_key(s), lane);
+		emit(g, t0, 0, "%s acquire as=h%d%s%s%s", hname(owner), m,
+		     sess_key(s), lane, mh);
 		emit(g, -1, 0, "%s deliver msg=m%d%s%s", hname(owner), ++g->msgs,
 		     sess_key(s), lane);
 		break;
 	default: /* acquire ... release */
-		emit(g, t0, 0, "%s acquire as=h%d%s%s", hname(owner), m,
-		     sess_key(s), lane);
+		emit(g, t0, 0, "%s acquire as=h%d%s%s%s", hname(owner), m,
+		     sess_key(s), lane, mh);
 		break;
 	}
 	end = t0 + h;
@@ -743,8 +789,15 @@ static void hold(struct gen *g, int s)
 		 * live holder at once, right after it (the concurrent
 		 * reclaim). */
 		nc = 1 + (int)rnd(g, 3);
-		if (dies && racer < 0 && rnd(g, 100) < 40) {
-			int64_t at = fa + rrange(g, 1, 3) * g->poll;
+		crowd_dead = dies && racer < 0 && rnd(g, 100) < 40;
+		/* or, in 15 of the other holds, a crowd right after its end:
+		 * a free lock that many create at once (O_EXCL is all that
+		 * keeps them one at a time) */
+		crowd_free = !crowd_dead && !dies && kind != 3 &&
+			     stuck_until < 0 && rnd(g, 100) < 15;
+		if (crowd_dead || crowd_free) {
+			int64_t at = crowd_dead ? fa + rrange(g, 1, 3) * g->poll
+						: end + rrange(g, 0, 2) * g->poll;
 			int want = 3 + (int)rnd(g, 5), have = 0, crowd[8];
 			char who[40] = "";
 
@@ -769,7 +822,7 @@ static void hold(struct gen *g, int s)
 						 sizeof(who) - strlen(who),
 						 " %s", hname(crowd[i]));
 				if (have)
-					emit(g, fa, 0,
+					emit(g, crowd_dead ? fa : at - 10, 0,
 					     "jitter%s calls=open,read,stat,"
 					     "fstat,unlink,rename max=20ms",
 					     who);
@@ -801,14 +854,25 @@ static void hold(struct gen *g, int s)
 			if (racer >= 0 && i == 0) {
 				ch = racer;
 				at = t0 + rrange(g, 5, 15) * 10;
+			} else if (c->lanes && c->watchdog &&
+				   alive_at(g, owner, at) &&
+				   at >= g->busy_until[owner] &&
+				   rnd(g, 100) < 15) {
+				/* The owner itself, on another lane: its
+				 * own process waits for it ("held"), so
+				 * past its maxHoldMs only its watchdog can
+				 * let the lane in. */
+				contender(g, owner, s, own_lane, at, deadline);
+				continue;
 			} else {
 				ch = other_holder(g, owner, at);
 			}
 			if (ch < 0)
 				break;
-			contender(g, ch, s, at, deadline);
+			contender(g, ch, s, "", at, deadline);
 		}
 	}
+	g->max_hold = lock_max_hold;
 }
 
 static void put_lock(struct gen *g, const char *fmt, long long v)
@@ -855,8 +919,6 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 		 const struct explore_caps *caps, int pidns)
 {
 	static const int w_holders[] = { 40, 30, 15, 4, 4, 4, 3 };
-	static const int64_t holds_ms[] = { 600, 1000, 2000, 4000, 8000 };
-	static const int w_hold[] = { 15, 20, 25, 20, 20 };
 	static const int64_t polls[] = { 20, 50, 50, 100 };
 	static const int64_t graces[] = { 300, 500, 1000 };
 	static const int w_holds[] = { 50, 35, 15 };
@@ -871,6 +933,7 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 	g.pidns = pidns;
 	g.rng = prng_next(&mix);
 	g.max_hold = holds_ms[pick(&g, w_hold, 5)];
+	g.max_hold_top = g.max_hold;
 	g.timeout = (g.max_hold < 2000 ? g.max_hold : 2000) * rrange(&g, 5, 30) /
 		    10;
 	g.poll = polls[rnd(&g, 4)];
@@ -898,7 +961,7 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 
 		emit(&g, at, 0, "damage s1 %s", safe_damage[kind]);
 		g.need_tail[0] = 1;
-		contender(&g, ch, 0, at + rrange(&g, 0, 30) * 10,
+		contender(&g, ch, 0, "", at + rrange(&g, 0, 30) * 10,
 			  at + g.grace);
 	}
 	n = 1 + pick(&g, w_holds, 3);
@@ -935,14 +998,15 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 		g.keep = 1;
 		emit(&g, at, 0, "%s deliver msg=end%d%s timeoutMs=%lldms",
 		     hname(live), s + 1, sess_key(s),
-		     (long long)(g.max_hold * 2 + 2000));
+		     (long long)(g.max_hold_top * 2 + 2000));
 	}
 	if (g.forgotten[0] || g.forgotten[1]) {
 		/* room for the watchdog, after an acquire that may have
 		 * waited its whole timeout */
 		g.keep = 1;
 		emit(&g, -1, 0, "wait %lldms",
-		     (long long)(g.timeout + g.max_hold + 4 * g.poll + 600));
+		     (long long)(g.timeout + g.max_hold_top + 4 * g.poll +
+				 600));
 	}
 	if (!x->nr)
 		emit(&g, 0, 0, "A deliver msg=m0");

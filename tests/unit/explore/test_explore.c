@@ -38,7 +38,7 @@ static void caps_full(struct explore_caps *c)
 	memset(c, 0, sizeof(*c));
 	c->acquire = c->release = c->deliver = c->turn = c->spin = 1;
 	c->lanes = c->maxhold = c->timeout = c->watchdog = c->fencing = 1;
-	c->failpoints = 1;
+	c->failpoints = c->sweep = c->speed = 1;
 	c->points = (char **)ref_points;
 }
 
@@ -148,6 +148,140 @@ START_TEST(same_seed_same_scenarios)
 		xscn_clear(&d);
 	}
 	ck_assert_int_ge(differ, 45); /* another seed, other scenarios */
+}
+END_TEST
+
+/* The value of `key` ("lane=") in statement `st`, or `dflt`. */
+static const char *st_val(const struct xstmt *st, const char *key,
+			  const char *dflt)
+{
+	int i;
+
+	for (i = 1; i < st->nr_words; i++)
+		if (!strncmp(st->words[i], key, strlen(key)))
+			return st->words[i] + strlen(key);
+	return dflt;
+}
+
+static int lock_op(const struct xstmt *st)
+{
+	return st->nr_words > 1 && (!strcmp(st->words[1], "acquire") ||
+				    !strcmp(st->words[1], "turn") ||
+				    !strcmp(st->words[1], "deliver"));
+}
+
+/* The shapes the bugs that took longest to find need (docs/explore.md,
+ * the weights table). */
+struct shapes {
+	int own_lane;	 /* a holder takes one session's lock on two lanes */
+	int own_maxhold; /* an owner declares a maxHoldMs other than the lock
+			    line's, another holder contends for that session */
+	int clock;	 /* a wall clock stepped */
+	int sweep;	 /* a cleanup sweep */
+	int crowd_free;	 /* 3 or more deliver at once (+-20 ms), nobody died */
+};
+
+static void count_shapes(const struct xscn *x, struct shapes *n)
+{
+	const char *lock_max = "";
+	int i, j, lane = 0, maxhold = 0, clock = 0, sweep = 0, crowd = 0;
+	int death = 0;
+
+	for (i = 0; i < x->nr_lock; i++)
+		if (!strncmp(x->lock[i], "maxHoldMs=", 10))
+			lock_max = x->lock[i] + 10;
+	for (i = 0; i < x->nr; i++) {
+		const struct xstmt *a = &x->st[i];
+
+		clock |= !strcmp(a->words[0], "clock");
+		death |= !strcmp(a->words[0], "kill") ||
+			 !strcmp(a->words[0], "term") ||
+			 !strcmp(a->words[0], "zombie") ||
+			 !strcmp(a->words[0], "signal");
+		if (a->jitter_ms == 20 && a->nr_words > 1 &&
+		    !strcmp(a->words[1], "deliver")) {
+			int same = 0;
+
+			for (j = 0; j < x->nr; j++)
+				same += x->st[j].at_ms == a->at_ms &&
+					x->st[j].jitter_ms == 20 &&
+					x->st[j].nr_words > 1 &&
+					!strcmp(x->st[j].words[1], "deliver");
+			crowd |= same >= 3;
+		}
+		sweep |= a->nr_words > 1 && !strcmp(a->words[1], "sweep");
+		if (!lock_op(a))
+			continue;
+		for (j = 0; j < x->nr; j++) {
+			const struct xstmt *b = &x->st[j];
+			int same = !strcmp(a->words[0], b->words[0]);
+
+			if (j == i || !lock_op(b) ||
+			    strcmp(st_val(a, "session=", "s1"),
+				   st_val(b, "session=", "s1")))
+				continue;
+			lane |= same && strcmp(st_val(a, "lane=", "main"),
+					       st_val(b, "lane=", "main"));
+			maxhold |= !same &&
+				   strcmp(st_val(a, "maxHoldMs=", lock_max),
+					  lock_max);
+		}
+	}
+	n->own_lane += lane;
+	n->own_maxhold += maxhold;
+	n->clock += clock;
+	n->sweep += sweep;
+	n->crowd_free += crowd && !death;
+}
+
+static void shapes_of(void (*caps_of)(struct explore_caps *), int strip,
+		      struct shapes *n)
+{
+	struct explore_caps c;
+	uint64_t i;
+
+	caps_of(&c);
+	if (strip)
+		c.lanes = c.maxhold = c.sweep = c.speed = 0;
+	memset(n, 0, sizeof(*n));
+	for (i = 1; i <= 400; i++) {
+		struct xscn x;
+
+		xscn_init(&x);
+		explore_gen(&x, 42, i, &c, 1);
+		count_shapes(&x, n);
+		xscn_clear(&x);
+	}
+}
+
+/* A holder contending on another lane for its own lock (only its watchdog
+ * frees it past maxHoldMs: `no-watchdog`), an owner whose maxHoldMs is not
+ * its contenders' (`own-maxhold`), a stepped wall clock (`wallclock-age`),
+ * a sweep near a live hold (`sweep-by-age`),
+ * a crowd creating a free lock at once (`exists-then-create`): each drawn
+ * often enough to meet in minutes, and never for a holder whose caps lack
+ * it. */
+START_TEST(gen_draws_the_shapes_bugs_need)
+{
+	struct shapes n;
+
+	shapes_of(caps_full, 0, &n);
+	/* 121 (47 by chance, two holds of one holder, before the draw) */
+	ck_assert_msg(n.own_lane >= 90, "own lane in %d of 400", n.own_lane);
+	/* 87, 27, 105 and 34 (none of them before) */
+	ck_assert_msg(n.own_maxhold >= 40, "own maxHoldMs in %d of 400",
+		      n.own_maxhold);
+	ck_assert_msg(n.clock >= 20, "clock in %d of 400", n.clock);
+	ck_assert_msg(n.sweep >= 40, "sweep in %d of 400", n.sweep);
+	ck_assert_msg(n.crowd_free >= 20, "crowd at a free lock in %d of 400",
+		      n.crowd_free);
+	shapes_of(caps_full, 1, &n);
+	ck_assert_int_eq(n.own_lane, 0);
+	ck_assert_int_eq(n.own_maxhold, 0);
+	ck_assert_int_eq(n.clock, 0);
+	ck_assert_int_eq(n.sweep, 0);
+	shapes_of(caps_deliver_only, 0, &n);
+	ck_assert_int_eq(n.own_lane + n.own_maxhold + n.clock + n.sweep, 0);
 }
 END_TEST
 
@@ -578,6 +712,7 @@ int main(void)
 
 	tcase_add_test(tc, generated_scenarios_parse);
 	tcase_add_test(tc, same_seed_same_scenarios);
+	tcase_add_test(tc, gen_draws_the_shapes_bugs_need);
 	tcase_add_test(tc, copy_is_deep);
 	tcase_add_test(tc, caps_from_hello);
 	tc = unit_tcase(s, "shrink", 120, NULL, NULL);
