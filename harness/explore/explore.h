@@ -47,12 +47,15 @@ struct xstmt {
 };
 
 /*
- * A generated scenario. The `holder` line is `holders`, the `lock` line
+ * A generated scenario. The `holder` line is `holders` (one of its own for
+ * each with `holder_opts`), the `lock` line
  * `lock` (key=value words), `disable` checkers are written as given, then
  * every statement in order. Everything is owned by the xscn.
  */
 struct xscn {
 	char **holders;
+	char **holder_opts; /* per holder, NULL or its keys (`ns=c1 pid=7`):
+			       such a holder gets a `holder` line of its own */
 	int nr_holders;
 	char **lock;
 	int nr_lock;

@@ -86,6 +86,8 @@ void xscn_clear(struct xscn *x)
 	int i;
 
 	free_list(x->holders, x->nr_holders);
+	if (x->holder_opts)
+		free_list(x->holder_opts, x->nr_holders);
 	free_list(x->lock, x->nr_lock);
 	free_list(x->disable, x->nr_disable);
 	for (i = 0; i < x->nr; i++)
@@ -110,6 +112,14 @@ void xscn_copy(struct xscn *dst, const struct xscn *src)
 
 	xscn_init(dst);
 	dst->holders = dup_list(src->holders, src->nr_holders);
+	if (src->holder_opts) {
+		dst->holder_opts =
+			xcalloc((size_t)src->nr_holders + 1, sizeof(char *));
+		for (i = 0; i < src->nr_holders; i++)
+			if (src->holder_opts[i])
+				dst->holder_opts[i] =
+					xstrdup(src->holder_opts[i]);
+	}
 	dst->nr_holders = src->nr_holders;
 	dst->lock = dup_list(src->lock, src->nr_lock);
 	dst->nr_lock = src->nr_lock;
@@ -173,7 +183,28 @@ char *xscn_render(const struct xscn *x, const char *header,
 	}
 	put_line(&out, "disable", x->disable, x->nr_disable);
 	put_line(&out, "lock", x->lock, x->nr_lock);
-	put_line(&out, "holder", x->holders, x->nr_holders);
+	if (!x->holder_opts) {
+		put_line(&out, "holder", x->holders, x->nr_holders);
+	} else {
+		int plain = 0;
+
+		for (i = 0; i < x->nr_holders; i++)
+			if (!x->holder_opts[i]) {
+				put(&out, plain++ ? " " : "holder ");
+				put(&out, x->holders[i]);
+			}
+		if (plain)
+			put(&out, "\n");
+		for (i = 0; i < x->nr_holders; i++)
+			if (x->holder_opts[i]) {
+				char *l = xasprintf("holder %s %s\n",
+						    x->holders[i],
+						    x->holder_opts[i]);
+
+				put(&out, l);
+				free(l);
+			}
+	}
 	for (i = 0; i < x->nr; i++) {
 		const struct xstmt *s = &x->st[i];
 
@@ -193,9 +224,23 @@ char *xscn_render(const struct xscn *x, const char *header,
 	return out;
 }
 
+/* The holder lines: one for the holders without keys, one each for the
+ * others. */
+static int holder_lines(const struct xscn *x)
+{
+	int i, plain = 0, own = 0;
+
+	for (i = 0; i < x->nr_holders; i++)
+		if (x->holder_opts && x->holder_opts[i])
+			own++;
+		else
+			plain = 1;
+	return plain + own;
+}
+
 int xscn_size(const struct xscn *x)
 {
-	return (x->nr_lock > 0) + (x->nr_holders > 0) + (x->nr_disable > 0) +
+	return (x->nr_lock > 0) + holder_lines(x) + (x->nr_disable > 0) +
 	       x->nr;
 }
 
@@ -424,6 +469,11 @@ static int add_holder(struct gen *g)
 			      sizeof(*x->holders) * ((size_t)h + 2));
 	x->holders[h] = xstrdup(hname(h));
 	x->holders[h + 1] = NULL;
+	if (x->holder_opts) {
+		x->holder_opts = xrealloc(x->holder_opts,
+					  sizeof(char *) * ((size_t)h + 2));
+		x->holder_opts[h] = x->holder_opts[h + 1] = NULL;
+	}
 	x->nr_holders++;
 	return h;
 }
@@ -527,7 +577,7 @@ static void hold(struct gen *g, int s)
 {
 	static const int w_kind[] = { 35, 35, 12, 9, 9 };
 	static const int w_fault[F__NR] = { 30, 18, 11, 8, 8, 8, 8, 7,
-					    5,  5,  10, 3, 3, 3, 2, 5 };
+					    5,  5,  10, 3, 3, 3, 2, 8 };
 	const struct explore_caps *c = g->caps;
 	int kw[5], fw[F__NR], kind, f, owner, i, nc, dies = 0;
 	int crowd_dead, crowd_free;
@@ -950,6 +1000,22 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 		x->holders[i] = xstrdup(hname(i));
 	x->nr_holders = n;
 	two_sessions = rnd(&g, 100) < 15;
+	if (pidns && rnd(&g, 100) < 10) {
+		/* Containers sharing the sessions volume: the first two
+		 * holders each pid 7 of a namespace of its own (every
+		 * container's gateway is its pid 7), the others in either
+		 * or in the scenario's. A pid in a payload means nothing
+		 * outside its namespace. */
+		x->holder_opts = xcalloc((size_t)n + 1, sizeof(char *));
+		x->holder_opts[0] = xstrdup("ns=c1 pid=7");
+		x->holder_opts[1] = xstrdup("ns=c2 pid=7");
+		for (i = 2; i < n; i++) {
+			int k = (int)rnd(&g, 3);
+
+			if (k < 2)
+				x->holder_opts[i] = xasprintf("ns=c%d", k + 1);
+		}
+	}
 
 	if (rnd(&g, 100) < 15) {
 		/* A planted file a correct lock must reclaim, then a

@@ -63,6 +63,9 @@ void xscn_measure(const struct xscn *x, int64_t m[XSCN_MEASURE])
 			words_ms(x->st[i].words, x->st[i].nr_words);
 	}
 	m[2] += x->nr_lock + x->nr_disable;
+	for (i = 0; x->holder_opts && i < x->nr_holders; i++)
+		for (p = x->holder_opts[i]; p && *p; p++)
+			m[2] += *p == '=';
 	m[3] += words_ms(x->lock, x->nr_lock);
 	for (p = text; *p; p++) {
 		if (*p >= '1' && *p <= '9')
@@ -129,6 +132,12 @@ static void drop_holder(struct xscn *x, int h)
 	x->holders[h] = NULL;
 	memmove(&x->holders[h], &x->holders[h + 1],
 		sizeof(*x->holders) * (size_t)(x->nr_holders - h - 1));
+	if (x->holder_opts) {
+		free(x->holder_opts[h]);
+		memmove(&x->holder_opts[h], &x->holder_opts[h + 1],
+			sizeof(char *) * (size_t)(x->nr_holders - h - 1));
+		x->holder_opts[x->nr_holders - 1] = NULL;
+	}
 	x->nr_holders--;
 	x->holders[x->nr_holders] = NULL;
 	free(name);
@@ -402,6 +411,25 @@ static int one_pass(struct search *s)
 			if ((rc = try(s, &c)))
 				return rc;
 		}
+	/* a holder's keys (its own namespace, its pid there): all, then
+	 * the pid */
+	for (i = 0; x->holder_opts && i < x->nr_holders; i++) {
+		char *pid;
+
+		if (!x->holder_opts[i])
+			continue;
+		xscn_copy(&c, x);
+		free(c.holder_opts[i]);
+		c.holder_opts[i] = NULL;
+		if ((rc = try(s, &c)))
+			return rc;
+		if (!(pid = strstr(x->holder_opts[i], " pid=")))
+			continue;
+		xscn_copy(&c, x);
+		c.holder_opts[i][pid - x->holder_opts[i]] = '\0';
+		if ((rc = try(s, &c)))
+			return rc;
+	}
 	/* 3. lock keys */
 	for (i = 0; i < x->nr_lock; i++) {
 		xscn_copy(&c, x);
