@@ -8,30 +8,41 @@
  * must let them in. The draws, with their weights (percent; a choice the
  * holder's caps exclude is never drawn, the others keep their ratios):
  *
- *   holders          2: 40, 3: 30, 4: 15, 5 to 8: 15
+ *   holders          2: 40, 3: 30, 4: 15, 5 to 8: 15; in containers 10
+ *                    (where PID namespaces exist): A pid 7 of ns c1, B
+ *                    pid 7 of ns c2, the others in c1, c2 or neither
  *   holds            1: 50, 2: 35, 3: 15
  *   hold kind        acquire/release 35, turn 35, deliver 12,
  *                    forgotten acquire (the watchdog must free it) 9,
- *                    reentrant acquire+deliver+release 9
+ *                    reentrant acquire+deliver+release 9; the owner
+ *                    declares a maxHoldMs of its own (not its
+ *                    contenders') 20
  *   fault on a hold  none 30; otherwise kill 18, freeze+thaw 11, zombie+reap
  *                    8, io failpoint 8, cleanup failpoint 8, create pause
  *                    (empty lock file) 8, spin 7, term 5, damage removed 5,
  *                    reclaim pause in a contender 10, release pause 3,
  *                    block-loop on/off 3, signal HUP/USR1 3, in-place
- *                    rewrite of the payload 2
+ *                    rewrite of the payload 2, a wall clock stepped
+ *                    (+-90 s, +-2 h; the owner's 60, else another's)
+ *                    before the hold 8 (holders with `speed`)
  *   fault timing     `await OWNER acquired` then the fault: 50 (exactly at
  *                    the transition); else 10-100 ms after the acquire is
  *                    sent, or within 100 ms of the hold's end
  *   contenders       after a death, a crowd (3 to 7 holders, added when
  *                    too few are alive, deliver within +-20 ms, 1 to 3
  *                    polls after it; their file calls jittered 0..20 ms
- *                    in half of them) 40; else 1 to
- *                    3 per hold; deliver 60, turn 25, acquire/release
- *                    15; sent near: the hold's start 30, the fault 25, the
- *                    owner's maxHoldMs (the deadline a stuck owner must be
- *                    reclaimed by) 25, the hold's end 20; with jitter
- *                    (+-20 ms) 30; with a timeoutMs ending within a few
- *                    polls of that deadline 25
+ *                    in half of them) 40; after a hold that ended (no
+ *                    death, nobody stuck), such a crowd 15 (a free lock
+ *                    created at once); else 1 to 3 per hold: the owner
+ *                    itself on another lane 15 (lanes and watchdog: only
+ *                    its watchdog frees its own stuck hold), else another
+ *                    holder; deliver 55, turn 20, acquire/release 15,
+ *                    sweep 10 (holders with `sweep`); sent near: the
+ *                    hold's start 30, the fault 25, the owner's maxHoldMs
+ *                    (the deadline a stuck owner must be reclaimed by) 25,
+ *                    the hold's end 20; with jitter (+-20 ms) 30; with a
+ *                    timeoutMs ending within a few polls of that deadline
+ *                    25
  *   planted damage   15 per scenario: a lock file a correct lock reclaims
  *                    (empty, truncated, garbage, dead, ancient, bad-date,
  *                    pid0, pid-negative, pid-huge, maxhold-negative), then
