@@ -841,6 +841,12 @@ static void hold(struct gen *g, int s)
 		}
 		if (stuck_until > 0)
 			g->busy_until[owner] = stuck_until;
+		/* the tail comes after a timed spin ends too (a thaw or a
+		 * block-loop off is a step of its own): a deliver sent to a
+		 * spinning holder at the end is never answered, its lock
+		 * left (seed 101's scenario 62: a leak every lock has) */
+		if (stuck_until > g->end)
+			g->end = stuck_until;
 		/* The end of the hold, unless the owner died first. */
 		if ((kind == 0 || kind == 4) && alive_at(g, owner, end))
 			emit(g, end, 0, "%s release%s%s", hname(owner),

@@ -294,6 +294,55 @@ START_TEST(gen_draws_the_shapes_bugs_need)
 }
 END_TEST
 
+/* The tail (the last deliver, `msg=endN`) comes after every timed spin has
+ * ended: a spinning holder answers nothing, and the run ends without it. */
+START_TEST(tail_after_every_spin)
+{
+	struct explore_caps c;
+	uint64_t i;
+	int spins = 0;
+
+	caps_full(&c);
+	for (i = 1; i <= 400; i++) {
+		struct xscn x;
+		int64_t t = 0, spin_end = -1, tail = -1;
+		int k;
+
+		xscn_init(&x);
+		explore_gen(&x, 42, i, &c, 1);
+		for (k = 0; k < x.nr; k++) {
+			const struct xstmt *st = &x.st[k];
+			int64_t ms;
+
+			if (st->at_ms >= 0)
+				t = st->at_ms;
+			if (st->nr_words > 2 && !strcmp(st->words[1], "spin") &&
+			    !strncmp(st->words[2], "ms=", 3) &&
+			    !parse_duration_ms(st->words[2] + 3, &ms)) {
+				spins++;
+				if (t + ms > spin_end)
+					spin_end = t + ms;
+			}
+			if (st->nr_words > 2 && !strcmp(st->words[1], "deliver") &&
+			    !strncmp(st->words[2], "msg=end", 7))
+				tail = t;
+		}
+		if (tail >= 0 && spin_end >= 0) {
+			char *text = xscn_render(&x, NULL, NULL, 1);
+
+			ck_assert_msg(tail > spin_end,
+				      "scenario %llu: the tail at %lld ms, a "
+				      "spin to %lld ms:\n%s",
+				      (unsigned long long)i, (long long)tail,
+				      (long long)spin_end, text);
+			free(text);
+		}
+		xscn_clear(&x);
+	}
+	ck_assert_int_gt(spins, 10);
+}
+END_TEST
+
 START_TEST(copy_is_deep)
 {
 	struct explore_caps c;
@@ -600,6 +649,38 @@ static void xs_add(struct xscn *x, int64_t at, const char *text)
 	free(copy);
 }
 
+/* Fails while some holder spins. */
+static int spins(const char *text, const struct xscn *x)
+{
+	(void)x;
+	return strstr(text, " spin") != NULL;
+}
+
+/* A spin without its ms= spins forever (a leak by design): the shrinker
+ * keeps its duration, and above 0. */
+START_TEST(shrink_keeps_spins_timed)
+{
+	struct pred p = { 0, { 0 }, 0, 1, -1, spins };
+	struct shrink_stats st = { 0, 0, 0, on_kept };
+	struct xscn x;
+	char *text;
+
+	xscn_init(&x);
+	x.holders = xcalloc(2, sizeof(char *));
+	x.holders[0] = xstrdup("A");
+	x.nr_holders = 1;
+	xs_add(&x, 100, "A spin ms=50ms");
+	xs_add(&x, 300, "A deliver msg=m1");
+	ck_assert_int_eq(explore_shrink(&x, test_pred, &p, &st), 0);
+	text = xscn_render(&x, NULL, NULL, 1);
+	ck_assert_msg(strstr(text, "\nA spin ms=") &&
+			      !strstr(text, "ms=0ms"),
+		      "%s", text);
+	free(text);
+	xscn_clear(&x);
+}
+END_TEST
+
 /* Fails while a holder in namespace c2 delivers. */
 static int c2_delivers(const char *text, const struct xscn *x)
 {
@@ -784,6 +865,7 @@ int main(void)
 	tcase_add_test(tc, generated_scenarios_parse);
 	tcase_add_test(tc, same_seed_same_scenarios);
 	tcase_add_test(tc, gen_draws_the_shapes_bugs_need);
+	tcase_add_test(tc, tail_after_every_spin);
 	tcase_add_test(tc, copy_is_deep);
 	tcase_add_test(tc, caps_from_hello);
 	tc = unit_tcase(s, "shrink", 120, NULL, NULL);
@@ -794,5 +876,6 @@ int main(void)
 	tcase_add_test(tc, measure_orders_by_size_first);
 	tcase_add_test(tc, shrink_keeps_acquires_closed);
 	tcase_add_test(tc, shrink_holder_keys);
+	tcase_add_test(tc, shrink_keeps_spins_timed);
 	return unit_main(s);
 }
