@@ -27,7 +27,9 @@
 # printed with the figures.
 # Usage: tests/bench/bench.sh [REPORT_DIR]
 # Env:   BENCH_QUICK=1 (smaller sizes, fewer runs), RUNS, JOBS (4),
-#        CELL_TIMEOUT (seconds one scaling cell may take, 300)
+#        CELL_TIMEOUT (seconds one scaling cell may take, 300),
+#        BENCH_PARTS (which parts run: "cost catalog scaling speed explore",
+#        all by default; the recoveries come with the catalog)
 set -u
 report=${1:-reports/bench-$(date +%Y%m%d-%H%M%S)}
 quick=${BENCH_QUICK:-0}
@@ -79,9 +81,13 @@ scenario() {
 	}' >"$report/$1.scn"
 }
 
+parts=" ${BENCH_PARTS:-cost catalog scaling speed explore} "
+part() { case $parts in *" $1 "*) return 0 ;; esac; return 1; }
+
 median() { sort -n | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }'; }
 
 # ---- 1. harness against the minimal driver ------------------------------
+if part cost; then
 say
 say "## harness cost against a minimal driver (same scenario, same sandbox; $runs runs each, alternating)"
 say
@@ -111,7 +117,10 @@ done
 say
 say "(whole processes, timed by build/bench-driver with CLOCK_MONOTONIC around fork/exec/wait4; the driver does no history, checks or reports. Target: at most 1.3x.)"
 
+fi
+
 # ---- 2. the catalog against its floor ------------------------------------
+if part catalog; then
 say
 say "## catalog against its floor ($catalog, $jobs jobs)"
 say
@@ -148,6 +157,8 @@ say "$(sort -n "$report/recovery-past-bound.ms" | awk '
 		printf "recoveries: %d reclaims; time past the poll bound: median %.1f ms, p90 %.1f ms, max %.1f ms (negative: inside the poll interval; checked with slack 300 ms)\n",
 			NR, a[int((NR + 1) / 2)], a[int(NR * 0.9) ? int(NR * 0.9) : 1], a[NR] }')"
 
+fi
+
 # ---- 4. scaling -----------------------------------------------------------
 # cell ROW N HOLDERS MESSAGES SESSIONS: one run, one line of $report/ROW.tsv:
 # N wall_ms cpu_ms rss_kb history_bytes timeline_bytes verdict
@@ -183,6 +194,7 @@ exponent() {
 			printf "%.2f", num / den }'
 }
 
+if part scaling; then
 say
 say "## scaling (one scenario per cell, 1 job)"
 say
@@ -215,15 +227,18 @@ for row in holders messages sessions; do
 done
 say
 say "(exponent: slope of log(figure) against log(N) over the row's last three sizes; targets: at most 1.1; 10,000 messages in under 5 s of lockchaos CPU; timelines at most 2 MB)"
-say "$(jq -r '[.scenarios[] | .dir] | .[]' "$report/catalog/summary.json" | while read -r d; do
+part catalog && say "$(jq -r '[.scenarios[] | .dir] | .[]' "$report/catalog/summary.json" | while read -r d; do
 	wc -c <"$report/catalog/$d/timeline.html" 2>/dev/null; done | sort -n | tail -n 1 | awk '{ printf "largest catalog timeline: %.0f KB", $1 / 1024 }')"
 
+fi
+
 # ---- 5. time compression -------------------------------------------------
-CATALOG=$catalog JOBS=$jobs sh "$top/tests/bench/speed.sh" "$report"
+part speed && CATALOG=$catalog JOBS=$jobs sh "$top/tests/bench/speed.sh" "$report"
 
 # ---- 6. explore against the mutants --------------------------------------
 # tests/explore-gate: per built-in mutant, the time explore takes to its
 # first failure and the size it shrinks it to (BENCH_QUICK: 2 mutants).
+if part explore; then
 say
 say "## explore against the mutants (tests/explore-gate, docs/explore.md)"
 say
@@ -232,5 +247,7 @@ EXPLORE_TIME=${EXPLORE_TIME:-5m} SHRINK_TIME=${SHRINK_TIME:-3m} JOBS=2 \
 	tests/explore-gate "$report/explore-gate" $gate_mutants >"$report/explore-gate.log" 2>&1
 sed -n '/^| mutant/,/^$/p' "$report/explore-gate/explore-gate.md" | tee -a "$out"
 say "$(tail -n 1 "$report/explore-gate.log")"
+fi
+
 say
 say "bench report: $report (tables: $out)"

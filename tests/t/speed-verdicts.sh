@@ -1,35 +1,6 @@
-# Time compression is sound (issue 14): the same scenarios give the same
-# verdicts in real time (--speed 1) and on the accelerated clock
-# (--speed $SPEED, default 10), over a representative subset of the catalog
-# that allows compression: every seed but the two with real numbers (17
-# minutes in real time), and the faults, races and damaged inputs whose
-# verdict hangs on a clock: kills and reclaims within a poll, a frozen or
-# spinning holder's maxHoldMs, watchdogs, lane timeouts, grace periods
-# measured by mtime, planted createdAt ages.
-#
-# A loaded machine fails timing verdicts now and then in both modes (a
-# holder not scheduled for 50 ms), and compression makes each such delay N
-# times longer on the scenario's clock: a scenario whose verdicts differ is
-# run again both ways, twice at most, and counts as differing only when
-# they differ every time. A verdict that hangs on the clock being wrong (the
-# control below) differs every time.
-#
-# Takes 35 to 70 s of wall time on this loaded 2-core machine (load 40):
-# 26 scenarios, real time and speed 10 side by side, plus the re-runs.
-# The whole catalog both ways takes 8 minutes (measured 2026-11-30, load
-# 45, 2 jobs: 389 s in real time, 88 s at speed 10, the 17-minute seed left
-# out; every verdict of the 100 runs that allow compression the same once
-# the three nine-holder races said `speed off` and 001-takeover-fencing
-# awaited A's acquisition before freezing it), too long for make check.
-#
-# The control proves the comparison can fail: the reference holder with
-# libfaketime's stat mapping switched off (NO_FAKE_STAT=1) reads kernel
-# mtimes in real time against its accelerated clock, so a fresh truncated
-# lock looks (N - 1) x its age old; that scenario's verdict must differ.
-set -u
-top=${LOCKCHAOS_TOP:?}
-speed=${SPEED:-10}
-cd "$top"
+# Time compression gives the verdicts of real time: the comparison
+# (tests/t/lib/speed-verdicts.sh says what, why and how long).
+. "$LOCKCHAOS_TOP/tests/t/lib/speed-verdicts.sh"
 files="
 scenarios/seeds/000-cleanup-throw.scn
 scenarios/seeds/000-reentrant-drain.scn
@@ -58,28 +29,15 @@ scenarios/badinput/truncated-fresh.scn
 scenarios/badinput/ancient-created.scn
 scenarios/badinput/dead-owner.scn
 "
-out=${OLDPWD:-.}
-fail=0
 
-# run NAME SPEED HOLDER FILE...: one run, its verdicts as "file status"
-# lines in $out/NAME.v, its wall time in ms in $out/NAME.ms.
-run() {
-	name=$1 sp=$2 holder=$3
-	shift 3
-	start=$(date +%s%N)
-	timeout -s KILL 300 "$LC" run --speed "$sp" --jobs 2 --durations none \
-		--holder "$holder" --report "$out/rep-$name" "$@" \
-		>"$out/$name.tap" 2>&1
-	echo $((($(date +%s%N) - start) / 1000000)) >"$out/$name.ms"
-	jq -r '.scenarios[] | "\(.file) \(.status)"' \
-		"$out/rep-$name/summary.json" 2>/dev/null | sort >"$out/$name.v"
-	[ -s "$out/$name.v" ] || { echo "$name: no summary:"; tail -n 20 "$out/$name.tap"; fail=1; }
-}
-
+# Real time and speed N side by side (the real-time run is the long one);
+# each writes its own files, a missing summary is seen below.
 # shellcheck disable=SC2086
-run real 1 "$HOLDER" $files
+run real 1 "$HOLDER" $files &
 # shellcheck disable=SC2086
 run fast "$speed" "$HOLDER" $files
+wait
+[ -s "$out/real.v" ] || { echo "real: no summary:"; tail -n 20 "$out/real.tap"; fail=1; }
 n=$(wc -l <"$out/real.v")
 [ "$n" -eq "$(echo $files | wc -w)" ] || { echo "real: $n verdicts"; fail=1; }
 # every compressed run really ran at the speed asked
@@ -92,9 +50,10 @@ for try in 2 3; do
 	[ -n "$differ" ] || break
 	echo "try $try: $(echo $differ | wc -w) scenario(s) differed: $(echo $differ)"
 	# shellcheck disable=SC2086
-	run real$try 1 "$HOLDER" $differ
+	run real$try 1 "$HOLDER" $differ &
 	# shellcheck disable=SC2086
 	run fast$try "$speed" "$HOLDER" $differ
+	wait
 	differ=$(diff "$out/real$try.v" "$out/fast$try.v" | sed -n 's/^< \([^ ]*\) .*/\1/p')
 done
 if [ -n "$differ" ]; then
@@ -104,33 +63,4 @@ if [ -n "$differ" ]; then
 	fail=1
 fi
 
-# The control: mtimes in real time against the accelerated clock. A lock
-# file truncated at 20 s of scenario time (2 s of real time at speed 10)
-# carries a real-time mtime; a holder that reads it unmapped sees it 18 s
-# older than it is, past its 15 s grace at once, and reclaims without
-# waiting. Mapped, it waits the grace out (1.5 s of real time). So the
-# mapped run must pass and the unmapped one fail, on any machine: load
-# only delays the reclaim, which the unmapped run would need to delay by a
-# whole second of real time to pass. (Truncating at 0 s instead would make
-# the misjudgement only as large as the holder's start-up: on an idle
-# runner too small to see.)
-cat >"$out/ctl.scn" <<'SCN'
-title control: a truncated lock's grace judged by mtime on an accelerated clock
-lock maxHoldMs=60s timeoutMs=40s pollMs=50ms graceMs=15s deadline=60s
-holder B
-at 20s damage s1 truncated owner=init
-B deliver msg=m1
-expect m1 ok
-assert jq '([.[] | select(.type == "acquired")][0].t - ([.[] | select(.type == "fault")][0].t)) > 10000000'
-SCN
-run ctl-mapped "$speed" "$HOLDER" "$out/ctl.scn"
-run ctl-unmapped "$speed" "env NO_FAKE_STAT=1 $HOLDER" "$out/ctl.scn"
-mapped=$(cut -d" " -f2 "$out/ctl-mapped.v") unmapped=$(cut -d" " -f2 "$out/ctl-unmapped.v")
-if [ "$mapped" != pass ] || [ "$unmapped" != fail ]; then
-	echo "control: a lock truncated at 20 s, speed $speed: '$mapped' with mtimes"
-	echo "mapped (want pass), '$unmapped' with real-time mtimes (want fail):"
-	echo "the comparison cannot see a verdict that depends on mtimes"
-	grep -h '^not ok\|^#   \[' "$out/ctl-mapped.tap" "$out/ctl-unmapped.tap" | head -n 20
-	fail=1
-fi
 exit $fail
