@@ -18,6 +18,7 @@
 #include "lib/jvx.h"
 #include "lib/util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,33 +39,68 @@ static int eqs(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
+/* A spawn event's pid, in the order of the history (read_lives's index). */
+struct spawn {
+	double pid, pidns; /* pidns: NAN when the event said none */
+	int proc;
+};
+
+/* The spawn events of `m`, once: each lock payload's pid is looked up
+ * among them (one scan of the history per payload made the checkers
+ * quadratic in messages: 82% of the CPU at 2,000 messages). */
+static struct spawn *spawns_of(const struct model *m, int *nr)
+{
+	struct spawn *sp = xcalloc((size_t)m->n + 1, sizeof(*sp));
+	int i;
+
+	*nr = 0;
+	for (i = 0; i < m->n; i++) {
+		jv e = model_event(m, i);
+		double p, ns;
+
+		if (eqs(jvx_cstr(e, "type"), "spawn") &&
+		    jvx_has_num(e, "pid", &p)) {
+			sp[*nr].pid = p;
+			sp[*nr].pidns = jvx_has_num(e, "pidNs", &ns) ? ns : NAN;
+			sp[*nr].proc = model_proc(m, jvx_cstr(e, "process"));
+			(*nr)++;
+		}
+		jv_free(e);
+	}
+	return sp;
+}
+
 /*
  * The process whose spawn event gave it `pid` (in namespace `pidns`, when
  * the payload said it: 0 otherwise); -2 when none did. Holders in PID
  * namespaces of their own may share a pid (`pid=7` in two containers):
  * without pidNs to tell them apart, the one whose acquisition of `session`
- * is nearest to `t` (the payload is written just before `acquired`).
+ * is nearest to `t` (the payload is written just before `acquired`). Cost:
+ * O(spawns), and O(spawns x holds) only when several spawns share the pid.
  */
-static int proc_of_pid(const struct model *m, double pid, double pidns,
-		       const char *session, int64_t t)
+static int proc_of_pid(const struct model *m, const struct spawn *sp,
+		       int nr_sp, double pid, double pidns, const char *session,
+		       int64_t t)
 {
-	int i, best = -2;
+	int i, best = -2, nr_found = 0;
 	int64_t best_d = NEVER;
 
-	for (i = 0; i < m->n; i++) {
-		jv e = model_event(m, i);
-		double p, ns;
-		int found = -2, k;
+	for (i = 0; i < nr_sp; i++)
+		if (sp[i].pid == pid &&
+		    (!pidns || isnan(sp[i].pidns) || sp[i].pidns == pidns)) {
+			if (best == -2)
+				best = sp[i].proc;
+			nr_found++;
+		}
+	if (nr_found < 2)
+		return best; /* no other to tell it from */
+	for (i = 0; i < nr_sp; i++) {
+		int found, k;
 
-		if (eqs(jvx_cstr(e, "type"), "spawn") &&
-		    jvx_has_num(e, "pid", &p) && p == pid &&
-		    (!pidns || !jvx_has_num(e, "pidNs", &ns) || ns == pidns))
-			found = model_proc(m, jvx_cstr(e, "process"));
-		jv_free(e);
-		if (found == -2)
+		if (sp[i].pid != pid ||
+		    (pidns && !isnan(sp[i].pidns) && sp[i].pidns != pidns))
 			continue;
-		if (best == -2)
-			best = found;
+		found = sp[i].proc;
 		for (k = 0; k < m->nr_holds; k++) {
 			const struct hold *h = &m->holds[k];
 			int64_t d = h->acq_t > t ? h->acq_t - t : t - h->acq_t;
@@ -79,20 +115,46 @@ static int proc_of_pid(const struct model *m, double pid, double pidns,
 	return best;
 }
 
-static int open_life(const struct model *m, const char *session)
-{
-	int k;
+/* The lives still open while read_lives reads the history, by index
+ * (at most one a session): the open life of a session is looked up among
+ * them, not among every life so far (quadratic in messages). */
+struct open_lives {
+	int *k;
+	int n;
+};
 
-	for (k = m->nr_lives - 1; k >= 0; k--)
-		if (eqs(m->lives[k].session, session) &&
-		    m->lives[k].to == NEVER)
-			return k;
+static int open_life(const struct model *m, const struct open_lives *o,
+		     const char *session)
+{
+	int j;
+
+	for (j = o->n - 1; j >= 0; j--)
+		if (eqs(m->lives[o->k[j]].session, session))
+			return o->k[j];
 	return -1;
+}
+
+/* Life k ends at t: it leaves the open ones. */
+static void close_life(struct model *m, struct open_lives *o, int k,
+		       int64_t t)
+{
+	int j;
+
+	m->lives[k].to = t;
+	for (j = 0; j < o->n; j++)
+		if (o->k[j] == k) {
+			memmove(&o->k[j], &o->k[j + 1],
+				(size_t)(o->n - j - 1) * sizeof(*o->k));
+			o->n--;
+			return;
+		}
 }
 
 static void read_lives(struct model *m)
 {
-	int i, saw = 0;
+	int i, saw = 0, nr_sp;
+	struct spawn *sp = spawns_of(m, &nr_sp);
+	struct open_lives ol = { xcalloc((size_t)m->n + 1, sizeof(int)), 0 };
 
 	m->kernel = 0;
 	for (i = 0; i < m->n; i++) {
@@ -105,7 +167,7 @@ static void read_lives(struct model *m)
 		double pid, pidns;
 
 		if (eqs(type, "fault") && eqs(jvx_cstr(e, "fault"), "damage") &&
-		    session && (k = open_life(m, session)) >= 0)
+		    session && (k = open_life(m, &ol, session)) >= 0)
 			m->lives[k].damaged = 1;
 		if (!eqs(type, "fs")) {
 			jv_free(e);
@@ -115,16 +177,18 @@ static void read_lives(struct model *m)
 		if (eqs(fs, "overflow")) {
 			jv_free(e);
 			m->nr_lives = 0;
+			free(ol.k);
+			free(sp);
 			return; /* incomplete: not trusted, not used */
 		}
 		if (!session || !eqs(jvx_cstr(e, "kind"), "lock")) {
 			jv_free(e);
 			continue;
 		}
-		k = open_life(m, session);
+		k = open_life(m, &ol, session);
 		if (eqs(fs, "create") || eqs(fs, "moved-to")) {
 			if (k >= 0) /* a rename over it ended it */
-				m->lives[k].to = t;
+				close_life(m, &ol, k, t);
 			if (m->nr_lives >= m->alloc_lives) {
 				m->alloc_lives = m->alloc_lives
 							 ? 2 * m->alloc_lives
@@ -138,9 +202,10 @@ static void read_lives(struct model *m)
 			m->lives[k].session = session;
 			m->lives[k].from = t;
 			m->lives[k].to = NEVER;
+			ol.k[ol.n++] = k;
 		} else if ((eqs(fs, "delete") || eqs(fs, "moved-from")) &&
 			   k >= 0) {
-			m->lives[k].to = t;
+			close_life(m, &ol, k, t);
 			k = -1;
 		}
 		if (k >= 0 && jvx_has_num(e, "pid", &pid)) {
@@ -155,11 +220,14 @@ static void read_lives(struct model *m)
 				if (!jvx_has_num(e, "pidNs", &pidns))
 					pidns = 0;
 				l->owners[l->nr_owners++] =
-					proc_of_pid(m, pid, pidns, session, t);
+					proc_of_pid(m, sp, nr_sp, pid, pidns,
+						    session, t);
 			}
 		}
 		jv_free(e);
 	}
+	free(ol.k);
+	free(sp);
 	m->kernel = saw;
 }
 
@@ -173,23 +241,127 @@ static int life_owned_by(const struct life *l, int proc)
 	return 0;
 }
 
-/* Why holder `h` said it let go: the `why` of its released event. */
-static const char *released_why(const struct model *m, const struct hold *h)
+/* The history's `released` events by time (model_kernel_lives's index). */
+struct rel {
+	int64_t t;
+	int i; /* its index in the history */
+};
+
+static int rel_cmp(const void *a, const void *b)
 {
-	const char *why = NULL;
+	const struct rel *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static struct rel *rels_of(const struct model *m, int *nr)
+{
+	struct rel *r = xcalloc((size_t)m->n + 1, sizeof(*r));
 	int i;
 
-	for (i = 0; i < m->n && !why; i++) {
+	*nr = 0;
+	for (i = 0; i < m->n; i++) {
 		jv e = model_event(m, i);
 
-		if (m->t[i] == h->released_t &&
-		    eqs(jvx_cstr(e, "type"), "released") &&
-		    model_proc(m, jvx_cstr(e, "process")) == h->proc &&
+		if (eqs(jvx_cstr(e, "type"), "released")) {
+			r[*nr].t = m->t[i];
+			r[(*nr)++].i = i;
+		}
+		jv_free(e);
+	}
+	qsort(r, (size_t)*nr, sizeof(*r), rel_cmp);
+	return r;
+}
+
+/* Why holder `h` said it let go: the `why` of its released event (the
+ * first in the history at its time, of its process and session). */
+static const char *released_why(const struct model *m, const struct rel *r,
+				int nr, const struct hold *h)
+{
+	const char *why = NULL;
+	int lo = 0, hi = nr;
+
+	while (lo < hi) { /* the first at or after released_t */
+		int mid = lo + (hi - lo) / 2;
+
+		if (r[mid].t < h->released_t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < nr && r[lo].t == h->released_t && !why; lo++) {
+		jv e = model_event(m, r[lo].i);
+
+		if (model_proc(m, jvx_cstr(e, "process")) == h->proc &&
 		    eqs(jvx_cstr(e, "session"), h->session))
 			why = jvx_cstr(e, "why");
 		jv_free(e);
 	}
 	return why ? why : "";
+}
+
+/* The lock files' lives by session, then creation (model_kernel_lives's
+ * index: each hold looks only at its session's lives near its start). */
+struct lref {
+	const char *session;
+	int64_t from;
+	int k; /* its index in m->lives */
+};
+
+static int lref_cmp(const void *a, const void *b)
+{
+	const struct lref *x = a, *y = b;
+	int c = strcmp(x->session, y->session);
+
+	if (c)
+		return c;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return (x->k > y->k) - (x->k < y->k);
+}
+
+/* The life of `h`'s session owned by its process whose creation is
+ * nearest its `acquired` (the first such life on a tie); -1 when none.
+ * Lives are searched outward from that time and each way only while they
+ * could be nearer: O(log lives + the lives in between). */
+static int life_of_hold(const struct model *m, const struct lref *lr,
+			int nr, const struct hold *h)
+{
+	int lo = 0, hi = nr, best = -1, j;
+	int64_t d, best_d = NEVER;
+
+	while (lo < hi) { /* the first at or after (session, acq_t) */
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(lr[mid].session, h->session);
+
+		if (c < 0 || (c == 0 && lr[mid].from < h->acq_t))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (j = lo; j < nr && !strcmp(lr[j].session, h->session); j++) {
+		d = lr[j].from - h->acq_t;
+		if (d > best_d)
+			break;
+		if (life_owned_by(&m->lives[lr[j].k], h->proc) &&
+		    (d < best_d || lr[j].k < best)) {
+			best_d = d;
+			best = lr[j].k;
+		}
+	}
+	for (j = lo - 1; j >= 0 && !strcmp(lr[j].session, h->session); j--) {
+		d = h->acq_t - lr[j].from;
+		if (d > best_d)
+			break;
+		if (life_owned_by(&m->lives[lr[j].k], h->proc) &&
+		    (d < best_d || lr[j].k < best)) {
+			best_d = d;
+			best = lr[j].k;
+		}
+	}
+	return best;
 }
 
 /*
@@ -312,41 +484,39 @@ static void add_unreported_holds(struct model *m)
 
 void model_kernel_lives(struct model *m)
 {
-	int i, k;
+	int i, k, nr_rel, nr_lr;
+	struct rel *rel;
+	struct lref *lr;
 
 	read_lives(m);
 	if (!m->kernel)
 		return;
+	rel = rels_of(m, &nr_rel);
+	lr = xcalloc((size_t)m->nr_lives + 1, sizeof(*lr));
+	for (nr_lr = k = 0; k < m->nr_lives; k++)
+		if (m->lives[k].session) {
+			lr[nr_lr].session = m->lives[k].session;
+			lr[nr_lr].from = m->lives[k].from;
+			lr[nr_lr++].k = k;
+		}
+	qsort(lr, (size_t)nr_lr, sizeof(*lr), lref_cmp);
 	for (i = 0; i < m->nr_holds; i++) {
 		struct hold *h = &m->holds[i];
-		int best = -1;
-		int64_t d, best_d = NEVER;
+		int best;
 
-		if (h->proc < 0 || h->creating)
+		if (h->proc < 0 || h->creating || !h->session)
 			continue;
 		/* Its file: the life its owner's payload named, nearest its
 		 * `acquired` (a later life is a later hold's). */
-		for (k = 0; k < m->nr_lives; k++) {
-			const struct life *l = &m->lives[k];
-
-			if (!eqs(l->session, h->session) ||
-			    !life_owned_by(l, h->proc))
-				continue;
-			d = l->from > h->acq_t ? l->from - h->acq_t
-					       : h->acq_t - l->from;
-			if (d < best_d) {
-				best_d = d;
-				best = k;
-			}
-		}
+		best = life_of_hold(m, lr, nr_lr, h);
 		if (best < 0)
 			continue;
 		h->life = best;
 		{
 			const struct life *l = &m->lives[best];
-			int unlinked = l->to < h->end_t &&
-				       h->end == END_RELEASED &&
-				       !eqs(released_why(m, h), "lock-lost");
+			int unlinked =
+				l->to < h->end_t && h->end == END_RELEASED &&
+				!eqs(released_why(m, rel, nr_rel, h), "lock-lost");
 			int damaged = l->to < h->end_t && l->damaged;
 
 			if (unlinked || damaged) {
@@ -362,5 +532,7 @@ void model_kernel_lives(struct model *m)
 				h->free_t = add64(l->from, h->maxhold_us);
 		}
 	}
+	free(lr);
+	free(rel);
 	add_unreported_holds(m);
 }

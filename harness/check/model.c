@@ -70,14 +70,61 @@ static int proc_of(struct model *m, const char *name)
 	return m->nr_procs++;
 }
 
+static unsigned op_slot(const struct model *m, int proc, int64_t id)
+{
+	uint64_t h = ((uint64_t)id * 0x9e3779b97f4a7c15u) ^
+		     ((uint64_t)(unsigned)proc * 0xc2b2ae3d27d4eb4fu);
+
+	return (unsigned)(h >> 32) & (unsigned)(m->op_hash_size - 1);
+}
+
+/* The first op of `proc` with `id`, or -1: O(1) expected. */
 static int find_op(struct model *m, int proc, int64_t id)
 {
+	unsigned j;
+
+	if (!m->op_hash_size)
+		return -1;
+	for (j = op_slot(m, proc, id); m->op_hash[j];
+	     j = (j + 1) & (unsigned)(m->op_hash_size - 1)) {
+		const struct op *o = &m->ops[m->op_hash[j] - 1];
+
+		if (o->proc == proc && o->id == id)
+			return m->op_hash[j] - 1;
+	}
+	return -1;
+}
+
+/* Op k (just added) is found by its (proc, id), unless an earlier op has
+ * them: the first keeps them, as a walk over the ops would find it. */
+static void index_op(struct model *m, int k)
+{
+	unsigned j;
 	int i;
 
-	for (i = 0; i < m->nr_ops; i++)
-		if (m->ops[i].proc == proc && m->ops[i].id == id)
-			return i;
-	return -1;
+	if (find_op(m, m->ops[k].proc, m->ops[k].id) >= 0)
+		return;
+	if (2 * (k + 1) > m->op_hash_size) {
+		free(m->op_hash);
+		m->op_hash_size = m->op_hash_size ? 2 * m->op_hash_size : 64;
+		while (2 * (k + 1) > m->op_hash_size)
+			m->op_hash_size *= 2;
+		m->op_hash = xcalloc((size_t)m->op_hash_size, sizeof(int));
+		for (i = 0; i < k; i++) /* re-added in order: firsts first */
+			if (find_op(m, m->ops[i].proc, m->ops[i].id) < 0) {
+				for (j = op_slot(m, m->ops[i].proc,
+						 m->ops[i].id);
+				     m->op_hash[j];
+				     j = (j + 1) &
+					 (unsigned)(m->op_hash_size - 1))
+					;
+				m->op_hash[j] = i + 1;
+			}
+	}
+	for (j = op_slot(m, m->ops[k].proc, m->ops[k].id); m->op_hash[j];
+	     j = (j + 1) & (unsigned)(m->op_hash_size - 1))
+		;
+	m->op_hash[j] = k + 1;
 }
 
 /* `reclaimed` is a reason string; `true` is accepted too. */
@@ -261,6 +308,7 @@ static void read_invoke(struct model *m, jv e, int i)
 	o->acq_t = NEVER;
 	o->joined_hold = -1;
 	add_session(m, o->session);
+	index_op(m, m->nr_ops - 1);
 }
 
 static void read_outcome(struct model *m, jv e, int i, const char *type)
@@ -1190,6 +1238,7 @@ void model_clear(struct model *m)
 		free(m->procs[i].stops);
 	free(m->procs);
 	free(m->ops);
+	free(m->op_hash);
 	free(m->holds);
 	free(m->lives);
 	free(m->logs);

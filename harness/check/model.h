@@ -230,6 +230,10 @@ struct model {
 	int nr_procs, alloc_procs;
 	struct op *ops;
 	int nr_ops, alloc_ops;
+	int *op_hash;	 /* (proc, id) -> 1 + the first op with them, 0:
+			    none; open addressing, at most half full (a walk
+			    over every op per event was quadratic) */
+	int op_hash_size; /* a power of two, or 0 */
 	struct hold *holds;
 	int nr_holds, alloc_holds;
 	int open_from; /* holds below this all have gone_t set: searches for

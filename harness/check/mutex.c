@@ -373,14 +373,31 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 			  const char *session)
 {
 	jv lines = model_transcript(m, session);
-	int i, k, n = jv_array_length(jv_copy(lines));
+	int i, j, k, n = jv_array_length(jv_copy(lines)), nl = 0;
+	/* The holds that can matter, those of a holder on this session (in
+	 * the order of m->holds), and the earliest acquisition among each
+	 * one and those after it: a line is looked up in O(log holds) and
+	 * the holds near it, not all of them (a scan of every hold per line
+	 * made the checker quadratic in messages). */
+	int *idx = xcalloc((size_t)m->nr_holds + 1, sizeof(*idx));
+	int64_t *sufmin = xcalloc((size_t)m->nr_holds + 1, sizeof(*sufmin));
+
+	for (k = 0; k < m->nr_holds; k++)
+		if (m->holds[k].proc >= 0 && !m->holds[k].creating &&
+		    eq(m->holds[k].session, session))
+			idx[nl++] = k;
+	sufmin[nl] = INT64_MAX;
+	for (j = nl - 1; j >= 0; j--)
+		sufmin[j] = m->holds[idx[j]].acq_t < sufmin[j + 1]
+				    ? m->holds[idx[j]].acq_t
+				    : sufmin[j + 1];
 
 	for (i = 0; i < n; i++) {
 		jv raw = jv_array_get(jv_copy(lines), i), line;
 		const char *holder, *lane, *msg;
 		double td;
 		int64_t t;
-		int proc = -1, own = -1;
+		int proc = -1, own = -1, jown = -1, lo, hi;
 		char what[96];
 
 		line = jv_get_kind(raw) == JV_KIND_STRING
@@ -397,18 +414,26 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 		t = (int64_t)td;
 		snprintf(what, sizeof(what), "%s", msg ? msg : "a line");
 		/* The writer's latest hold begun before the line, on the
-		 * line's lane if the line says which. */
-		for (k = m->nr_holds - 1; k >= 0; k--) {
-			struct hold *h = &m->holds[k];
+		 * line's lane if the line says which. Those from the first
+		 * whose own and later acquisitions all come after the line
+		 * (sufmin is non-decreasing) need not be looked at. */
+		for (lo = 0, hi = nl; lo < hi;) {
+			int mid = lo + (hi - lo) / 2;
 
-			if (h->proc != proc || h->creating ||
-			    !eq(h->session, session) ||
-			    h->acq_t > t + FENCE_EPS_US)
+			if (sufmin[mid] > t + FENCE_EPS_US)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		for (j = lo - 1; j >= 0; j--) {
+			struct hold *h = &m->holds[idx[j]];
+
+			if (h->proc != proc || h->acq_t > t + FENCE_EPS_US)
 				continue;
 			if (own < 0)
-				own = k;
+				own = idx[j], jown = j;
 			if (!lane || eq(h->lane, lane)) {
-				own = k;
+				own = idx[j], jown = j;
 				break;
 			}
 		}
@@ -419,19 +444,23 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 				     holder, what, session, secs(t).s);
 			goto next;
 		}
-		for (k = own + 1; k < m->nr_holds; k++) {
-			struct hold *x = &m->holds[k];
+		/* A later hold of another owner begun before the line; none
+		 * once every later acquisition comes after it. */
+		for (j = jown + 1; j < nl; j++) {
+			struct hold *x = &m->holds[idx[j]];
 
-			if (x->proc < 0 || x->creating ||
-			    !eq(x->session, session) ||
-			    hold_same_owner(x, &m->holds[own]) ||
+			if (sufmin[j] >= t - FENCE_EPS_US) {
+				j = nl;
+				break;
+			}
+			if (hold_same_owner(x, &m->holds[own]) ||
 			    (x->proc == proc && !lane))
 				continue;
 			if (x->acq_t < t - FENCE_EPS_US)
 				break;
 		}
-		if (k < m->nr_holds) {
-			struct hold *x = &m->holds[k];
+		if (j < nl) {
+			struct hold *x = &m->holds[idx[j]];
 
 			verdict_fail(out, t, proc,
 				     "%s wrote %s to %s at %s after %s took "
@@ -451,6 +480,8 @@ next:
 		jv_free(raw);
 	}
 	jv_free(lines);
+	free(sufmin);
+	free(idx);
 }
 
 void check_mutex(const struct model *m, struct verdicts *out)

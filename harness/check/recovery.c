@@ -106,14 +106,17 @@ static int64_t free_from(const struct model *m, const struct hold *h)
  */
 /*
  * A session's contenders: its acquiring commands that started, sorted by
- * the start of their wait, with the latest wait end among the first k+1
- * (pmax), so that a gap finds the waits it overlaps without walking every
- * command of the run (that walk, once per gap, was quadratic).
+ * the start of their wait, with a tree of their latest wait ends (tmax),
+ * so that a gap finds the waits it overlaps in O((found + 1) log waits)
+ * without walking every command of the run (that walk, once per gap, was
+ * quadratic; so was walking back from the gap while the latest end among
+ * the earlier waits was after it: one long wait kept every later one in).
  */
 struct waits {
 	int *op;	/* op indexes, by start of wait */
-	int64_t *pmax;	/* pmax[k]: max wait end of op[0..k] */
-	int n;
+	int64_t *tmax;	/* tmax[size + k]: wait end of op[k] (INT64_MIN
+			   past n); tmax[j]: the later of its children's */
+	int n, size;	/* size: a power of two, at least n */
 };
 
 static const struct model *sort_model;
@@ -149,11 +152,26 @@ static void waits_build(const struct model *m, const char *session,
 	sort_model = m;
 	qsort(w->op, (size_t)w->n, sizeof(*w->op), cmp_wait);
 	sort_model = NULL;
-	for (i = 0; i < w->n; i++) {
-		int64_t e = wait_end(m, &m->ops[w->op[i]]);
+	for (i = 0; i < w->size; i++)
+		w->tmax[w->size + i] =
+			i < w->n ? wait_end(m, &m->ops[w->op[i]]) : INT64_MIN;
+	for (i = w->size - 1; i >= 1; i--)
+		w->tmax[i] = max64(w->tmax[2 * i], w->tmax[2 * i + 1]);
+}
 
-		w->pmax[i] = i ? max64(w->pmax[i - 1], e) : e;
+/* Appends to hits the op of every wait k < lo (in the subtree of node j,
+ * which covers waits from..from+len-1) whose wait ends after f. */
+static void waits_after(const struct waits *w, int j, int from, int len,
+			int lo, int64_t f, int *hits, int *nh)
+{
+	if (from >= lo || w->tmax[j] <= f)
+		return;
+	if (len == 1) {
+		hits[(*nh)++] = w->op[from];
+		return;
 	}
+	waits_after(w, 2 * j, from, len / 2, lo, f, hits, nh);
+	waits_after(w, 2 * j + 1, from + len / 2, len / 2, lo, f, hits, nh);
 }
 
 static void recovery_gap(const struct model *m, struct verdicts *out,
@@ -172,10 +190,8 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		else
 			hi = mid;
 	}
-	/* ... and may end after f: none before the first k whose latest end
-	 * is past f. Judged in command order, as ever. */
-	for (k = lo - 1; k >= 0 && w->pmax[k] > f; k--)
-		hits[nh++] = w->op[k];
+	/* ... and end after f. Judged in command order, as ever. */
+	waits_after(w, 1, 0, w->size, lo, f, hits, &nh);
 	qsort(hits, (size_t)nh, sizeof(*hits), cmp_int);
 	for (k = 0; k < nh; k++) {
 		struct op *o = &m->ops[i = hits[k]];
@@ -379,9 +395,12 @@ void check_recovery(const struct model *m, struct verdicts *out)
 	int *flagged = xcalloc(m->nr_ops + 1, sizeof(int));
 	int *idx = xcalloc(m->nr_holds + 1, sizeof(int));
 	int *hits = xcalloc(m->nr_ops + 1, sizeof(int));
-	struct waits w = { xcalloc(m->nr_ops + 1, sizeof(int)),
-			   xcalloc(m->nr_ops + 1, sizeof(int64_t)), 0 };
+	struct waits w = { xcalloc(m->nr_ops + 1, sizeof(int)), NULL, 0, 1 };
 	int s, i, n;
+
+	while (w.size < m->nr_ops + 1)
+		w.size *= 2;
+	w.tmax = xcalloc(2 * (size_t)w.size, sizeof(int64_t));
 
 	for (s = 0; s < m->nr_sessions; s++) {
 		const char *session = m->sessions[s];
@@ -427,5 +446,5 @@ void check_recovery(const struct model *m, struct verdicts *out)
 	free(flagged);
 	free(hits);
 	free(w.op);
-	free(w.pmax);
+	free(w.tmax);
 }
