@@ -554,10 +554,14 @@ enum fault_pick {
 
 static const char *const io_points[] = {
 	"sessionlock/posix/open", "sessionlock/posix/write",
-	"sessionlock/posix/read",
 	/* not posix/unlink: a release that cannot remove its file leaves it
 	 * to the stale rules, so contenders wait until its maxHoldMs by
-	 * design (faults/io-unlink-release.scn disables recovery) */
+	 * design (faults/io-unlink-release.scn disables recovery); nor
+	 * posix/read: armed `once` before a hold on a free lock, its first
+	 * read is the release's check that the file is still its own, which
+	 * then leaves the file the same way (seed 201's scenario 83: a turn's
+	 * lane timeout, its file kept until maxHoldMs). The first lstat,
+	 * fstat, open and close come in the acquire. */
 	"sessionlock/posix/lstat",
 	"sessionlock/posix/fstat", "sessionlock/posix/close",
 };
@@ -822,6 +826,10 @@ static void hold(struct gen *g, int s)
 			emit(g, fault_at, 0, "damage s%d removed", s + 1);
 			break;
 		case F_REWRITE:
+			/* a live owner's file, from now until its maxHoldMs:
+			 * after the hold ended, a planted one nobody reclaims
+			 * before the end (seed 201's scenario 105: a leak) */
+			g->need_tail[s] = 1;
 			emit(g, fault_at, 0,
 			     "damage s%d exact owner=%s createdAt=-%lldms "
 			     "maxHoldMs=%lld",
