@@ -18,9 +18,11 @@
  *                    declares a maxHoldMs of its own (not its
  *                    contenders') 20
  *   fault on a hold  none 30; otherwise kill 18, freeze+thaw 11, zombie+reap
- *                    8, io failpoint 8, cleanup failpoint 8, create pause
+ *                    8, io failpoint (not unlink, read) 8, cleanup
+ *                    failpoint 8, create pause
  *                    (empty lock file) 8, spin 7, term 5, damage removed 5,
- *                    reclaim pause in a contender 10, release pause 3,
+ *                    reclaim pause in a contender (and a second one
+ *                    inside its pause) 10, release pause 3,
  *                    block-loop on/off 3, signal HUP/USR1 3, in-place
  *                    rewrite of the payload 2, a wall clock stepped
  *                    (+-90 s, +-2 h; the owner's 60, else another's)
@@ -58,8 +60,8 @@
  *
  * The tail keeps a correct lock's verdicts clean: frozen holders are
  * thawed, zombies reaped, block-loop switched off, every timed spin ends;
- * a session that may keep a dead owner's or a planted file gets a last
- * deliver from a live holder; forgotten acquires get time past maxHoldMs
+ * a session that may keep a dead owner's, a planted or a rewritten file
+ * gets a last deliver from a live holder, after every spin ended; forgotten acquires get time past maxHoldMs
  * for the watchdog (a lock without one is then a leak).
  */
 #include "explore/explore.h"
@@ -438,18 +440,26 @@ static int alive_at(const struct gen *g, int h, int64_t t)
 	return g->dead_at[h] < 0 || t < g->dead_at[h];
 }
 
-/* A holder other than `not`, alive at t; -1 when none. */
-static int other_holder(struct gen *g, int not, int64_t t)
+/* A holder other than `not` and `not2`, alive and not stuck at t; -1
+ * when none. */
+static int third_holder(struct gen *g, int not, int not2, int64_t t)
 {
 	int n = g->x->nr_holders, i, start = (int)rnd(g, (uint64_t)n);
 
 	for (i = 0; i < n; i++) {
 		int h = (start + i) % n;
 
-		if (h != not && alive_at(g, h, t) && t >= g->busy_until[h])
+		if (h != not && h != not2 && alive_at(g, h, t) &&
+		    t >= g->busy_until[h])
 			return h;
 	}
 	return -1;
+}
+
+/* A holder other than `not`, alive at t; -1 when none. */
+static int other_holder(struct gen *g, int not, int64_t t)
+{
+	return third_holder(g, not, -1, t);
 }
 
 static const char *sess_key(int s)
@@ -756,6 +766,7 @@ static void hold(struct gen *g, int s)
 	}
 	{
 		int64_t fa = fault_at >= 0 ? fault_at : t0 + 20;
+		int64_t racer_pause = 0, racer_at = 0;
 		int racer = -1;
 
 		switch (f) {
@@ -772,12 +783,12 @@ static void hold(struct gen *g, int s)
 			emit(g, fault_at, 0, "kill %s", hname(owner));
 			dies = 1;
 			racer = other_holder(g, owner, t0);
+			racer_pause = rrange(g, 20, 80) * 10;
 			if (racer >= 0)
 				emit(g, -1, 0,
 				     "failpoint %s name=sessionlock/reclaim/"
 				     "pause-before-unlink delay=%lldms once",
-				     hname(racer),
-				     (long long)rrange(g, 20, 80) * 10);
+				     hname(racer), (long long)racer_pause);
 			break;
 		case F_ZOMBIE:
 			emit(g, fault_at, 0, "zombie %s", hname(owner));
@@ -864,6 +875,8 @@ static void hold(struct gen *g, int s)
 		 * live holder at once, right after it (the concurrent
 		 * reclaim). */
 		nc = 1 + (int)rnd(g, 3);
+		if (racer >= 0 && nc < 2)
+			nc = 2; /* a reclaim race needs a second contender */
 		crowd_dead = dies && racer < 0 && rnd(g, 100) < 40;
 		/* or, in 15 of the other holds, a crowd right after its end:
 		 * a free lock that many create at once (O_EXCL is all that
@@ -928,7 +941,14 @@ static void hold(struct gen *g, int s)
 			}
 			if (racer >= 0 && i == 0) {
 				ch = racer;
-				at = t0 + rrange(g, 5, 15) * 10;
+				at = racer_at = t0 + rrange(g, 5, 15) * 10;
+			} else if (racer >= 0 && i == 1) {
+				/* the second one inside the first one's pause,
+				 * after its verdict: it reclaims and creates
+				 * while the first still means to unlink */
+				at = racer_at + rrange(g, 5, racer_pause / 10 - 5) *
+							10;
+				ch = third_holder(g, owner, racer, at);
 			} else if (c->lanes && c->watchdog &&
 				   alive_at(g, owner, at) &&
 				   at >= g->busy_until[owner] &&

@@ -192,7 +192,50 @@ struct shapes {
 	int sweep;	 /* a cleanup sweep */
 	int crowd_free;	 /* 3 or more deliver at once (+-20 ms), nobody died */
 	int containers;	 /* pid 7 in two PID namespaces of their own */
+	int in_pause;	 /* a contender comes inside another's reclaim pause,
+			    after that one began to wait */
 };
+
+/* When statement k runs: its `at`, or the one before it's. */
+static int64_t st_time(const struct xscn *x, int k)
+{
+	for (; k >= 0; k--)
+		if (x->st[k].at_ms >= 0)
+			return x->st[k].at_ms;
+	return 0;
+}
+
+static int in_reclaim_pause(const struct xscn *x)
+{
+	int i, j, k;
+	int64_t d;
+
+	for (i = 0; i < x->nr; i++) {
+		const char *racer = x->st[i].nr_words > 1 ? x->st[i].words[1]
+							  : "";
+		const char *delay = st_val(&x->st[i], "delay=", NULL);
+
+		if (strcmp(x->st[i].words[0], "failpoint") ||
+		    !strstr(st_val(&x->st[i], "name=", ""), "reclaim/pause") ||
+		    !delay || parse_duration_ms(delay, &d))
+			continue;
+		for (j = i + 1; j < x->nr; j++) {
+			if (!lock_op(&x->st[j]) ||
+			    strcmp(x->st[j].words[0], racer))
+				continue;
+			for (k = j + 1; k < x->nr; k++)
+				if ((lock_op(&x->st[k]) ||
+				     (x->st[k].nr_words > 1 &&
+				      !strcmp(x->st[k].words[1], "sweep"))) &&
+				    strcmp(x->st[k].words[0], racer) &&
+				    st_time(x, k) > st_time(x, j) &&
+				    st_time(x, k) < st_time(x, j) + d)
+					return 1;
+			break;
+		}
+	}
+	return 0;
+}
 
 static void count_shapes(const struct xscn *x, struct shapes *n)
 {
@@ -245,6 +288,7 @@ static void count_shapes(const struct xscn *x, struct shapes *n)
 	n->clock += clock;
 	n->sweep += sweep;
 	n->crowd_free += crowd && !death;
+	n->in_pause += in_reclaim_pause(x);
 	n->containers += x->holder_opts && x->holder_opts[0] &&
 			 x->holder_opts[1] &&
 			 !strcmp(x->holder_opts[0], "ns=c1 pid=7") &&
@@ -276,7 +320,8 @@ static void shapes_of(void (*caps_of)(struct explore_caps *), int strip,
  * its contenders' (`own-maxhold`), a stepped wall clock (`wallclock-age`),
  * a sweep near a live hold (`sweep-by-age`),
  * a crowd creating a free lock at once (`exists-then-create`), gateways in
- * containers of their own, each pid 7 there (`ns-blind`): each drawn
+ * containers of their own, each pid 7 there (`ns-blind`), a contender
+ * inside another's reclaim pause (`reclaim-by-path`): each drawn
  * often enough to meet in minutes, and never for a holder whose caps lack
  * it. */
 START_TEST(gen_draws_the_shapes_bugs_need)
@@ -284,9 +329,9 @@ START_TEST(gen_draws_the_shapes_bugs_need)
 	struct shapes n;
 
 	shapes_of(caps_full, 0, 1, &n);
-	/* 118 (47 by chance, two holds of one holder, before the draw) */
+	/* 120 (47 by chance, two holds of one holder, before the draw) */
 	ck_assert_msg(n.own_lane >= 90, "own lane in %d of 400", n.own_lane);
-	/* 81, 34, 78, 40 and 50 (none of them before) */
+	/* 80, 35, 78, 39 and 50 (none of them before) */
 	ck_assert_msg(n.own_maxhold >= 40, "own maxHoldMs in %d of 400",
 		      n.own_maxhold);
 	ck_assert_msg(n.clock >= 20, "clock in %d of 400", n.clock);
@@ -295,6 +340,9 @@ START_TEST(gen_draws_the_shapes_bugs_need)
 		      n.crowd_free);
 	ck_assert_msg(n.containers >= 20, "containers in %d of 400",
 		      n.containers);
+	/* 25 (14 when the second contender came at any time) */
+	ck_assert_msg(n.in_pause >= 20, "in a reclaim pause in %d of 400",
+		      n.in_pause);
 	shapes_of(caps_full, 1, 0, &n);
 	ck_assert_int_eq(n.containers, 0); /* no PID namespaces */
 	ck_assert_int_eq(n.own_lane, 0);
