@@ -17,7 +17,8 @@
  *                    reentrant acquire+deliver+release 9; the owner
  *                    declares a maxHoldMs of its own (not its
  *                    contenders') 20
- *   fault on a hold  none 30; otherwise kill 18, freeze+thaw 11, zombie+reap
+ *   fault on a hold  none 30; otherwise kill 18 (its pid recycled in 40 of
+ *                    them, where PID namespaces exist), freeze+thaw 11, zombie+reap
  *                    8, io failpoint (not unlink, read) 8, cleanup
  *                    failpoint 8, create pause
  *                    (empty lock file) 8, spin 7, term 5, damage removed 5,
@@ -773,7 +774,10 @@ static void hold(struct gen *g, int s)
 		case F_KILL:
 			emit(g, fault_at, 0, "kill %s", hname(owner));
 			dies = 1;
-			if (g->pidns && rnd(g, 100) < 15)
+			/* its pid given to another process (PID
+			 * recycling, seed 002): a liveness judged by the
+			 * pid alone sees the dead owner alive */
+			if (g->pidns && rnd(g, 100) < 40)
 				emit(g, -1, 0, "recycle %s", hname(owner));
 			break;
 		case F_RECLAIM_PAUSE:
