@@ -30,7 +30,9 @@
  * the session: the lock it says it let go of was not its own any more. The
  * honest report of that moment is lock-lost (a steal, if the owner was
  * still live: see above). Where the newcomer's acquisition already shows
- * as two owners at once, that verdict says it.
+ * as two owners at once, that verdict says it. Not when the kernel saw the
+ * owner's file go before the newcomer, which found the path free, created
+ * its own: the owner's report of its own removal merely came late.
  */
 #include "check/checkers.h"
 
@@ -326,6 +328,21 @@ static void check_sweeps(const struct model *m, struct verdicts *out)
 }
 
 /*
+ * Did the kernel see h's file go before n's came, n finding the path free
+ * (no reclaim)? Then h's release removed its own file and only its report
+ * came late (its holder descheduled between the unlink and the line, under
+ * load). Had n reclaimed, n removed h's file itself: h's report of its own
+ * removal would be false.
+ */
+static int unlinked_before(const struct model *m, const struct hold *h,
+			   const struct hold *n)
+{
+	return !n->reclaimed && h->life >= 0 && m->lives[h->life].to != NEVER &&
+	       !m->lives[h->life].damaged &&
+	       m->lives[h->life].to <= model_hold_start(m, n);
+}
+
+/*
  * (e) A watchdog release reported after a takeover (see the top).
  */
 static void check_late_releases(const struct model *m, struct verdicts *out)
@@ -345,7 +362,8 @@ static void check_late_releases(const struct model *m, struct verdicts *out)
 			    !eq(n->session, h->session) ||
 			    hold_same_owner(h, n) || n->acq_t <= h->acq_t ||
 			    n->acq_t >= h->released_t - ORDER_EPS_US ||
-			    n->acq_t < live_until(m, h, n))
+			    n->acq_t < live_until(m, h, n) ||
+			    unlinked_before(m, h, n))
 				continue;
 			verdict_fail(out, h->released_t, h->proc,
 				     "%s reported released why=%s on %s at %s "

@@ -477,6 +477,25 @@ static jv unlinked(int kernel, const char *a_why, const char *extra)
 		    "{'type':'final','T':2000,'sessions':{},'leaked':[]}", NULL);
 }
 
+/* A's watchdog removed A's own file (the kernel saw it go at 0.900 s), B
+ * found the path free and created its own (0.905 s, no reclaim), and A's
+ * `released why=watchdog` came late (1.000 s, descheduled under load):
+ * honest, no lock of B's let go (seen against the sweep-by-age mutant
+ * under stress-ng, 1 run in 46). Had B reclaimed, B would have removed
+ * A's file and A's watchdog report would be false: still said. */
+START_TEST(test_mutex_watchdog_unlink_before_takeover)
+{
+	jv v = check(unlinked(1, "watchdog", ""));
+
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	/* without the kernel's view the stamps are two owners */
+	v = check(unlinked(0, "watchdog", ""));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+}
+END_TEST
+
 /* A descheduled between its unlink and its `released` line: the kernel
  * saw its file go before B's came, so no overlap; without the kernel's
  * view the same stamps are two owners. */
@@ -626,6 +645,7 @@ static Suite *mutex_suite(void)
 	tcase_add_test(tc, test_mutex_sweep_of_a_live_lock_is_a_steal);
 	tcase_add_test(tc, test_mutex_steal);
 	tcase_add_test(tc, test_mutex_watchdog_after_takeover);
+	tcase_add_test(tc, test_mutex_watchdog_unlink_before_takeover);
 	tcase_add_test(tc, test_mutex_epsilon);
 	tcase_add_test(tc, test_mutex_epsilon_noise);
 	tcase_add_test(tc, test_mutex_after_kill);
