@@ -1014,6 +1014,17 @@ static void sort_by_time(struct xscn *x)
 	free(key);
 }
 
+/* When the last step runs (its `at`, or the one before it's). */
+static int64_t last_step(const struct xscn *x)
+{
+	int i;
+
+	for (i = x->nr - 1; i >= 0; i--)
+		if (x->st[i].at_ms >= 0)
+			return x->st[i].at_ms;
+	return 0;
+}
+
 void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 		 const struct explore_caps *caps, int pidns)
 {
@@ -1023,6 +1034,7 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 	static const int w_holds[] = { 50, 35, 15 };
 	struct gen g;
 	int i, n, s, two_sessions, live;
+	int64_t last_spin;
 	uint64_t mix = seed ^ (index * 0x9e3779b97f4a7c15ULL);
 
 	xscn_clear(x);
@@ -1083,6 +1095,7 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 	for (i = 0; i < n; i++)
 		hold(&g, two_sessions ? (int)rnd(&g, 2) : 0);
 	sort_by_time(x);
+	last_spin = g.end; /* every stuck holder's end is in it */
 
 	/* The tail: a live holder delivers once more to each session that
 	 * may keep a stale file, after everything else. */
@@ -1122,6 +1135,13 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 		emit(&g, -1, 0, "wait %lldms",
 		     (long long)(g.timeout + g.max_hold_top + 4 * g.poll +
 				 600));
+	} else if (x->nr && last_spin > last_step(x)) {
+		/* a spin that outlasts the last step: the run would end
+		 * while it spins, its holder's queued release not run (seed
+		 * 203's scenario 63: a leak every lock has) */
+		g.keep = 1;
+		emit(&g, -1, 0, "wait %lldms",
+		     (long long)(last_spin - last_step(x) + 4 * g.poll + 300));
 	}
 	if (!x->nr)
 		emit(&g, 0, 0, "A deliver msg=m0");

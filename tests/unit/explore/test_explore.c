@@ -355,7 +355,8 @@ START_TEST(gen_draws_the_shapes_bugs_need)
 END_TEST
 
 /* The tail (the last deliver, `msg=endN`) comes after every timed spin has
- * ended: a spinning holder answers nothing, and the run ends without it. */
+ * ended, and so does the end (the last step, and a last `wait`): a
+ * spinning holder answers nothing, and the run ends without it. */
 START_TEST(tail_after_every_spin)
 {
 	struct explore_caps c;
@@ -386,6 +387,19 @@ START_TEST(tail_after_every_spin)
 			if (st->nr_words > 2 && !strcmp(st->words[1], "deliver") &&
 			    !strncmp(st->words[2], "msg=end", 7))
 				tail = t;
+			if (!strcmp(st->words[0], "wait") && st->nr_words > 1 &&
+			    !parse_duration_ms(st->words[1], &ms))
+				t += ms;
+		}
+		if (spin_end >= 0) {
+			char *text = xscn_render(&x, NULL, NULL, 1);
+
+			ck_assert_msg(t > spin_end,
+				      "scenario %llu: it ends at %lld ms, a "
+				      "spin at %lld ms:\n%s",
+				      (unsigned long long)i, (long long)t,
+				      (long long)spin_end, text);
+			free(text);
 		}
 		if (tail >= 0 && spin_end >= 0) {
 			char *text = xscn_render(&x, NULL, NULL, 1);
