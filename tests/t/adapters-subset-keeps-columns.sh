@@ -54,4 +54,9 @@ build --pins p2.txt "$extra" >f.out 2>&1 || { cat f.out; exit 1; }
 grep -v '^#' p2.txt | awk 'NF { split($1, a, "@"); print a[1] "-" a[2] }' | sed 's/^proper-lockfile-.*/proper-lockfile/; s/^lockfile-.*/node-lockfile/' >want.txt
 cut -f1 oc/registry.d/npm >got.txt
 diff want.txt got.txt || { echo "registry is not the pinned columns in order"; exit 1; }
+# make check's --skip openclaw builds the other packages only
+out=$PWD/skip
+build --pins p2.txt --skip openclaw >g.out 2>&1 || { cat g.out; exit 1; }
+! grep -q '^openclaw' skip/registry.d/npm || { cat skip/registry.d/npm; echo "--skip openclaw built an OpenClaw column"; exit 1; }
+grep -q '^proper-lockfile	' skip/registry.d/npm || { cat g.out; exit 1; }
 echo "ok: $ncols columns, +1 line adds $extra, a subset keeps all $((ncols + 1))"
