@@ -527,9 +527,11 @@ void model_kernel_lives(struct model *m)
 				if (h->free_t > l->to)
 					h->free_t = l->to;
 			}
-			if (l->from < h->acq_t && h->maxhold_us != NONE &&
-			    h->free_t > add64(l->from, h->maxhold_us))
-				h->free_t = add64(l->from, h->maxhold_us);
+			if (h->maxhold_us != NONE &&
+			    h->free_t > add64(model_hold_start(m, h),
+					      h->maxhold_us))
+				h->free_t = add64(model_hold_start(m, h),
+						  h->maxhold_us);
 		}
 	}
 	free(lr);
