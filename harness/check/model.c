@@ -202,6 +202,42 @@ int64_t model_stopped_for(const struct model *m, int proc, int64_t a,
 	return sum;
 }
 
+int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b)
+{
+	const struct proc *p;
+	int64_t from = 0, to;
+	int lo = 0, hi;
+
+	if (proc < 0 || b <= a || !m->procs[proc].nr_cpu)
+		return 0;
+	p = &m->procs[proc];
+	/* the last sample at or before a */
+	hi = p->nr_cpu;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (p->cpu[mid].t <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0)
+		from = p->cpu[lo - 1].us;
+	/* the first at or after b; the last one when none came after */
+	lo = 0;
+	hi = p->nr_cpu;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (p->cpu[mid].t < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	to = p->cpu[lo < p->nr_cpu ? lo : p->nr_cpu - 1].us;
+	return to > from ? to - from : 0;
+}
+
 const struct span *model_stop_within(const struct model *m, int proc,
 				     int64_t a, int64_t b)
 {
@@ -592,6 +628,26 @@ static void read_spawn(struct model *m, jv e)
 		m->procs[proc].lock_kept = eq(jvx_cstr(e, "lockFile"), "kept");
 }
 
+/* A `sched` event: the holder's CPU wait so far. Counts only grow; a
+ * sample that says less than the one before it (not the harness's) is
+ * ignored rather than trusted. */
+static void read_sched(struct model *m, jv e, int64_t t)
+{
+	int proc = proc_of(m, jvx_cstr(e, "process"));
+	double us = jvx_num(e, "runDelayUs", -1);
+	struct proc *p;
+
+	if (proc < 0 || !(us >= 0 && us < 1e15))
+		return;
+	p = &m->procs[proc];
+	if (p->nr_cpu && (p->cpu[p->nr_cpu - 1].us > (int64_t)us ||
+			  p->cpu[p->nr_cpu - 1].t > t))
+		return;
+	GROW(p->cpu, p->nr_cpu, p->alloc_cpu);
+	p->cpu[p->nr_cpu].t = t;
+	p->cpu[p->nr_cpu++].us = (int64_t)us;
+}
+
 static void pass_events(struct model *m)
 {
 	int k;
@@ -633,6 +689,8 @@ static void pass_events(struct model *m)
 				close_blockloop(m, e, m->t[i]);
 		} else if (eq(type, "failpoint")) {
 			read_fired(m, e, i);
+		} else if (eq(type, "sched")) {
+			read_sched(m, e, m->t[i]);
 		} else if (eq(type, "acquired") || eq(type, "released")) {
 			proc_of(m, jvx_cstr(e, "process"));
 			add_session(m, jvx_cstr(e, "session"));
@@ -1234,8 +1292,10 @@ void model_clear(struct model *m)
 {
 	int i;
 
-	for (i = 0; i < m->nr_procs; i++)
+	for (i = 0; i < m->nr_procs; i++) {
 		free(m->procs[i].stops);
+		free(m->procs[i].cpu);
+	}
 	free(m->procs);
 	free(m->ops);
 	free(m->op_hash);

@@ -112,6 +112,12 @@ struct proc {
 	double pidns;	  /* that namespace's inode (spawn `pidNs`), 0 */
 	struct span *stops; /* frozen or spinning: it cannot act */
 	int nr_stops, alloc_stops;
+	/* its `sched` events (run/sched.c): by time t it had waited us µs
+	 * for a CPU since its hello; in history order */
+	struct cpu_wait {
+		int64_t t, us;
+	} *cpu;
+	int nr_cpu, alloc_cpu;
 };
 
 struct op {
@@ -319,6 +325,12 @@ const char *model_pname(const struct model *m, int proc);
  * failpoint) within [a, b). */
 int64_t model_stopped_for(const struct model *m, int proc, int64_t a,
 			  int64_t b);
+
+/* How long `proc` waited for a CPU within [a, b), at most: its `sched`
+ * count at the first sample at or after b less its count at the last one
+ * at or before a (0 without samples: an idle machine). Time it was
+ * runnable and not run, which no lock can be blamed for. */
+int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b);
 
 /* The first stop of `proc` that overlaps [a, b), or NULL: frozen or
  * spinning, never a pause failpoint's (a lock paused inside its own code is

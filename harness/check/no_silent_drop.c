@@ -116,6 +116,7 @@ static int unanswered_while_alive(const struct model *m, const struct op *o,
 	alive_until = min64(m->procs[o->proc].death_t, m->t_end);
 	d = o->start_t + budget + m->slack_us;
 	d = add64(d, model_stopped_for(m, o->proc, o->start_t, alive_until));
+	d = add64(d, model_cpu_wait(m, o->proc, o->start_t, alive_until));
 	*deadline = d;
 	return d < alive_until;
 }

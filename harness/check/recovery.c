@@ -8,7 +8,8 @@
  * damaged by the harness; and in any case at acquired + maxHoldMs (a live
  * but stuck holder included). Once free, every waiting contender must see
  * the lock taken, by itself or another, within max(free, its start) + its
- * pollMs + slack (+ the time the contender itself was frozen or spinning).
+ * pollMs + slack (+ the time the contender itself was frozen or spinning,
+ * + the time it was runnable and waited for a CPU: run/sched.c).
  * A contender starts when its lane is free (commands on a lane run in
  * order; on every lane, for a holder without `lanes`). Planted lock files
  * block until their kind allows a reclaim: unparsable ones for graceMs,
@@ -195,8 +196,8 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 	qsort(hits, (size_t)nh, sizeof(*hits), cmp_int);
 	for (k = 0; k < nh; k++) {
 		struct op *o = &m->ops[i = hits[k]];
-		int64_t w0 = o->start_t, w1, base, bound, end, fo, jit;
-		char what[512], boundtxt[200], how[160];
+		int64_t w0 = o->start_t, w1, base, bound, end, fo, jit, cpu;
+		char what[512], boundtxt[256], how[160];
 		int used_maxhold, gave_up = 0, blind;
 
 		if (flagged[i] || !op_is_acquiring(o->op) ||
@@ -219,6 +220,8 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		end = min64(n, w1);
 		bound = base + o->poll_us + m->slack_us;
 		bound = add64(bound, model_stopped_for(m, o->proc, base, end));
+		cpu = model_cpu_wait(m, o->proc, base, end);
+		bound = add64(bound, cpu);
 		bound = add64(bound, model_jitter_allowance(m, o->proc));
 		if (end <= bound) {
 			/* Inside the bound, but refused although it could
@@ -312,12 +315,16 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 				 "poll %lld ms + slack %lld ms", ms(o->poll_us),
 				 ms(m->slack_us));
 		jit = model_jitter_allowance(m, o->proc);
-		if (bound - base - jit > o->poll_us + m->slack_us)
+		if (bound - base - jit - cpu > o->poll_us + m->slack_us)
 			snprintf(boundtxt + strlen(boundtxt),
 				 sizeof(boundtxt) - strlen(boundtxt),
 				 " + %lld ms it was stopped",
-				 ms(bound - base - jit - o->poll_us -
+				 ms(bound - base - jit - cpu - o->poll_us -
 				    m->slack_us));
+		if (cpu)
+			snprintf(boundtxt + strlen(boundtxt),
+				 sizeof(boundtxt) - strlen(boundtxt),
+				 " + %lld ms it waited for a CPU", ms(cpu));
 		if (jit)
 			snprintf(boundtxt + strlen(boundtxt),
 				 sizeof(boundtxt) - strlen(boundtxt),

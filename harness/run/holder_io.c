@@ -193,6 +193,7 @@ static void on_hello(struct run *r, struct hstate *h, jv ev)
 		h->failpoints = jv_invalid();
 	}
 	hello_check(r, h, ev);
+	sched_sample(r, h); /* its CPU waits count from here */
 	free(h->impl);
 	h->impl = xstrdup(jv_get_kind(impl) == JV_KIND_STRING
 				  ? jv_string_value(impl)
@@ -241,6 +242,7 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 	jv ev = jv_parse_sized(line, (int)len);
 	jv kind, t;
 	const char *ev_name;
+	int ends_wait;
 
 	if (jv_get_kind(ev) != JV_KIND_OBJECT ||
 	    jv_get_kind(kind = jv_object_get(jv_copy(ev), jv_string("ev"))) !=
@@ -334,8 +336,13 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 		}
 		jv_free(id);
 	}
+	/* a sample at or after each moment a wait ends (sched.c) */
+	ends_wait = !strcmp(ev_name, "acquired") || !strcmp(ev_name, "ok") ||
+		    !strcmp(ev_name, "fail");
 	jv_free(kind);
 	history_record(r, ev);
+	if (ends_wait)
+		sched_sample(r, h);
 }
 
 /* A holder passed one of the bounds of run_internal.h: say so (the
@@ -563,6 +570,7 @@ void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg)
 
 		watch_drain(r);
 		reap(r);
+		sched_tick(r);
 		if (done && done(r, arg))
 			break;
 		left = until - run_now(r);

@@ -78,6 +78,9 @@ struct hstate {
 	int clock_rate_set;	/* a drift was asked: the rate is written */
 	int64_t clock_start_us;	/* wall clock when it was started, for
 				   libfaketime's start (within ms) */
+	/* sched.c: its threads' run_delay at hello (-1: not read yet), and
+	 * how much of it since then the history has said */
+	long long sched_base_ns, sched_said_ns;
 };
 
 struct pend {
@@ -135,11 +138,17 @@ struct run {
 	char *speed_preload;	 /* LD_PRELOAD list of a compressed run */
 	char *speed_note;	 /* why the run is slower than asked, or
 				    NULL: into the meta event and result */
+	int64_t sched_next_us;	 /* mono µs of sched.c's next sample */
 };
 
 /* Microseconds since r->t0 on the scenario's clock: the history's clock
  * (real µs x r->speed in a compressed run, speed.c). */
 int64_t run_now(struct run *r);
+
+/* sched.c: each holder's wait for a CPU into the history (`sched` events).
+ * sched_sample reads one holder now; sched_tick all of them, when due. */
+void sched_sample(struct run *r, struct hstate *h);
+void sched_tick(struct run *r);
 
 /* Keeps the first error in *slot (malloc'ed), ignores later ones. */
 void run_set_error(char **slot, const char *fmt, ...)

@@ -462,6 +462,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		r.h[i].opts = jv_invalid();
 		r.h[i].failpoints = jv_invalid();
 		r.h[i].ns = -1;
+		r.h[i].sched_base_ns = -1;
 	}
 	r.t0 = mono_us();
 	speed_start(&r);

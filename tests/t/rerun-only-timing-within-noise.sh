@@ -79,7 +79,14 @@ lc=$!
 # tree PID: PID and all its descendants (the whole run stalls, as on a
 # machine that stops scheduling it: the noise probe sees it)
 tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
-sleep 1.5
+# stop it once B waits (its invoke is in the live history), not after a
+# fixed sleep: a loaded machine may take longer than that to start it
+k=0
+until grep -qs '"type":"invoke","process":"B"' r3/w/history.jsonl; do
+	k=$((k + 1))
+	[ "$k" -le 600 ] || fail "B never started waiting (60 s)"
+	sleep 0.1
+done
 all=$(tree "$lc")
 kill -STOP $all 2>/dev/null
 sleep 1.5

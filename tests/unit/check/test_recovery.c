@@ -135,6 +135,45 @@ START_TEST(test_recovery_counts_a_slow_death_from_its_reap)
 }
 END_TEST
 
+/* kill_history's B took the lock at 2.552 s, 1351 ms after A's reap,
+ * against a bound of 350 ms; with `sched` events saying how long B waited
+ * for a CPU meanwhile (run/sched.c). Its own wait for a CPU widens its
+ * bound; another process's does not, nor does a count that goes down. */
+static jv cpu_history(const char *who, const char *before, const char *after)
+{
+	jv h = kill_history("2552");
+	char e[160];
+
+	snprintf(e, sizeof(e), "{'type':'sched','T':1100,'process':'%s',"
+		 "'runDelayUs':%s}", who, before);
+	h = jv_array_append(h, ev(e));
+	snprintf(e, sizeof(e), "{'type':'sched','T':2553,'process':'%s',"
+		 "'runDelayUs':%s}", who, after);
+	return jv_array_append(h, ev(e));
+}
+
+START_TEST(test_recovery_counts_the_contenders_cpu_wait)
+{
+	jv v = check(cpu_history("B", "50000", "1100000"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	v = check(cpu_history("B", "50000", "900000"));
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "(bound: poll 50 ms + slack 300 ms + "
+				   "850 ms it waited for a CPU)");
+	jv_free(v);
+	/* the dead owner's CPU waits are not the contender's */
+	v = check(cpu_history("A", "50000", "1100000"));
+	expect_n(v, "recovery", 1);
+	jv_free(v);
+	/* a count that goes down is not trusted */
+	v = check(cpu_history("B", "1100000", "50000"));
+	expect_n(v, "recovery", 1);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_recovery_refused_while_reclaimable)
 {
 	jv v = check(gave_up("1500"));
@@ -1134,6 +1173,7 @@ static Suite *recovery_suite(void)
 	tcase_add_test(tc, test_recovery_dead_owner_in_another_namespace);
 	tcase_add_test(tc, test_recovery_refused_while_reclaimable);
 	tcase_add_test(tc, test_recovery_counts_a_slow_death_from_its_reap);
+	tcase_add_test(tc, test_recovery_counts_the_contenders_cpu_wait);
 	tcase_add_test(tc, test_recovery_kill_1ms_inside_bound);
 	tcase_add_test(tc, test_recovery_kill_just_outside_bound);
 	tcase_add_test(tc, test_recovery_kill_well_outside_bound);

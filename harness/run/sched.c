@@ -1,0 +1,117 @@
+/*
+ * sched.c - how long each holder waited for a CPU, as the kernel counts it.
+ *
+ * On a loaded machine a contender that polls every 20 ms may not run for a
+ * second: it was runnable, and no CPU was free. The noise probe (noise.c)
+ * measures that for a timer of the harness's own; this counts it for each
+ * holder, from /proc/PID/task/TID/schedstat's second field (run_delay: the
+ * nanoseconds a thread spent runnable on a run queue, not running), summed
+ * over the process's threads. A sum over threads is an upper bound on the
+ * delay of the one thread that polls; it is what a holder written with a
+ * thread per lane, or a Go runtime moving its goroutines between threads,
+ * can be judged by.
+ *
+ * The figure goes into the history as `sched` events ("runDelayUs": the
+ * holder's total since its hello, in the scenario's microseconds) whenever
+ * it grew by SCHED_EMIT_US since the last one said: on an idle machine
+ * there are none, and the verdicts are those of a history without them.
+ * Samples are taken every SCHED_PERIOD_US (longer with many holders, so
+ * the cost stays near SCHED_READS_PER_S reads a second) and whenever a
+ * holder reports `acquired` or answers, so that the checkers have a sample
+ * at or after each moment a wait ends (model_cpu_wait).
+ *
+ * Only waiting for a CPU is counted: time a holder chose to sleep, or
+ * spent blocked on its own I/O, is not. So a lock that is slow by itself
+ * gains nothing here, on a loaded machine or an idle one.
+ */
+#include "run/run_internal.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+
+enum {
+	SCHED_PERIOD_US = 50000,
+	SCHED_EMIT_US = 10000,
+	SCHED_READS_PER_S = 2000,
+};
+
+/* The sum of run_delay over `pid`'s threads, in ns; -1 when unreadable
+ * (it died, or /proc has no schedstat). */
+static long long run_delay_ns(pid_t pid)
+{
+	char path[64], buf[128];
+	long long sum = 0;
+	int any = 0;
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		unsigned long long run, wait;
+		ssize_t n;
+		int fd;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/schedstat",
+			 (int)pid, d->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		if (sscanf(buf, "%llu %llu", &run, &wait) == 2) {
+			sum += (long long)wait;
+			any = 1;
+		}
+	}
+	closedir(dir);
+	return any ? sum : -1;
+}
+
+void sched_sample(struct run *r, struct hstate *h)
+{
+	long long ns, grew;
+
+	if (!h->hello || h->reaped || h->spid <= 0)
+		return;
+	ns = run_delay_ns(h->spid);
+	if (ns < 0)
+		return;
+	if (h->sched_base_ns < 0) {
+		h->sched_base_ns = ns;
+		return;
+	}
+	grew = ns - h->sched_base_ns - h->sched_said_ns;
+	if (grew < SCHED_EMIT_US * 1000LL)
+		return;
+	h->sched_said_ns = ns - h->sched_base_ns;
+	history_record(r, ev_num(ev_new("sched", h->decl->name), "runDelayUs",
+				 (double)(h->sched_said_ns / 1000 *
+					  (r->speed > 1 ? r->speed : 1))));
+}
+
+void sched_tick(struct run *r)
+{
+	int64_t now = mono_us(), period;
+	int i;
+
+	if (now < r->sched_next_us)
+		return;
+	period = (int64_t)r->nh * 1000000 / SCHED_READS_PER_S;
+	r->sched_next_us = now + (period > SCHED_PERIOD_US ? period
+							   : SCHED_PERIOD_US);
+	for (i = 0; i < r->nh; i++)
+		sched_sample(r, &r->h[i]);
+}
