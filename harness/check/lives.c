@@ -482,6 +482,51 @@ static void add_unreported_holds(struct model *m)
 	free(claimed);
 }
 
+/*
+ * A hold whose owner's payload the kernel view never showed: its file may
+ * have been damaged away between its create and its `acquired` (the
+ * cleanup cron deleting an empty, newborn lock, seed 001, on a loaded
+ * machine where the 300 ms until the damage were not enough for the
+ * holder to write its payload). That file is the last life of its
+ * session created before its `acquired`, whose payload never named anyone
+ * (empty, or gone before it was read), damaged and gone before the
+ * `acquired`, created while its acquisition was under way and no other
+ * process's was, and not planted by the harness. -1 when there is none.
+ * Such a hold owned nothing from its start: it ends at its `acquired`.
+ */
+static int damaged_before_acquired(const struct model *m,
+				   const struct lref *lr, int nr,
+				   const struct hold *h)
+{
+	int lo = 0, hi = nr, j, p;
+
+	while (lo < hi) { /* the first after (session, acq_t) */
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(lr[mid].session, h->session);
+
+		if (c < 0 || (c == 0 && lr[mid].from <= h->acq_t))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	j = lo - 1;
+	if (j < 0 || strcmp(lr[j].session, h->session))
+		return -1;
+	{
+		const struct life *l = &m->lives[lr[j].k];
+
+		if (l->nr_owners || !l->damaged || l->to > h->acq_t ||
+		    h->op < 0 || attempt_at(m, h->proc, h->session, l->from) != h->op ||
+		    planted_near(m, h->session, l->from))
+			return -1;
+		for (p = 0; p < m->nr_procs; p++)
+			if (p != h->proc &&
+			    attempt_at(m, p, h->session, l->from) >= 0)
+				return -1;
+	}
+	return lr[j].k;
+}
+
 void model_kernel_lives(struct model *m)
 {
 	int i, k, nr_rel, nr_lr;
@@ -509,6 +554,13 @@ void model_kernel_lives(struct model *m)
 		/* Its file: the life its owner's payload named, nearest its
 		 * `acquired` (a later life is a later hold's). */
 		best = life_of_hold(m, lr, nr_lr, h);
+		if (best < 0 &&
+		    (best = damaged_before_acquired(m, lr, nr_lr, h)) >= 0) {
+			h->life = best;
+			h->end = END_DAMAGED;
+			h->end_t = h->gone_t = h->free_t = h->acq_t;
+			continue;
+		}
 		if (best < 0)
 			continue;
 		h->life = best;

@@ -496,6 +496,77 @@ START_TEST(test_mutex_watchdog_unlink_before_takeover)
 }
 END_TEST
 
+/*
+ * Soak round 5 (python-reference, findings/openclaw-2026.4.15-release-
+ * deletes-another-owners-lock, load 45): A created its lock file at 2.652
+ * s, the cleanup cron (`damage s1 removed`) deleted it at 2.653 s, before
+ * A wrote its payload or said `acquired` (2.658 s); B found the session
+ * free and took it at 2.878 s. A owned nothing: no overlap. `damage`: the
+ * delete was the harness's (else nobody's file was damaged: two owners);
+ * `b_at`: when B began, a second attempt under way at A's create makes the
+ * empty file anyone's (two owners, as before).
+ */
+static jv damaged_newborn(int damage, const char *b_at)
+{
+	char binv[200];
+
+	snprintf(binv, sizeof(binv),
+		 "{'type':'invoke','T':%s,'process':'B','id':2,'op':'turn',"
+		 "'session':'s1','msg':'mb','holdMs':1500}", b_at);
+	return hist(META, SPAWN_PID("A", "4"), SPAWN_PID("B", "5"),
+		    "{'type':'invoke','T':2341,'process':'A','id':1,"
+		    "'op':'acquire','session':'s1'}",
+		    binv,
+		    "{'type':'fs','T':2652,'process':'harness','fs':'create',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'empty'}",
+		    damage ? "{'type':'fault','T':2652.5,'process':'harness',"
+			     "'fault':'damage','kind':'removed','session':'s1'}"
+			   : "{'type':'log','T':2652.5,'process':'A',"
+			     "'level':'DEBUG','msg':'-'}",
+		    "{'type':'fs','T':2653,'process':'harness','fs':'delete',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock'}",
+		    "{'type':'acquired','T':2658,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':2659,'process':'A','id':1}",
+		    "{'type':'fs','T':2826,'process':'harness','fs':'create',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'empty'}",
+		    "{'type':'acquired','T':2878,'process':'B','session':'s1',"
+		    "'lane':'main','id':2}",
+		    "{'type':'fs','T':2879,'process':'harness','fs':'write',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'ok','pid':5}",
+		    "{'type':'invoke','T':3345,'process':'A','id':3,"
+		    "'op':'release','session':'s1'}",
+		    "{'type':'log','T':3367,'process':'A','level':'WARN',"
+		    "'msg':'no longer ours'}",
+		    "{'type':'released','T':3367.3,'process':'A','session':'s1',"
+		    "'lane':'main','why':'lock-lost'}",
+		    "{'type':'ok','T':3367.4,'process':'A','id':3}",
+		    "{'type':'released','T':4441,'process':'B','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'fs','T':4443,'process':'harness','fs':'delete',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock'}",
+		    "{'type':'ok','T':4485,'process':'B','id':2}",
+		    "{'type':'final','T':5000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_mutex_damaged_before_acquired)
+{
+	jv v = check(damaged_newborn(1, "2742"));
+
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	v = check(damaged_newborn(0, "2742"));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	v = check(damaged_newborn(1, "2600"));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+}
+END_TEST
+
 /* A descheduled between its unlink and its `released` line: the kernel
  * saw its file go before B's came, so no overlap; without the kernel's
  * view the same stamps are two owners. */
@@ -654,6 +725,7 @@ static Suite *mutex_suite(void)
 	tcase_add_test(tc, test_mutex_fencing);
 	tcase_add_test(tc, test_mutex_write_without_lock);
 	tcase_add_test(tc, test_mutex_kernel_unlink_before_released);
+	tcase_add_test(tc, test_mutex_damaged_before_acquired);
 	tcase_add_test(tc, test_mutex_kernel_two_owners_one_life);
 	tcase_add_test(tc, test_mutex_late_reentry_stamp);
 	suite_add_tcase(s, tc);
