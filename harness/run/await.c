@@ -45,6 +45,11 @@ static int matches(const struct scn_step *st, jv ev, const char *type)
 		return !st->await_contains ||
 		       strstr(jvx_str(ev, "msg", buf, sizeof(buf)),
 			      st->await_contains) != NULL;
+	case AWAIT_FAILPOINT:
+		return !strcmp(type, "failpoint") &&
+		       (!st->await_contains ||
+			!strcmp(jvx_str(ev, "name", buf, sizeof(buf)),
+				st->await_contains));
 	default:
 		return 0;
 	}
@@ -106,7 +111,7 @@ char *await_describe(const struct scn_step *st)
 	static const char *const words[] = {
 		[AWAIT_IDLE] = "idle", [AWAIT_ACQUIRED] = "acquired",
 		[AWAIT_RELEASED] = "released", [AWAIT_ANSWERED] = "answered",
-		[AWAIT_LOG] = "log",
+		[AWAIT_LOG] = "log", [AWAIT_FAILPOINT] = "failpoint",
 	};
 
 	return xasprintf("%s %s%s%s%s%s%s%s", st->holder, words[st->await_on],
@@ -114,6 +119,8 @@ char *await_describe(const struct scn_step *st)
 			 st->await_why ? st->await_why : "",
 			 st->await_level ? " level=" : "",
 			 st->await_level ? st->await_level : "",
-			 st->await_contains ? " contains=" : "",
+			 !st->await_contains	       ? ""
+			 : st->await_on == AWAIT_FAILPOINT ? " name="
+							   : " contains=",
 			 st->await_contains ? st->await_contains : "");
 }

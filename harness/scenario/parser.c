@@ -531,7 +531,7 @@ static int stmt_op(struct parser *p, struct words *w, int64_t at,
 static const char *const await_words[] = {
 	[AWAIT_IDLE] = "", [AWAIT_ACQUIRED] = "acquired",
 	[AWAIT_RELEASED] = "released", [AWAIT_ANSWERED] = "answered",
-	[AWAIT_LOG] = "log",
+	[AWAIT_LOG] = "log", [AWAIT_FAILPOINT] = "failpoint",
 };
 #define NR_AWAIT ((int)(sizeof(await_words) / sizeof(await_words[0])))
 
@@ -574,7 +574,8 @@ static int stmt_await_event(struct parser *p, struct words *w)
 		if (on == AWAIT_IDLE)
 			return parse_fail(p, "await %s: unknown event '%s' "
 					     "(expected acquired, released, "
-					     "answered, log, or timeout=T)",
+					     "answered, log, failpoint, or "
+					     "timeout=T)",
 					  w->w[1], w->w[2]);
 		first_key = 3;
 	}
@@ -606,6 +607,9 @@ static int stmt_await_event(struct parser *p, struct words *w)
 		} else if (on == AWAIT_LOG && !strcmp(k, "contains")) {
 			free(st->await_contains);
 			st->await_contains = xstrdup(v);
+		} else if (on == AWAIT_FAILPOINT && !strcmp(k, "name")) {
+			free(st->await_contains);
+			st->await_contains = xstrdup(v);
 		} else if (on == AWAIT_LOG && !strcmp(k, "level")) {
 			free(st->await_level);
 			st->await_level = xstrdup(v);
@@ -616,6 +620,7 @@ static int stmt_await_event(struct parser *p, struct words *w)
 					  await_words[on], k,
 					  on == AWAIT_RELEASED ? ", why"
 					  : on == AWAIT_LOG    ? ", level, contains"
+					  : on == AWAIT_FAILPOINT ? ", name"
 							       : "");
 		}
 	}

@@ -46,6 +46,8 @@ enum await_on {
 	AWAIT_RELEASED, /* `await H released [why=W]`: H's next release */
 	AWAIT_ANSWERED, /* `await LABEL answered`: ok, fail or info */
 	AWAIT_LOG,	/* `await H log [level=L] [contains=TEXT]` */
+	AWAIT_FAILPOINT, /* `await H failpoint [name=N]`: H says a failpoint
+			    fired (its `failpoint` event) */
 };
 
 /* One argument of a fault step, as its fault_key says how to read it. */
@@ -103,7 +105,8 @@ struct scn_step {
 	enum await_on await_on;
 	char *await_why;	/* RELEASED: why=; NULL any */
 	char *await_level;	/* LOG: level=; NULL WARN or ERROR */
-	char *await_contains;	/* LOG: contains=; NULL any text */
+	char *await_contains;	/* LOG: contains=; FAILPOINT: name= (the
+				   whole name); NULL any text, any name */
 	int await_nth;		/* the event awaited is the nth (1-based)
 				   match after the last command to the
 				   holder: earlier awaits of the same thing

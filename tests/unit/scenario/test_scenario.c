@@ -451,7 +451,10 @@ static const struct err_case err_cases[] = {
      "x.scn:2: await: expected a holder name"},
     {"await bare word", H "await A 5s\n",
      "x.scn:2: await A: unknown event '5s' (expected acquired, released, "
-     "answered, log, or timeout=T)"},
+     "answered, log, failpoint, or timeout=T)"},
+    {"await failpoint other key", H "await A failpoint contains=x\n",
+     "x.scn:2: await A failpoint: unknown key 'contains' (expected timeout, "
+     "name)"},
     {"await other key", H "await A limit=5s\n",
      "x.scn:2: await A: unknown key 'limit' (expected timeout)"},
     {"await unknown event", H "await A took\n",
@@ -1299,6 +1302,14 @@ START_TEST(test_await_events)
 	ck_assert_int_eq(step(6)->await_nth, 1);
 	ck_assert_str_eq(step(6)->await_level, "INFO");
 	ck_assert_int_eq(step(7)->await_nth, 2);
+	/* a failpoint firing, by its whole name or any */
+	parse_ok("holder A\nawait A failpoint name=sessionlock/create/x\n"
+		 "await A failpoint timeout=1s\n");
+	ck_assert_int_eq(step(0)->await_on, AWAIT_FAILPOINT);
+	ck_assert_str_eq(step(0)->await_contains, "sessionlock/create/x");
+	ck_assert_int_eq(step(1)->await_on, AWAIT_FAILPOINT);
+	ck_assert_ptr_null(step(1)->await_contains);
+	ck_assert_int_eq(step(1)->wait_ms, 1000);
 	/* a command to the holder starts the count again */
 	parse_ok("holder A\nA acquire\nawait A acquired\nA turn hold=1s\n"
 		 "await A acquired\nawait A acquired\n");
