@@ -166,6 +166,8 @@ unit: $(TESTS) $(HOLDER) $(LOCKCHAOS) $(SPEED_LIB)
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, in a
 # build of their own. libjq and libonig are not instrumented; leaks that are
 # theirs are suppressed by name in tests/lsan.supp, ours are not.
+# Its build is made with make -j (CHECK_BUILD_JOBS); its binaries run
+# UNIT_JOBS at a time like make unit's.
 # Check's fork mode off (CK_FORK=no; unit_main_forked keeps it where the
 # tests need a fresh process): LeakSanitizer scans at every process exit,
 # and one scan per test took 200 of the part's 250 s; once per binary, leaks
@@ -174,7 +176,7 @@ unit-asan:
 	@CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	 $(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit
+	 $(MAKE) --no-print-directory -j$(CHECK_BUILD_JOBS) BUILD=build/asan SANITIZE=1 unit
 
 # Command-line tests: tests/t/*.sh, one scratch folder each.
 scripts: all
@@ -254,13 +256,19 @@ CHECK_FIRST  = scripts unit-asan fuzz-smoke
 CHECK_ORDER  = $(filter $(CHECK_FIRST),$(CHECK_PARTS)) $(filter-out $(CHECK_FIRST),$(CHECK_PARTS))
 
 # What several parts need is built once, first (two sub-makes building the
-# same target at once race): CHECK_PREP, extended like CHECK_PARTS.
+# same target at once race): CHECK_PREP, extended like CHECK_PARTS. Its C
+# part, CHECK_BUILD, is made with make -j (CHECK_BUILD_JOBS, the number of
+# CPUs): one after another, a fresh clone's build took minutes of make
+# check's wall on a loaded 2-core machine with one core idle.
+CHECK_BUILD += all $(TESTS)
 CHECK_PREP  += all $(TESTS) adapters
+CHECK_BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # No part of make check runs an OpenClaw column (the Node columns are not in
 # the seed gate: tests/matrix-gate), so it fetches none of their 13 tarballs
 # (ADAPTERS_SKIP; a cold fetch took 14 min under load); `make adapters` does.
 check: deps
+	@$(MAKE) --no-print-directory -j$(CHECK_BUILD_JOBS) $(CHECK_BUILD)
 	@$(MAKE) --no-print-directory ADAPTERS_SKIP=openclaw $(CHECK_PREP)
 	@rm -rf $(BUILD)/check && mkdir -p $(BUILD)/check
 	@$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) --output-sync=target ADAPTERS_SKIP=openclaw \

@@ -30,7 +30,7 @@ FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 # coverage instrumentation (FUZZ=1), in a folder of its own.
 fuzz-build:
 	@command -v clang >/dev/null || { echo "fuzz: clang is not installed (make deps)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=1 FUZZ=1 $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory -j$(CHECK_BUILD_JOBS) BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=1 FUZZ=1 $(FUZZ_BINS)
 
 $(BUILD)/fuzz/fuzz_%: $(call obj,tests/fuzz/fuzz_%.c) $(LIBHARNESS) $(LIBKIT)
 	@mkdir -p $(dir $@)
