@@ -71,7 +71,7 @@ scenario() {
 		printf "title %s: %d holders, %d messages, %d sessions\n", name, h, m, s
 		print "lock timeoutMs=60s pollMs=50ms maxHoldMs=5s"
 		# the cells measure cost, not a deadline (30 s by default):
-		# 1,024 holders' messages took more under make soak
+		# 1,024 holders took longer than that under make soak
 		print "lock deadline=600s"
 		for (i = 0; i < h; i++) {
 			if (i % 50 == 0) printf "%sholder", (i ? "\n" : "")
