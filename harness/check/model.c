@@ -1487,3 +1487,59 @@ jv model_transcript(const struct model *m, const char *session)
 	}
 	return lines;
 }
+
+static int cmp_session(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_by_session(const void *a, const void *b)
+{
+	const struct by_session *x = a, *y = b;
+	int c = cmp_session(x->session, y->session);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+struct by_session *model_by_session(const struct model *m, int holds,
+				    int *n)
+{
+	int i, count = holds ? m->nr_holds : m->nr_ops;
+	struct by_session *b = xcalloc((size_t)count + 1, sizeof(*b));
+
+	for (i = 0; i < count; i++) {
+		b[i].session =
+			holds ? m->holds[i].session : m->ops[i].session;
+		b[i].i = i;
+	}
+	qsort(b, (size_t)count, sizeof(*b), cmp_by_session);
+	*n = count;
+	return b;
+}
+
+void model_session_range(const struct by_session *b, int n,
+			 const char *session, int *lo, int *hi)
+{
+	int l = 0, h = n;
+
+	while (l < h) { /* the first not before session */
+		int mid = l + (h - l) / 2;
+
+		if (cmp_session(b[mid].session, session) < 0)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	*lo = l;
+	for (h = n; l < h;) { /* the first after it */
+		int mid = l + (h - l) / 2;
+
+		if (cmp_session(b[mid].session, session) <= 0)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	*hi = l;
+}

@@ -308,6 +308,23 @@ int64_t model_release_eps(const struct model *m, const struct hold *h,
  */
 int64_t model_hold_start(const struct model *m, const struct hold *h);
 
+/*
+ * The ops (holds 0) or the holds (holds 1) of `m` by session: a new array
+ * of *n (session, index) pairs, sorted by session (NULL first), then
+ * index; the caller frees it. model_session_range() gives the pairs of one
+ * session, [*lo, *hi), in O(log n): a checker's loop per session looks at
+ * that session's ops or holds, not at all of them once per session (which
+ * was quadratic in sessions).
+ */
+struct by_session {
+	const char *session;
+	int i;
+};
+struct by_session *model_by_session(const struct model *m, int holds,
+				    int *n);
+void model_session_range(const struct by_session *b, int n,
+			 const char *session, int *lo, int *hi);
+
 /* Frees what model_build() allocated. */
 void model_clear(struct model *m);
 

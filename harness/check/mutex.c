@@ -388,10 +388,11 @@ static void check_late_releases(const struct model *m, struct verdicts *out)
  * it let go.
  */
 static void check_fencing(const struct model *m, struct verdicts *out,
-			  const char *session)
+			  const char *session, const struct by_session *bs,
+			  int nr_bs)
 {
 	jv lines = model_transcript(m, session);
-	int i, j, k, n = jv_array_length(jv_copy(lines)), nl = 0;
+	int i, j, k, n = jv_array_length(jv_copy(lines)), nl = 0, lo, hi;
 	/* The holds that can matter, those of a holder on this session (in
 	 * the order of m->holds), and the earliest acquisition among each
 	 * one and those after it: a line is looked up in O(log holds) and
@@ -400,8 +401,9 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 	int *idx = xcalloc((size_t)m->nr_holds + 1, sizeof(*idx));
 	int64_t *sufmin = xcalloc((size_t)m->nr_holds + 1, sizeof(*sufmin));
 
-	for (k = 0; k < m->nr_holds; k++)
-		if (m->holds[k].proc >= 0 && !m->holds[k].creating &&
+	model_session_range(bs, nr_bs, session, &lo, &hi);
+	for (j = lo; j < hi; j++)
+		if (m->holds[k = bs[j].i].proc >= 0 && !m->holds[k].creating &&
 		    eq(m->holds[k].session, session))
 			idx[nl++] = k;
 	sufmin[nl] = INT64_MAX;
@@ -415,7 +417,7 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 		const char *holder, *lane, *msg;
 		double td;
 		int64_t t;
-		int proc = -1, own = -1, jown = -1, lo, hi;
+		int proc = -1, own = -1, jown = -1, a, b;
 		char what[96];
 
 		line = jv_get_kind(raw) == JV_KIND_STRING
@@ -435,15 +437,15 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 		 * line's lane if the line says which. Those from the first
 		 * whose own and later acquisitions all come after the line
 		 * (sufmin is non-decreasing) need not be looked at. */
-		for (lo = 0, hi = nl; lo < hi;) {
-			int mid = lo + (hi - lo) / 2;
+		for (a = 0, b = nl; a < b;) {
+			int mid = a + (b - a) / 2;
 
 			if (sufmin[mid] > t + FENCE_EPS_US)
-				hi = mid;
+				b = mid;
 			else
-				lo = mid + 1;
+				a = mid + 1;
 		}
-		for (j = lo - 1; j >= 0; j--) {
+		for (j = a - 1; j >= 0; j--) {
 			struct hold *h = &m->holds[idx[j]];
 
 			if (h->proc != proc || h->acq_t > t + FENCE_EPS_US)
@@ -504,7 +506,8 @@ next:
 
 void check_mutex(const struct model *m, struct verdicts *out)
 {
-	int s;
+	int s, nr_bs;
+	struct by_session *bs = model_by_session(m, 1, &nr_bs);
 
 	check_mutex_owners(m, out);
 	check_life_owners(m, out);
@@ -512,5 +515,6 @@ void check_mutex(const struct model *m, struct verdicts *out)
 	check_sweeps(m, out);
 	check_late_releases(m, out);
 	for (s = 0; s < m->nr_sessions; s++)
-		check_fencing(m, out, m->sessions[s]);
+		check_fencing(m, out, m->sessions[s], bs, nr_bs);
+	free(bs);
 }

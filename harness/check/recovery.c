@@ -138,13 +138,15 @@ static int cmp_int(const void *a, const void *b)
 }
 
 static void waits_build(const struct model *m, const char *session,
+			const struct by_session *ops, int nr_ops,
 			struct waits *w)
 {
-	int i;
+	int i, j, lo, hi;
 
 	w->n = 0;
-	for (i = 0; i < m->nr_ops; i++) {
-		struct op *o = &m->ops[i];
+	model_session_range(ops, nr_ops, session, &lo, &hi);
+	for (j = lo; j < hi; j++) {
+		struct op *o = &m->ops[i = ops[j].i];
 
 		if (op_is_acquiring(o->op) && eq(o->session, session) &&
 		    !o->joined && o->start_t != NEVER)
@@ -403,7 +405,9 @@ void check_recovery(const struct model *m, struct verdicts *out)
 	int *idx = xcalloc(m->nr_holds + 1, sizeof(int));
 	int *hits = xcalloc(m->nr_ops + 1, sizeof(int));
 	struct waits w = { xcalloc(m->nr_ops + 1, sizeof(int)), NULL, 0, 1 };
-	int s, i, n;
+	int s, i, j, n, lo, hi, nr_ops, nr_holds;
+	struct by_session *ops = model_by_session(m, 0, &nr_ops);
+	struct by_session *holds = model_by_session(m, 1, &nr_holds);
 
 	while (w.size < m->nr_ops + 1)
 		w.size *= 2;
@@ -414,10 +418,11 @@ void check_recovery(const struct model *m, struct verdicts *out)
 		int64_t f = 0, until;
 		struct hold *cause = NULL;
 
-		waits_build(m, session, &w);
-		for (n = i = 0; i < m->nr_holds; i++)
-			if (eq(m->holds[i].session, session))
-				idx[n++] = i;
+		waits_build(m, session, ops, nr_ops, &w);
+		model_session_range(holds, nr_holds, session, &lo, &hi);
+		for (n = 0, j = lo; j < hi; j++)
+			if (eq(m->holds[holds[j].i].session, session))
+				idx[n++] = holds[j].i;
 		sort_holds = m;
 		qsort(idx, n, sizeof(*idx), cmp_hold);
 		sort_holds = NULL;
@@ -454,4 +459,6 @@ void check_recovery(const struct model *m, struct verdicts *out)
 	free(hits);
 	free(w.op);
 	free(w.tmax);
+	free(holds);
+	free(ops);
 }
