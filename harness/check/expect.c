@@ -42,6 +42,48 @@ jv expect_failure(const char *checker, int line, double at, const char *fmt,
 	return set_num(f, "at", at);
 }
 
+/* How long `proc` waited for a CPU within [a, b], at most: its `sched`
+ * count (run/sched.c) at the first sample at or after b less the one at
+ * the last at or before a; 0 without samples (an idle machine). The same
+ * rule as model_cpu_wait, on the raw history. */
+static double cpu_wait(jv hist, const char *proc, double a, double b)
+{
+	int i, n = jv_array_length(jv_copy(hist));
+	double from = 0, to = -1, last = 0;
+	char type[16], buf[64];
+
+	for (i = 0; i < n && to < 0; i++) {
+		jv ev = jv_array_get(jv_copy(hist), i);
+
+		if (!strcmp(jvx_str(ev, "type", type, sizeof(type)), "sched") &&
+		    !strcmp(jvx_str(ev, "process", buf, sizeof(buf)), proc)) {
+			double t = jvx_num(ev, "t", 0);
+			double us = jvx_num(ev, "runDelayUs", 0);
+
+			if (us >= last) { /* counts only grow */
+				last = us;
+				if (t <= a)
+					from = us;
+				else if (t >= b)
+					to = us;
+			}
+		}
+		jv_free(ev);
+	}
+	if (to < 0)
+		to = last;
+	return to > from ? to - from : 0;
+}
+
+/* " + N ms it waited for a CPU", or "" for none. */
+static const char *cpu_note(double cpu_us, char *buf, size_t n)
+{
+	if (cpu_us < 1000)
+		return "";
+	snprintf(buf, n, " + %.0f ms it waited for a CPU", cpu_us / 1000);
+	return buf;
+}
+
 /* The outcome of the op labelled `label`: failure object or jv_null. */
 static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 {
@@ -66,8 +108,8 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 			   jvx_num(ev, "id", -2) == id &&
 			   !strcmp(jvx_str(ev, "process", buf, sizeof(buf)),
 				   proc)) {
-			double t = jvx_num(ev, "t", 0);
-			char reason[64], error[256];
+			double t = jvx_num(ev, "t", 0), cpu = 0;
+			char reason[64], error[256], note[64];
 			jv f = jv_null();
 
 			jvx_str(ev, "reason", reason, sizeof(reason));
@@ -95,14 +137,19 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 					    e->reason);
 			else if (e->within_ms >= 0 &&
 				 t - invoke_t > (double)e->within_ms * 1000 +
-							(double)slack_us)
+							(double)slack_us &&
+				 t - invoke_t > (double)e->within_ms * 1000 +
+							(double)slack_us +
+							(cpu = cpu_wait(hist, proc,
+								 invoke_t, t)))
 				f = expect_failure("expect", e->line, t,
 					    "%s: %s %s took %.0f ms, expected "
-					    "within %lld ms + slack %lld ms",
+					    "within %lld ms + slack %lld ms%s",
 					    e->text, proc, e->label,
 					    (t - invoke_t) / 1000,
 					    (long long)e->within_ms,
-					    (long long)(slack_us / 1000));
+					    (long long)(slack_us / 1000),
+					    cpu_note(cpu, note, sizeof(note)));
 			jv_free(ev);
 			return f;
 		}

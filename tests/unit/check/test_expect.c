@@ -114,6 +114,49 @@ START_TEST(test_outcome_within_slack)
 }
 END_TEST
 
+/* A holder that waited for a CPU (its `sched` events, run/sched.c) gets
+ * that time too: 120 ms of it between the invoke and the answer covers a
+ * 99 ms miss; 40 ms does not, and is said; another holder's does not
+ * count. */
+static void sched_hist(const char *who, const char *before, const char *after)
+{
+	char e[160];
+
+	parse("holder A B\nA deliver m1\nexpect m1 ok within 100ms\n");
+	snprintf(e, sizeof(e), "{\"type\":\"sched\",\"process\":\"%s\","
+		 "\"runDelayUs\":%s,\"t\":500}", who, before);
+	ev(e);
+	ev("{\"type\":\"invoke\",\"process\":\"A\",\"id\":1,\"label\":\"m1\","
+	   "\"t\":1000}");
+	ev("{\"type\":\"ok\",\"process\":\"A\",\"id\":1,\"t\":200000}");
+	snprintf(e, sizeof(e), "{\"type\":\"sched\",\"process\":\"%s\","
+		 "\"runDelayUs\":%s,\"t\":200100}", who, after);
+	ev(e);
+	ev(FINAL);
+}
+
+START_TEST(test_outcome_within_cpu_wait)
+{
+	sched_hist("A", "10000", "130000");
+	judge(0, NULL);
+}
+END_TEST
+
+START_TEST(test_outcome_within_cpu_wait_short)
+{
+	sched_hist("A", "10000", "50000");
+	judge(1, "took 199 ms, expected within 100 ms + slack 0 ms + 40 ms it "
+		 "waited for a CPU");
+}
+END_TEST
+
+START_TEST(test_outcome_within_cpu_wait_other)
+{
+	sched_hist("B", "10000", "130000");
+	judge(1, "took 199 ms, expected within 100 ms + slack 0 ms");
+}
+END_TEST
+
 START_TEST(test_outcome_wrong_kind)
 {
 	parse("holder A\nA deliver m1\nexpect m1 fail reason=timeout\n");
@@ -181,6 +224,9 @@ static Suite *expect_suite(void)
 	tcase_add_test(tc, test_outcome_met);
 	tcase_add_test(tc, test_outcome_too_slow);
 	tcase_add_test(tc, test_outcome_within_slack);
+	tcase_add_test(tc, test_outcome_within_cpu_wait);
+	tcase_add_test(tc, test_outcome_within_cpu_wait_short);
+	tcase_add_test(tc, test_outcome_within_cpu_wait_other);
 	tcase_add_test(tc, test_outcome_wrong_kind);
 	tcase_add_test(tc, test_never_ran_and_lock);
 	tcase_add_test(tc, test_log_released_outside);
