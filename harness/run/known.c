@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Failure sources that are not checkers of check.h but appear in a run's
  * failure list (runner.c): expectations, faults that did not take, the
@@ -136,6 +137,31 @@ static int parse_line(struct known_list *k, char *line, int nr)
 	return 0;
 }
 
+/*
+ * DIR/<impl>.txt is a symlink (read_file does not follow one): columns that
+ * load the same lock code share one file that way. Follows it when it names
+ * a plain file of DIR ("openclaw-2026.5.2.txt": no '/', not hidden), one
+ * level only; k->path becomes that file, so messages name the file to edit.
+ * Returns 1 when k->path was changed, 0 (errno ELOOP) when not followed.
+ */
+static int known_follow_link(struct known_list *k, const char *dir)
+{
+	char target[256];
+	ssize_t n = readlink(k->path, target, sizeof(target) - 1);
+
+	if (n <= 0 || (size_t)n >= sizeof(target) - 1)
+		goto refuse;
+	target[n] = '\0';
+	if (strchr(target, '/') || target[0] == '.')
+		goto refuse;
+	free(k->path);
+	k->path = xasprintf("%s/%s", dir, target);
+	return 1;
+refuse:
+	errno = ELOOP;
+	return 0;
+}
+
 int known_load(struct known_list *k, const char *dir, const char *impl)
 {
 	char *text, *line, *nl;
@@ -150,6 +176,8 @@ int known_load(struct known_list *k, const char *dir, const char *impl)
 	}
 	k->path = xasprintf("%s/%s.txt", dir, impl);
 	text = read_file(k->path, 1 << 20, &len);
+	if (!text && errno == ELOOP && known_follow_link(k, dir))
+		text = read_file(k->path, 1 << 20, &len);
 	if (!text) {
 		if (errno == ENOENT) {
 			free(k->path);

@@ -114,6 +114,35 @@ START_TEST(bad_lines)
 }
 END_TEST
 
+/* A known file may be a symlink to a plain file of the same folder (columns
+ * with one lock code share one file); one level, never out of the folder. */
+START_TEST(symlink_to_a_sibling)
+{
+	struct known_list k = KNOWN_LIST_INIT;
+	char *link = xasprintf("%s/b.txt", dir);
+	char *up = xasprintf("%s/c.txt", dir);
+	char *chain = xasprintf("%s/d.txt", dir);
+
+	put("a", "seeds/002-sigkill.scn visibility F1 silent\n");
+	ck_assert_int_eq(symlink("a.txt", link), 0);
+	ck_assert_int_eq(known_load(&k, dir, "b"), 0);
+	ck_assert_int_eq(k.nr, 1);
+	ck_assert_str_eq(k.items[0].finding, "F1");
+	ck_assert_str_eq(strrchr(k.path, '/'), "/a.txt");
+	known_clear(&k);
+
+	ck_assert_int_eq(symlink("../a.txt", up), 0);
+	ck_assert_int_eq(known_load(&k, dir, "c"), -1);
+	known_clear(&k);
+	ck_assert_int_eq(symlink("b.txt", chain), 0);
+	ck_assert_int_eq(known_load(&k, dir, "d"), -1);
+	known_clear(&k);
+	free(link);
+	free(up);
+	free(chain);
+}
+END_TEST
+
 START_TEST(matching_files)
 {
 	struct known_entry e = { .scenario = "seeds/002-sigkill.scn" };
@@ -191,6 +220,7 @@ static Suite *known_suite(void)
 	tcase_add_test(tc, missing_file_is_empty);
 	tcase_add_test(tc, format);
 	tcase_add_test(tc, bad_lines);
+	tcase_add_test(tc, symlink_to_a_sibling);
 	tcase_add_test(tc, matching_files);
 	tcase_add_test(tc, gate);
 	return s;
