@@ -30,14 +30,12 @@ scenarios/badinput/ancient-created.scn
 scenarios/badinput/dead-owner.scn
 "
 
-# Real time and speed N side by side (the real-time run is the long one);
-# each writes its own files, a missing summary is seen below.
+# One after the other: side by side, under make check at load 40, a
+# compressed run fell back to real time (not compressed at 10).
 # shellcheck disable=SC2086
-run real 1 "$HOLDER" $files &
+run real 1 "$HOLDER" $files
 # shellcheck disable=SC2086
 run fast "$speed" "$HOLDER" $files
-wait
-[ -s "$out/real.v" ] || { echo "real: no summary:"; tail -n 20 "$out/real.tap"; fail=1; }
 n=$(wc -l <"$out/real.v")
 [ "$n" -eq "$(echo $files | wc -w)" ] || { echo "real: $n verdicts"; fail=1; }
 # every compressed run really ran at the speed asked
@@ -50,10 +48,9 @@ for try in 2 3; do
 	[ -n "$differ" ] || break
 	echo "try $try: $(echo $differ | wc -w) scenario(s) differed: $(echo $differ)"
 	# shellcheck disable=SC2086
-	run real$try 1 "$HOLDER" $differ &
+	run real$try 1 "$HOLDER" $differ
 	# shellcheck disable=SC2086
 	run fast$try "$speed" "$HOLDER" $differ
-	wait
 	differ=$(diff "$out/real$try.v" "$out/fast$try.v" | sed -n 's/^< \([^ ]*\) .*/\1/p')
 done
 if [ -n "$differ" ]; then

@@ -15,8 +15,8 @@
 # control below) differs every time.
 #
 # Takes 35 to 70 s of wall time on this loaded 2-core machine (load 40):
-# 26 scenarios, real time and speed 10 side by side, plus the re-runs.
-# The comparison (tests/t/speed-verdicts.sh) and the control
+# 26 scenarios, real time then speed 10, plus the re-runs. The comparison
+# (tests/t/speed-verdicts.sh) and the control
 # (tests/t/speed-verdicts-control.sh) are two scripts that run side by
 # side; this file is what they share.
 # The whole catalog both ways takes 8 minutes (measured 2026-11-30, load
