@@ -322,6 +322,43 @@ static int lref_cmp(const void *a, const void *b)
 	return (x->k > y->k) - (x->k < y->k);
 }
 
+/* The index of the first ref of `session` from `t` on (`after`: past
+ * `t`), in lr sorted by lref_cmp; nr when none. */
+static int lref_search(const struct lref *lr, int nr, const char *session,
+		       int64_t t, int after)
+{
+	int lo = 0, hi = nr;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(lr[mid].session, session);
+
+		if (c < 0 || (c == 0 && (lr[mid].from < t ||
+					 (after && lr[mid].from == t))))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* One step of life_of_hold's search: the life of `l`, `d` away from h's
+ * `acquired`, becomes *best when its process owned it and it is nearer
+ * (or as near and first). 0 once no life that far can be nearer. */
+static int nearer_life(const struct model *m, const struct lref *l,
+		       const struct hold *h, int64_t d, int *best,
+		       int64_t *best_d)
+{
+	if (d > *best_d)
+		return 0;
+	if (life_owned_by(&m->lives[l->k], h->proc) &&
+	    (d < *best_d || l->k < *best)) {
+		*best_d = d;
+		*best = l->k;
+	}
+	return 1;
+}
+
 /* The life of `h`'s session owned by its process whose creation is
  * nearest its `acquired` (the first such life on a tie); -1 when none.
  * Lives are searched outward from that time and each way only while they
@@ -329,38 +366,19 @@ static int lref_cmp(const void *a, const void *b)
 static int life_of_hold(const struct model *m, const struct lref *lr,
 			int nr, const struct hold *h)
 {
-	int lo = 0, hi = nr, best = -1, j;
-	int64_t d, best_d = NEVER;
+	int lo = lref_search(lr, nr, h->session, h->acq_t, 0), best = -1, j;
+	int64_t best_d = NEVER;
 
-	while (lo < hi) { /* the first at or after (session, acq_t) */
-		int mid = lo + (hi - lo) / 2;
-		int c = strcmp(lr[mid].session, h->session);
-
-		if (c < 0 || (c == 0 && lr[mid].from < h->acq_t))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (j = lo; j < nr && !strcmp(lr[j].session, h->session); j++) {
-		d = lr[j].from - h->acq_t;
-		if (d > best_d)
-			break;
-		if (life_owned_by(&m->lives[lr[j].k], h->proc) &&
-		    (d < best_d || lr[j].k < best)) {
-			best_d = d;
-			best = lr[j].k;
-		}
-	}
-	for (j = lo - 1; j >= 0 && !strcmp(lr[j].session, h->session); j--) {
-		d = h->acq_t - lr[j].from;
-		if (d > best_d)
-			break;
-		if (life_owned_by(&m->lives[lr[j].k], h->proc) &&
-		    (d < best_d || lr[j].k < best)) {
-			best_d = d;
-			best = lr[j].k;
-		}
-	}
+	for (j = lo; j < nr && !strcmp(lr[j].session, h->session) &&
+		     nearer_life(m, &lr[j], h, lr[j].from - h->acq_t, &best,
+				 &best_d);
+	     j++)
+		;
+	for (j = lo - 1; j >= 0 && !strcmp(lr[j].session, h->session) &&
+			 nearer_life(m, &lr[j], h, h->acq_t - lr[j].from,
+				     &best, &best_d);
+	     j--)
+		;
 	return best;
 }
 
@@ -498,18 +516,8 @@ static int damaged_before_acquired(const struct model *m,
 				   const struct lref *lr, int nr,
 				   const struct hold *h)
 {
-	int lo = 0, hi = nr, j, p;
+	int j = lref_search(lr, nr, h->session, h->acq_t, 1) - 1, p;
 
-	while (lo < hi) { /* the first after (session, acq_t) */
-		int mid = lo + (hi - lo) / 2;
-		int c = strcmp(lr[mid].session, h->session);
-
-		if (c < 0 || (c == 0 && lr[mid].from <= h->acq_t))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	j = lo - 1;
 	if (j < 0 || strcmp(lr[j].session, h->session))
 		return -1;
 	{
