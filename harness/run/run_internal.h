@@ -20,6 +20,9 @@
 #include "scenario/scenario.h"
 
 #define EXIT_GRACE_MS 5000
+/* ... plus the time the holders told to exit waited for a CPU meanwhile,
+ * up to this much in all (runner.c, wind_down) */
+#define EXIT_GRACE_MAX_MS 60000
 /*
  * What a holder may send (issue 11: a holder is untrusted input). Past any
  * of these it has broken the protocol: an `error` event says which bound,
@@ -149,6 +152,9 @@ int64_t run_now(struct run *r);
  * sched_sample reads one holder now; sched_tick all of them, when due. */
 void sched_sample(struct run *r, struct hstate *h);
 void sched_tick(struct run *r);
+/* Its threads' total run_delay now, in ns; -1 when it is gone or /proc has
+ * no schedstat. */
+long long sched_wait_ns(const struct hstate *h);
 
 /* Keeps the first error in *slot (malloc'ed), ignores later ones. */
 void run_set_error(char **slot, const char *fmt, ...)

@@ -102,6 +102,13 @@ void sched_sample(struct run *r, struct hstate *h)
 					  (r->speed > 1 ? r->speed : 1))));
 }
 
+long long sched_wait_ns(const struct hstate *h)
+{
+	if (h->reaped || h->spid <= 0)
+		return -1;
+	return run_delay_ns(h->spid);
+}
+
 void sched_tick(struct run *r)
 {
 	int64_t now = mono_us(), period;
