@@ -227,12 +227,15 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		bound = add64(bound, model_jitter_allowance(m, o->proc));
 		if (end <= bound) {
 			/* Inside the bound, but refused although it could
-			 * have taken the lock (two polls in that stretch). */
+			 * have taken the lock (two polls in that stretch,
+			 * not counting the time it was stopped or waited for
+			 * a CPU: end is w1 here, so cpu is that wait). */
 			if (!(w1 < n && w1 == o->outcome_t && w1 < o->acq_t &&
 			      refused_as_held(o) && reclaimable_cause(cause) &&
 			      w1 - base > 2 * o->poll_us +
 					      model_stopped_for(m, o->proc,
-								base, w1)))
+								base, w1) +
+					      cpu))
 				continue;
 			gave_up = 1;
 		}

@@ -190,6 +190,40 @@ START_TEST(test_recovery_refused_while_reclaimable)
 }
 END_TEST
 
+/* gave_up("1500") with `sched` events for `who`: waited `us` for a CPU
+ * between B's ask (1.300 s) and its refusal. */
+static jv gave_up_cpu(const char *who, const char *us)
+{
+	jv h = gave_up("1500");
+	char e[160];
+
+	snprintf(e, sizeof(e), "{'type':'sched','T':1290,'process':'%s',"
+		 "'runDelayUs':10000}", who);
+	h = jv_array_append(h, ev(e));
+	snprintf(e, sizeof(e), "{'type':'sched','T':1501,'process':'%s',"
+		 "'runDelayUs':%s}", who, us);
+	return jv_array_append(h, ev(e));
+}
+
+START_TEST(test_recovery_refused_while_waiting_for_a_cpu)
+{
+	/* B waited 180 of its 200 ms for a CPU: it could not poll twice */
+	jv v = check(gave_up_cpu("B", "190000"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	/* 40 ms of waiting leaves 160 ms, more than two polls of 50 */
+	v = check(gave_up_cpu("B", "50000"));
+	expect_n(v, "recovery", 1);
+	expect_says(v, "recovery", "B gave up on s1");
+	jv_free(v);
+	/* the dead owner's waits are not B's */
+	v = check(gave_up_cpu("A", "190000"));
+	expect_n(v, "recovery", 1);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_recovery_kill_fast_reclaim_passes)
 {
 	jv v = check(kill_history("1260"));
@@ -1174,6 +1208,7 @@ static Suite *recovery_suite(void)
 	tcase_add_test(tc, test_recovery_refused_while_reclaimable);
 	tcase_add_test(tc, test_recovery_counts_a_slow_death_from_its_reap);
 	tcase_add_test(tc, test_recovery_counts_the_contenders_cpu_wait);
+	tcase_add_test(tc, test_recovery_refused_while_waiting_for_a_cpu);
 	tcase_add_test(tc, test_recovery_kill_1ms_inside_bound);
 	tcase_add_test(tc, test_recovery_kill_just_outside_bound);
 	tcase_add_test(tc, test_recovery_kill_well_outside_bound);
