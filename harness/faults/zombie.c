@@ -73,6 +73,7 @@ static void reap_inject(struct run *r, const struct scn_step *st)
 		return;
 	}
 	h->zombie = 0;
+	r->reap_due = 1; /* its SIGCHLD came long ago */
 	run_fault_record(r, st, ev_num(jv_object(), "pid", h->inner));
 	/* The pump reaps it now, and records its exit. */
 	run_pump(r, run_now(r) + run_real_us(r, 2000000), holder_gone, h);

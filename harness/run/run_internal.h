@@ -142,6 +142,14 @@ struct run {
 	char *speed_note;	 /* why the run is slower than asked, or
 				    NULL: into the meta event and result */
 	int64_t sched_next_us;	 /* mono µs of sched.c's next sample */
+	int ep_fd;		 /* epoll over every holder pipe, the SIGCHLD
+				    signalfd and the inotify fd (pump_open):
+				    a wake-up costs what is ready, not a walk
+				    over every holder's pipes */
+	int reap_due;		 /* a SIGCHLD came (or a zombie was let go):
+				    the pump's next turn waitpids the
+				    holders; else only every REAP_PERIOD_US */
+	int64_t reap_next_us;	 /* mono µs of that safety-net scan */
 };
 
 /* Microseconds since r->t0 on the scenario's clock: the history's clock
@@ -227,6 +235,11 @@ char *holders_missing_capability(struct run *r);
 void holders_kill_all(struct run *r);
 
 typedef int (*pump_done_fn)(struct run *r, void *arg);
+
+/* Sets up run_pump's epoll set (r->ep_fd) with r->chld_fd and r->fs_fd
+ * when they are open; holders_start adds each holder's pipes. Call it
+ * once, before holders_start. 0, or -1 with errno. */
+int pump_open(struct run *r);
 
 /* The loop: reads every holder's output, reaps exits, until scenario time
  * `until` (µs) or until done(r, arg) says so (done may be NULL). */

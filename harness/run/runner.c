@@ -444,7 +444,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		 struct run_result *res)
 {
 	struct run r = { .s = s, .o = o, .chld_fd = -1, .fs_fd = -1,
-			 .fs_dirfd = -1 };
+			 .fs_dirfd = -1, .ep_fd = -1 };
 	struct check_opts copts = CHECK_OPTS_INIT;
 	struct noise noise = NOISE_INIT;
 	char *why = NULL, *err = NULL, *missing = NULL, *path, *outside;
@@ -523,7 +523,11 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		history_record(&r, ev_str(ev_str(ev_new("fs", "harness"), "fs",
 						 "overflow"),
 					  "why", "no inotify watch"));
-	if (holders_start(&r)) {
+	if (pump_open(&r)) {
+		res->status = STATUS_ERROR;
+		res->reason = xasprintf("cannot create an epoll set: %s",
+					strerror(errno));
+	} else if (holders_start(&r)) {
 		/* No verdict without holders: the run itself broke. */
 		res->status = STATUS_ERROR;
 		res->reason = xstrdup(r.error);
@@ -683,6 +687,8 @@ write:
 	}
 	if (r.chld_fd >= 0)
 		close(r.chld_fd);
+	if (r.ep_fd >= 0)
+		close(r.ep_fd);
 	watch_close(&r);
 	free(r.h);
 	free(r.ns);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <linux/mount.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -623,131 +624,205 @@ int holder_start(struct holder_proc *hp, char *const argv[],
 	return holder_start_in(hp, argv, env, dir, own_group, NULL, 0, err);
 }
 
+/* What a holder's child needs between clone and exec, and what it says
+ * back (stage: 1 chdir, 2 exec, 3 confine, 4 pid; err: its errno). */
+struct holder_child {
+	char *const *argv;
+	char **envp;
+	const char *dir, *rw;
+	int own_group, own_proc, in[2], out[2], errp[2], ex[2];
+	pid_t parent, want_pid;
+	struct holder_said {
+		int stage, err;
+	} said;
+};
+
+/*
+ * The child, from clone to exec. It shares the worker's memory (CLONE_VM,
+ * as posix_spawn does: fork's copy of the page tables grew with the
+ * worker's heap, so starting N holders cost N^2) and the worker is
+ * suspended until it execs or exits (CLONE_VFORK): only system calls and
+ * async-signal-safe calls here, nothing written to the worker's memory
+ * but `c->said` and errno, and the worker's signal handlers reset before
+ * any signal is let in.
+ */
+static int holder_child(void *arg)
+{
+	struct holder_child *c = arg;
+	struct holder_said said;
+	sigset_t none;
+	pid_t pp;
+	ssize_t r;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The parent may have died before prctl took: then we were
+	 * reparented. In a PID namespace our parent (outside it) shows as
+	 * 0, which is fine. */
+	pp = getppid();
+	if (pp != c->parent && pp != 0)
+		_exit(127);
+	if (c->own_group)
+		setpgid(0, 0);
+	/* exec keeps the signal mask and every ignored signal: the worker
+	 * blocks SIGCHLD for its signalfd (and every signal around this
+	 * clone), and lockchaos started under nohup (or any parent that
+	 * ignores SIGHUP, SIGINT, SIGPIPE ...) would pass that on, so a
+	 * `signal H HUP` fault would not take. A holder starts with every
+	 * signal at its default (reset above) and none blocked. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	dup2(c->in[0], 0);
+	dup2(c->out[1], 1);
+	dup2(c->errp[1], 2);
+	c->said.stage = 4;
+	if (c->want_pid > 0 && getpid() != c->want_pid) {
+		errno = EBUSY;
+		goto failed;
+	}
+	c->said.stage = 3;
+	if (c->rw && confine_child(c->rw, c->own_proc))
+		goto failed;
+	c->said.stage = 1;
+	if (chdir(c->dir) == 0) {
+		c->said.stage = 2;
+		execvpe(c->argv[0], c->argv, c->envp);
+	}
+failed:
+	c->said.err = errno;
+	said = c->said;
+	r = write(c->ex[1], &said, sizeof(said));
+	(void)r;
+	_exit(c->said.err == ENOENT ? 127 : 126);
+}
+
+/* The child's stack (execvpe's PATH walk and its /bin/sh fallback live
+ * on it; glibc's posix_spawn gives 64 KiB plus the arguments). */
+#define HOLDER_CHILD_STACK (256 * 1024)
+
+/* Under AddressSanitizer the child shares the worker's shadow memory too:
+ * the frames an earlier child left poisoned at the same address (it never
+ * returned, it exec'ed) would fail this one's. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HOLDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOLDER_ASAN 1
+#endif
+#endif
+#ifdef HOLDER_ASAN
+#include <sanitizer/asan_interface.h>
+#define stack_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define stack_unpoison(p, n) ((void)(p), (void)(n))
+#endif
+
 int holder_start_in(struct holder_proc *hp, char *const argv[],
 		    char *const env[], const char *dir, int own_group,
 		    const struct pidns *ns, pid_t want_pid, char **err)
 {
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 };
-	int ex[2] = { -1, -1 };
-	struct { int stage, err; } child = { 0, 0 }; /* 1 chdir, 2 exec,
-							3 confine, 4 pid */
-	pid_t parent = getpid(), pid;
-	char **envp, *rw;
+	struct holder_child c = { .argv = argv, .dir = dir,
+				  .own_group = own_group,
+				  .own_proc = ns != NULL,
+				  .in = { -1, -1 }, .out = { -1, -1 },
+				  .errp = { -1, -1 }, .ex = { -1, -1 },
+				  .parent = getpid(), .want_pid = want_pid };
+	sigset_t all, old;
+	char *rw, *stack;
+	pid_t pid;
 	ssize_t r;
+	int saved;
 
 	*err = NULL;
-	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
-	    pipe2(errp, O_CLOEXEC) || pipe2(ex, O_CLOEXEC)) {
+	if (pipe2(c.in, O_CLOEXEC) || pipe2(c.out, O_CLOEXEC) ||
+	    pipe2(c.errp, O_CLOEXEC) || pipe2(c.ex, O_CLOEXEC)) {
 		*err = xasprintf("cannot create pipes: %s", strerror(errno));
-		close_pair(in);
-		close_pair(out);
-		close_pair(errp);
-		close_pair(ex);
+		close_pair(c.in);
+		close_pair(c.out);
+		close_pair(c.errp);
+		close_pair(c.ex);
+		return -1;
+	}
+	stack = mmap(NULL, HOLDER_CHILD_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED) {
+		*err = xasprintf("cannot map a stack: %s", strerror(errno));
+		close_pair(c.in);
+		close_pair(c.out);
+		close_pair(c.errp);
+		close_pair(c.ex);
 		return -1;
 	}
 	if (ns && (sandbox_ns_fd < 0 || setns(ns->ns_fd, CLONE_NEWPID))) {
 		*err = xasprintf("cannot enter namespace %s: %s", ns->name,
 				 sandbox_ns_fd < 0 ? "no sandbox"
 						   : strerror(errno));
-		close_pair(in);
-		close_pair(out);
-		close_pair(errp);
-		close_pair(ex);
+		munmap(stack, HOLDER_CHILD_STACK);
+		close_pair(c.in);
+		close_pair(c.out);
+		close_pair(c.errp);
+		close_pair(c.ex);
 		return -1;
 	}
-	envp = merged_env(env);
-	rw = confine_holders ? xstrdup(dir) : NULL;
-	pid = fork();
+	stack_unpoison(stack, HOLDER_CHILD_STACK);
+	c.envp = merged_env(env);
+	c.rw = rw = confine_holders ? xstrdup(dir) : NULL;
+	/* No handler of the worker's may run on the child's side of the
+	 * shared memory: every signal waits until the child has exec'ed. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = clone(holder_child, stack + HOLDER_CHILD_STACK,
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	stack_unpoison(stack, HOLDER_CHILD_STACK);
+	munmap(stack, HOLDER_CHILD_STACK);
 	/* Back to the sandbox's namespace for whatever we fork next (if this
 	 * failed, the next holder_start_in says so: setns to it works). */
 	if (ns)
 		(void)setns(sandbox_ns_fd, CLONE_NEWPID);
+	free(c.envp);
+	free(rw);
 	if (pid < 0) {
-		*err = xasprintf("cannot fork: %s", strerror(errno));
-		free(envp);
-		free(rw);
-		close_pair(in);
-		close_pair(out);
-		close_pair(errp);
-		close_pair(ex);
+		*err = xasprintf("cannot fork: %s", strerror(saved));
+		close_pair(c.in);
+		close_pair(c.out);
+		close_pair(c.errp);
+		close_pair(c.ex);
 		return -1;
 	}
-	if (pid == 0) {
-		sigset_t none;
-		pid_t pp;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		/* The parent may have died before prctl took: then we were
-		 * reparented. In a PID namespace our parent (outside it)
-		 * shows as 0, which is fine. */
-		pp = getppid();
-		if (pp != parent && pp != 0)
-			_exit(127);
-		if (own_group)
-			setpgid(0, 0);
-		/* exec keeps the signal mask and every ignored signal: the
-		 * worker blocks SIGCHLD for its signalfd, and lockchaos
-		 * started under nohup (or any parent that ignores SIGHUP,
-		 * SIGINT, SIGPIPE ...) would pass that on, so a `signal H
-		 * HUP` fault would not take. A holder starts with every
-		 * signal at its default. */
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		for (int sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(errp[1], 2);
-		child.stage = 4;
-		if (want_pid > 0 && getpid() != want_pid) {
-			errno = EBUSY;
-			goto failed;
-		}
-		child.stage = 3;
-		if (rw && confine_child(rw, ns != NULL))
-			goto failed;
-		child.stage = 1;
-		if (chdir(dir) == 0) {
-			child.stage = 2;
-			execvpe(argv[0], argv, envp);
-		}
-failed:
-		child.err = errno;
-		r = write(ex[1], &child, sizeof(child));
-		_exit(child.err == ENOENT ? 127 : 126);
-	}
-	free(envp);
-	free(rw);
-	close(in[0]);
-	close(out[1]);
-	close(errp[1]);
-	close(ex[1]);
+	close(c.in[0]);
+	close(c.out[1]);
+	close(c.errp[1]);
+	close(c.ex[1]);
+	c.said.stage = c.said.err = 0;
 	do
-		r = read(ex[0], &child, sizeof(child));
+		r = read(c.ex[0], &c.said, sizeof(c.said));
 	while (r < 0 && errno == EINTR);
-	close(ex[0]);
+	close(c.ex[0]);
 	hp->pid = pid;
-	hp->in_fd = in[1];
-	hp->out_fd = out[0];
-	hp->err_fd = errp[0];
-	if (r == sizeof(child)) {
-		if (child.stage == 1)
+	hp->in_fd = c.in[1];
+	hp->out_fd = c.out[0];
+	hp->err_fd = c.errp[0];
+	if (r == sizeof(c.said)) {
+		if (c.said.stage == 1)
 			*err = xasprintf("cannot run '%s' in '%s': %s", argv[0],
-					 dir, strerror(child.err));
-		else if (child.stage == 3)
+					 dir, strerror(c.said.err));
+		else if (c.said.stage == 3)
 			*err = xasprintf("cannot confine '%s' to '%s': %s",
-					 argv[0], dir, strerror(child.err));
-		else if (child.stage == 4)
+					 argv[0], dir, strerror(c.said.err));
+		else if (c.said.stage == 4)
 			*err = xasprintf("pid %d was taken before '%s' started",
 					 (int)want_pid, argv[0]);
 		else
 			*err = xasprintf("cannot run '%s': %s", argv[0],
-					 strerror(child.err));
+					 strerror(c.said.err));
 		waitpid(pid, NULL, 0);
 		holder_close(hp);
 		hp->pid = 0;
-		return child.stage == 4 ? -2 : -1;
+		return c.said.stage == 4 ? -2 : -1;
 	}
 	fcntl(hp->out_fd, F_SETFL, O_NONBLOCK);
 	fcntl(hp->err_fd, F_SETFL, O_NONBLOCK);
