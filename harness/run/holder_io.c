@@ -682,6 +682,38 @@ static int all_hello(struct run *r, void *arg)
 	return 1;
 }
 
+/* Waits for every holder's hello: timeout_ms, plus the time the slowest
+ * one waited for a CPU since it was started (on a loaded machine an
+ * interpreter's start-up is mostly that), up to START_GRACE_FACTOR times
+ * timeout_ms in all. A holder that sleeps or waits for input waits for no
+ * CPU: it is an error after timeout_ms. Returns the wait allowed (µs). */
+static int64_t start_grace(struct run *r, int timeout_ms)
+{
+	int64_t t0 = mono_us(), cap, until, most = 0;
+
+	cap = t0 + START_GRACE_FACTOR * (int64_t)timeout_ms * 1000;
+	until = t0 + (int64_t)timeout_ms * 1000;
+	for (;;) {
+		int64_t now = mono_us(), more;
+
+		if (until > now)
+			run_pump(r, run_now(r) + run_real_us(r, until - now),
+				 all_hello, NULL);
+		if (all_hello(r, NULL))
+			break;
+		more = sched_start_wait_ns(r) / 1000;
+		if (more > most)
+			most = more;
+		more = t0 + (int64_t)timeout_ms * 1000 + most;
+		if (more > cap)
+			more = cap;
+		if (more <= mono_us())
+			break;
+		until = more;
+	}
+	return most;
+}
+
 /* The holder's environment; NULL with *err when its clock faults cannot
  * be set up. */
 static char **holder_env(struct run *r, struct hstate *h, char **err)
@@ -882,6 +914,8 @@ int holders_start(struct run *r)
 	int timeout_ms = r->o->start_timeout_ms > 0 ? r->o->start_timeout_ms
 						    : RUN_START_TIMEOUT_MS;
 	int i, j, k, n;
+	long long waited_ms;
+	char waited[96];
 	int *order = xcalloc((size_t)r->nh + 1, sizeof(int));
 
 	for (n = 0; r->o->holder_argv[n]; n++)
@@ -970,8 +1004,9 @@ int holders_start(struct run *r)
 		h->alive = 1;
 	}
 	free(order);
-	run_pump(r, run_now(r) + run_real_us(r, timeout_ms * 1000LL), all_hello,
-		 NULL);
+	waited_ms = start_grace(r, timeout_ms) / 1000;
+	snprintf(waited, sizeof(waited),
+		 " + %lld ms the holders starting waited for a CPU", waited_ms);
 	for (i = 0; i < r->nh; i++) {
 		struct hstate *h = &r->h[i];
 		char *cause, *tail;
@@ -980,6 +1015,7 @@ int holders_start(struct run *r)
 			continue;
 		cause = exit_cause(r, h);
 		tail = stderr_tail(r, h);
+
 		/* One that ended is not slow: no larger --start-timeout
 		 * helps, its stderr says why. */
 		if (cause)
@@ -991,10 +1027,11 @@ int holders_start(struct run *r)
 		else
 			run_set_error(&r->error,
 				      "start-up: holder %s sent no hello within "
-				      "%d ms (--start-timeout) (it is still "
+				      "%d ms (--start-timeout)%s (it is still "
 				      "running: it started too slowly or waits "
 				      "for input); stderr: %s",
 				      h->decl->name, timeout_ms,
+				      waited_ms ? waited : "",
 				      *tail ? tail : "(empty)");
 		free(cause);
 		free(tail);

@@ -23,6 +23,10 @@
 /* ... plus the time the holders told to exit waited for a CPU meanwhile,
  * up to this much in all (runner.c, wind_down) */
 #define EXIT_GRACE_MAX_MS 60000
+/* A holder's start-up limit (--start-timeout) is widened by the time it
+ * waited for a CPU since it was started, up to this many times the limit
+ * in all (holder_io.c, start_grace) */
+#define START_GRACE_FACTOR 10
 /*
  * What a holder may send (issue 11: a holder is untrusted input). Past any
  * of these it has broken the protocol: an `error` event says which bound,
@@ -160,9 +164,12 @@ int64_t run_now(struct run *r);
  * sched_sample reads one holder now; sched_tick all of them, when due. */
 void sched_sample(struct run *r, struct hstate *h);
 void sched_tick(struct run *r);
-/* Its threads' total run_delay now, in ns; -1 when it is gone or /proc has
- * no schedstat. */
+/* Its threads' total run_delay now (since it was started), in ns; -1 when
+ * it is gone, has not said hello, or /proc has no schedstat. */
 long long sched_wait_ns(const struct hstate *h);
+/* The largest run_delay (ns, since it was started) of a holder that has not
+ * said hello yet; -1 when none can be read. */
+long long sched_start_wait_ns(struct run *r);
 
 /* Keeps the first error in *slot (malloc'ed), ignores later ones. */
 void run_set_error(char **slot, const char *fmt, ...)

@@ -109,6 +109,53 @@ long long sched_wait_ns(const struct hstate *h)
 	return run_delay_ns(h->spid);
 }
 
+/* Whether `pid` (in our /proc) is a holder that said hello. */
+static int said_hello(const struct run *r, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < r->nh; i++)
+		if (r->h[i].hello && r->h[i].spid == pid)
+			return 1;
+	return 0;
+}
+
+long long sched_start_wait_ns(struct run *r)
+{
+	long long most = -1, ns;
+	struct dirent *d;
+	DIR *dir;
+	int i;
+
+	if (!r->sb.pidns) {
+		for (i = 0; i < r->nh; i++)
+			if (!r->h[i].hello && !r->h[i].reaped &&
+			    r->h[i].proc.pid > 0 &&
+			    (ns = run_delay_ns(r->h[i].proc.pid)) > most)
+				most = ns;
+		return most;
+	}
+	/* The pid we forked is the host's; our /proc is the sandbox's, where
+	 * the holders not yet known by their hello are the processes other
+	 * than its init and those that said hello (and their children: an
+	 * upper bound). */
+	dir = opendir("/proc");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		pid_t pid;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		pid = (pid_t)strtol(d->d_name, NULL, 10);
+		if (pid > 1 && !said_hello(r, pid) &&
+		    (ns = run_delay_ns(pid)) > most)
+			most = ns;
+	}
+	closedir(dir);
+	return most;
+}
+
 void sched_tick(struct run *r)
 {
 	int64_t now = mono_us(), period;

@@ -1,0 +1,48 @@
+# A holder's start-up and its exit at the end are not lock properties, and
+# on a loaded machine both take what the holder waited for a CPU: the
+# harness widens --start-timeout (run/holder_io.c, start_grace) and the 5 s
+# it gives holders told to exit (run/runner.c, exit_grace) by that wait,
+# read from /proc's schedstat. Here the holder (hostile-holder --mode
+# busy-start, busy-exit) spends 0.4 s of CPU before its hello, or after
+# `exit`, on one CPU shared with sixteen busy loops (taskset), so each takes
+# about 7 s of wall time on an idle machine (12 s beside a soak at load 25):
+# red with the old fixed limits (5 s to start here, 5 s to go). (The more
+# of the CPU's queue is ours, the less other load stretches that: with
+# eight loops and 1 s of CPU, one took 52 s at load 25.) A holder that
+# sleeps, waiting for input or ignoring `exit`, waits for no CPU and is
+# still an ERROR after --start-timeout, or failed by `leak` after 5 s.
+set -u
+fail() { echo "FAIL: $*"; cat o.txt; exit 1; }
+command -v taskset >/dev/null || { echo "# SKIP no taskset"; exit 0; }
+hostile="$LOCKCHAOS_TOP/build/hostile-holder"
+printf 'title slow to go\nholder A\nA deliver msg=m1\nawait m1 answered timeout=30s\n' > s.scn
+busy=""
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+	taskset -c 0 sh -c 'while :; do :; done' &
+	busy="$busy $!"
+done
+trap 'kill $busy 2>/dev/null' EXIT
+
+taskset -c 0 "$LC" run --start-timeout 5000 --holder "$hostile --mode busy-start" --report r0 s.scn >o.txt 2>&1
+rc=$?
+grep -q 'sent no hello' o.txt && fail "a holder slow to start because it waited for a CPU was an error"
+[ "$rc" -eq 0 ] || fail "busy-start: the run failed (exit $rc)"
+
+taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-exit" --report r s.scn >o.txt 2>&1
+rc=$?
+jq -e -s '[.[] | select(.type == "sched" and .process == "A")] | length > 0' r/s/history.jsonl >/dev/null ||
+	fail "no sched event for A: it did not wait for a CPU, so this run tests nothing"
+[ "$rc" -eq 0 ] || fail "a holder slow to exit because it waited for a CPU was called a leak (exit $rc)"
+
+taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode ignore-term" --report r2 s.scn >o.txt 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "a holder that ignores exit was not failed (exit $rc)"
+jq -e '[.failures[]?.checker] | index("leak")' r2/s/result.json >/dev/null ||
+	fail "a holder that ignores exit was not failed by the leak checker"
+
+printf '#!/bin/sh\nexec sleep 30\n' > silent.sh
+chmod +x silent.sh
+taskset -c 0 "$LC" run --start-timeout 1000 --holder "$PWD/silent.sh" --report r3 s.scn >o.txt 2>&1
+[ $? -eq 1 ] || fail "a holder that sleeps instead of its hello was not an error"
+grep -q 'sent no hello within 1000 ms' o.txt || fail "the sleeping holder's error is not a start-up timeout"
+echo ok
