@@ -53,7 +53,7 @@ grep -q "# SKIP n/a: opt-echo refused the options of line 3: refuse=7 is not a v
 # 4. The kit itself refuses an option its lock does not list (a harness
 # never sends one; a hand-written command may).
 echo '{"id":1,"op":"acquire","session":"s1","opts":{"colour":"blue"}}' |
-	LOCKCHAOS_DIR=$PWD timeout 20 $kit >raw 2>rawerr
+	LOCKCHAOS_DIR=$PWD timeout 120 $kit >raw 2>rawerr # (an interpreter took over 20 s to start at load 90)
 grep -q '"ev": *"fail".*"reason": *"unsupported".*option .colour. is not one opt-echo has' raw ||
 	{ cat raw rawerr; fail "kit: an undeclared option not refused"; }
 [ ! -e s1.jsonl.lock ] || fail "kit: acquired despite the unknown option"
