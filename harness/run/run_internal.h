@@ -88,6 +88,8 @@ struct hstate {
 	/* sched.c: its threads' run_delay at hello (-1: not read yet), and
 	 * how much of it since then the history has said */
 	long long sched_base_ns, sched_said_ns;
+	int sched_due;		/* a wait ended in the chunk being read:
+				   sample it when the chunk is done */
 };
 
 struct pend {
@@ -177,8 +179,9 @@ void run_set_error(char **slot, const char *fmt, ...)
 
 /* ---- history.c: events ---------------------------------------------------- */
 
-/* Appends `ev` (consumed) to the history, to history.jsonl as it happens,
- * and to stderr under -v; stamps `t` (now) if it has none. */
+/* Appends `ev` (consumed) to the history, to history.jsonl as it happens
+ * (buffered: run_pump flushes it before each wait), and to stderr under
+ * -v; stamps `t` (now) if it has none. */
 void history_record(struct run *r, jv ev);
 
 /* A new event {"type": type, "process": process}; process may be NULL. */
