@@ -33,6 +33,77 @@ void *html_vec_grow(void *v, size_t *cap, size_t n, size_t size)
 	return v;
 }
 
+static size_t keys_hash(const char *name, double num)
+{
+	uint64_t h = 1469598103934665603ULL, bits;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	if (num == 0)
+		num = 0; /* -0 is 0 */
+	memcpy(&bits, &num, sizeof(bits));
+	h = (h ^ bits) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of (name, num), or the empty slot where it would go. */
+static struct html_key *keys_slot(const struct html_keys *k,
+				  const char *name, double num)
+{
+	size_t j = keys_hash(name, num) & (k->size - 1);
+
+	while (k->slot[j].name &&
+	       !(k->slot[j].num == num && !strcmp(k->slot[j].name, name)))
+		j = (j + 1) & (k->size - 1);
+	return &k->slot[j];
+}
+
+int html_keys_put(struct html_keys *k, const char *name, double num, int val)
+{
+	struct html_key *s;
+	int old;
+
+	if (!name || num != num)
+		return -1;
+	if (2 * (k->n + 1) > k->size) { /* at most half full */
+		struct html_keys bigger = { NULL, k->size ? 2 * k->size : 64,
+					    k->n };
+
+		bigger.slot = xcalloc(bigger.size, sizeof(*bigger.slot));
+		for (size_t i = 0; i < k->size; i++)
+			if (k->slot[i].name)
+				*keys_slot(&bigger, k->slot[i].name,
+					   k->slot[i].num) = k->slot[i];
+		free(k->slot);
+		*k = bigger;
+	}
+	s = keys_slot(k, name, num);
+	old = s->name ? s->val : -1;
+	if (!s->name)
+		k->n++;
+	s->name = name;
+	s->num = num;
+	s->val = val;
+	return old;
+}
+
+int html_keys_get(const struct html_keys *k, const char *name, double num)
+{
+	const struct html_key *s;
+
+	if (!name || num != num || !k->size)
+		return -1;
+	s = keys_slot(k, name, num);
+	return s->name ? s->val : -1;
+}
+
+void html_keys_clear(struct html_keys *k)
+{
+	free(k->slot);
+	k->slot = NULL;
+	k->size = k->n = 0;
+}
+
 /*
  * Writes `s` HTML-escaped, at most `max` code points (0: all), adding an
  * ellipsis when cut. Control characters other than tab and newline become

@@ -33,6 +33,32 @@
  * `size` bytes; returns `v`, maybe moved. */
 void *html_vec_grow(void *v, size_t *cap, size_t n, size_t size);
 
+/*
+ * An index of (name, number) keys, each to the latest value put under it:
+ * the timeline's look-ups of an invoke or a wait by (process, id), which
+ * were walks back over every earlier one (10,000 messages to one session:
+ * a tenth of the worker's CPU). Names are borrowed, compared as streq does
+ * (NULL matches nothing: never stored, never found); numbers compare with
+ * == (0 and -0 are one key, NaN is none). Zero-initialised is empty.
+ */
+struct html_keys {
+	struct html_key {
+		const char *name;
+		double num;
+		int val;
+	} *slot;
+	size_t size, n; /* size: a power of two, or 0 */
+};
+
+/* Puts `val` (>= 0) under (name, num). Returns the value it replaces, or
+ * -1 when there was none (a NULL name or a NaN: nothing is stored). */
+int html_keys_put(struct html_keys *k, const char *name, double num, int val);
+
+/* The value under (name, num), or -1. */
+int html_keys_get(const struct html_keys *k, const char *name, double num);
+
+void html_keys_clear(struct html_keys *k);
+
 /* Both strings present and equal. */
 static inline int streq(const char *a, const char *b)
 {

@@ -18,6 +18,7 @@
 #include "check/check.h"
 #include "faults/faults.h"
 #include "report/html.h"
+#include "report/html_common.h"
 #include "report/timeline.h"
 #include "unit.h"
 
@@ -427,6 +428,123 @@ START_TEST(test_layout_crowd)
 }
 END_TEST
 
+/* The index the model finds an outcome's invoke and wait by: the latest
+ * value under a (name, number) key, names compared as strings, 0 and -0
+ * one key, NULL names and NaN never stored, every key kept as it grows. */
+START_TEST(test_keys_index)
+{
+	struct html_keys k = { 0 };
+	char a1[] = "A", a2[] = "A"; /* equal names, other pointers */
+	char name[10000][8];
+
+	ck_assert_int_eq(html_keys_get(&k, "A", 1), -1);
+	ck_assert_int_eq(html_keys_put(&k, a1, 1, 10), -1);
+	ck_assert_int_eq(html_keys_put(&k, "B", 1, 20), -1);
+	ck_assert_int_eq(html_keys_put(&k, a2, 2, 30), -1);
+	ck_assert_int_eq(html_keys_get(&k, "A", 1), 10);
+	ck_assert_int_eq(html_keys_get(&k, "B", 1), 20);
+	ck_assert_int_eq(html_keys_get(&k, "A", 2), 30);
+	ck_assert_int_eq(html_keys_get(&k, "B", 2), -1);
+	/* the latest wins, and says what it replaced */
+	ck_assert_int_eq(html_keys_put(&k, a2, 1, 11), 10);
+	ck_assert_int_eq(html_keys_get(&k, a1, 1), 11);
+	ck_assert_int_eq(html_keys_put(&k, "C", 0.0, 40), -1);
+	ck_assert_int_eq(html_keys_get(&k, "C", -0.0), 40);
+	ck_assert_int_eq(html_keys_put(&k, NULL, 1, 50), -1);
+	ck_assert_int_eq(html_keys_get(&k, NULL, 1), -1);
+	ck_assert_int_eq(html_keys_put(&k, "D", 0.0 / 0.0, 60), -1);
+	ck_assert_int_eq(html_keys_get(&k, "D", 0.0 / 0.0), -1);
+	ck_assert_uint_eq(k.n, 4);
+	for (int i = 0; i < 10000; i++) {
+		snprintf(name[i], sizeof(name[i]), "P%d", i % 97);
+		ck_assert_int_eq(html_keys_put(&k, name[i], i, i), -1);
+	}
+	for (int i = 0; i < 10000; i++)
+		ck_assert_int_eq(html_keys_get(&k, name[i], i), i);
+	ck_assert_int_eq(html_keys_get(&k, "A", 1), 11);
+	ck_assert_uint_eq(k.n, 10004);
+	ck_assert_uint_le(2 * k.n, k.size);
+	html_keys_clear(&k);
+	ck_assert_int_eq(html_keys_get(&k, "A", 1), -1);
+}
+END_TEST
+
+/* The span (kind, row) that ends at t1, or NULL. */
+static struct tl_span *span_at(struct tl_model *m, enum span_kind kind, int row,
+			       int64_t t1)
+{
+	for (size_t i = 0; i < m->spans.n; i++)
+		if (m->spans.v[i].kind == kind && m->spans.v[i].row == row &&
+		    m->spans.v[i].t1 == t1)
+			return &m->spans.v[i];
+	return NULL;
+}
+
+/* Answers out of order, two holders using the same ids, an id used again
+ * once its first command ended, an id used twice at once: each answer ends
+ * the latest wait of its holder and id still open (the model's index, not
+ * a walk). */
+START_TEST(test_model_answers_by_id)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/test_timeline-XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	int fd = mkstemp(path);
+	ck_assert_msg(fd >= 0, "mkstemp: %s", strerror(errno));
+	FILE *f = fdopen(fd, "w");
+	ck_assert(f != NULL);
+	fputs("{\"t\":0,\"type\":\"meta\",\"process\":\"harness\",\"title\":\"ids\"}\n", f);
+#define INV(t, p, id, s) fprintf(f, "{\"t\":%d,\"type\":\"invoke\",\"process\":\"%s\"," \
+	"\"op\":\"deliver\",\"id\":%d,\"session\":\"%s\",\"lane\":\"main\",\"msg\":\"m%d\"}\n", \
+	t, p, id, s, t)
+#define ANS(t, p, ty, id) fprintf(f, "{\"t\":%d,\"type\":\"%s\",\"process\":\"%s\"," \
+	"\"id\":%d,\"reason\":\"r%d\"}\n", t, ty, p, id, t)
+	INV(1000, "A", 1, "s1");
+	INV(2000, "A", 2, "s2");
+	INV(3000, "B", 1, "s3");
+	ANS(4000, "A", "ok", 2);
+	ANS(5000, "B", "fail", 1);
+	ANS(6000, "A", "ok", 1);
+	INV(7000, "A", 1, "s4"); /* id 1 again, its first command ended */
+	ANS(8000, "A", "fail", 1);
+	INV(9000, "A", 9, "s5"); /* id 9 twice at once: the latest first */
+	INV(10000, "A", 9, "s6");
+	ANS(11000, "A", "ok", 9);
+	ANS(12000, "A", "fail", 9);
+#undef INV
+#undef ANS
+	ck_assert_int_eq(fclose(f), 0);
+
+	struct tl *t = tl_open(path, 0);
+	unlink(path);
+	struct tl_model *m = &t->m;
+	int a = row_named(m, "A"), b = row_named(m, "B");
+	struct tl_span *sp;
+
+	ck_assert_ptr_nonnull(sp = span_at(m, SP_WAIT, a, 4000));
+	ck_assert_int_eq(sp->t0, 2000);
+	ck_assert_ptr_nonnull(strstr(sp->tip, "deliver s2:"));
+	ck_assert_ptr_nonnull(sp = span_at(m, SP_WAIT_FAIL, b, 5000));
+	ck_assert_int_eq(sp->t0, 3000);
+	ck_assert_str_eq(sp->label, "waited 0.002 s for s3: r5000");
+	ck_assert_ptr_nonnull(sp = span_at(m, SP_WAIT, a, 6000));
+	ck_assert_int_eq(sp->t0, 1000);
+	ck_assert_ptr_nonnull(strstr(sp->tip, "deliver s1:"));
+	ck_assert_ptr_nonnull(sp = span_at(m, SP_WAIT_FAIL, a, 8000));
+	ck_assert_int_eq(sp->t0, 7000);
+	ck_assert_str_eq(sp->label, "waited 0.001 s for s4: r8000");
+	ck_assert_ptr_nonnull(sp = span_at(m, SP_WAIT, a, 11000));
+	ck_assert_int_eq(sp->t0, 10000);
+	ck_assert_ptr_nonnull(sp = span_at(m, SP_WAIT_FAIL, a, 12000));
+	ck_assert_int_eq(sp->t0, 9000);
+	ck_assert_str_eq(sp->label, "waited 0.003 s for s5: r12000");
+	for (size_t i = 0; i < m->spans.n; i++) /* nothing left open */
+		ck_assert_int_ne(m->spans.v[i].kind, SP_WAIT_LOST);
+	tl_close(t);
+}
+END_TEST
+
 START_TEST(test_history_errors)
 {
 	struct tl_history h = { 0 };
@@ -648,6 +766,8 @@ static Suite *timeline_suite(void)
 	tcase_add_test(tc, test_model_stuck_spinner);
 	tcase_add_test(tc, test_model_started_row);
 	tcase_add_test(tc, test_history_errors);
+	tcase_add_test(tc, test_keys_index);
+	tcase_add_test(tc, test_model_answers_by_id);
 	tc = unit_tcase(s, "layout", 30, NULL, NULL);
 	tcase_add_test(tc, test_layout_places_without_overlap);
 	tcase_add_test(tc, test_layout_nudges_glyphs_apart);
