@@ -814,6 +814,8 @@ static struct hold *new_hold(struct model *m, const char *session, int64_t t)
 	struct hold *h;
 
 	GROW(m->holds, m->nr_holds, m->alloc_holds);
+	GROW(m->unended, m->nr_unended, m->alloc_unended);
+	m->unended[m->nr_unended++] = m->nr_holds;
 	h = &m->holds[m->nr_holds++];
 	memset(h, 0, sizeof(*h));
 	h->session = session;
@@ -828,6 +830,17 @@ static struct hold *new_hold(struct model *m, const char *session, int64_t t)
 	h->maxhold_us = NONE;
 	h->free_t = NEVER;
 	return h;
+}
+
+/* Drops the ended holds from m->unended, keeping the order. */
+static void unended_compact(struct model *m)
+{
+	int r, w = 0;
+
+	for (r = 0; r < m->nr_unended; r++)
+		if (m->holds[m->unended[r]].end == END_NONE)
+			m->unended[w++] = m->unended[r];
+	m->nr_unended = w;
 }
 
 /* The first hold that may still be its lock file (gone_t unset). */
@@ -1015,8 +1028,13 @@ static void on_answer(struct model *m, jv e, int i, const char *type)
 		if (m->holds[o->joined_hold].depth > 1)
 			m->holds[o->joined_hold].depth--;
 	} else if (eq(o->op, "deliver") || eq(o->op, "turn")) {
-		for (k = 0; k < m->nr_holds; k++) {
-			struct hold *h = &m->holds[k];
+		int u;
+
+		/* end_hold ends only an unended hold: the others are not
+		 * looked at */
+		unended_compact(m);
+		for (u = 0; u < m->nr_unended; u++) {
+			struct hold *h = &m->holds[m->unended[u]];
 
 			if (h->op == op ||
 			    (h->op < 0 && h->proc == proc &&
@@ -1300,6 +1318,7 @@ void model_clear(struct model *m)
 	free(m->ops);
 	free(m->op_hash);
 	free(m->holds);
+	free(m->unended);
 	free(m->lives);
 	free(m->logs);
 	free(m->orphans);

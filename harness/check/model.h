@@ -245,6 +245,11 @@ struct model {
 	int open_from; /* holds below this all have gone_t set: searches for
 			  a hold whose file is still there start here (O(1)
 			  amortised instead of a walk over every hold) */
+	int *unended;  /* indexes of the holds not ended (end END_NONE),
+			  ascending, and some ended since: an answer ends
+			  its holds from here, not from a walk over every
+			  hold (quadratic in messages) */
+	int nr_unended, alloc_unended;
 	struct logline *logs;
 	int nr_logs, alloc_logs;
 	int *orphans; /* ok/fail events for a command never sent */
