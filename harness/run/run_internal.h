@@ -139,6 +139,7 @@ struct run {
 	int fs_events;		 /* `fs` events recorded: bounded */
 	int fs_overflow;	 /* the kernel view is incomplete */
 	char fs_last[512];	 /* the last payload event, to skip repeats */
+	struct queue *fs_queue;	 /* watch.c's read queue, kept for the run */
 	int speed;		 /* the scenario clock runs this many times as
 				    fast as the real one (speed.c); 0 or 1:
 				    real time */
