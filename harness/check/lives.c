@@ -408,7 +408,7 @@ static int attempt_at(const struct model *m, int proc, const char *session,
  * created then is the harness's (`damage s1 exact owner=B` names B), not
  * a holder's. */
 #define PLANT_EPS_US 200000
-static int planted_near(const struct model *m, const char *session, int64_t t)
+int model_planted_near(const struct model *m, const char *session, int64_t t)
 {
 	int i;
 
@@ -456,7 +456,7 @@ static void add_unreported_holds(struct model *m)
 
 		if (claimed[k] || proc < 0 || l->damaged ||
 		    (op = attempt_at(m, proc, l->session, l->from)) < 0 ||
-		    planted_near(m, l->session, l->from))
+		    model_planted_near(m, l->session, l->from))
 			continue;
 		/* Its attempt may have said `acquired` later, for another
 		 * file: this one was lost before (reclaimed while frozen,
@@ -525,7 +525,7 @@ static int damaged_before_acquired(const struct model *m,
 
 		if (l->nr_owners || !l->damaged || l->to > h->acq_t ||
 		    h->op < 0 || attempt_at(m, h->proc, h->session, l->from) != h->op ||
-		    planted_near(m, h->session, l->from))
+		    model_planted_near(m, h->session, l->from))
 			return -1;
 		for (p = 0; p < m->nr_procs; p++)
 			if (p != h->proc &&

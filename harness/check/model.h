@@ -280,6 +280,10 @@ struct model {
  * owner's death or the attempt's answer, reclaimable at its maxHoldMs.
  * Called by model_build. */
 void model_kernel_lives(struct model *m);
+/* Whether a damage fault on `session` came shortly (200 ms) before `t`:
+ * a lock file created then is the harness's plant, its payload no
+ * holder's. */
+int model_planted_near(const struct model *m, const char *session, int64_t t);
 
 /*
  * How much longer than its poll a jittered process may take to reclaim:

@@ -706,6 +706,48 @@ START_TEST(test_mutex_kernel_two_owners_one_life)
 }
 END_TEST
 
+/* The harness planted s1's lock file (a damage fault, then the rename
+ * into place) naming pid 2^40; B, a kernel lock, took it over in place and
+ * wrote its own payload, then `late` (when not NULL) wrote its payload
+ * while B still held. The watcher may or may not read the planted payload
+ * before B's: under load it did. */
+static jv planted_then_taken(const char *late)
+{
+	return hist(META, SPAWN_PID("B", "12"), SPAWN_PID("C", "13"),
+		    "{'type':'fault','T':99,'process':'harness',"
+		    "'fault':'damage','kind':'pid-huge','session':'s1'}",
+		    "{'type':'fs','T':99.2,'process':'harness','fs':'moved-to',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'ok','pid':1099511627776}",
+		    "{'type':'acquired','T':130,'process':'B',"
+		    "'session':'s1','lane':'main','id':1}",
+		    "{'type':'fs','T':140,'process':'harness','fs':'write',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'ok','pid':12}",
+		    late ? late : "{'type':'log','T':150,'process':'B',"
+				  "'level':'DEBUG','msg':'-'}",
+		    "{'type':'released','T':900,'process':'B',"
+		    "'session':'s1','lane':'main','why':'release'}",
+		    FINAL_EMPTY("2000"), NULL);
+}
+
+START_TEST(test_mutex_planted_file_taken_over_in_place)
+{
+	jv v = check(planted_then_taken(NULL));
+
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	/* a second holder's payload while B held it is still two owners */
+	v = check(planted_then_taken(
+		"{'type':'fs','T':300,'process':'harness','fs':'write',"
+		"'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		"'payload':'ok','pid':13}"));
+	expect_says(v, "mutex", "the lock file of s1 named B, then C, in one "
+				"life");
+	jv_free(v);
+}
+END_TEST
+
 static Suite *mutex_suite(void)
 {
 	Suite *s = suite_create("mutex");
@@ -713,6 +755,7 @@ static Suite *mutex_suite(void)
 
 	tc = tcase_create("mutex");
 	tcase_add_test(tc, test_mutex_two_owners);
+	tcase_add_test(tc, test_mutex_planted_file_taken_over_in_place);
 	tcase_add_test(tc, test_mutex_sweep_of_a_live_lock_is_a_steal);
 	tcase_add_test(tc, test_mutex_steal);
 	tcase_add_test(tc, test_mutex_watchdog_after_takeover);
