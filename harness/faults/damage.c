@@ -649,6 +649,10 @@ static void damage_inject(struct run *r, const struct scn_step *st)
 		 * place, the same file. */
 		fields.in_place = alive && !strcmp(kind, "exact");
 	}
+	/* when it began: at or before the file's mtime, which an age-based
+	 * lock counts from (the event's own t comes after the rename; on a
+	 * loaded machine the harness may be descheduled in between) */
+	extra = ev_num(extra, "startT", (double)run_now(r));
 	if (damage_apply(&r->dmg, st->session, kind, &owner, age_ms, &fields,
 			 &extra, &err)) {
 		run_set_error(&r->fault_error, "line %d: damage %s %s: %s",
