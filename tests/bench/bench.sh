@@ -29,7 +29,10 @@
 # Env:   BENCH_QUICK=1 (smaller sizes, fewer runs), RUNS, JOBS (4),
 #        CELL_TIMEOUT (seconds one scaling cell may take, 300),
 #        BENCH_PARTS (which parts run: "cost catalog scaling speed explore",
-#        all by default; the recoveries come with the catalog)
+#        all by default; the recoveries come with the catalog),
+#        BENCH_ROWS (the scaling rows: "holders messages sessions" by
+#        default), HOLDERS_ROW, MESSAGES_ROW, SESSIONS_ROW (a row's sizes,
+#        e.g. HOLDERS_ROW="64 128 256 512")
 set -u
 report=${1:-reports/bench-$(date +%Y%m%d-%H%M%S)}
 quick=${BENCH_QUICK:-0}
@@ -56,6 +59,10 @@ else
 	messages_row="10 100 1000 10000"
 	sessions_row="1 4 16 64 256 1024"
 fi
+holders_row=${HOLDERS_ROW:-$holders_row}
+messages_row=${MESSAGES_ROW:-$messages_row}
+sessions_row=${SESSIONS_ROW:-$sessions_row}
+rows=${BENCH_ROWS:-holders messages sessions}
 if [ -w /dev/shm ]; then TMPDIR=/dev/shm; else TMPDIR=${TMPDIR:-/tmp}; fi
 export TMPDIR
 mkdir -p "$report" || exit 2
@@ -203,7 +210,7 @@ say "## scaling (one scenario per cell, 1 job)"
 say
 say "| row | N | wall | lockchaos CPU | peak RSS | history | timeline | verdict |"
 say "|---|---|---|---|---|---|---|---|"
-for row in holders messages sessions; do
+for row in $rows; do
 	: >"$report/$row.tsv"
 	case $row in
 	holders) sizes=$holders_row ;;
@@ -225,7 +232,7 @@ done
 say
 say "| row | growth exponent of lockchaos CPU | of timeline bytes | of history bytes |"
 say "|---|---|---|---|"
-for row in holders messages sessions; do
+for row in $rows; do
 	say "| $row | $(exponent "$row" 3) | $(exponent "$row" 6) | $(exponent "$row" 5) |"
 done
 say
