@@ -55,6 +55,40 @@ START_TEST(test_visibility_reclaim)
 }
 END_TEST
 
+/* reclaim() with B's WARN 500 ms late (past the slack) and `sched` events
+ * for `who` saying it waited `us` for a CPU from 1.010 s to the WARN. */
+static jv reclaim_late(const char *who, const char *us)
+{
+	jv h = reclaim("{'type':'log','T':1510,'process':'B','level':"
+		       "'WARN','msg':'reclaimed'}");
+	char e[160];
+
+	snprintf(e, sizeof(e), "{'type':'sched','T':1005,'process':'%s',"
+		 "'runDelayUs':1000}", who);
+	h = jv_array_append(h, ev(e));
+	snprintf(e, sizeof(e), "{'type':'sched','T':1511,'process':'%s',"
+		 "'runDelayUs':%s}", who, us);
+	return jv_array_append(h, ev(e));
+}
+
+START_TEST(test_visibility_late_warn_of_a_waiting_writer)
+{
+	/* B waited 450 ms for a CPU: its WARN was due by 1.310 s */
+	jv v = check(reclaim_late("B", "451000"));
+
+	expect_n(v, "visibility", 0);
+	jv_free(v);
+	/* 100 ms of waiting does not cover 200 ms of lateness */
+	v = check(reclaim_late("B", "101000"));
+	expect_n(v, "visibility", 1);
+	jv_free(v);
+	/* another process's wait is not B's */
+	v = check(reclaim_late("A", "451000"));
+	expect_n(v, "visibility", 1);
+	jv_free(v);
+}
+END_TEST
+
 /* A acquires s1 and is killed at 0.500 s; B acquires it at 0.650 s without
  * calling it a reclaim. The spawn lines say which kind of lock each runs. */
 #define SPAWN_KEPT(p)                                                        \
@@ -217,6 +251,7 @@ static Suite *visibility_suite(void)
 
 	tc = tcase_create("visibility");
 	tcase_add_test(tc, test_visibility_reclaim);
+	tcase_add_test(tc, test_visibility_late_warn_of_a_waiting_writer);
 	tcase_add_test(tc, test_visibility_silent_takeover);
 	tcase_add_test(tc, test_visibility_kernel_lock_died);
 	tcase_add_test(tc, test_visibility_refused);
