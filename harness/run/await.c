@@ -55,6 +55,34 @@ static int matches(const struct scn_step *st, jv ev, const char *type)
 	}
 }
 
+/* For AWAIT_CREATED: is ev the kernel view's sight of a lock file whose
+ * payload names st's holder (its pid, in its namespace: as its hello said)?
+ * A holder's own `acquired` may come much later on a loaded machine (it
+ * wrote its payload, then waited for a CPU): a fault meant for "it has
+ * created its lock file" waits for this. */
+static int created_by(struct run *r, const struct scn_step *st, jv ev,
+		      const char *type)
+{
+	struct hstate *h = run_holder(r, st->holder);
+	char buf[64];
+
+	if (!h || h->inner <= 0 || strcmp(type, "fs") ||
+	    strcmp(jvx_str(ev, "kind", buf, sizeof(buf)), "lock"))
+		return 0;
+	jvx_str(ev, "fs", buf, sizeof(buf));
+	if (strcmp(buf, "create") && strcmp(buf, "write") &&
+	    strcmp(buf, "moved-to"))
+		return 0;
+	/* two containers may both have a pid 7: the namespace too, when
+	 * both are known */
+	if (h->nsino && jvx_num(ev, "pidNs", -1) >= 0 &&
+	    jvx_num(ev, "pidNs", -1) != (double)h->nsino)
+		return 0;
+	return jvx_num(ev, "pid", -1) == (double)h->inner &&
+	       (!st->session ||
+		!strcmp(jvx_str(ev, "session", buf, sizeof(buf)), st->session));
+}
+
 int await_start(struct run *r, const struct scn_step *st)
 {
 	int i, n = jv_array_length(jv_copy(r->hist)), from = 0;
@@ -86,7 +114,10 @@ int await_met(struct run *r, const struct scn_step *st, int from)
 		int hit = 0;
 
 		jvx_str(ev, "type", type, sizeof(type));
-		if (st->await_on != AWAIT_ANSWERED) {
+		if (st->await_on == AWAIT_CREATED) {
+			hit = created_by(r, st, ev, type) &&
+			      ++seen == st->await_nth;
+		} else if (st->await_on != AWAIT_ANSWERED) {
 			hit = matches(st, ev, type) && ++seen == st->await_nth;
 		} else if (i == from) {
 			if (!strcmp(type, "invoke")) {
@@ -112,6 +143,7 @@ char *await_describe(const struct scn_step *st)
 		[AWAIT_IDLE] = "idle", [AWAIT_ACQUIRED] = "acquired",
 		[AWAIT_RELEASED] = "released", [AWAIT_ANSWERED] = "answered",
 		[AWAIT_LOG] = "log", [AWAIT_FAILPOINT] = "failpoint",
+		[AWAIT_CREATED] = "created",
 	};
 
 	return xasprintf("%s %s%s%s%s%s%s%s", st->holder, words[st->await_on],

@@ -532,6 +532,7 @@ static const char *const await_words[] = {
 	[AWAIT_IDLE] = "", [AWAIT_ACQUIRED] = "acquired",
 	[AWAIT_RELEASED] = "released", [AWAIT_ANSWERED] = "answered",
 	[AWAIT_LOG] = "log", [AWAIT_FAILPOINT] = "failpoint",
+	[AWAIT_CREATED] = "created",
 };
 #define NR_AWAIT ((int)(sizeof(await_words) / sizeof(await_words[0])))
 
@@ -574,8 +575,8 @@ static int stmt_await_event(struct parser *p, struct words *w)
 		if (on == AWAIT_IDLE)
 			return parse_fail(p, "await %s: unknown event '%s' "
 					     "(expected acquired, released, "
-					     "answered, log, failpoint, or "
-					     "timeout=T)",
+					     "answered, log, failpoint, "
+					     "created, or timeout=T)",
 					  w->w[1], w->w[2]);
 		first_key = 3;
 	}

@@ -48,6 +48,8 @@ enum await_on {
 	AWAIT_LOG,	/* `await H log [level=L] [contains=TEXT]` */
 	AWAIT_FAILPOINT, /* `await H failpoint [name=N]`: H says a failpoint
 			    fired (its `failpoint` event) */
+	AWAIT_CREATED,	/* `await H created`: the kernel view saw a lock
+			   file whose payload names H (an `fs` event) */
 };
 
 /* One argument of a fault step, as its fault_key says how to read it. */
