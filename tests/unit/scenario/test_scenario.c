@@ -451,7 +451,7 @@ static const struct err_case err_cases[] = {
      "x.scn:2: await: expected a holder name"},
     {"await bare word", H "await A 5s\n",
      "x.scn:2: await A: unknown event '5s' (expected acquired, released, "
-     "answered, log, failpoint, or timeout=T)"},
+     "answered, log, failpoint, created, or timeout=T)"},
     {"await failpoint other key", H "await A failpoint contains=x\n",
      "x.scn:2: await A failpoint: unknown key 'contains' (expected timeout, "
      "name)"},
