@@ -4,6 +4,10 @@
 # its declared maxHoldMs (hold-exceeded-report-only mutant). The correct
 # reference lock passes both. (issue 10, "Checkers that see what the
 # expectations see today")
+#
+# B waits 2 s, not 200 ms: a contender's own wait for a CPU does not count
+# as time it could have polled (the soak at load 70 made 200 ms mostly
+# that, and the no-liveness mutant passed); 2 s leaves many polls.
 set -u
 cat > dead.scn <<'SCN'
 title a contender gives up on a dead owner's lock
@@ -11,7 +15,7 @@ holder A B
 A acquire
 await A
 kill A
-B deliver m1 timeout=200ms
+B deliver m1 timeout=2s
 disable leak   # the lock of the killed A stays with the mutant
 SCN
 cat > stuck.scn <<'SCN'
@@ -20,8 +24,8 @@ holder A B
 A acquire maxHoldMs=300ms
 await A
 freeze A
-at 800ms B deliver m1 timeout=200ms
-at 1200ms thaw A
+at 800ms B deliver m1 timeout=2s
+at 3200ms thaw A
 SCN
 for s in dead:no-liveness stuck:hold-exceeded-report-only; do
 	f=${s%%:*}.scn bug=${s#*:}
