@@ -732,36 +732,37 @@ static int all_hello(struct run *r, void *arg)
 	return 1;
 }
 
-/* Waits for every holder's hello: timeout_ms, plus the time the slowest
- * one waited for a CPU since it was started (on a loaded machine an
- * interpreter's start-up is mostly that), up to START_GRACE_FACTOR times
- * timeout_ms in all. A holder that sleeps or waits for input waits for no
- * CPU: it is an error after timeout_ms. Returns the wait allowed (µs). */
-static int64_t start_grace(struct run *r, int timeout_ms)
+int64_t run_pump_cpu_grace(struct run *r, int64_t limit_us, int64_t cap_us,
+			   pump_done_fn done, cpu_wait_fn waited, void *arg)
 {
-	int64_t t0 = mono_us(), cap, until, most = 0;
+	int64_t t0 = mono_us(), until = t0 + limit_us, most = 0;
 
-	cap = t0 + START_GRACE_FACTOR * (int64_t)timeout_ms * 1000;
-	until = t0 + (int64_t)timeout_ms * 1000;
 	for (;;) {
 		int64_t now = mono_us(), more;
 
 		if (until > now)
 			run_pump(r, run_now(r) + run_real_us(r, until - now),
-				 all_hello, NULL);
-		if (all_hello(r, NULL))
+				 done, arg);
+		if (done(r, arg))
 			break;
-		more = sched_start_wait_ns(r) / 1000;
+		more = waited(r, arg);
 		if (more > most)
 			most = more;
-		more = t0 + (int64_t)timeout_ms * 1000 + most;
-		if (more > cap)
-			more = cap;
+		more = t0 + limit_us + most;
+		if (more > t0 + cap_us)
+			more = t0 + cap_us;
 		if (more <= mono_us())
 			break;
 		until = more;
 	}
 	return most;
+}
+
+/* cpu_wait_fn: the largest wait of a holder not yet said hello (µs). */
+static int64_t start_cpu_wait(struct run *r, void *arg)
+{
+	(void)arg;
+	return sched_start_wait_ns(r) / 1000;
 }
 
 /* The holder's environment; NULL with *err when its clock faults cannot
@@ -1054,7 +1055,15 @@ int holders_start(struct run *r)
 		h->alive = 1;
 	}
 	free(order);
-	waited_ms = start_grace(r, timeout_ms) / 1000;
+	/* timeout_ms, plus the time the slowest one waited for a CPU since
+	 * it was started (on a loaded machine an interpreter's start-up is
+	 * mostly that), up to START_GRACE_FACTOR times timeout_ms: one that
+	 * sleeps or waits for input waits for no CPU, and is an error after
+	 * timeout_ms */
+	waited_ms = run_pump_cpu_grace(r, timeout_ms * 1000LL,
+				       START_GRACE_FACTOR * timeout_ms * 1000LL,
+				       all_hello, start_cpu_wait, NULL) /
+		    1000;
 	snprintf(waited, sizeof(waited),
 		 " + %lld ms the holders starting waited for a CPU", waited_ms);
 	for (i = 0; i < r->nh; i++) {

@@ -25,7 +25,7 @@
 #define EXIT_GRACE_MAX_MS 60000
 /* A holder's start-up limit (--start-timeout) is widened by the time it
  * waited for a CPU since it was started, up to this many times the limit
- * in all (holder_io.c, start_grace) */
+ * in all (holder_io.c, holders_start) */
 #define START_GRACE_FACTOR 10
 /*
  * What a holder may send (issue 11: a holder is untrusted input). Past any
@@ -255,6 +255,20 @@ int pump_open(struct run *r);
 /* The loop: reads every holder's output, reaps exits, until scenario time
  * `until` (µs) or until done(r, arg) says so (done may be NULL). */
 void run_pump(struct run *r, int64_t until, pump_done_fn done, void *arg);
+
+/* How long (µs) the processes a grace waits for have waited for a CPU so
+ * far (run_pump_cpu_grace). */
+typedef int64_t (*cpu_wait_fn)(struct run *r, void *arg);
+
+/*
+ * run_pump until `done`, for limit_us of real time from now, plus what
+ * `waited` says the processes waited for a CPU meanwhile (read again each
+ * time the limit is reached), up to cap_us in all: a limit for something
+ * that is not a lock property (a start-up, an exit) that a loaded machine
+ * does not break. Returns the wait it allowed (µs).
+ */
+int64_t run_pump_cpu_grace(struct run *r, int64_t limit_us, int64_t cap_us,
+			   pump_done_fn done, cpu_wait_fn waited, void *arg);
 
 /* pump_done_fn: the holder `arg` (struct hstate *) has been reaped. */
 int holder_gone(struct run *r, void *arg);

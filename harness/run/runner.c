@@ -269,10 +269,12 @@ static int all_told_exited(struct run *r, void *arg)
 	return 1;
 }
 
-/* The largest CPU wait (µs) a holder told to exit has had since `base`
- * (its run_delay at the start of the grace, ns; -1: unread). */
-static int64_t exit_cpu_wait_us(struct run *r, const long long *base)
+/* cpu_wait_fn: the largest CPU wait (µs) a holder told to exit has had
+ * since `arg` (their run_delay at the start of the grace, ns; -1:
+ * unread). */
+static int64_t exit_cpu_wait(struct run *r, void *arg)
 {
+	const long long *base = arg;
 	int64_t most = 0;
 	int i;
 
@@ -296,27 +298,12 @@ static int64_t exit_cpu_wait_us(struct run *r, const long long *base)
 static void exit_grace(struct run *r)
 {
 	long long *base = xcalloc((size_t)(r->nh ? r->nh : 1), sizeof(*base));
-	int64_t start = mono_us(), until;
 	int i;
 
 	for (i = 0; i < r->nh; i++)
 		base[i] = r->h[i].told_exit ? sched_wait_ns(&r->h[i]) : -1;
-	until = start + EXIT_GRACE_MS * 1000LL;
-	for (;;) {
-		int64_t now = mono_us(), more;
-
-		if (until > now)
-			run_pump(r, run_now(r) + run_real_us(r, until - now),
-				 all_told_exited, NULL);
-		if (all_told_exited(r, NULL))
-			break;
-		more = start + EXIT_GRACE_MS * 1000LL + exit_cpu_wait_us(r, base);
-		if (more > start + EXIT_GRACE_MAX_MS * 1000LL)
-			more = start + EXIT_GRACE_MAX_MS * 1000LL;
-		if (more <= mono_us())
-			break;
-		until = more;
-	}
+	run_pump_cpu_grace(r, EXIT_GRACE_MS * 1000LL, EXIT_GRACE_MAX_MS * 1000LL,
+			   all_told_exited, exit_cpu_wait, base);
 	free(base);
 }
 
