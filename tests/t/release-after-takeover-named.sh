@@ -40,7 +40,11 @@ cat > late.scn <<'SCN'
 title a watchdog release reported after the lock was taken over
 holder A B
 A acquire maxHoldMs=300ms
-at 800ms B deliver m1
+# (not a fixed `at 800ms`: each of the puppet's stamps starts a process,
+# and under load A's acquired line came after B had reclaimed)
+await A acquired timeout=60s
+wait 500ms
+B deliver m1
 SCN
 REAL=$HOLDER "$LC" run --report rep --holder "$PWD/puppet.sh" late.scn >out 2>&1
 rc=$?
