@@ -27,12 +27,18 @@ taskset -c 0 "$LC" run --start-timeout 5000 --holder "$hostile --mode busy-start
 rc=$?
 grep -q 'sent no hello' o.txt && fail "a holder slow to start because it waited for a CPU was an error"
 [ "$rc" -eq 0 ] || fail "busy-start: the run failed (exit $rc)"
+# it needed the allowance: its hello came after the plain 5 s
+jq -e -s '[.[] | select(.type == "spawn" and .process == "A")][0].t > 5000000' r0/s/history.jsonl >/dev/null ||
+	fail "busy-start said hello within 5 s: the busy loops did not slow it, so this tests nothing"
 
 taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-exit" --report r s.scn >o.txt 2>&1
 rc=$?
 jq -e -s '[.[] | select(.type == "sched" and .process == "A")] | length > 0' r/s/history.jsonl >/dev/null ||
 	fail "no sched event for A: it did not wait for a CPU, so this run tests nothing"
 [ "$rc" -eq 0 ] || fail "a holder slow to exit because it waited for a CPU was called a leak (exit $rc)"
+# it needed the allowance: it went more than 5 s after the last step
+jq -e -s '([.[] | select(.type == "exit" and .process == "A")][0].t - [.[] | select(.type == "await")][0].t) > 5000000' r/s/history.jsonl >/dev/null ||
+	fail "busy-exit went within 5 s: the busy loops did not slow it, so this tests nothing"
 
 taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode ignore-term" --report r2 s.scn >o.txt 2>&1
 rc=$?

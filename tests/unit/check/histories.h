@@ -91,6 +91,18 @@ static inline jv ev(const char *relaxed)
 	return fix_final(e);
 }
 
+/* `h` with a `sched` event (run/sched.c): at `T` (ms), `who` had waited
+ * `us` µs for a CPU in all. Two of them bound a wait between them. */
+static inline jv with_sched(jv h, const char *who, const char *T,
+			    const char *us)
+{
+	char e[160];
+
+	snprintf(e, sizeof(e), "{'type':'sched','T':%s,'process':'%s',"
+		 "'runDelayUs':%s}", T, who, us);
+	return jv_array_append(h, ev(e));
+}
+
 /* A history of the events given, NULL-terminated. */
 static inline jv hist(const char *first, ...)
 {

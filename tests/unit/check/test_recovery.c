@@ -141,15 +141,9 @@ END_TEST
  * bound; another process's does not, nor does a count that goes down. */
 static jv cpu_history(const char *who, const char *before, const char *after)
 {
-	jv h = kill_history("2552");
-	char e[160];
+	jv h = with_sched(kill_history("2552"), who, "1100", before);
 
-	snprintf(e, sizeof(e), "{'type':'sched','T':1100,'process':'%s',"
-		 "'runDelayUs':%s}", who, before);
-	h = jv_array_append(h, ev(e));
-	snprintf(e, sizeof(e), "{'type':'sched','T':2553,'process':'%s',"
-		 "'runDelayUs':%s}", who, after);
-	return jv_array_append(h, ev(e));
+	return with_sched(h, who, "2553", after);
 }
 
 START_TEST(test_recovery_counts_the_contenders_cpu_wait)
@@ -194,15 +188,9 @@ END_TEST
  * between B's ask (1.300 s) and its refusal. */
 static jv gave_up_cpu(const char *who, const char *us)
 {
-	jv h = gave_up("1500");
-	char e[160];
+	jv h = with_sched(gave_up("1500"), who, "1290", "10000");
 
-	snprintf(e, sizeof(e), "{'type':'sched','T':1290,'process':'%s',"
-		 "'runDelayUs':10000}", who);
-	h = jv_array_append(h, ev(e));
-	snprintf(e, sizeof(e), "{'type':'sched','T':1501,'process':'%s',"
-		 "'runDelayUs':%s}", who, us);
-	return jv_array_append(h, ev(e));
+	return with_sched(h, who, "1501", us);
 }
 
 START_TEST(test_recovery_refused_while_waiting_for_a_cpu)

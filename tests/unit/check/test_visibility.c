@@ -61,14 +61,9 @@ static jv reclaim_late(const char *who, const char *us)
 {
 	jv h = reclaim("{'type':'log','T':1510,'process':'B','level':"
 		       "'WARN','msg':'reclaimed'}");
-	char e[160];
 
-	snprintf(e, sizeof(e), "{'type':'sched','T':1005,'process':'%s',"
-		 "'runDelayUs':1000}", who);
-	h = jv_array_append(h, ev(e));
-	snprintf(e, sizeof(e), "{'type':'sched','T':1511,'process':'%s',"
-		 "'runDelayUs':%s}", who, us);
-	return jv_array_append(h, ev(e));
+	h = with_sched(h, who, "1005", "1000");
+	return with_sched(h, who, "1511", us);
 }
 
 START_TEST(test_visibility_late_warn_of_a_waiting_writer)
