@@ -27,6 +27,10 @@
  * waited for a CPU since it was started, up to this many times the limit
  * in all (holder_io.c, holders_start) */
 #define START_GRACE_FACTOR 10
+/* An `await`'s timeout likewise, by the time the holders waited for a CPU
+ * since the await began, up to this many times the timeout (runner.c,
+ * step_await) */
+#define AWAIT_GRACE_FACTOR 10
 /*
  * What a holder may send (issue 11: a holder is untrusted input). Past any
  * of these it has broken the protocol: an `error` event says which bound,

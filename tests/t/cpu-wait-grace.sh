@@ -11,6 +11,10 @@
 # eight loops and 1 s of CPU, one took 52 s at load 25.) A holder that
 # sleeps, waiting for input or ignoring `exit`, waits for no CPU and is
 # still an ERROR after --start-timeout, or failed by `leak` after 5 s.
+# An `await`'s timeout is widened the same way (run/runner.c, step_await):
+# busy-acquire spends 0.1 s of CPU before it acquires, about 1.7 s of wall
+# time here, against `await A acquired timeout=500ms`; an await for an
+# event that never comes still fails after its plain timeout.
 set -u
 fail() { echo "FAIL: $*"; cat o.txt; exit 1; }
 command -v taskset >/dev/null || { echo "# SKIP no taskset"; exit 0; }
@@ -45,6 +49,20 @@ rc=$?
 [ "$rc" -eq 1 ] || fail "a holder that ignores exit was not failed (exit $rc)"
 jq -e '[.failures[]?.checker] | index("leak")' r2/s/result.json >/dev/null ||
 	fail "a holder that ignores exit was not failed by the leak checker"
+
+printf 'title slow to acquire\nholder A\nA acquire\nawait A acquired timeout=500ms\nA release\n' > a.scn
+taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-acquire" --report r4 a.scn >o.txt 2>&1
+rc=$?
+grep -q 'await' r4/a/result.json && fail "an await whose holder waited for a CPU failed"
+[ "$rc" -eq 0 ] || fail "busy-acquire: the run failed (exit $rc)"
+jq -e -s '[.[] | select(.type == "await")][0] | .met and .waitedMs > 500 and .cpuWaitMs > 0' r4/a/history.jsonl >/dev/null ||
+	fail "busy-acquire acquired within 500 ms or waited for no CPU: the busy loops did not slow it, so this tests nothing"
+printf 'title never released\nholder A\nA acquire\nawait A acquired timeout=30s\nawait A released timeout=500ms\n' > n.scn
+taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-acquire" --report r5 n.scn >o.txt 2>&1
+[ $? -eq 1 ] || fail "an await for a release that never comes did not fail"
+grep -q 'await A released: not within 500 ms' r5/n/result.json || fail "the failed await does not say its line and timeout"
+jq -e -s '[.[] | select(.type == "await")][1] | (.met | not) and .waitedMs < 5000' r5/n/history.jsonl >/dev/null ||
+	fail "an await for an event that never comes was widened to its cap (the holder was asleep, waiting for no CPU)"
 
 printf '#!/bin/sh\nexec sleep 30\n' > silent.sh
 chmod +x silent.sh
