@@ -45,7 +45,10 @@
  *                    (the deadline a stuck owner must be reclaimed by) 25,
  *                    the hold's end 20; with jitter (+-20 ms) 30; with a
  *                    timeoutMs ending within a few polls of that deadline
- *                    25
+ *                    25; a hold longer than its maxHoldMs, its owner alive
+ *                    and running: the owner on its other lane 1 to 3 polls
+ *                    before that deadline, waiting past it, 50 (lanes and
+ *                    watchdog: only the watchdog lets it in)
  *   planted damage   15 per scenario: a lock file a correct lock reclaims
  *                    (empty, truncated, garbage, dead, ancient, bad-date,
  *                    pid0, pid-negative, pid-huge, maxhold-negative), then
@@ -974,6 +977,24 @@ static void hold(struct gen *g, int s)
 			if (ch < 0)
 				break;
 			contender(g, ch, s, "", at, deadline);
+		}
+		/* A hold that outlasts its maxHoldMs (a forgotten acquire, a
+		 * turn or an acquire ... release longer than it), its owner
+		 * alive and running: in 50 of them the owner's own process
+		 * asks on its other lane a poll or three before that
+		 * deadline, and waits past it. Another process may reclaim
+		 * the overdue lock itself (hold-exceeded), so only this shows
+		 * a missing watchdog (seed 004): the process waits for
+		 * itself ("held"), and only its watchdog lets the lane in. */
+		if (c->lanes && c->watchdog && c->deliver && !dies &&
+		    stuck_until < 0 && f != F_REWRITE && kind != 2 &&
+		    (kind == 3 || h > g->max_hold) && rnd(g, 100) < 50) {
+			int64_t deadline = t0 + g->max_hold;
+			int64_t at = deadline - rrange(g, 1, 3) * g->poll;
+
+			emit(g, at, 0, "%s deliver msg=m%d%s%s timeoutMs=%lldms",
+			     hname(owner), ++g->msgs, sess_key(s), own_lane,
+			     (long long)(deadline - at + 4 * g->poll + 1000));
 		}
 	}
 	g->max_hold = lock_max_hold;

@@ -194,6 +194,10 @@ struct shapes {
 	int containers;	 /* pid 7 in two PID namespaces of their own */
 	int in_pause;	 /* a contender comes inside another's reclaim pause,
 			    after that one began to wait */
+	int own_overdue; /* a hold longer than its maxHoldMs (a forgotten
+			    acquire, a longer turn), its owner asking on its
+			    other lane before that deadline and waiting past
+			    it: only its watchdog lets it in */
 };
 
 /* When statement k runs: its `at`, or the one before it's. */
@@ -232,6 +236,54 @@ static int in_reclaim_pause(const struct xscn *x)
 				    st_time(x, k) < st_time(x, j) + d)
 					return 1;
 			break;
+		}
+	}
+	return 0;
+}
+
+
+/* A hold longer than its maxHoldMs (an acquire never released, a turn
+ * longer than it) and a deliver of its owner on another lane of that
+ * session, sent before the deadline, whose timeoutMs ends past it. */
+static int own_lane_overdue(const struct xscn *x, const char *lock_max)
+{
+	int i, j;
+
+	for (i = 0; i < x->nr; i++) {
+		const struct xstmt *a = &x->st[i];
+		int64_t mh, hold = -1, t0 = st_time(x, i), tmo, ta;
+		int released = 0;
+
+		if (a->nr_words < 2 ||
+		    parse_duration_ms(st_val(a, "maxHoldMs=", lock_max), &mh))
+			continue;
+		if (!strcmp(a->words[1], "turn") &&
+		    parse_duration_ms(st_val(a, "hold=", "0ms"), &hold))
+			continue;
+		for (j = i + 1; !strcmp(a->words[1], "acquire") && j < x->nr;
+		     j++)
+			released |= !strcmp(x->st[j].words[0], a->words[0]) &&
+				    x->st[j].nr_words > 1 &&
+				    !strcmp(x->st[j].words[1], "release");
+		if (!strcmp(a->words[1], "acquire") && !released)
+			hold = mh + 1;
+		if (hold <= mh)
+			continue;
+		for (j = i + 1; j < x->nr; j++) {
+			const struct xstmt *b = &x->st[j];
+
+			ta = st_time(x, j);
+			if (b->nr_words < 2 || strcmp(b->words[1], "deliver") ||
+			    strcmp(b->words[0], a->words[0]) ||
+			    !strcmp(st_val(a, "lane=", "main"),
+				    st_val(b, "lane=", "main")) ||
+			    strcmp(st_val(a, "session=", "s1"),
+				   st_val(b, "session=", "s1")) ||
+			    parse_duration_ms(st_val(b, "timeoutMs=", "0ms"),
+					      &tmo))
+				continue;
+			if (ta < t0 + mh && ta + tmo > t0 + mh + 200)
+				return 1;
 		}
 	}
 	return 0;
@@ -289,6 +341,7 @@ static void count_shapes(const struct xscn *x, struct shapes *n)
 	n->sweep += sweep;
 	n->crowd_free += crowd && !death;
 	n->in_pause += in_reclaim_pause(x);
+	n->own_overdue += own_lane_overdue(x, lock_max);
 	n->containers += x->holder_opts && x->holder_opts[0] &&
 			 x->holder_opts[1] &&
 			 !strcmp(x->holder_opts[0], "ns=c1 pid=7") &&
@@ -343,9 +396,15 @@ START_TEST(gen_draws_the_shapes_bugs_need)
 	/* 25 (14 when the second contender came at any time) */
 	ck_assert_msg(n.in_pause >= 20, "in a reclaim pause in %d of 400",
 		      n.in_pause);
+	/* 1 before the draw of its own (an own-lane contender that
+	 * happened to come so), 24 with it */
+	ck_assert_msg(n.own_overdue >= 15,
+		      "own lane waiting past an overdue hold in %d of 400",
+		      n.own_overdue);
 	shapes_of(caps_full, 1, 0, &n);
 	ck_assert_int_eq(n.containers, 0); /* no PID namespaces */
 	ck_assert_int_eq(n.own_lane, 0);
+	ck_assert_int_eq(n.own_overdue, 0);
 	ck_assert_int_eq(n.own_maxhold, 0);
 	ck_assert_int_eq(n.clock, 0);
 	ck_assert_int_eq(n.sweep, 0);
