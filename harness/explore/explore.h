@@ -99,13 +99,26 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
  */
 typedef int (*shrink_test_fn)(const struct xscn *x, void *arg);
 
+/* A shrink's hooks (set by the caller) and counters (set by the shrink). */
 struct shrink_stats {
 	int tried;     /* candidates tested */
 	int accepted;  /* candidates that still failed, each one smaller */
-	int stopped;   /* the test said stop */
+	int stopped;   /* the test (or verify) said stop */
 	/* Called after each accepted step (may be NULL), for progress. */
 	void (*progress)(const struct shrink_stats *, const struct xscn *,
 			 void *arg);
+	/*
+	 * Whether a scenario the search ended on replays: 1 it fails often
+	 * enough to be written (explore: at least twice in its measuring
+	 * runs), 0 it does not (a candidate kept by luck), -1 stop. NULL:
+	 * every kept candidate is trusted. The scenario explore_shrink is
+	 * given counts as replaying.
+	 */
+	shrink_test_fn verify;
+	int end_may_go;	/* the clean end (xstmt.keep) may be dropped too:
+			   for a failure no missing end can cause (mutex) */
+	int refused;	/* kept candidates verify said do not replay */
+	int verified;	/* verify calls */
 };
 
 /*
@@ -124,11 +137,20 @@ int xscn_measure_cmp(const struct xscn *a, const struct xscn *b);
 
 /*
  * Shrinks `x` in place: tries every single simplification (drop a holder
- * and its statements, drop a chunk of statements or one statement, drop a
- * key, drop or round an `at` time and its jitter, halve and round a
- * duration, rename messages, sessions, lanes and holders to the first
- * names), keeps the first that is smaller and still fails, and starts
- * again, until none does. Returns 0, or 1 when the test asked to stop.
+ * and its statements, drop a chunk of statements or one statement, merge
+ * the sessions, drop a key, drop or round an `at` time and its jitter,
+ * halve and round a duration, rename messages, sessions, lanes and
+ * holders to the first names), keeps the first that is smaller and still
+ * fails, and goes on from that simplification (round the list), until
+ * none does. A candidate that did not fail is not tried again.
+ *
+ * Then, with stats->verify, the scenario it ended on must replay: when it
+ * does not, the shrink backs off along the candidates it kept (halving
+ * the way back, each verified) to the last one that replays, never tries
+ * the one after it again, and searches on from there. So `x` ends as a
+ * scenario verify said replays (or as given). Returns 0, or 1 when the
+ * test or verify asked to stop (x is then the last verified scenario, or
+ * the last kept when there is no verify).
  */
 int explore_shrink(struct xscn *x, shrink_test_fn test, void *arg,
 		   struct shrink_stats *stats);

@@ -221,7 +221,46 @@ struct search {
 	shrink_test_fn test;
 	void *arg;
 	struct shrink_stats *stats;
+	/* the simplifications of one pass are numbered; a pass tries those
+	 * numbered from..to (to -1: to the end) and says which it kept */
+	int slot, from, to, kept_slot;
+	/* candidates that did not fail (or did not replay): their text */
+	char **refused;
+	int nr_refused, alloc_refused;
+	/* the scenarios kept, the given one first; trail[verified] is the
+	 * last one verify said replays */
+	struct xscn *trail;
+	int nr_trail, alloc_trail, verified;
+	void *stats_arg;	/* verify's argument: the test's */
 };
+
+static int refused_before(const struct search *s, const char *text)
+{
+	int i;
+
+	for (i = 0; i < s->nr_refused; i++)
+		if (!strcmp(s->refused[i], text))
+			return 1;
+	return 0;
+}
+
+static void refuse(struct search *s, char *text)
+{
+	ALLOC_GROW(s->refused, (size_t)s->nr_refused + 1, s->alloc_refused);
+	s->refused[s->nr_refused++] = text;
+}
+
+static void trail_push(struct search *s, const struct xscn *x)
+{
+	ALLOC_GROW(s->trail, (size_t)s->nr_trail + 1, s->alloc_trail);
+	xscn_copy(&s->trail[s->nr_trail++], x);
+}
+
+/* A statement of the clean end this shrink leaves alone. */
+static int kept_stmt(const struct search *s, const struct xstmt *st)
+{
+	return st->keep && !s->stats->end_may_go;
+}
 
 /*
  * Tests candidate `c` (consumed): 1 when it was kept (it is smaller and
@@ -297,26 +336,39 @@ static int unclosed_acquires(const struct xscn *x)
 
 static int try(struct search *s, struct xscn *c)
 {
-	int rc;
+	int rc, slot = s->slot++;
+	char *text;
 
-	if (xscn_measure_cmp(c, s->cur) >= 0 ||
+	if (slot < s->from || (s->to >= 0 && slot >= s->to) ||
+	    xscn_measure_cmp(c, s->cur) >= 0 ||
 	    unclosed_acquires(c) > unclosed_acquires(s->cur)) {
+		xscn_clear(c);
+		return 0;
+	}
+	text = xscn_render(c, NULL, NULL, 1);
+	if (refused_before(s, text)) {
+		free(text);
 		xscn_clear(c);
 		return 0;
 	}
 	s->stats->tried++;
 	rc = s->test(c, s->arg);
 	if (rc < 0) {
+		free(text);
 		s->stats->stopped = 1;
 		xscn_clear(c);
 		return -1;
 	}
 	if (!rc) {
+		refuse(s, text);
 		xscn_clear(c);
 		return 0;
 	}
+	free(text);
 	xscn_clear(s->cur);
 	*s->cur = *c;
+	trail_push(s, s->cur);
+	s->kept_slot = slot;
 	s->stats->accepted++;
 	if (s->stats->progress)
 		s->stats->progress(s->stats, s->cur, s->arg);
@@ -351,6 +403,30 @@ static void renumber(struct xscn *x, const char *key, const char *prefix)
 	for (j = 0; j < nseen; j++)
 		free(seen[j]);
 	free(seen);
+}
+
+/* Every session made s1 (its `session=` words dropped, a `damage` of
+ * another session's lock made one of s1's). How many words changed. */
+static int merge_sessions(struct xscn *x)
+{
+	int i, k, n = 0;
+
+	for (i = 0; i < x->nr; i++) {
+		struct xstmt *st = &x->st[i];
+
+		if (!strcmp(st->words[0], "damage") && st->nr_words > 1 &&
+		    strcmp(st->words[1], "s1")) {
+			free(st->words[1]);
+			st->words[1] = xstrdup("s1");
+			n++;
+		}
+		for (k = st->nr_words - 1; k >= 1; k--)
+			if (!strncmp(st->words[k], "session=", 8)) {
+				drop_word(st->words, &st->nr_words, k);
+				n++;
+			}
+	}
+	return n;
 }
 
 /* Holders renamed A, B, C ... in the order of the holder line. */
@@ -400,8 +476,10 @@ static int one_pass(struct search *s)
 	/* 1. holders (not one the clean end needs: the live holder of the
 	 * last deliver) */
 	for (i = 0; x->nr_holders > 1 && i < x->nr_holders; i++) {
-		if (holder_kept(x, x->holders[i]))
+		if (!s->stats->end_may_go && holder_kept(x, x->holders[i])) {
+			s->slot++;
 			continue;
+		}
 		xscn_copy(&c, x);
 		drop_holder(&c, i);
 		if ((rc = try(s, &c)))
@@ -414,7 +492,7 @@ static int one_pass(struct search *s)
 
 			xscn_copy(&c, x);
 			for (k = i + chunk - 1; k >= i; k--)
-				if (!c.st[k].keep)
+				if (!kept_stmt(s, &c.st[k]))
 					drop_stmt(&c, k), dropped++;
 			if (!c.nr || !dropped) {
 				xscn_clear(&c);
@@ -449,9 +527,16 @@ static int one_pass(struct search *s)
 		if ((rc = try(s, &c)))
 			return rc;
 	}
+	/* every session one: s1 */
+	xscn_copy(&c, x);
+	if (!merge_sessions(&c))
+		xscn_clear(&c);
+	else if ((rc = try(s, &c)))
+		return rc;
 	/* 4. keys of statements */
 	for (i = 0; i < x->nr; i++)
-		for (k = 1; k < x->st[i].nr_words && !x->st[i].keep; k++) {
+		for (k = 1; k < x->st[i].nr_words && !kept_stmt(s, &x->st[i]);
+		     k++) {
 			if ((!strchr(x->st[i].words[k], '=') &&
 			     strcmp(x->st[i].words[k], "once")) ||
 			    spin_ms(&x->st[i], x->st[i].words[k]))
@@ -463,7 +548,7 @@ static int one_pass(struct search *s)
 		}
 	/* 5. at times */
 	for (i = 0; i < x->nr; i++) {
-		if (x->st[i].at_ms < 0 || x->st[i].keep)
+		if (x->st[i].at_ms < 0 || kept_stmt(s, &x->st[i]))
 			continue;
 		xscn_copy(&c, x);
 		c.st[i].at_ms = -1;
@@ -490,7 +575,9 @@ static int one_pass(struct search *s)
 	/* 6. durations in keys (statements, then the lock line) */
 	for (i = -1; i < x->nr; i++) {
 		char **words = i < 0 ? x->lock : x->st[i].words;
-		int n = i < 0 ? x->nr_lock : x->st[i].keep ? 0 : x->st[i].nr_words;
+		int n = i < 0			  ? x->nr_lock
+			: kept_stmt(s, &x->st[i]) ? 0
+						  : x->st[i].nr_words;
 
 		for (k = 0; k < n; k++) {
 			size_t at;
@@ -537,13 +624,97 @@ static int one_pass(struct search *s)
 	return try(s, &c);
 }
 
+/* One search: passes from the simplification last kept, round the list,
+ * until none is kept. 0 none still fails, -1 stop. */
+static int search(struct search *s)
+{
+	int start = 0, rc;
+
+	for (;;) {
+		s->slot = 0, s->from = start, s->to = -1;
+		rc = one_pass(s);
+		if (!rc && start > 0) {
+			s->slot = 0, s->from = 0, s->to = start;
+			rc = one_pass(s);
+		}
+		if (rc <= 0)
+			return rc;
+		start = s->kept_slot;
+	}
+}
+
+/* trail[i] becomes the current scenario; the trail ends there. */
+static void back_to(struct search *s, int i)
+{
+	int k;
+
+	xscn_clear(s->cur);
+	xscn_copy(s->cur, &s->trail[i]);
+	for (k = i + 1; k < s->nr_trail; k++)
+		xscn_clear(&s->trail[k]);
+	s->nr_trail = i + 1;
+}
+
+/*
+ * Does the scenario the search ended on replay? If not, the last kept one
+ * that does (halving the way back from the last verified one), the one
+ * after it refused for good. 1 the current scenario replays (or there is
+ * no verify), 0 backed off (search on), -1 stop (back at the last
+ * verified one).
+ */
+static int verify_end(struct search *s)
+{
+	int lo = s->verified, hi = s->nr_trail - 1, mid, rc;
+
+	if (!s->stats->verify || hi == lo)
+		return 1;
+	s->stats->verified++;
+	rc = s->stats->verify(&s->trail[hi], s->stats_arg);
+	if (rc > 0) {
+		s->verified = hi;
+		return 1;
+	}
+	while (rc == 0 && hi - lo > 1) {
+		refuse(s, xscn_render(&s->trail[hi], NULL, NULL, 1));
+		s->stats->refused++;
+		mid = lo + (hi - lo) / 2;
+		s->stats->verified++;
+		rc = s->stats->verify(&s->trail[mid], s->stats_arg);
+		if (rc > 0)
+			lo = mid, rc = 0;
+		else if (rc == 0)
+			hi = mid;
+	}
+	if (rc == 0) {
+		refuse(s, xscn_render(&s->trail[hi], NULL, NULL, 1));
+		s->stats->refused++;
+	}
+	back_to(s, lo);
+	s->verified = lo;
+	if (rc < 0)
+		s->stats->stopped = 1;
+	return rc < 0 ? -1 : 0;
+}
+
 int explore_shrink(struct xscn *x, shrink_test_fn test, void *arg,
 		   struct shrink_stats *stats)
 {
-	struct search s = { x, test, arg, stats };
-	int rc;
+	struct search s;
+	int rc, v, i;
 
-	while ((rc = one_pass(&s)) == 1)
-		;
-	return rc < 0 ? 1 : 0;
+	memset(&s, 0, sizeof(s));
+	s.cur = x, s.test = test, s.arg = arg, s.stats = stats;
+	s.stats_arg = arg;
+	trail_push(&s, x);
+	do {
+		rc = search(&s);
+		v = verify_end(&s);
+	} while (!rc && !v);
+	for (i = 0; i < s.nr_trail; i++)
+		xscn_clear(&s.trail[i]);
+	free(s.trail);
+	for (i = 0; i < s.nr_refused; i++)
+		free(s.refused[i]);
+	free(s.refused);
+	return rc < 0 || v < 0 ? 1 : 0;
 }

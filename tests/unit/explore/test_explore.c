@@ -594,10 +594,86 @@ static void gen_with_kill(struct xscn *x)
 	ck_abort_msg("no generated scenario with a kill in 2000");
 }
 
+/* The true failure: a kill and a late deliver. Without the kill a
+ * candidate still "fails" now and then by luck (a quarter of the texts,
+ * by their hash), as a rare timing verdict does under load. */
+static int lucky_without_kill(const char *text, const struct xscn *x)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *t;
+
+	if (kill_and_late_deliver(text, x))
+		return 1;
+	for (t = text; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+	return (h >> 11) % 4 == 0;
+}
+
+/* verify: replays only with the true failure */
+static int replays_with_kill(const struct xscn *x, void *arg)
+{
+	struct pred *p = arg;
+
+	p->calls++;
+	return kill_and_late_deliver(NULL, x);
+}
+
+/* A candidate kept by luck (it failed its test, not its replay) is not
+ * where the shrink ends: verify says it does not replay, the shrink backs
+ * off to the last kept one that does, never tries that one again, and
+ * shrinks on from there. */
+START_TEST(shrink_refuses_what_does_not_replay)
+{
+	struct pred p = { 0, { 0 }, 0, 1, -1, lucky_without_kill };
+	struct shrink_stats st = { .verify = replays_with_kill };
+	struct xscn x, plain;
+	char *text;
+	int lucky_found = 0;
+	uint64_t i;
+
+	/* a scenario whose plain shrink (no verify) ends without the kill:
+	 * it kept a lucky candidate */
+	for (i = 0; i < 40 && !lucky_found; i++) {
+		struct shrink_stats none = { .tried = 0 };
+
+		xscn_init(&x);
+		{ /* another of the seed's scenarios each time */
+			struct explore_caps c;
+			uint64_t k, seen = 0;
+
+			caps_full(&c);
+			for (k = 1; k < 4000; k++) {
+				explore_gen(&x, 99, k, &c, 1);
+				if (kill_and_late_deliver(NULL, &x) &&
+				    x.nr >= 6 && seen++ == i)
+					break;
+			}
+		}
+		xscn_copy(&plain, &x);
+		ck_assert_int_eq(explore_shrink(&plain, test_pred, &p, &none), 0);
+		lucky_found = !kill_and_late_deliver(NULL, &plain);
+		xscn_clear(&plain);
+		if (!lucky_found)
+			xscn_clear(&x);
+	}
+	ck_assert_msg(lucky_found, "no scenario whose plain shrink kept luck");
+	ck_assert_int_eq(explore_shrink(&x, test_pred, &p, &st), 0);
+	text = xscn_render(&x, NULL, NULL, 1);
+	ck_assert_msg(kill_and_late_deliver(NULL, &x),
+		      "the shrink ended on a scenario that does not replay:\n%s",
+		      text);
+	ck_assert_int_gt(st.refused, 0);
+	ck_assert_int_ge(st.verified, st.refused);
+	ck_assert_int_gt(st.accepted, 0);
+	free(text);
+	xscn_clear(&x);
+}
+END_TEST
+
 START_TEST(shrink_keeps_failure_and_is_minimal)
 {
 	struct pred p = { 0, { 0 }, 0, 1, -1, kill_and_late_deliver };
-	struct shrink_stats st = { 0, 0, 0, on_kept };
+	struct shrink_stats st = { .progress = on_kept };
 	struct xscn x;
 	char *text;
 	int before, i;
@@ -648,7 +724,7 @@ START_TEST(shrink_monotone_and_ends_on_any_predicate)
 	caps_full(&c);
 	for (i = 1; i <= 15; i++) {
 		struct pred p = { 0, { 0 }, 0, 1, -1, hash_half };
-		struct shrink_stats st = { 0, 0, 0, on_kept };
+		struct shrink_stats st = { .progress = on_kept };
 		struct xscn x;
 
 		xscn_init(&x);
@@ -684,7 +760,7 @@ START_TEST(shrink_leaves_the_clean_end)
 	caps_full(&c);
 	for (i = 1; i <= 60 && seen < 5; i++) {
 		struct pred p = { 0, { 0 }, 0, 1, -1, two_holders };
-		struct shrink_stats st = { 0, 0, 0, NULL };
+		struct shrink_stats st = { .tried = 0 };
 		struct xscn x, orig;
 		char *before = NULL;
 		int k, keeps = 0, left = 0;
@@ -747,7 +823,7 @@ END_TEST
 START_TEST(shrink_stops_when_told)
 {
 	struct pred p = { 0, { 0 }, 0, 1, 3, kill_and_late_deliver };
-	struct shrink_stats st = { 0, 0, 0, NULL };
+	struct shrink_stats st = { .tried = 0 };
 	struct xscn x;
 	char *text, *err = NULL;
 
@@ -794,7 +870,7 @@ static int spins(const char *text, const struct xscn *x)
 START_TEST(shrink_keeps_spins_timed)
 {
 	struct pred p = { 0, { 0 }, 0, 1, -1, spins };
-	struct shrink_stats st = { 0, 0, 0, on_kept };
+	struct shrink_stats st = { .progress = on_kept };
 	struct xscn x;
 	char *text;
 
@@ -838,7 +914,7 @@ static int c2_delivers(const char *text, const struct xscn *x)
 START_TEST(shrink_holder_keys)
 {
 	struct pred p = { 0, { 0 }, 0, 1, -1, c2_delivers };
-	struct shrink_stats st = { 0, 0, 0, on_kept };
+	struct shrink_stats st = { .progress = on_kept };
 	static const char *const names[] = { "A", "B", "C" };
 	static const char *const opts[] = { "ns=c1 pid=7", "ns=c2 pid=7",
 					    "ns=c1" };
@@ -907,7 +983,7 @@ static int count_of(const struct xscn *x, const char *w0, const char *w1)
  * with every lock (seed 31's scenarios 18 and 78). */
 START_TEST(shrink_keeps_acquires_closed)
 {
-	struct shrink_stats st = { 0, 0, 0, NULL };
+	struct shrink_stats st = { .tried = 0 };
 	struct xscn x;
 
 	xscn_init(&x);
@@ -1003,6 +1079,7 @@ int main(void)
 	tcase_add_test(tc, caps_from_hello);
 	tc = unit_tcase(s, "shrink", 120, NULL, NULL);
 	tcase_add_test(tc, shrink_keeps_failure_and_is_minimal);
+	tcase_add_test(tc, shrink_refuses_what_does_not_replay);
 	tcase_add_test(tc, shrink_monotone_and_ends_on_any_predicate);
 	tcase_add_test(tc, shrink_stops_when_told);
 	tcase_add_test(tc, shrink_leaves_the_clean_end);
