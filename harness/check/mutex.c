@@ -33,6 +33,10 @@
  * as two owners at once, that verdict says it. Not when the kernel saw the
  * owner's file go before the newcomer, which found the path free, created
  * its own: the owner's report of its own removal merely came late.
+ *
+ * A lock being born: an empty or unparsable lock file planted for a live
+ * holder of the scenario, reclaimed before the taker's graceMs had passed
+ * since its mtime (check_births).
  */
 #include "check/checkers.h"
 
@@ -516,6 +520,101 @@ next:
 	free(idx);
 }
 
+/*
+ * (h) A lock being born, taken: the harness planted an empty or
+ * unparsable lock file naming a live holder of the scenario as its owner
+ * (`damage s1 empty owner=A`: A's file between its O_EXCL create and its
+ * payload, as a creator paused there leaves it), and the next owner of the
+ * session reclaimed it before graceMs had passed since its mtime (L5): had
+ * A written its payload then, two owners. The file is stale no earlier
+ * than the damage's startT (taken before the file was written: at or
+ * before its mtime) less its age plus the taker's graceMs, less
+ * BIRTH_EPS_US for the kernel's coarse mtime and the lock's millisecond
+ * rounding; the taker's `acquired` comes after its verdict. Not for a
+ * taker whose wall clock was stepped (the mtime ages by the wall clock),
+ * nor for files planted for `init`, `dead` or nobody: the catalog's
+ * scenarios judge those by their expectations.
+ */
+#define BIRTH_EPS_US 20000
+
+static int clock_stepped(const struct model *m, int proc)
+{
+	int i, found = 0;
+
+	for (i = 0; i < m->n && !found; i++) {
+		jv e = model_event(m, i);
+
+		found = eq(jvx_cstr(e, "type"), "fault") &&
+			eq(jvx_cstr(e, "fault"), "clock") &&
+			eq(jvx_cstr(e, "target"), model_pname(m, proc));
+		jv_free(e);
+	}
+	return found;
+}
+
+static void check_births(const struct model *m, struct verdicts *out)
+{
+	int i, k;
+
+	for (i = 0; i < m->nr_holds; i++) {
+		const struct hold *p = &m->holds[i], *n = NULL;
+		int owner, alive;
+		int64_t grace, start, age, stale;
+		double v;
+		jv e;
+
+		if (p->proc >= 0 || !p->damage || p->ev < 0 ||
+		    !(eq(p->damage, "empty") || eq(p->damage, "truncated") ||
+		      eq(p->damage, "garbage")))
+			continue;
+		/* the session's next owner, or the next planted file */
+		for (k = 0; k < m->nr_holds; k++) {
+			const struct hold *h = &m->holds[k];
+
+			if (k == i || h->creating || !eq(h->session, p->session) ||
+			    h->acq_t < p->acq_t || (h->acq_t == p->acq_t && k < i))
+				continue;
+			if (!n || h->acq_t < n->acq_t)
+				n = h;
+		}
+		if (!n || n->proc < 0 || !n->reclaimed)
+			continue;
+		e = model_event(m, p->ev);
+		/* `ownerAlive` is written for a holder of the scenario only
+		 * (not init, not dead) */
+		owner = model_proc(m, jvx_cstr(e, "owner"));
+		alive = jvx_true(e, "ownerAlive") &&
+			!eq(jvx_cstr(e, "owner"), "init") &&
+			!eq(jvx_cstr(e, "owner"), "dead");
+		start = jvx_has_num(e, "startT", &v) && v > -9.2e18 &&
+				v < 9.2e18
+			? (int64_t)v
+			: NEVER;
+		age = (int64_t)(jvx_num(e, "ageMs", 0) * 1000.0);
+		jv_free(e);
+		if (owner < 0 || !alive || owner == n->proc || start == NEVER)
+			continue;
+		grace = n->op >= 0 ? m->ops[n->op].grace_us : NONE;
+		if (grace == NONE)
+			grace = m->def_grace;
+		if (grace == NONE || clock_stepped(m, n->proc))
+			continue;
+		stale = start - age + grace;
+		if (n->acq_t < stale - BIRTH_EPS_US)
+			verdict_fail(out, n->acq_t, n->proc,
+				     "%s took %s at %s (reclaimed: %s) while it "
+				     "was a lock being born: a fresh %s lock file "
+				     "of %s's (alive), planted at %s, not stale "
+				     "before its graceMs %lld had passed, at %s "
+				     "(L5: its creator may be about to write its "
+				     "payload)",
+				     model_pname(m, n->proc), n->session,
+				     secs(n->acq_t).s, n->reclaimed, p->damage,
+				     model_pname(m, owner), secs(p->acq_t).s,
+				     ms(grace), secs(stale).s);
+	}
+}
+
 void check_mutex(const struct model *m, struct verdicts *out)
 {
 	int s, nr_bs;
@@ -526,6 +625,7 @@ void check_mutex(const struct model *m, struct verdicts *out)
 	check_steals(m, out);
 	check_sweeps(m, out);
 	check_late_releases(m, out);
+	check_births(m, out);
 	for (s = 0; s < m->nr_sessions; s++)
 		check_fencing(m, out, m->sessions[s], bs, nr_bs);
 	free(bs);

@@ -49,10 +49,13 @@
  *                    and running: the owner on its other lane 1 to 3 polls
  *                    before that deadline, waiting past it, 50 (lanes and
  *                    watchdog: only the watchdog lets it in)
- *   planted damage   15 per scenario: a lock file a correct lock reclaims
+ *   planted damage   20 per scenario: a lock file a correct lock reclaims
  *                    (empty, truncated, garbage, dead, ancient, bad-date,
  *                    pid0, pid-negative, pid-huge, maxhold-negative), then
- *                    a contender
+ *                    a contender; in 40 of them a lock being born (an
+ *                    empty 2, truncated 1 or garbage 1 file of another
+ *                    live holder, `owner=`), the contender within the
+ *                    first half of graceMs
  *   lock             maxHoldMs 600: 15, 1000: 20, 2000: 25, 4000: 20,
  *                    8000: 20 ms (a long one leaves room to see a lock
  *                    kept until it); timeoutMs 0.5x to 3x of it (of 2 s
@@ -1104,7 +1107,7 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 		}
 	}
 
-	if (rnd(&g, 100) < 15) {
+	if (rnd(&g, 100) < 20) {
 		/* A planted file a correct lock must reclaim, then a
 		 * contender. */
 		int kind = (int)rnd(&g, sizeof(safe_damage) /
@@ -1112,10 +1115,30 @@ void explore_gen(struct xscn *x, uint64_t seed, uint64_t index,
 		int64_t at = rrange(&g, 0, 50) * 10;
 		int ch = (int)rnd(&g, (uint64_t)n);
 
-		emit(&g, at, 0, "damage s1 %s", safe_damage[kind]);
-		g.need_tail[0] = 1;
-		contender(&g, ch, 0, "", at + rrange(&g, 0, 30) * 10,
-			  at + g.grace);
+		if (rnd(&g, 100) < 40) {
+			/* A lock being born: a live holder's file between
+			 * its create and its payload (empty 2, truncated 1,
+			 * garbage 1), what a creator paused there leaves
+			 * (any holder, failpoints or not); another holder
+			 * comes within the first half of its grace, when
+			 * only a lock without L5's grace takes it. */
+			static const char *const born[] = { "empty", "empty",
+							    "truncated",
+							    "garbage" };
+			int own = (ch + 1 + (int)rnd(&g, (uint64_t)n - 1)) % n;
+
+			emit(&g, at, 0, "damage s1 %s owner=%s",
+			     born[rnd(&g, 4)], hname(own));
+			g.need_tail[0] = 1;
+			contender(&g, ch, 0, "",
+				  at + rrange(&g, 0, g.grace / 20) * 10,
+				  at + g.grace);
+		} else {
+			emit(&g, at, 0, "damage s1 %s", safe_damage[kind]);
+			g.need_tail[0] = 1;
+			contender(&g, ch, 0, "", at + rrange(&g, 0, 30) * 10,
+				  at + g.grace);
+		}
 	}
 	n = 1 + pick(&g, w_holds, 3);
 	for (i = 0; i < n; i++)

@@ -552,6 +552,78 @@ static jv damaged_newborn(int damage, const char *b_at)
 		    "{'type':'final','T':5000,'sessions':{},'leaked':[]}", NULL);
 }
 
+/*
+ * A lock being born (L5): the harness planted an empty lock file of A's
+ * (alive) at 0.1 s; B reclaimed it at `b_acq` ms. graceMs 2000 (the
+ * meta's): stale from 2.0995 s (the damage's startT, before the write).
+ * `owner`: whose file; `alive`: A alive then; `clock`: B's wall clock
+ * stepped before (its mtime ages by it: no verdict).
+ */
+static jv newborn_taken(const char *b_acq, const char *owner, int alive,
+			int clock)
+{
+	char dmg[300], acq[200];
+
+	/* as damage.c writes it: ownerAlive for a holder only */
+	snprintf(dmg, sizeof(dmg),
+		 "{'type':'fault','T':100,'process':'harness','fault':'damage',"
+		 "'kind':'empty','session':'s1','owner':'%s'%s,"
+		 "'startT':99500,'ageMs':0}",
+		 owner, !strcmp(owner, "init") ? ""
+			: alive		      ? ",'ownerAlive':true"
+					      : ",'ownerAlive':false");
+	snprintf(acq, sizeof(acq),
+		 "{'type':'acquired','T':%s,'process':'B','session':'s1',"
+		 "'lane':'main','id':1,'reclaimed':'empty-past-grace'}",
+		 b_acq);
+	return hist(META, SPAWN_PID("A", "4"), SPAWN_PID("B", "5"),
+		    clock ? "{'type':'fault','T':50,'process':'harness',"
+			    "'fault':'clock','target':'B','step':'+2h'}"
+			  : "{'type':'log','T':50,'process':'A','level':'DEBUG',"
+			    "'msg':'-'}",
+		    dmg,
+		    "{'type':'invoke','T':150,'process':'B','id':1,"
+		    "'op':'deliver','session':'s1','msg':'m1'}",
+		    acq,
+		    "{'type':'released','T':3000,'process':'B','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'ok','T':3001,'process':'B','id':1}",
+		    "{'type':'final','T':4000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_mutex_lock_being_born_taken)
+{
+	jv v = check(newborn_taken("200", "A", 1, 0));
+
+	expect_n(v, "mutex", 1);
+	expect_says(v, "mutex", "lock being born");
+	jv_free(v);
+	/* past the grace: a reclaim L5 allows */
+	v = check(newborn_taken("2120", "A", 1, 0));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	/* within the 20 ms the mtime's grain and rounding are given */
+	v = check(newborn_taken("2090", "A", 1, 0));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	v = check(newborn_taken("2070", "A", 1, 0));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	/* a file of init's (the catalog's), or of a dead holder's: the
+	 * scenario's expectations judge it */
+	v = check(newborn_taken("200", "init", 1, 0));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	v = check(newborn_taken("200", "A", 0, 0));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	/* B's wall clock stepped: an mtime looks old to it */
+	v = check(newborn_taken("200", "A", 1, 1));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_mutex_damaged_before_acquired)
 {
 	jv v = check(damaged_newborn(1, "2742"));
@@ -769,6 +841,7 @@ static Suite *mutex_suite(void)
 	tcase_add_test(tc, test_mutex_write_without_lock);
 	tcase_add_test(tc, test_mutex_kernel_unlink_before_released);
 	tcase_add_test(tc, test_mutex_damaged_before_acquired);
+	tcase_add_test(tc, test_mutex_lock_being_born_taken);
 	tcase_add_test(tc, test_mutex_kernel_two_owners_one_life);
 	tcase_add_test(tc, test_mutex_late_reentry_stamp);
 	suite_add_tcase(s, tc);

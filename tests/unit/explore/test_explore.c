@@ -198,6 +198,9 @@ struct shapes {
 			    acquire, a longer turn), its owner asking on its
 			    other lane before that deadline and waiting past
 			    it: only its watchdog lets it in */
+	int born;	 /* a live holder's lock being born planted (an
+			    empty or torn file, owner=), another holder
+			    within its grace */
 };
 
 /* When statement k runs: its `at`, or the one before it's. */
@@ -293,7 +296,7 @@ static void count_shapes(const struct xscn *x, struct shapes *n)
 {
 	const char *lock_max = "";
 	int i, j, lane = 0, maxhold = 0, clock = 0, sweep = 0, crowd = 0;
-	int death = 0;
+	int death = 0, born = 0;
 
 	for (i = 0; i < x->nr_lock; i++)
 		if (!strncmp(x->lock[i], "maxHoldMs=", 10))
@@ -302,6 +305,11 @@ static void count_shapes(const struct xscn *x, struct shapes *n)
 		const struct xstmt *a = &x->st[i];
 
 		clock |= !strcmp(a->words[0], "clock");
+		born |= !strcmp(a->words[0], "damage") && a->nr_words > 3 &&
+			(!strcmp(a->words[2], "empty") ||
+			 !strcmp(a->words[2], "truncated") ||
+			 !strcmp(a->words[2], "garbage")) &&
+			!strncmp(a->words[3], "owner=", 6);
 		death |= !strcmp(a->words[0], "kill") ||
 			 !strcmp(a->words[0], "term") ||
 			 !strcmp(a->words[0], "zombie") ||
@@ -342,6 +350,7 @@ static void count_shapes(const struct xscn *x, struct shapes *n)
 	n->crowd_free += crowd && !death;
 	n->in_pause += in_reclaim_pause(x);
 	n->own_overdue += own_lane_overdue(x, lock_max);
+	n->born += born;
 	n->containers += x->holder_opts && x->holder_opts[0] &&
 			 x->holder_opts[1] &&
 			 !strcmp(x->holder_opts[0], "ns=c1 pid=7") &&
@@ -401,6 +410,9 @@ START_TEST(gen_draws_the_shapes_bugs_need)
 	ck_assert_msg(n.own_overdue >= 15,
 		      "own lane waiting past an overdue hold in %d of 400",
 		      n.own_overdue);
+	/* 0 before (no planted file had a holder's owner=), 36 now */
+	ck_assert_msg(n.born >= 20, "a lock being born in %d of 400",
+		      n.born);
 	shapes_of(caps_full, 1, 0, &n);
 	ck_assert_int_eq(n.containers, 0); /* no PID namespaces */
 	ck_assert_int_eq(n.own_lane, 0);
