@@ -47,14 +47,23 @@ const struct pidns *run_holder_ns(struct run *r, const struct hstate *h)
 	return h->ns >= 0 && h->ns < r->nns ? &r->ns[h->ns] : NULL;
 }
 
-static struct pend *pend_find(struct run *r, int h, int id)
+struct pend *run_pend_find(struct run *r, int h, int id)
 {
-	int i;
+	int lo = 0, hi = r->np;
 
-	for (i = 0; i < r->np; i++)
-		if (r->p[i].h == h && r->p[i].id == id)
-			return &r->p[i];
-	return NULL;
+	/* r->p is in the order the ids were given (runner.c, step_op), so
+	 * by increasing id: one answer costs log(commands), not a walk over
+	 * all of them (10,000 answers walked 10,000 pends each) */
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (r->p[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->np && r->p[lo].id == id && r->p[lo].h == h ? &r->p[lo]
+								   : NULL;
 }
 
 void holder_close_pending(struct run *r, int hi, const char *why)
@@ -68,6 +77,7 @@ void holder_close_pending(struct run *r, int hi, const char *why)
 		if (p->h != hi || p->done)
 			continue;
 		p->done = 1;
+		r->h[hi].pending--;
 		ev = ev_op_fields(ev_new("info", r->h[hi].decl->name), p->st);
 		ev = ev_num(ev, "id", p->id);
 		ev = ev_str(ev, "error", why);
@@ -319,7 +329,7 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 		/* ids are ours, small and whole: 1e300 is no id (and no
 		 * int cast, which would be UB) */
 		struct pend *p = jsonline_int(id, 0, INT_MAX, &num) == 0
-					 ? pend_find(r, hi, (int)num)
+					 ? run_pend_find(r, hi, (int)num)
 					 : NULL;
 
 		if (p) {
@@ -333,6 +343,8 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 				r->opt_refused = opt_refusal(h, p->st, ev);
 			if (p->done)
 				ev = ev_str(ev, "duplicate", "true");
+			else
+				h->pending--;
 			p->done = 1;
 			if (p->st->op == OP_SPIN) {
 				h->spinning = 0;
@@ -341,10 +353,12 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 		}
 		jv_free(id);
 	}
-	/* a sample at or after each moment a wait ends (sched.c): one
-	 * after the chunk this line came in (drain_fd) is after them all */
+	/* a sample at or after each moment a wait ends (sched.c), and each
+	 * log line (the visibility checker excuses a late WARN by the CPU
+	 * wait up to it): one after the chunk this line came in (drain_fd)
+	 * is after them all */
 	ends_wait = !strcmp(ev_name, "acquired") || !strcmp(ev_name, "ok") ||
-		    !strcmp(ev_name, "fail");
+		    !strcmp(ev_name, "fail") || !strcmp(ev_name, "log");
 	jv_free(kind);
 	history_record(r, ev);
 	if (ends_wait)

@@ -94,6 +94,9 @@ struct hstate {
 	long long sched_base_ns, sched_said_ns;
 	int sched_due;		/* a wait ended in the chunk being read:
 				   sample it when the chunk is done */
+	int pending;		/* commands sent and not yet answered: the
+				   periodic samples read only holders with
+				   one (sched_tick) */
 };
 
 struct pend {
@@ -163,12 +166,18 @@ struct run {
 	int64_t reap_next_us;	 /* mono µs of that safety-net scan */
 };
 
+/* The command `id` sent to holder `h` (an index into r->h), or NULL when
+ * none was (an id that is not ours, or another holder's). By bisection:
+ * r->p holds the commands in the order their ids were given. */
+struct pend *run_pend_find(struct run *r, int h, int id);
+
 /* Microseconds since r->t0 on the scenario's clock: the history's clock
  * (real µs x r->speed in a compressed run, speed.c). */
 int64_t run_now(struct run *r);
 
 /* sched.c: each holder's wait for a CPU into the history (`sched` events).
- * sched_sample reads one holder now; sched_tick all of them, when due. */
+ * sched_sample reads one holder now; sched_tick, when due, each holder
+ * with a command out (hstate.pending). */
 void sched_sample(struct run *r, struct hstate *h);
 void sched_tick(struct run *r);
 /* Its threads' total run_delay now (since it was started), in ns; -1 when

@@ -113,6 +113,10 @@ static void step_op(struct run *r, const struct scn_step *st)
 	p->h = hi;
 	p->st = st;
 	p->done = st->op == OP_EXIT; /* exit has no outcome by design */
+	if (!p->done && h->pending++ == 0)
+		sched_sample(r, h); /* a wait starts: where its CPU wait
+				       counts from (sched_tick reads only
+				       holders with a command out) */
 	budget = pp->timeout_ms + (st->op == OP_TURN ? st->hold_ms : 0) +
 		 (st->op == OP_SPIN ? st->spin_ms : 0) + 3000;
 	/* Commands queue behind the holder's earlier ones (one lane runs
@@ -138,14 +142,9 @@ static void step_op(struct run *r, const struct scn_step *st)
 static int holder_idle(struct run *r, void *arg)
 {
 	struct hstate *h = arg;
-	int hi = (int)(h - r->h), i;
 
-	if (!h->alive)
-		return 1;
-	for (i = 0; i < r->np; i++)
-		if (r->p[i].h == hi && !r->p[i].done)
-			return 0;
-	return 1;
+	(void)r;
+	return !h->alive || !h->pending;
 }
 
 /* Every live, unstuck holder answered everything, or its time ran out. */
