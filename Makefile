@@ -252,7 +252,7 @@ CHECK_JOBS  ?= 4
 
 # The longest parts start first (make -j starts them in this order): a part
 # that starts last must not be the one everything waits for.
-CHECK_FIRST  = scripts unit-asan fuzz-smoke
+CHECK_FIRST  = scripts unit-asan matrix-seeds fuzz-smoke
 CHECK_ORDER  = $(filter $(CHECK_FIRST),$(CHECK_PARTS)) $(filter-out $(CHECK_FIRST),$(CHECK_PARTS))
 
 # What several parts need is built once, first (two sub-makes building the
