@@ -66,6 +66,22 @@ static int warned(const struct model *m, int proc, int64_t from, int64_t to,
 	return 0;
 }
 
+/* When hold `p` let go, as its next owner can judge it: its `released`,
+ * less the time its holder then waited for a CPU when the kernel had seen
+ * its file deleted first (END_UNLINKED: a release that said why=release).
+ * Such an owner had deleted its own file and was descheduled before it
+ * could say so (20 ms at load 20, while the next contender created the
+ * path afresh: races/fresh-lock-jitter on OpenClaw 5.2). An owner whose
+ * file a contender deleted while it was frozen says released late all
+ * the same: stopped is not waiting for a CPU. */
+static int64_t released_at(const struct model *m, const struct hold *p)
+{
+	if (p->end != END_UNLINKED || p->released_t == NEVER)
+		return p->released_t;
+	return p->released_t -
+	       model_cpu_wait(m, p->proc, p->end_t, p->released_t);
+}
+
 /* The stretch in which an operation's WARN belongs: from its invoke to its
  * answer plus slack (to the end when it never answered). */
 static void op_window(const struct model *m, const struct op *o, int64_t *from,
@@ -94,8 +110,8 @@ void check_visibility(const struct model *m, struct verdicts *out)
 			   !eq(p->damage, "removed") &&
 			   !(p->end == END_DIED && p->proc >= 0 &&
 			     m->procs[p->proc].lock_kept) &&
-			   p->released_t > h->acq_t +
-						   model_release_eps(m, p, h) &&
+			   released_at(m, p) > h->acq_t +
+						    model_release_eps(m, p, h) &&
 			   !(p->released_by_op &&
 			     p->end_t <= h->acq_t + ORDER_EPS_US)) {
 			if (p->proc < 0) {

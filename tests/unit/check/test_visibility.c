@@ -237,6 +237,61 @@ START_TEST(test_visibility_race_winner)
 }
 END_TEST
 
+/* A release, reported late: the kernel saw A's file deleted at
+ * 0.500 s, B create its own at 0.505 s and say acquired at 0.515 s, and A
+ * say released (why release) only at 0.521 s, `us` after a wait for a CPU
+ * from 0.490 to 0.525 s (races/fresh-lock-jitter on OpenClaw 5.2, load 20:
+ * 20 ms between the unlink and the `released`, 18 ms of it runnable).
+ * Nobody reclaimed: A deleted its own file and was descheduled before it
+ * could say so. Stopped, A would have said nothing meanwhile. */
+static jv late_release(const char *us)
+{
+	jv h = hist(META, SPAWN_PID("A", "10"), SPAWN_PID("B", "11"),
+		    "{'type':'invoke','T':90,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'fs','T':95,'process':'harness','fs':'create',"
+		    "'file':'s1.jsonl.lock','kind':'lock','session':'s1','pid':10}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}",
+		    "{'type':'invoke','T':90,'process':'B','id':2,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'fs','T':500,'process':'harness','fs':'delete',"
+		    "'file':'s1.jsonl.lock','kind':'lock','session':'s1'}",
+		    "{'type':'fs','T':505,'process':'harness','fs':'create',"
+		    "'file':'s1.jsonl.lock','kind':'lock','session':'s1','pid':11}",
+		    "{'type':'acquired','T':515,'process':'B','session':'s1',"
+		    "'lane':'main','id':2}",
+		    "{'type':'ok','T':516,'process':'B','id':2}",
+		    "{'type':'released','T':521,'process':'A','session':'s1',"
+		    "'lane':'main','id':1,'why':'release'}",
+		    "{'type':'released','T':600,'process':'B','session':'s1',"
+		    "'lane':'main','id':2,'why':'release'}",
+		    "{'type':'fs','T':599,'process':'harness','fs':'delete',"
+		    "'file':'s1.jsonl.lock','kind':'lock','session':'s1'}",
+		    "{'type':'final','T':1000,'sessions':{},'leaked':[]}", NULL);
+
+	h = with_sched(h, "A", "490", "1000");
+	return with_sched(h, "A", "525", us);
+}
+
+START_TEST(test_visibility_release_reported_late)
+{
+	/* 18 ms waited for a CPU: A's release came before B's create */
+	jv v = check(late_release("19000"));
+
+	expect_n(v, "visibility", 0);
+	jv_free(v);
+	/* no wait: A said released 6 ms after B's acquired, as a frozen
+	 * owner whose file a contender deleted would */
+	v = check(late_release("1000"));
+	expect_n(v, "visibility", 1);
+	expect_says(v, "visibility", "B acquired s1 at 0.515 s and took it "
+				     "from A, which had not released it");
+	jv_free(v);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *visibility_suite(void)
@@ -252,6 +307,7 @@ static Suite *visibility_suite(void)
 	tcase_add_test(tc, test_visibility_refused);
 	tcase_add_test(tc, test_damage_removed);
 	tcase_add_test(tc, test_visibility_race_winner);
+	tcase_add_test(tc, test_visibility_release_reported_late);
 	suite_add_tcase(s, tc);
 	return s;
 }
