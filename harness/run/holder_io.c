@@ -974,6 +974,31 @@ static void start_order(struct run *r, int *order)
 			order[n++] = i;
 }
 
+/*
+ * Holders given one pid in two namespaces (another container's pid 7) must
+ * differ in starttime too, as two processes started apart do. Started
+ * within one clock tick of each other (start_order puts them side by side,
+ * a few ms apart), a lock that checks pid and starttime rightly takes one
+ * for the other, and the scenario tests nothing:
+ * faults/containers-other-pid-alive passed that way on OpenClaw 5.20 and
+ * 7.1 (Gw1 and Idle both starttime 5339800). Waits one tick and a
+ * millisecond after its twin's start; costs that per twin.
+ */
+static void pid_twin_wait(const struct run *r, const int *order, int k)
+{
+	long tck = sysconf(_SC_CLK_TCK);
+	int j;
+
+	if (!r->h[order[k]].decl->pid)
+		return;
+	for (j = 0; j < k; j++)
+		if (r->h[order[j]].decl->pid == r->h[order[k]].decl->pid) {
+			usleep((useconds_t)(1000000 / (tck > 0 ? tck : 100) +
+					    1000));
+			return;
+		}
+}
+
 int holders_start(struct run *r)
 {
 	int timeout_ms = r->o->start_timeout_ms > 0 ? r->o->start_timeout_ms
@@ -1036,6 +1061,7 @@ int holders_start(struct run *r)
 		}
 		for (j = 0; j < n; j++)
 			argv[a++] = r->o->holder_argv[j];
+		pid_twin_wait(r, order, k);
 		/* Another holder's threads, or the short-lived children of a
 		 * wrapper script ($(...) forks), may hold the pid, or take it
 		 * between the request and the fork: ask again, for up to a
