@@ -431,6 +431,15 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 		len = strlen(bytes);
 	if (f && f->in_place) {
 		rc = rewrite_in_place(lock, bytes, len);
+		/* A directory lock (proper-lockfile's) has no bytes to
+		 * rewrite, and replacing it would be another fault. */
+		if (rc < 0 && errno == EISDIR)
+			*err = xasprintf("cannot rewrite '%s' in place: it is a "
+					 "directory, not a lock file with a "
+					 "payload", lock);
+		else if (rc < 0)
+			*err = xasprintf("cannot rewrite '%s' in place: %s",
+					 lock, strerror(errno));
 		*extra = jv_object_set(*extra, jv_string("inPlace"),
 				       jv_bool(rc == 0));
 		if (rc > 0) /* no regular file there: planted anew */
@@ -438,6 +447,9 @@ int damage_apply(struct damage_ctx *d, const char *session, const char *kind,
 	} else {
 		rc = plant_file(lock, bytes, len);
 	}
+	if (rc && !*err) /* before the payload's parse clobbers errno */
+		*err = xasprintf("cannot plant '%s': %s", lock,
+				 strerror(errno));
 	{
 		char shown[201];
 
