@@ -134,9 +134,13 @@ struct explore {
 	int need;		/* of which must fail */
 	int64_t shrink_end_us;
 	int found_no;
-	/* the last scenario verify measured: its text, how often it failed */
-	char *measured_text;
-	int measured_fails, measured_of;
+	/* the scenarios verify measured in this shrink: text, how often
+	 * each failed (the one written is one of them, or the original) */
+	struct measured {
+		char *text;
+		int fails, of;
+	} *measured;
+	int nr_measured, alloc_measured;
 	/* failures not reproduced (their original, unreproduced-NNN.scn) */
 	int nr_unreproduced;
 	/* rare races, not shrunk (their original, rare-NNN.scn) */
@@ -501,10 +505,10 @@ static int replays(const struct xscn *x, void *arg)
 			break;
 	}
 	rc = fails >= REPLAY_FAILS;
-	free(e->measured_text);
-	e->measured_text = text;
-	e->measured_fails = fails;
-	e->measured_of = of;
+	ALLOC_GROW(e->measured, (size_t)e->nr_measured + 1, e->alloc_measured);
+	e->measured[e->nr_measured].text = text;
+	e->measured[e->nr_measured].fails = fails;
+	e->measured[e->nr_measured++].of = of;
 	if (!rc && e->tty)
 		fputs("\r\033[K", stderr);
 	if (!rc)
@@ -558,6 +562,15 @@ static int timing_verdict(int target, const char *msg)
 	return target == CHECK_RECOVERY ||
 	       (target == CHECK_NO_SILENT_DROP && msg &&
 		strstr(msg, " never answered "));
+}
+
+static void measured_clear(struct explore *e)
+{
+	int i;
+
+	for (i = 0; i < e->nr_measured; i++)
+		free(e->measured[i].text);
+	e->nr_measured = 0;
 }
 
 /* A rare race, as generated: DIR/rare-NNN.scn with its rate, said and
@@ -730,18 +743,21 @@ static void handle_failure(struct explore *e, struct xscn *orig,
 	e->shrink_end_us = mono_us() + e->shrink_ms * 1000;
 	/* no missing clean end makes two owners: for mutex, it may go */
 	st.end_may_go = target == CHECK_MUTEX;
-	free(e->measured_text);
-	e->measured_text = NULL;
+	measured_clear(e);
 	explore_shrink(orig, still_fails, e, &st);
 
-	/* How often does the shrunk one fail? Measured by verify, unless
-	 * nothing was kept (the original). */
+	/* How often does the shrunk one fail? As verify measured it (the
+	 * measure that let it be written), unless nothing was kept (the
+	 * original: measured now). */
 	text = xscn_render(orig, NULL, NULL, 1);
 	free(name);
 	name = xstrdup(found_scenario_name(e->found_no));
-	if (e->measured_text && !strcmp(e->measured_text, text)) {
-		fails = e->measured_fails;
-		of = e->measured_of;
+	for (i = 0; i < e->nr_measured; i++)
+		if (!strcmp(e->measured[i].text, text))
+			break;
+	if (i < e->nr_measured) {
+		fails = e->measured[i].fails;
+		of = e->measured[i].of;
 	} else {
 		progress(e, "measuring found-%03d", e->found_no);
 		memset(&r, 0, sizeof(r));
@@ -1240,6 +1256,7 @@ out:
 	explore_caps_clear(&e.caps);
 	cli_holder_clear(&e.holder);
 	free(e.out);
-	free(e.measured_text);
+	measured_clear(&e);
+	free(e.measured);
 	return rc;
 }

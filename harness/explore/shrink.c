@@ -674,20 +674,21 @@ static int verify_end(struct search *s)
 		s->verified = hi;
 		return 1;
 	}
-	while (rc == 0 && hi - lo > 1) {
-		refuse(s, xscn_render(&s->trail[hi], NULL, NULL, 1));
-		s->stats->refused++;
-		mid = lo + (hi - lo) / 2;
-		s->stats->verified++;
-		rc = s->stats->verify(&s->trail[mid], s->stats_arg);
-		if (rc > 0)
-			lo = mid, rc = 0;
-		else if (rc == 0)
-			hi = mid;
-	}
 	if (rc == 0) {
 		refuse(s, xscn_render(&s->trail[hi], NULL, NULL, 1));
 		s->stats->refused++;
+	}
+	while (rc == 0 && hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		s->stats->verified++;
+		rc = s->stats->verify(&s->trail[mid], s->stats_arg);
+		if (rc > 0) {
+			lo = mid, rc = 0;
+		} else if (rc == 0) {
+			refuse(s, xscn_render(&s->trail[mid], NULL, NULL, 1));
+			s->stats->refused++;
+			hi = mid;
+		}
 	}
 	back_to(s, lo);
 	s->verified = lo;
