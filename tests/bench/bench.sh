@@ -171,7 +171,9 @@ fi
 
 # ---- 4. scaling -----------------------------------------------------------
 # cell ROW N HOLDERS MESSAGES SESSIONS: one run, one line of $report/ROW.tsv:
-# N wall_ms cpu_ms rss_kb history_bytes timeline_bytes verdict
+# N wall_ms cpu_ms rss_kb history_bytes timeline_bytes verdict (a timing
+# failure within the noise is run again: the verdict says how many tries
+# the wall and CPU figures add up)
 cell() {
 	name="$1-$2"
 	scenario "$name" "$3" "$4" "$5"
@@ -188,7 +190,7 @@ cell() {
 		"$(jq -r .cpuMs "$d/cost.json")" \
 		"$(jq -r --arg r "$rss" '[.maxRssKb, ($r | tonumber)] | max' "$d/cost.json")" \
 		"$(wc -c <"$d/history.jsonl")" "$(wc -c <"$d/timeline.html" 2>/dev/null || echo 0)" \
-		"$(jq -r .status "$d/result.json")" >>"$report/$1.tsv"
+		"$(jq -r '.status + (if (.reruns // 0) > 0 then " (\(.reruns + 1) tries: the CPU and wall are of all)" else "" end)' "$d/result.json")" >>"$report/$1.tsv"
 }
 
 # Least-squares slope of log(column) against log(N) over the last 3 rows.
