@@ -13,8 +13,9 @@
 # still an ERROR after --start-timeout, or failed by `leak` after 5 s.
 # An `await`'s timeout is widened the same way (run/runner.c, step_await):
 # busy-acquire spends 0.1 s of CPU before it acquires, about 1.7 s of wall
-# time here, against `await A acquired timeout=500ms`; an await for an
-# event that never comes still fails after its plain timeout.
+# time here, against `await A acquired timeout=1s` (widened up to 10 s: one
+# run at load 27 went past a 500 ms await's 5 s); an await for an event
+# that never comes still fails after its plain timeout.
 set -u
 fail() { echo "FAIL: $*"; cat o.txt; exit 1; }
 command -v taskset >/dev/null || { echo "# SKIP no taskset"; exit 0; }
@@ -50,13 +51,13 @@ rc=$?
 jq -e '[.failures[]?.checker] | index("leak")' r2/s/result.json >/dev/null ||
 	fail "a holder that ignores exit was not failed by the leak checker"
 
-printf 'title slow to acquire\nholder A\nA acquire\nawait A acquired timeout=500ms\nA release\n' > a.scn
+printf 'title slow to acquire\nholder A\nA acquire\nawait A acquired timeout=1s\nA release\n' > a.scn
 taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-acquire" --report r4 a.scn >o.txt 2>&1
 rc=$?
-grep -q 'await' r4/a/result.json && fail "an await whose holder waited for a CPU failed"
+grep -q 'await' r4/a/result.json && fail "an await whose holder waited for a CPU failed: $(jq -c -s '[.[] | select(.type == "await")]' r4/a/history.jsonl)"
 [ "$rc" -eq 0 ] || fail "busy-acquire: the run failed (exit $rc)"
-jq -e -s '[.[] | select(.type == "await")][0] | .met and .waitedMs > 500 and .cpuWaitMs > 0' r4/a/history.jsonl >/dev/null ||
-	fail "busy-acquire acquired within 500 ms or waited for no CPU: the busy loops did not slow it, so this tests nothing"
+jq -e -s '[.[] | select(.type == "await")][0] | .met and .waitedMs > 1000 and .cpuWaitMs > 0' r4/a/history.jsonl >/dev/null ||
+	fail "busy-acquire acquired within 1 s or waited for no CPU: the busy loops did not slow it, so this tests nothing"
 printf 'title never released\nholder A\nA acquire\nawait A acquired timeout=30s\nawait A released timeout=500ms\n' > n.scn
 taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-acquire" --report r5 n.scn >o.txt 2>&1
 [ $? -eq 1 ] || fail "an await for a release that never comes did not fail"
