@@ -1398,7 +1398,11 @@ int64_t model_release_eps(const struct model *m, const struct hold *h,
 	if (n->reclaimed || h->end != END_RELEASED ||
 	    eq(h->released_why, "lock-lost"))
 		return ORDER_EPS_US;
-	return m->release_eps_us;
+	/* ... plus what its owner waited for a CPU between n's `acquired`
+	 * and its own `released`: it had let go (n could not have taken a
+	 * kernel lock otherwise) and was not run before it could say so
+	 * (17 ms, python-filelock's lane timeout in seeds/003 at load 14) */
+	return m->release_eps_us + model_cpu_wait(m, h->proc, n->acq_t, h->end_t);
 }
 
 int64_t model_hold_start(const struct model *m, const struct hold *h)

@@ -173,6 +173,40 @@ START_TEST(test_mutex_epsilon_noise)
 }
 END_TEST
 
+/* A let go of a kernel lock, then waited for a CPU before it could say
+ * `released`: B's `acquired` came 100 ms before that line (seeds/003 on
+ * python-filelock at load 14: 17 ms). A's own wait in between covers it;
+ * less of it, or B's wait, does not. */
+START_TEST(test_mutex_owner_waited_before_its_released)
+{
+	jv v = check(with_sched(with_sched(noisy_overlap("900", "", "release"),
+					   "A", "880", "5000"),
+				"A", "1002", "125000"));
+
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	v = check(noisy_overlap("900", "", "release"));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	v = check(with_sched(with_sched(noisy_overlap("900", "", "release"),
+					"A", "880", "5000"),
+			     "A", "1002", "55000"));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	v = check(with_sched(with_sched(noisy_overlap("900", "", "release"),
+					"B", "880", "5000"),
+			     "B", "1002", "125000"));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	/* a lock-lost is no release of its own: no allowance */
+	v = check(with_sched(with_sched(noisy_overlap("900", "", "lock-lost"),
+					"A", "880", "5000"),
+			     "A", "1002", "125000"));
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+}
+END_TEST
+
 /* A lives, runs and is within its maxHoldMs; B reclaims (too-old) and A
  * says lock-lost just before B's acquired: no overlap shows, but it is a
  * steal. The same story with A frozen, or past its maxHoldMs, is not. */
@@ -834,6 +868,7 @@ static Suite *mutex_suite(void)
 	tcase_add_test(tc, test_mutex_watchdog_unlink_before_takeover);
 	tcase_add_test(tc, test_mutex_epsilon);
 	tcase_add_test(tc, test_mutex_epsilon_noise);
+	tcase_add_test(tc, test_mutex_owner_waited_before_its_released);
 	tcase_add_test(tc, test_mutex_after_kill);
 	tcase_add_test(tc, test_mutex_signal_death_dated_at_sending);
 	tcase_add_test(tc, test_mutex_lanes);
