@@ -628,6 +628,25 @@ static void write_rare(struct explore *e, const struct xscn *orig,
 	free(file);
 }
 
+/* `n` runs of the scenario *text: how many failed with `target`, or -1
+ * when they could not be run. */
+static int confirm_runs(struct explore *e, char **text, char **name, int n,
+			int target)
+{
+	struct xresult r;
+	int fails;
+
+	memset(&r, 0, sizeof(r));
+	if (run_batch(e, text, name, 1, n, &r, 0)) {
+		xresult_clear(&r);
+		return -1;
+	}
+	e->runs += r.runs > 0 ? r.runs : 0;
+	fails = r.fails[target];
+	xresult_clear(&r);
+	return fails;
+}
+
 /*
  * A generated scenario failed with `target`: confirm, shrink, dedupe,
  * write. `orig` is consumed (cleared).
@@ -652,29 +671,23 @@ static void handle_failure(struct explore *e, struct xscn *orig,
 		 (unsigned long long)index, checker_name(target));
 	text = xscn_render(orig, NULL, NULL, 1);
 	name = xstrdup("found-confirm.scn");
-	if (run_batch(e, &text, &name, 1, CONFIRM_RUNS, &r, 0)) {
+	confirm = confirm_runs(e, &text, &name, CONFIRM_RUNS, target);
+	if (confirm < 0) {
 		free(text);
 		free(name);
-		xresult_clear(&r);
 		return;
 	}
-	e->runs += r.runs > 0 ? r.runs : 0;
-	confirm = r.fails[target];
-	xresult_clear(&r);
 	if (!confirm && !timing_verdict(target, msg)) {
 		/* A safety verdict (two owners, a lost message ...) is no
 		 * deadline a loaded machine misses, but it may be a rare
 		 * race: more runs, until it fails again. */
-		if (run_batch(e, &text, &name, 1, CONFIRM_MORE, &r, 0)) {
+		confirm = confirm_runs(e, &text, &name, CONFIRM_MORE, target);
+		if (confirm < 0) {
 			free(text);
 			free(name);
-			xresult_clear(&r);
 			return;
 		}
-		e->runs += r.runs > 0 ? r.runs : 0;
-		confirm = r.fails[target];
 		confirm_of += CONFIRM_MORE;
-		xresult_clear(&r);
 		if (confirm) {
 			/* A rare race (2 or 3 runs in 21): each candidate
 			 * of a shrink would need some 20 runs to show it
