@@ -357,7 +357,7 @@ static int append_message(struct job *j)
 	jv line, dumped;
 	char *buf;
 	size_t len;
-	int rc;
+	int rc, ours;
 
 	line = set_str(jv_object(), "msg", j->c.msg);
 	line = set_str(line, "holder", K.name);
@@ -376,11 +376,13 @@ static int append_message(struct job *j)
 	jv_free(dumped);
 	if (K.lock->append)
 		rc = K.lock->append(&K, h, buf, len + 1);
-	else if (K.lock->still_owner && !K.lock->still_owner(&K, h))
-		rc = lch_error(&K, "lock-lost",
-			       "lock '%s' was taken over or removed: nothing "
-			       "written",
-			       h->lock_path);
+	else if (K.lock->still_owner &&
+		 (ours = K.lock->still_owner(&K, h)) != 1)
+		rc = ours < 0 ? -1 /* its own lch_error: cannot tell */
+			      : lch_error(&K, "lock-lost",
+					  "lock '%s' was taken over or "
+					  "removed: nothing written",
+					  h->lock_path);
 	else
 		rc = lch_append_line(&K, h->transcript, buf, len + 1);
 	free(buf);

@@ -139,8 +139,9 @@ struct lch_lock {
 	 * this lock. Returns an lch_release_result, or -1 (lch_error). */
 	int (*release)(struct lch_ctx *ctx, struct lch_hold *h);
 	/* Optional, fencing: 1 when h's lock file is still ours (same file,
-	 * our pid), else 0. The default append asks it before every write;
-	 * NULL: always 1. */
+	 * our pid), 0 when not, -1 (lch_error) when it cannot tell: not a
+	 * loss, say `io`. The default append asks it before every write and
+	 * writes only on 1; NULL: always 1. */
 	int (*still_owner)(struct lch_ctx *ctx, struct lch_hold *h);
 	/* Optional: writes one transcript line (`len` bytes ending in '\n')
 	 * for h. NULL: still_owner, then lch_append_line(). 0 or -1. */
