@@ -214,6 +214,23 @@ static int spin_ms(const struct xstmt *st, const char *word)
 	       !strncmp(word, "ms=", 3);
 }
 
+/* A bound that 0 would not shorten but change in kind: maxHoldMs=0 (no
+ * hold is ever within its bound), pollMs=0 (a busy loop), a timeout of 0
+ * (gives up before it tries). Halving stops above 0 for these. */
+static int never_zero(const char *word)
+{
+	static const char *const keys[] = {
+		"maxHoldMs=", "maxHold=", "pollMs=", "poll=",
+		"timeoutMs=", "timeout=",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (!strncmp(word, keys[i], strlen(keys[i])))
+			return 1;
+	return 0;
+}
+
 /* ---- the search ------------------------------------------------------ */
 
 struct search {
@@ -590,8 +607,9 @@ static int one_pass(struct search *s)
 				char *val, **cw;
 
 				if ((v = time_edit(ms, how)) < 0 ||
-				    (!v && i >= 0 &&
-				     spin_ms(&x->st[i], words[k])))
+				    (!v && (never_zero(words[k]) ||
+					    (i >= 0 &&
+					     spin_ms(&x->st[i], words[k])))))
 					continue;
 				xscn_copy(&c, x);
 				cw = i < 0 ? c.lock : c.st[i].words;

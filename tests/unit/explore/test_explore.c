@@ -902,6 +902,42 @@ START_TEST(shrink_keeps_spins_timed)
 }
 END_TEST
 
+/* Fails while the lock line keeps its maxHoldMs and pollMs, whatever
+ * their values. */
+static int has_bounds(const char *text, const struct xscn *x)
+{
+	(void)x;
+	return strstr(text, "maxHoldMs=") && strstr(text, "pollMs=");
+}
+
+/* Halving a maxHoldMs or a pollMs stops above 0: 0 is another kind of
+ * lock (nothing within its bound; a busy loop), not a shorter one. */
+START_TEST(shrink_keeps_bounds_above_zero)
+{
+	struct pred p = { 0, { 0 }, 0, 1, -1, has_bounds };
+	struct shrink_stats st = { .progress = on_kept };
+	struct xscn x;
+	char *text;
+
+	xscn_init(&x);
+	x.holders = xcalloc(2, sizeof(char *));
+	x.holders[0] = xstrdup("A");
+	x.nr_holders = 1;
+	x.lock = xcalloc(3, sizeof(char *));
+	x.lock[0] = xstrdup("maxHoldMs=80ms");
+	x.lock[1] = xstrdup("pollMs=40ms");
+	x.nr_lock = 2;
+	xs_add(&x, 100, "A acquire");
+	ck_assert_int_eq(explore_shrink(&x, test_pred, &p, &st), 0);
+	text = xscn_render(&x, NULL, NULL, 1);
+	ck_assert_msg(strstr(text, "maxHoldMs=10ms") &&
+			      strstr(text, "pollMs=10ms"),
+		      "%s", text);
+	free(text);
+	xscn_clear(&x);
+}
+END_TEST
+
 /* Fails while a holder in namespace c2 delivers. */
 static int c2_delivers(const char *text, const struct xscn *x)
 {
@@ -1099,5 +1135,6 @@ int main(void)
 	tcase_add_test(tc, shrink_keeps_acquires_closed);
 	tcase_add_test(tc, shrink_holder_keys);
 	tcase_add_test(tc, shrink_keeps_spins_timed);
+	tcase_add_test(tc, shrink_keeps_bounds_above_zero);
 	return unit_main(s);
 }
