@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -521,9 +522,8 @@ void cli_report_latest(const char *dir)
 char *cli_scratch_root(void)
 {
 	const char *tmp = getenv("TMPDIR");
-	char *root, *probe;
-	static char zeros[64 << 10];
-	int fd, i;
+	struct statvfs fs;
+	char *root;
 
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
@@ -536,30 +536,29 @@ char *cli_scratch_root(void)
 		return NULL;
 	}
 	/* A full disk lets mkdir through and fails the lock's first write:
-	 * found here, it is said as what it is, not as a lock failure. */
-	probe = xasprintf("%s/probe", root);
-	errno = 0;
-	fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	for (i = 0; fd >= 0 && i < 16; i++)
-		if (write(fd, zeros, sizeof(zeros)) != (ssize_t)sizeof(zeros))
-			break;
-	if (fd < 0 || i < 16 || fsync(fd)) {
-		int e = errno ? errno : ENOSPC;
-
-		fprintf(stderr, "lockchaos: cannot write 1 MiB in TMPDIR "
-				"'%s' for scratch folders: %s; nothing was "
-				"run\n",
-			tmp, strerror(e));
-		if (fd >= 0)
-			close(fd);
-		unlink(probe);
+	 * found here, it is said as what it is, not as a lock failure. The
+	 * free space is asked, not written: writing and fsyncing 1 MiB cost
+	 * every run a millisecond of CPU, and tens of them on a disk another
+	 * process keeps fsyncing. */
+	if (statvfs(root, &fs)) {
+		fprintf(stderr, "lockchaos: cannot stat TMPDIR '%s': %s; "
+				"nothing was run\n",
+			tmp, strerror(errno));
 		rmdir(root);
-		free(probe);
 		free(root);
 		return NULL;
 	}
-	close(fd);
-	unlink(probe);
-	free(probe);
+	if ((unsigned long long)fs.f_bavail * fs.f_frsize < CLI_SCRATCH_MIN ||
+	    (fs.f_files && !fs.f_favail)) {
+		fprintf(stderr, "lockchaos: TMPDIR '%s' has %llu KiB and %llu "
+				"inodes free, less than scratch folders need "
+				"(1 MiB and one): %s; nothing was run\n",
+			tmp,
+			(unsigned long long)fs.f_bavail * fs.f_frsize / 1024,
+			(unsigned long long)fs.f_favail, strerror(ENOSPC));
+		rmdir(root);
+		free(root);
+		return NULL;
+	}
 	return root;
 }

@@ -103,11 +103,12 @@ void cli_report_latest(const char *dir);
 
 /*
  * Makes this run's scratch root, $TMPDIR/lockchaos-run-XXXXXX (TMPDIR
- * unset: /tmp), and checks that 1 MiB can be written there: a full disk is
- * an environment problem to say before any holder starts, not a lock
- * failure. Returns it (malloc'ed; the caller removes it) or NULL after
- * printing why.
+ * unset: /tmp), and checks that its file system has CLI_SCRATCH_MIN bytes
+ * and an inode free (statvfs): a full disk is an environment problem to
+ * say before any holder starts, not a lock failure. Returns it (malloc'ed;
+ * the caller removes it) or NULL after printing why.
  */
+#define CLI_SCRATCH_MIN (1ULL << 20)
 char *cli_scratch_root(void);
 
 /*

@@ -15,11 +15,12 @@
  * long (1.5 s under a disk-heavy load, where the scheduling probe saw
  * 18 ms): a timing verdict that missed by less than either is re-run.
  *
- * The probes are forked processes, not threads: after the sandbox's
- * unshare(CLONE_NEWPID) a process cannot make threads. It writes into a
- * shared anonymous mapping, calls only clock_nanosleep and clock_gettime
- * (async-signal-safe), dies with its parent (PR_SET_PDEATHSIG), and is
- * killed and reaped by noise_stop.
+ * The probes are processes, not threads: after the sandbox's
+ * unshare(CLONE_NEWPID) a process cannot make threads. They share the
+ * worker's memory (clone(CLONE_VM); forked where that is not done, noise.c),
+ * write only the shared figures, make only direct system calls
+ * (clock_nanosleep, pwrite, fsync) and clock_gettime, die with their
+ * parent (PR_SET_PDEATHSIG), and are killed and reaped by noise_stop.
  */
 #ifndef LOCKCHAOS_RUN_NOISE_H
 #define LOCKCHAOS_RUN_NOISE_H
@@ -46,8 +47,10 @@ struct noise {
 	pid_t pid;		 /* the probe, 0 when none */
 	pid_t io_pid;		 /* the storage probe, 0 when none */
 	struct noise_figures *f; /* shared with them; NULL when none */
+	void *stack[2];		 /* a probe's stack when it shares our
+				    memory (noise.c), [1] the storage's */
 };
-#define NOISE_INIT { 0, 0, NULL }
+#define NOISE_INIT { 0, 0, NULL, { NULL, NULL } }
 
 /* Starts the probes; the storage probe writes `io_dir`/.lockchaos-io-probe
  * (none when io_dir is NULL). 0, or -1 (no probe: the figures stay 0). */

@@ -143,6 +143,7 @@ struct run {
 	struct damage_ctx dmg;
 	int fs_fd, fs_dirfd;	 /* inotify on the session folder, and the
 				    folder (watch.c); -1 when none */
+	int fs_wd;		 /* its watch; -1 when none or stopped */
 	int fs_events;		 /* `fs` events recorded: bounded */
 	int fs_overflow;	 /* the kernel view is incomplete */
 	char fs_last[512];	 /* the last payload event, to skip repeats */
@@ -295,6 +296,12 @@ int watch_open(struct run *r);
 /* Records the `fs` events queued so far (bounded per call); a no-op
  * without a watch. Called by run_pump at every wake-up. */
 void watch_drain(struct run *r);
+
+/* Removes the watch after the last drain: nothing after it is recorded.
+ * The kernel frees a watch after an RCU grace period, and close() of the
+ * inotify fd waits for that; removed here, the grace period passes while
+ * the checkers and reports run, not in watch_close. */
+void watch_stop(struct run *r);
 
 void watch_close(struct run *r);
 

@@ -393,6 +393,7 @@ static void wind_down(struct run *r)
 	}
 	exit_grace(r);
 	watch_drain(r);
+	watch_stop(r);
 	if (r->noise)
 		noise_stop(r->noise);
 	final_record(r);
@@ -490,7 +491,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		 struct run_result *res)
 {
 	struct run r = { .s = s, .o = o, .chld_fd = -1, .fs_fd = -1,
-			 .fs_dirfd = -1, .ep_fd = -1 };
+			 .fs_dirfd = -1, .fs_wd = -1, .ep_fd = -1 };
 	struct check_opts copts = CHECK_OPTS_INIT;
 	struct noise noise = NOISE_INIT;
 	char *why = NULL, *err = NULL, *missing = NULL, *path, *outside;

@@ -43,14 +43,22 @@ int watch_open(struct run *r)
 		return -1;
 	r->fs_dirfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (r->fs_dirfd < 0 ||
-	    inotify_add_watch(r->fs_fd, r->dir,
-			      IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-				      IN_MOVED_TO | IN_MODIFY |
-				      IN_CLOSE_WRITE | IN_ONLYDIR) < 0) {
+	    (r->fs_wd = inotify_add_watch(r->fs_fd, r->dir,
+					  IN_CREATE | IN_DELETE |
+						  IN_MOVED_FROM | IN_MOVED_TO |
+						  IN_MODIFY | IN_CLOSE_WRITE |
+						  IN_ONLYDIR)) < 0) {
 		watch_close(r);
 		return -1;
 	}
 	return 0;
+}
+
+void watch_stop(struct run *r)
+{
+	if (r->fs_fd >= 0 && r->fs_wd >= 0)
+		inotify_rm_watch(r->fs_fd, r->fs_wd);
+	r->fs_wd = -1;
 }
 
 void watch_close(struct run *r)
@@ -59,7 +67,7 @@ void watch_close(struct run *r)
 		close(r->fs_fd);
 	if (r->fs_dirfd >= 0)
 		close(r->fs_dirfd);
-	r->fs_fd = r->fs_dirfd = -1;
+	r->fs_fd = r->fs_dirfd = r->fs_wd = -1;
 	free(r->fs_queue);
 	r->fs_queue = NULL;
 }

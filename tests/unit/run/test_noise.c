@@ -1,0 +1,130 @@
+/*
+ * test_noise.c - the noise probes (run/noise.c): real processes sharing
+ * this one's memory, sampling, then killed and reaped by noise_stop.
+ */
+#include <check.h>
+
+#include "run/noise.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "unit.h"
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+START_TEST(test_probes_sample_then_are_reaped)
+{
+	char dir[] = "/tmp/lockchaos-noise-XXXXXX", file[64];
+	struct noise n = NOISE_INIT;
+	int64_t until;
+	pid_t pid, io_pid;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(noise_start(&n, dir), 0);
+	pid = n.pid;
+	io_pid = n.io_pid;
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_gt(io_pid, 0);
+	/* a loaded machine may not run them at once: up to 20 s */
+	until = now_ms() + 20000;
+	while ((noise_samples(&n) < 20 || noise_io_samples(&n) < 2) &&
+	       now_ms() < until)
+		sleep_ms(10);
+	ck_assert_msg(noise_samples(&n) >= 20, "%llu scheduling samples",
+		      (unsigned long long)noise_samples(&n));
+	ck_assert_msg(noise_io_samples(&n) >= 2, "%llu storage samples",
+		      (unsigned long long)noise_io_samples(&n));
+	ck_assert_int_ge(noise_percentile_us(&n, 99), noise_percentile_us(&n, 50));
+	noise_stop(&n);
+	ck_assert_int_eq(n.pid, 0);
+	ck_assert_int_eq(n.io_pid, 0);
+	/* both reaped: no zombie is left for anyone else's waitpid */
+	errno = 0;
+	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	ck_assert_int_eq(waitpid(io_pid, NULL, WNOHANG), -1);
+	ck_assert_int_eq(kill(pid, 0), -1);
+	ck_assert_int_eq(kill(io_pid, 0), -1);
+	/* the figures stay readable, and no longer move */
+	{
+		uint64_t s = noise_samples(&n), io = noise_io_samples(&n);
+
+		sleep_ms(20);
+		ck_assert_uint_eq(noise_samples(&n), s);
+		ck_assert_uint_eq(noise_io_samples(&n), io);
+	}
+	noise_stop(&n); /* twice is harmless */
+	noise_clear(&n);
+	ck_assert_uint_eq(noise_samples(&n), 0);
+	snprintf(file, sizeof(file), "%s/.lockchaos-io-probe", dir);
+	unlink(file);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* The probes share this process's memory (noise.c): while they sleep, fsync
+ * and sample, nothing of ours changes under us, errno included. */
+START_TEST(test_probes_leave_our_memory_alone)
+{
+	char dir[] = "/tmp/lockchaos-noise-XXXXXX", file[64];
+	static char canary[4096];
+	struct noise n = NOISE_INIT;
+	int64_t until;
+	size_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	memset(canary, 0x5a, sizeof(canary));
+	ck_assert_int_eq(noise_start(&n, dir), 0);
+	errno = 0;
+	until = now_ms() + 20000;
+	while (noise_io_samples(&n) < 3 && now_ms() < until) {
+		volatile int spin;
+
+		for (spin = 0; spin < 100000; spin++)
+			;
+		ck_assert_int_eq(errno, 0);
+	}
+	ck_assert_uint_ge(noise_io_samples(&n), 3);
+	for (i = 0; i < sizeof(canary); i++)
+		ck_assert_int_eq(canary[i], 0x5a);
+	noise_clear(&n);
+	snprintf(file, sizeof(file), "%s/.lockchaos-io-probe", dir);
+	unlink(file);
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *noise_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = unit_tcase(s, "noise", 60, NULL, NULL);
+
+	tcase_add_test(tc, test_probes_sample_then_are_reaped);
+	tcase_add_test(tc, test_probes_leave_our_memory_alone);
+	return s;
+}
+
+int main(void)
+{
+	return unit_main(noise_suite());
+}
