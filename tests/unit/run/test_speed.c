@@ -197,6 +197,52 @@ START_TEST(test_two_processes_a_second_apart_agree)
 }
 END_TEST
 
+/*
+ * A worker's second run (a timing verdict's re-run, run.c) comes after its
+ * first run's sandbox gave it the PID namespace's /proc, where /proc/self
+ * names nothing: lockchaos-speed.so is still found (its path was read at
+ * start), and the re-run is compressed as the first try was. Before, it
+ * ran in real time, "not built next to lockchaos" (speed-verdicts, under a
+ * soak). Here /proc is hidden under an empty tmpfs in a child of its own.
+ */
+START_TEST(test_speed_lib_found_with_proc_hidden)
+{
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct scenario s = SCENARIO_INIT;
+		struct run_opts o = { .speed = 10 };
+		struct run r = { .s = &s, .o = &o };
+		const char *status = NULL;
+		char *reason = NULL;
+
+		if (unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("none", "/proc", "tmpfs", 0, NULL))
+			_exit(126);
+		if (access("/proc/self/exe", F_OK) == 0)
+			_exit(125); /* not hidden: the test would prove nothing */
+		s.file = "x.scn";
+		if (speed_decide(&r, &status, &reason) != 0)
+			_exit(2);
+		if (r.speed != 10) {
+			fprintf(stderr, "%s\n", r.speed_note ? r.speed_note : "?");
+			_exit(1);
+		}
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) != 126,
+		      "cannot hide /proc (no mount namespace): %d", st);
+	ck_assert_msg(WEXITSTATUS(st) != 125, "/proc/self still there");
+	ck_assert_msg(WEXITSTATUS(st) == 0,
+		      "with /proc hidden, the run was not compressed (exit %d)",
+		      WEXITSTATUS(st));
+}
+END_TEST
+
 START_TEST(test_speed_off_and_command_line)
 {
 	struct scenario s = SCENARIO_INIT;
@@ -279,6 +325,7 @@ static Suite *speed_suite(void)
 
 	tcase_add_test(tc, test_two_processes_a_second_apart_agree);
 	tcase_add_test(tc, test_speed_off_and_command_line);
+	tcase_add_test(tc, test_speed_lib_found_with_proc_hidden);
 	tcase_add_test(tc, test_clock_arithmetic);
 	return s;
 }
