@@ -854,6 +854,66 @@ START_TEST(test_mutex_planted_file_taken_over_in_place)
 }
 END_TEST
 
+/*
+ * The soak's baseline (flock, faults/io-unlink-after-write): A's deliver
+ * created the lock file (the kernel saw it before A's `acquired`), wrote,
+ * failed its unlink (kept file, its flock let go) and answered ok; B then
+ * took the same file over in place and rewrote its payload. One life, two
+ * owners one after the other, not at once: A's attempt (a `creating`
+ * hold, never ended) is not a hold of A's. `c_too`: a third payload while
+ * B still held is two owners, as before.
+ */
+static jv kept_file_taken_over(int c_too)
+{
+	return hist(META, SPAWN_PID("A", "11"), SPAWN_PID("B", "12"),
+		    SPAWN_PID("C", "13"),
+		    "{'type':'invoke','T':90,'process':'A','id':1,'op':'deliver',"
+		    "'session':'s1','msg':'m1'}",
+		    "{'type':'fs','T':95,'process':'harness','fs':'create',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'ino':7,'payload':'empty'}",
+		    "{'type':'acquired','T':96,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'fs','T':97,'process':'harness','fs':'write',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'ino':7,'payload':'ok','pid':11}",
+		    "{'type':'appended','T':100,'process':'A','session':'s1',"
+		    "'msg':'m1','id':1,'lane':'main'}",
+		    "{'type':'log','T':101,'process':'A','level':'WARN',"
+		    "'msg':'the release failed'}",
+		    "{'type':'ok','T':102,'process':'A','id':1,'op':'deliver',"
+		    "'session':'s1','msg':'m1'}",
+		    "{'type':'invoke','T':250,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'acquired','T':258,'process':'B','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'fs','T':259,'process':'harness','fs':'write',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'ino':7,'payload':'ok','pid':12}",
+		    "{'type':'ok','T':260,'process':'B','id':1}",
+		    c_too ? "{'type':'fs','T':300,'process':'harness','fs':'write',"
+			    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+			    "'ino':7,'payload':'ok','pid':13}"
+			  : "{'type':'log','T':300,'process':'B','level':'DEBUG',"
+			    "'msg':'-'}",
+		    "{'type':'released','T':400,'process':'B','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    FINAL_EMPTY("2000"), NULL);
+}
+
+START_TEST(test_mutex_kept_file_taken_over_after_answer)
+{
+	jv v = check(kept_file_taken_over(0));
+
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+	v = check(kept_file_taken_over(1));
+	expect_says(v, "mutex", "the lock file of s1 named B, then C, in one "
+				"life");
+	jv_free(v);
+}
+END_TEST
+
 static Suite *mutex_suite(void)
 {
 	Suite *s = suite_create("mutex");
@@ -862,6 +922,7 @@ static Suite *mutex_suite(void)
 	tc = tcase_create("mutex");
 	tcase_add_test(tc, test_mutex_two_owners);
 	tcase_add_test(tc, test_mutex_planted_file_taken_over_in_place);
+	tcase_add_test(tc, test_mutex_kept_file_taken_over_after_answer);
 	tcase_add_test(tc, test_mutex_sweep_of_a_live_lock_is_a_steal);
 	tcase_add_test(tc, test_mutex_steal);
 	tcase_add_test(tc, test_mutex_watchdog_after_takeover);
