@@ -260,6 +260,8 @@ int clock_holder_env(struct run *r, struct hstate *h, char **env, int *n,
 	}
 	env[(*n)++] = xasprintf("FAKETIME_TIMESTAMP_FILE=%s/clock-%s.rc",
 				r->scratch, h->decl->name);
+	env[(*n)++] = xasprintf("LOCKCHAOS_CLOCK_START=%s/clock-%s.start",
+				r->scratch, h->decl->name);
 	env[(*n)++] = xstrdup("FAKETIME_NO_CACHE=1");
 	env[(*n)++] = xstrdup("FAKETIME_DONT_FAKE_MONOTONIC=1");
 	env[(*n)++] = xstrdup("NO_FAKE_STAT=1");
@@ -310,18 +312,45 @@ static int faketime_mapped(pid_t pid)
 	return hit;
 }
 
+/* When libfaketime started in the holder, as the clock shim noted it
+ * (real wall clock, µs), or -1 when it did not (yet). */
+static int64_t noted_start_us(struct run *r, const struct hstate *h)
+{
+	char *path = xasprintf("%s/clock-%s.start", r->scratch, h->decl->name);
+	char buf[64] = "";
+	long long sec = 0, ns = 0;
+	FILE *f = fopen(path, "re");
+	int ok = 0;
+
+	free(path);
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) &&
+	    sscanf(buf, "%lld.%9lld", &sec, &ns) == 2 && sec > 0)
+		ok = 1;
+	fclose(f);
+	return ok ? (int64_t)sec * 1000000 + ns / 1000 : -1;
+}
+
 static void clock_inject(struct run *r, const struct scn_step *st)
 {
 	struct hstate *h = run_holder(r, st->holder);
 	int kind = st->args[CK_OFFSET].set ? CK_OFFSET
 		   : st->args[CK_STEP].set ? CK_STEP
 					   : CK_DRIFT;
-	int64_t now = real_us(), ms = 0;
-	double since_s = (double)(now - h->clock_start_us) / 1e6;
-	double eff_s = h->clock_off_s + since_s * (h->clock_rate - 1);
+	int64_t now = real_us(), ms = 0, noted = noted_start_us(r, h);
+	double since_s, eff_s;
 	double off_s = h->clock_off_s, rate = h->clock_rate, pct = 0;
 	char *line, *err = NULL;
 	jv extra;
+
+	/* libfaketime's drift counts from its start in the process, which
+	 * came after the spawn by the holder's start-up (seconds, under
+	 * load): the shim's note, when there is one */
+	if (noted > h->clock_start_us && noted <= now)
+		h->clock_start_us = noted;
+	since_s = (double)(now - h->clock_start_us) / 1e6;
+	eff_s = h->clock_off_s + since_s * (h->clock_rate - 1);
 
 	if (!h->alive) {
 		run_set_error(&r->fault_error, "line %d: clock %s: the holder "

@@ -38,10 +38,11 @@ jq -e -s '[.[] | select(.type == "spawn" and .process == "A")][0].t > 5000000' r
 
 taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-exit" --report r s.scn >o.txt 2>&1
 rc=$?
-jq -e -s '[.[] | select(.type == "sched" and .process == "A")] | length > 0' r/s/history.jsonl >/dev/null ||
-	fail "no sched event for A: it did not wait for a CPU, so this run tests nothing"
 [ "$rc" -eq 0 ] || fail "a holder slow to exit because it waited for a CPU was called a leak (exit $rc)"
-# it needed the allowance: it went more than 5 s after the last step
+# it needed the allowance: it went more than 5 s after the last step (a
+# holder that took that long without waiting for a CPU would be a leak:
+# red above). No `sched` event proves the wait: CPU waits are sampled for
+# holders with a command unanswered, and the exit grace reads its own.
 jq -e -s '([.[] | select(.type == "exit" and .process == "A")][0].t - [.[] | select(.type == "await")][0].t) > 5000000' r/s/history.jsonl >/dev/null ||
 	fail "busy-exit went within 5 s: the busy loops did not slow it, so this tests nothing"
 
