@@ -429,6 +429,71 @@ int model_planted_near(const struct model *m, const char *session, int64_t t)
 	return 0;
 }
 
+/* Does one of the first `nr` holds (the reported ones) of `proc` claim
+ * life k? */
+static int life_claimed_by(const struct model *m, int k, int proc, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (m->holds[i].life == k && m->holds[i].proc == proc)
+			return 1;
+	return 0;
+}
+
+/* Adds the unreported hold of owner j of life k, from `from`, when its
+ * attempt was under way then (see add_unreported_holds). */
+static void add_unreported(struct model *m, int k, int j, int64_t from)
+{
+	const struct life *l = &m->lives[k];
+	int proc = l->owners[j], op;
+	struct hold *h;
+	const struct op *o;
+	int64_t end, t;
+	enum end_kind why;
+
+	if (l->damaged || (op = attempt_at(m, proc, l->session, from)) < 0 ||
+	    model_planted_near(m, l->session, l->from))
+		return;
+	/* Its attempt may have said `acquired` later, for another
+	 * file: this one was lost before (reclaimed while frozen,
+	 * then made again), and unreported all the same. */
+	o = &m->ops[op];
+	GROW_HOLDS(m);
+	h = &m->holds[m->nr_holds++];
+	memset(h, 0, sizeof(*h));
+	h->proc = proc;
+	h->op = op;
+	h->ev = -1;
+	h->session = l->session;
+	h->lane = o->lane;
+	h->acq_t = from;
+	h->maxhold_us = o->maxhold_us;
+	h->released_t = NEVER;
+	h->creating = h->unreported = 1;
+	h->prev = -1;
+	h->life = k;
+	h->end_op = -1;
+	end = l->to;
+	why = END_UNLINKED;
+	t = m->procs[proc].death_t;
+	if (t < end) {
+		end = t;
+		why = END_DIED;
+	}
+	if (o->outcome_t < end) {
+		end = o->outcome_t;
+		why = END_OUTCOME;
+		h->end_op = op;
+	}
+	h->end = end == NEVER ? END_NONE : why;
+	h->end_t = end;
+	h->gone_t = min64(l->to, t);
+	h->free_t = end;
+	if (h->maxhold_us != NONE)
+		h->free_t = min64(h->free_t, add64(from, h->maxhold_us));
+}
+
 /*
  * Lock files whose payload named a holder that never reported them: a
  * holder frozen (or descheduled, or killed) after its create and payload
@@ -437,65 +502,39 @@ int model_planted_near(const struct model *m, const char *session, int64_t t)
  * delete). Without this, recovery judged their wait "while nobody held
  * it". Only a file created while the owner had an acquiring command on
  * that session under way, and not right after a damage fault there.
+ *
+ * A kernel lock's file (hello "lockFile": "kept", with a pid written into
+ * it: zc.lockfile, the flock baseline) is one life for every owner in
+ * turn: there each owner its payload named without a reported hold of its
+ * own in that life gets one, from when its pid appeared (another's later
+ * hold of the same file does not claim it: zc's frozen B, then C).
+ * Other files: the first owner, when no hold claims the life.
  */
 static void add_unreported_holds(struct model *m)
 {
-	int k, i, nr_lives = m->nr_lives;
+	int k, i, j, nr_lives = m->nr_lives, nr_holds = m->nr_holds;
 	char *claimed = xcalloc((size_t)nr_lives + 1, 1);
 
 	for (i = 0; i < m->nr_holds; i++)
 		if (m->holds[i].life >= 0)
 			claimed[m->holds[i].life] = 1;
 	for (k = 0; k < nr_lives; k++) {
-		const struct life *l = &m->lives[k];
-		int proc = l->nr_owners ? l->owners[0] : -2, op;
-		struct hold *h;
-		const struct op *o;
-		int64_t end, t;
-		enum end_kind why;
+		int first = m->lives[k].nr_owners ? m->lives[k].owners[0] : -1;
 
-		if (claimed[k] || proc < 0 || l->damaged ||
-		    (op = attempt_at(m, proc, l->session, l->from)) < 0 ||
-		    model_planted_near(m, l->session, l->from))
+		if (first >= 0 && !m->procs[first].lock_kept) {
+			if (!claimed[k])
+				add_unreported(m, k, 0, m->lives[k].from);
 			continue;
-		/* Its attempt may have said `acquired` later, for another
-		 * file: this one was lost before (reclaimed while frozen,
-		 * then made again), and unreported all the same. */
-		o = &m->ops[op];
-		GROW_HOLDS(m);
-		h = &m->holds[m->nr_holds++];
-		memset(h, 0, sizeof(*h));
-		h->proc = proc;
-		h->op = op;
-		h->ev = -1;
-		h->session = l->session;
-		h->lane = o->lane;
-		h->acq_t = l->from;
-		h->maxhold_us = o->maxhold_us;
-		h->released_t = NEVER;
-		h->creating = h->unreported = 1;
-		h->prev = -1;
-		h->life = k;
-		h->end_op = -1;
-		end = l->to;
-		why = END_UNLINKED;
-		t = m->procs[proc].death_t;
-		if (t < end) {
-			end = t;
-			why = END_DIED;
 		}
-		if (o->outcome_t < end) {
-			end = o->outcome_t;
-			why = END_OUTCOME;
-			h->end_op = op;
+		for (j = 0; j < m->lives[k].nr_owners; j++) {
+			int proc = m->lives[k].owners[j];
+
+			if (proc >= 0 && m->procs[proc].lock_kept &&
+			    !life_claimed_by(m, k, proc, nr_holds))
+				add_unreported(m, k, j,
+					       j ? m->lives[k].owner_t[j]
+						 : m->lives[k].from);
 		}
-		h->end = end == NEVER ? END_NONE : why;
-		h->end_t = end;
-		h->gone_t = min64(l->to, t);
-		h->free_t = end;
-		if (h->maxhold_us != NONE)
-			h->free_t = min64(h->free_t,
-					  add64(l->from, h->maxhold_us));
 	}
 	free(claimed);
 }

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "run/conformance.h"
+#include "run/watch.h"
 #include "sandbox/supervise.h"
 #include "lib/util.h"
 
@@ -200,6 +201,41 @@ static int lock_file_kept(jv hello)
 
 	jv_free(k);
 	return kept;
+}
+
+/* The pid the lock file at `path` names as the kernel view reads it (a
+ * payload's `pid`, or a pid file: watch_owner_pid), 0 when none, -1 when
+ * it cannot be read. At most 4 KiB + 1 read (more: names none). */
+static long lock_names_pid(const char *path)
+{
+	char buf[4097];
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	while (len < sizeof(buf) &&
+	       ((n = read(fd, buf + len, sizeof(buf) - len)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	close(fd);
+	return watch_owner_pid(buf, len);
+}
+
+/* hello's pid, or -2 when it has none (never equal to lock_names_pid). */
+static long hello_pid(jv hello)
+{
+	jv p = jv_object_get(jv_copy(hello), jv_string("pid"));
+	long pid = jv_get_kind(p) == JV_KIND_NUMBER &&
+				   jv_number_value(p) >= 1 &&
+				   jv_number_value(p) <= WATCH_PID_MAX
+			   ? (long)jv_number_value(p)
+			   : -2;
+
+	jv_free(p);
+	return pid;
 }
 
 #define CHECK_HELLO_MS 30000 /* how long check-holder waits for hello */
@@ -456,6 +492,14 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 	if (lock_file_kept(hello))
 		result(c, kernel_locked(lock) == 1,
 		       "P3 the kernel lock is held while held (hello: lockFile kept)");
+	if (has_cap(hello, "pidPayload")) {
+		long named = lock_names_pid(lock);
+
+		result(c, named == hello_pid(hello),
+		       "P3 the lock file names the holder's pid while held "
+		       "(hello: pidPayload; it names %ld)",
+		       named);
+	}
 	jv_free(v);
 	v = run_cmd(c,
 		    "{\"id\":2,\"op\":\"release\",\"session\":\"s-check\","

@@ -1227,6 +1227,13 @@ char *holders_missing_capability(struct run *r)
 				else if (strcmp(first_lane, st->lane))
 					need[nn++] = "lanes";
 			}
+			/* `await H created` waits for a lock file whose
+			 * bytes name H's pid: a lock that writes none
+			 * (a kernel lock on an empty file, an age-based
+			 * dot-lock) would only run the await out */
+			if (st->kind == STEP_AWAIT &&
+			    st->await_on == AWAIT_CREATED)
+				need[nn++] = "pidPayload";
 			if (st->kind == STEP_FAULT && st->fault->capability &&
 			    st->fault->capability(st))
 				need[nn++] = st->fault->capability(st);

@@ -16,6 +16,7 @@
 
 #include "faults/damage.h"
 #include "run/runner.h"
+#include "run/watch.h"
 #include "sandbox/supervise.h"
 #include "scenario/scenario.h"
 
@@ -253,7 +254,9 @@ void holder_feed(struct run *r, struct hstate *h, const char *chunk,
 void holder_close_pending(struct run *r, int hi, const char *why);
 
 /* NULL when every holder can do what the scenario asks, else why not
- * (malloc'ed). */
+ * (malloc'ed): its operations' capabilities, `lanes` for a second lane,
+ * its faults', `pidPayload` for a holder named by `await H created`, the
+ * scenario's `requires`, `speed` in a compressed run, and its options. */
 char *holders_missing_capability(struct run *r);
 
 /* Kills whatever is left (the whole sandbox) and reaps it. */

@@ -25,6 +25,7 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,47 @@ static void overflow(struct run *r, const char *why)
 	history_record(r, ev_str(ev, "why", why));
 }
 
+long watch_pidfile_pid(const char *buf, size_t len)
+{
+	size_t i = 0, digits = 0;
+	long pid = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++, digits++) {
+		if (digits == 7)
+			return 0; /* past 4194304 either way */
+		pid = pid * 10 + (buf[i] - '0');
+	}
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' ||
+			   buf[i] == '\n' || buf[i] == '\r'))
+		i++;
+	if (!digits || i != len || pid < 1 || pid > WATCH_PID_MAX)
+		return 0;
+	return pid;
+}
+
+long watch_owner_pid(const char *buf, size_t len)
+{
+	jv p, pid;
+	long out = 0;
+
+	if (len > WATCH_PAYLOAD_MAX || len > (size_t)INT32_MAX)
+		return 0;
+	p = jv_parse_sized(buf, (int)len);
+	if (jv_get_kind(p) != JV_KIND_OBJECT) {
+		jv_free(p);
+		return watch_pidfile_pid(buf, len);
+	}
+	pid = jv_object_get(p, jv_string("pid"));
+	if (jv_get_kind(pid) == JV_KIND_NUMBER &&
+	    jv_number_value(pid) >= 1 && jv_number_value(pid) <= WATCH_PID_MAX &&
+	    jv_number_value(pid) == (long)jv_number_value(pid))
+		out = (long)jv_number_value(pid);
+	jv_free(pid);
+	return out;
+}
+
 /* The payload of lock file `name` now, as fields of an `fs` payload
  * event; NULL-kind (invalid) when it is gone or not a regular file. */
 static jv read_payload(struct run *r, const char *name, jv ev)
@@ -128,7 +170,15 @@ static jv read_payload(struct run *r, const char *name, jv ev)
 		jv pid, created, ns;
 
 		if (jv_get_kind(p) != JV_KIND_OBJECT) {
+			long pidfile = watch_pidfile_pid(buf, len);
+
 			jv_free(p);
+			/* a pid file (nightlyone/lockfile, liblockfile's
+			 * L_PID, zc.lockfile): the decimal pid alone names
+			 * its owner as a payload's `pid` does */
+			if (pidfile)
+				return ev_str(ev_num(ev, "pid", (double)pidfile),
+					      "payload", "pidfile");
 			return ev_str(ev, "payload", "unparsable");
 		}
 		pid = jv_object_get(jv_copy(p), jv_string("pid"));

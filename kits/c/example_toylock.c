@@ -478,7 +478,8 @@ static int toy_release(struct lch_ctx *ctx, struct lch_hold *h)
 static const struct lch_lock toylock = {
     .impl = "toylock-c",
     .version = "0.1",
-    .caps = (const char *const[]){"timeout", "maxHoldMs", "fencing", NULL},
+    .caps = (const char *const[]){"timeout", "maxHoldMs", "fencing",
+				  "pidPayload", NULL},
     .na = (const char *const[]){"lanes", "the toy keeps no per-lane state",
 				"watchdog", "the toy never lets go by itself",
 				"failpoints", "no libfiu failpoints", NULL},

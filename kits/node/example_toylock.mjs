@@ -111,7 +111,7 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 class ToyLock extends Lock {
   static impl = 'toylock-node';
   static version = '0.1';
-  static caps = ['timeout', 'maxHoldMs', 'fencing']; // no lanes: one chain runs every command
+  static caps = ['timeout', 'maxHoldMs', 'fencing', 'pidPayload']; // no lanes: one chain runs every command
   static na = {
     lanes: 'the toy keeps no per-lane state',
     watchdog: 'the toy never lets go by itself',

@@ -102,7 +102,7 @@ class Seen:
 class ToyLock(Lock):
     impl = "toylock"
     version = "0.2"
-    caps = ["timeout", "maxHoldMs", "fencing"]   # no lanes: one thread runs every command
+    caps = ["timeout", "maxHoldMs", "fencing", "pidPayload"]   # no lanes: one thread runs every command
     na = {"lanes": "the toy keeps no per-lane state",
           "watchdog": "the toy never lets go by itself",
           "failpoints": "no libfiu failpoints"}

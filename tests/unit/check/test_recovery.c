@@ -507,6 +507,77 @@ START_TEST(test_recovery_killed_before_acquired)
 END_TEST
 
 /*
+ * A kernel lock whose file stays and names its owner's pid (zc.lockfile's
+ * " <pid>\n", hello "lockFile":"kept"): B takes the flock and writes its
+ * pid at 0.111 s in a file created at 0.110 s, is frozen before it says
+ * `acquired`, and killed at 1.000 s; C gets the lock at `c_acq` and writes
+ * its own pid into the same file (one life, never deleted). C's later hold
+ * of that life does not make B's unreported one vanish.
+ */
+static jv kept_frozen_before_acquired(const char *c_acq)
+{
+	char wr[256], acq[256], rel[256], ok[256];
+
+	snprintf(wr, sizeof(wr),
+		 "{'type':'fs','T':%s,'process':'harness','fs':'write',"
+		 "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		 "'payload':'pidfile','pid':13}",
+		 c_acq);
+	snprintf(acq, sizeof(acq),
+		 "{'type':'acquired','T':%s.4,'process':'C','session':'s1',"
+		 "'lane':'main','id':1}",
+		 c_acq);
+	snprintf(rel, sizeof(rel),
+		 "{'type':'released','T':%s.6,'process':'C','session':'s1',"
+		 "'lane':'main','why':'release'}",
+		 c_acq);
+	snprintf(ok, sizeof(ok),
+		 "{'type':'ok','T':%s.8,'process':'C','id':1}", c_acq);
+	return hist(META,
+		    "{'type':'spawn','T':1,'process':'B','pid':12,'impl':'zc',"
+		    "'caps':['acquire','release','pidPayload'],'lockFile':'kept'}",
+		    "{'type':'spawn','T':1,'process':'C','pid':13,'impl':'zc',"
+		    "'caps':['acquire','release','pidPayload'],'lockFile':'kept'}",
+		    "{'type':'invoke','T':100,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    "{'type':'fs','T':110,'process':'harness','fs':'create',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'empty'}",
+		    "{'type':'fs','T':111,'process':'harness','fs':'write',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'pidfile','pid':12}",
+		    "{'type':'fault','T':112,'process':'harness','fault':'freeze',"
+		    "'target':'B'}",
+		    "{'type':'invoke','T':400,'process':'C','id':1,'op':'deliver',"
+		    "'session':'s1','msg':'m2','timeoutMs':3000}",
+		    "{'type':'fault','T':1000,'process':'harness','fault':'kill',"
+		    "'target':'B','signal':9}",
+		    "{'type':'exit','T':1000.5,'process':'B','signal':9}",
+		    "{'type':'info','T':1001,'process':'B','id':1,"
+		    "'error':'holder died'}",
+		    wr, acq, rel, ok,
+		    "{'type':'final','T':3000,'sessions':{'s1':{'lock':'kept',"
+		    "'transcript':[],'tornTail':false}},'leaked':[]}",
+		    NULL);
+}
+
+/* zc.lockfile in faults/kill-frozen-before-acquired: "C waited 878 ms for
+ * s1 while nobody held it" when C's hold of the kept file claimed its one
+ * life and B's unreported hold was never added. */
+START_TEST(test_recovery_kept_file_frozen_before_acquired)
+{
+	jv v = check(kept_frozen_before_acquired("1050"));
+
+	expect_n(v, "recovery", 0);
+	jv_free(v);
+	/* the kernel freed B's lock at its death: a wait past that fails */
+	v = check(kept_frozen_before_acquired("1500"));
+	expect_says(v, "recovery", "B was killed at 1.000 s");
+	jv_free(v);
+}
+END_TEST
+
+/*
  * A holds s1 from 0.100 s to 0.400 s; B waits from 0.150 s, and its event
  * loop is blocked by the block-loop failpoint from 0.200 s (it said so) to
  * 1.700 s (switched off): it cannot poll. Its bound after A's release is
@@ -1220,6 +1291,7 @@ static Suite *recovery_suite(void)
 	tcase_add_test(tc, test_recovery_failpoint_creation);
 	tcase_add_test(tc, test_recovery_crash);
 	tcase_add_test(tc, test_recovery_frozen_before_acquired);
+	tcase_add_test(tc, test_recovery_kept_file_frozen_before_acquired);
 	tcase_add_test(tc, test_recovery_killed_before_acquired);
 	tcase_add_test(tc, test_recovery_blocked_loop_contender);
 	tcase_add_test(tc, test_recovery_paused_in_own_reclaim);
