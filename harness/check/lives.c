@@ -503,12 +503,13 @@ static void add_unreported(struct model *m, int k, int j, int64_t from)
  * it". Only a file created while the owner had an acquiring command on
  * that session under way, and not right after a damage fault there.
  *
- * A kernel lock's file (hello "lockFile": "kept", with a pid written into
- * it: zc.lockfile, the flock baseline) is one life for every owner in
- * turn: there each owner its payload named without a reported hold of its
- * own in that life gets one, from when its pid appeared (another's later
- * hold of the same file does not claim it: zc's frozen B, then C).
- * Other files: the first owner, when no hold claims the life.
+ * A kernel lock's file (a flock on a file whose payload each owner
+ * rewrites: the flock baseline; a file that stays, hello "lockFile":
+ * "kept": zc.lockfile's pid file) is one life for its owners in turn:
+ * there each owner its payload named without a reported hold of its own
+ * in that life gets one, from when its pid appeared (another's later hold
+ * of the same file does not claim it: a frozen, then killed B, then C).
+ * A life that named one owner, not kept: when no hold claims it.
  */
 static void add_unreported_holds(struct model *m)
 {
@@ -521,7 +522,8 @@ static void add_unreported_holds(struct model *m)
 	for (k = 0; k < nr_lives; k++) {
 		int first = m->lives[k].nr_owners ? m->lives[k].owners[0] : -1;
 
-		if (first >= 0 && !m->procs[first].lock_kept) {
+		if (m->lives[k].nr_owners == 1 && first >= 0 &&
+		    !m->procs[first].lock_kept) {
 			if (!claimed[k])
 				add_unreported(m, k, 0, m->lives[k].from);
 			continue;
@@ -529,8 +531,7 @@ static void add_unreported_holds(struct model *m)
 		for (j = 0; j < m->lives[k].nr_owners; j++) {
 			int proc = m->lives[k].owners[j];
 
-			if (proc >= 0 && m->procs[proc].lock_kept &&
-			    !life_claimed_by(m, k, proc, nr_holds))
+			if (proc >= 0 && !life_claimed_by(m, k, proc, nr_holds))
 				add_unreported(m, k, j,
 					       j ? m->lives[k].owner_t[j]
 						 : m->lives[k].from);
