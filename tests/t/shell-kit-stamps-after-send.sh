@@ -1,0 +1,45 @@
+# The bash holder kit (fixtures/adapters/sh/holderkit.sh) stamps events
+# from bash's wall clock plus an offset; its answers must never be stamped
+# before the harness sent the command ("answered command N, which was
+# never sent"). Its wall clock stepped back 500 ms (a libfaketime clock
+# fault, under the 1 s that makes the kit take its offset again) made
+# every later stamp 500 ms early; the kit now clamps each stamp to the
+# true CLOCK_MONOTONIC its stamp helper (build/sh-stamp) read after the
+# command arrived. Asserted: no protocol failure, every outcome at or
+# after its invoke. (Timing verdicts of a bash holder on a loaded machine,
+# recovery's, are not this test's business.)
+set -u
+fail() { echo "FAIL: $*"; exit 1; }
+top=$LOCKCHAOS_TOP
+command -v flock >/dev/null && command -v jq >/dev/null || fail "flock(1) and jq are needed (make deps)"
+[ -x "$top/build/sh-stamp" ] || fail "no build/sh-stamp (make all)"
+cat >step.scn <<'EOF'
+title a bash holder's answers come after their commands, whatever its wall clock does
+holder A
+A acquire
+await A
+clock A step=-500ms
+A release
+await A
+A deliver msg=m1
+await A
+A acquire
+A release
+await A
+expect m1 ok
+EOF
+"$LC" run --start-timeout 120000 --report rep --holder "$top/fixtures/adapters/sh/flock-holder.sh" step.scn >out 2>&1
+h=$(ls rep/*/history.jsonl) || { cat out; fail "no history"; }
+jq -s -e '[.[] | select(.type == "fault" and .fault == "clock")] | length == 1' "$h" >/dev/null ||
+	{ cat out; fail "the clock fault was not injected"; }
+jq -e '[.failures[]? | select(.checker == "protocol")] | length == 0' rep/*/result.json >/dev/null ||
+	{ jq -r '.failures[] | .msg' rep/*/result.json; fail "protocol failures (answers before their commands)"; }
+jq -s -e '
+	([.[] | select(.type == "invoke" and .process == "A") | {key: (.id | tostring), value: .t}] | from_entries) as $inv |
+	[.[] | select((.type == "ok" or .type == "fail") and .process == "A")] as $out |
+	($out | length) == 5 and all($out[]; .t >= $inv[.id | tostring])' "$h" >/dev/null ||
+	{ jq -c 'select(.process == "A" and (.type == "invoke" or .type == "ok" or .type == "fail")) | {type, id, t}' "$h"; fail "an answer stamped before its command"; }
+# without its clock helper the kit refuses to start, never stamps blind
+echo '{"id":1,"op":"spin","ms":1}' | LOCKCHAOS_DIR=$PWD "$top/fixtures/adapters/sh/flock-holder.sh" --stamp "$PWD/none" >o2 2>e2
+[ $? -eq 69 ] && grep -q "no clock helper at $PWD/none" e2 && [ ! -s o2 ] || { cat o2 e2; fail "started without its clock helper"; }
+echo ok
