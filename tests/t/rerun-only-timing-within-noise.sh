@@ -128,4 +128,40 @@ noise=$(jq '[.noiseMaxUs, .noiseIoMaxUs] | max' "$first")
 if [ "$noise" -lt 600000 ]; then
 	[ ! -e r4/w/try1-result.json ] || fail "re-run with a noise of $noise us, under a tenth of the 6 s timeout"
 fi
+
+# A stall as long as the lock's maxHoldMs: every holder's hold outlives its
+# bound meanwhile, and its own watchdog rightly lets go once it runs again
+# (the soak's baseline: everything stalled 15 s against a 10 s maxHoldMs,
+# and an expected ok failed lock-lost). Only expectations and timing bounds
+# failed: re-run once, and said so. Here the run is stopped for 3 s while
+# A's 1.4 s turn holds a lock of maxHoldMs 1.5 s (found and stopped within
+# the 1.4 s: with a 300 ms turn, the stop came after it at load 50).
+cat > h.scn <<'EOF2'
+title a turn through a stall past maxHoldMs
+holder A
+lock maxHoldMs=1500ms timeoutMs=2s pollMs=50ms
+A turn hold=1400ms msg=m1
+await A acquired
+expect m1 ok
+EOF2
+"$LC" run --jobs 1 --report r5 h.scn >o.txt 2>&1 &
+lc=$!
+k=0
+until grep -qs '"type":"acquired","process":"A"\|"type":"acquired".*"process":"A"' r5/h/history.jsonl; do
+	k=$((k + 1))
+	[ "$k" -le 600 ] || fail "A never acquired (60 s)"
+	sleep 0.05
+done
+all=$(tree "$lc")
+kill -STOP $all 2>/dev/null
+late=$(grep -c '"type":"ok","process":"A"\|"type":"fail","process":"A"' r5/h/history.jsonl)
+sleep 3
+kill -CONT $all 2>/dev/null
+wait "$lc"
+[ "$late" -eq 0 ] || fail "the stall came after A's turn had ended: this run tests nothing"
+[ -e r5/h/try1-result.json ] || fail "a run that stalled past maxHoldMs and failed only an expectation was not re-run"
+jq -e '.status == "fail" and .failures[0].checker == "expect"' r5/h/try1-result.json >/dev/null ||
+	fail "the stalled first try did not fail its expectation: $(jq -c .failures r5/h/try1-result.json)"
+jq -e '.reruns == 1 and (.reason | test("stalled past the lock.s maxHoldMs"))' r5/h/result.json >/dev/null ||
+	fail "the re-run does not say why: $(jq -r .reason r5/h/result.json)"
 exit 0
