@@ -48,6 +48,8 @@ struct tl_event {
 	int line;         /* line number in the file, for messages */
 	const char *type; /* borrowed from v */
 	const char *proc; /* borrowed from v, NULL when absent */
+	char *tip;	  /* its text in a mark's tooltip, escaped: made
+			     once (timeline_draw.c), owned */
 };
 
 struct tl_history {

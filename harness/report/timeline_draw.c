@@ -57,24 +57,40 @@ static const struct {
  * holds every transcript, and each mark of the end would carry it whole. */
 #define TIP_EVENT_MAX 400
 
+/* An event's tooltip text is the same in every mark that shows it (a span
+ * shows its two ends, and most events end one span and start the next):
+ * it is dumped and escaped once, then copied (100 messages: 2.6 dumps an
+ * event, 45% of the timeline's instructions). */
 static void tip_event(FILE *f, struct tl_history *h, int ev)
 {
 	if (ev < 0 || (size_t)ev >= h->ev.n)
 		return;
-	char *s = jvx_dump(h->ev.v[ev].v);
-	fputc('\n', f);
-	if (strlen(s) > TIP_EVENT_MAX) {
-		size_t n = TIP_EVENT_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--; /* not inside a UTF-8 character */
-		s[n] = '\0';
-		html_esc(f, s);
-		html_escf(f, "\xE2\x80\xA6 (%s event cut; whole in history.jsonl, line %d)",
-			  h->ev.v[ev].type ? h->ev.v[ev].type : "an", ev + 1);
-	} else {
-		html_esc(f, s);
+	if (!h->ev.v[ev].tip) {
+		char *s = jvx_dump(h->ev.v[ev].v), *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (!m) {
+			free(s);
+			return;
+		}
+		if (strlen(s) > TIP_EVENT_MAX) {
+			size_t n = TIP_EVENT_MAX;
+			while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+				n--; /* not inside a UTF-8 character */
+			s[n] = '\0';
+			html_esc(m, s);
+			html_escf(m, "\xE2\x80\xA6 (%s event cut; whole in history.jsonl, line %d)",
+				  h->ev.v[ev].type ? h->ev.v[ev].type : "an", ev + 1);
+		} else {
+			html_esc(m, s);
+		}
+		fclose(m);
+		free(s);
+		h->ev.v[ev].tip = buf;
 	}
-	free(s);
+	fputc('\n', f);
+	fputs(h->ev.v[ev].tip, f);
 }
 
 /* <title>: a line of plain words, then the raw events behind the mark. */

@@ -33,8 +33,10 @@ static void raw_seed(const char *line, char *out, size_t n)
 
 void tl_history_clear(struct tl_history *h)
 {
-	for (size_t i = 0; i < h->ev.n; i++)
+	for (size_t i = 0; i < h->ev.n; i++) {
 		jv_free(h->ev.v[i].v);
+		free(h->ev.v[i].tip);
+	}
 	free(h->ev.v);
 	h->ev.v = NULL;
 	h->ev.n = h->ev.cap = 0;
