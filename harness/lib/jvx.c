@@ -1,6 +1,7 @@
 #include "lib/jvx.h"
 #include "lib/util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,13 +99,159 @@ char *jvx_words(jv o, const char *k)
 	return out;
 }
 
+/*
+ * jvx_dump writes what jv_dump_string(v, 0) writes (libjq 1.6's
+ * jv_dump_term, compact, keys in the object's own order), byte for byte,
+ * without it: that one appends each character of a string to a jv string
+ * (50,000 instructions an event), and the worker dumps every event three
+ * to five times (the history as it goes, the history sorted, the kernel
+ * view's repeat check, the timeline). Numbers other than small integers go
+ * to libjq's own formatting. test_jvx compares the two on every event of
+ * the stored histories and on strings of every byte.
+ */
+struct jbuf {
+	char *p;
+	size_t n, cap;
+};
+
+static void jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void jb_str(struct jbuf *b, jv str)
+{
+	const unsigned char *s = (const unsigned char *)jv_string_value(str);
+	int len = jv_string_length_bytes(jv_copy(str));
+	int i, run = 0;
+	char esc[8];
+
+	jb_put(b, "\"", 1);
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		/* printable ASCII but " and \, and UTF-8 (always valid in
+		 * a jv string), go as they are */
+		if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+			continue;
+		jb_put(b, (const char *)s + run, (size_t)(i - run));
+		run = i + 1;
+		switch (c) {
+		case '"': jb_put(b, "\\\"", 2); break;
+		case '\\': jb_put(b, "\\\\", 2); break;
+		case '\b': jb_put(b, "\\b", 2); break;
+		case '\t': jb_put(b, "\\t", 2); break;
+		case '\r': jb_put(b, "\\r", 2); break;
+		case '\n': jb_put(b, "\\n", 2); break;
+		case '\f': jb_put(b, "\\f", 2); break;
+		default:
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			jb_put(b, esc, 6);
+		}
+	}
+	jb_put(b, (const char *)s + run, (size_t)(len - run));
+	jb_put(b, "\"", 1);
+}
+
+/* `v` borrowed; 0, or -1 for a kind libjq prints its own way (invalid). */
+static int jb_value(struct jbuf *b, jv v)
+{
+	switch (jv_get_kind(v)) {
+	case JV_KIND_NULL:
+		jb_put(b, "null", 4);
+		return 0;
+	case JV_KIND_TRUE:
+		jb_put(b, "true", 4);
+		return 0;
+	case JV_KIND_FALSE:
+		jb_put(b, "false", 5);
+		return 0;
+	case JV_KIND_NUMBER: {
+		double d = jv_number_value(v);
+		char num[64];
+
+		/* an integer below 10^15 is printed in full by libjq's
+		 * jvp_dtoa_fmt, -0 as -0 */
+		if (d == d && fabs(d) < 1e15 && d == (double)(long long)d) {
+			long long k = (long long)d;
+			char *e = num + sizeof(num), *p = e;
+
+			do
+				*--p = (char)('0' + (k < 0 ? -(k % 10) : k % 10));
+			while ((k /= 10));
+			if (signbit(d))
+				*--p = '-';
+			jb_put(b, p, (size_t)(e - p));
+		} else {
+			jv s = jv_dump_string(jv_copy(v), 0);
+
+			jb_put(b, jv_string_value(s), strlen(jv_string_value(s)));
+			jv_free(s);
+		}
+		return 0;
+	}
+	case JV_KIND_STRING:
+		jb_str(b, v);
+		return 0;
+	case JV_KIND_ARRAY: {
+		int i, n = jv_array_length(jv_copy(v)), rc = 0;
+
+		jb_put(b, "[", 1);
+		for (i = 0; i < n && !rc; i++) {
+			jv e = jv_array_get(jv_copy(v), i);
+
+			if (i)
+				jb_put(b, ",", 1);
+			rc = jb_value(b, e);
+			jv_free(e);
+		}
+		jb_put(b, "]", 1);
+		return rc;
+	}
+	case JV_KIND_OBJECT: {
+		int it, first = 1, rc = 0;
+
+		jb_put(b, "{", 1);
+		for (it = jv_object_iter(v); jv_object_iter_valid(v, it) && !rc;
+		     it = jv_object_iter_next(v, it)) {
+			jv k = jv_object_iter_key(v, it);
+			jv e = jv_object_iter_value(v, it);
+
+			if (!first)
+				jb_put(b, ",", 1);
+			first = 0;
+			jb_str(b, k);
+			jb_put(b, ":", 1);
+			rc = jb_value(b, e);
+			jv_free(k);
+			jv_free(e);
+		}
+		jb_put(b, "}", 1);
+		return rc;
+	}
+	default:
+		return -1;
+	}
+}
+
 char *jvx_dump(jv v)
 {
-	jv s = jv_dump_string(jv_copy(v), 0);
-	char *out = xstrdup(jv_string_value(s));
+	struct jbuf b = { NULL, 0, 0 };
 
-	jv_free(s);
-	return out;
+	if (jb_value(&b, v)) {
+		jv s = jv_dump_string(jv_copy(v), 0);
+
+		free(b.p);
+		b.p = xstrdup(jv_string_value(s));
+		jv_free(s);
+	}
+	return b.p ? b.p : xstrdup("");
 }
 
 jv jvx_load(const char *path, size_t max)

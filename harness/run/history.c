@@ -54,19 +54,19 @@ static void verbose_line(struct run *r, jv ev)
 void history_record(struct run *r, jv ev)
 {
 	jv t = jv_object_get(jv_copy(ev), jv_string("t"));
-	jv s;
 
 	if (jv_get_kind(t) != JV_KIND_NUMBER)
 		ev = jv_object_set(ev, jv_string("t"),
 				   jv_number((double)run_now(r)));
 	jv_free(t);
 	if (r->hist_fp) {
-		s = jv_dump_string(jv_copy(ev), 0);
+		char *s = jvx_dump(ev);
+
 		/* flushed when the pump goes to sleep (run_pump), not here:
 		 * a system call per event was a tenth of the worker's CPU
 		 * at 10,000 messages */
-		fprintf(r->hist_fp, "%s\n", jv_string_value(s));
-		jv_free(s);
+		fprintf(r->hist_fp, "%s\n", s);
+		free(s);
 	}
 	if (r->o->verbose)
 		verbose_line(r, ev);
@@ -200,10 +200,12 @@ int history_write(const char *path, jv arr)
 	if (!fp)
 		return -1;
 	for (i = 0; i < n; i++) {
-		jv s = jv_dump_string(jv_array_get(jv_copy(arr), i), 0);
+		jv ev = jv_array_get(jv_copy(arr), i);
+		char *s = jvx_dump(ev);
 
-		fprintf(fp, "%s\n", jv_string_value(s));
-		jv_free(s);
+		fprintf(fp, "%s\n", s);
+		free(s);
+		jv_free(ev);
 	}
 	return fclose(fp);
 }

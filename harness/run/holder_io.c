@@ -1276,8 +1276,7 @@ char *holders_missing_capability(struct run *r)
 
 void holder_send(struct run *r, struct hstate *h, jv cmd)
 {
-	jv s = jv_dump_string(cmd, 0);
-	const char *p = jv_string_value(s);
+	char *p = jvx_dump(cmd);
 	size_t len = strlen(p);
 	struct lbuf *b = &h->in;
 
@@ -1291,7 +1290,8 @@ void holder_send(struct run *r, struct hstate *h, jv cmd)
 		b->buf[b->len++] = '\n';
 		flush_in(r, h);
 	}
-	jv_free(s);
+	free(p);
+	jv_free(cmd);
 }
 
 int holder_gone(struct run *r, void *arg)

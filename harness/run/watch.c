@@ -22,6 +22,7 @@
  * kernel's.
  */
 #include "run/run_internal.h"
+#include "lib/jvx.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -319,7 +320,7 @@ static void on_event(struct run *r, struct queue *q,
 	if (!strcmp(kind, "lock") &&
 	    (!strcmp(what, "create") || !strcmp(what, "moved-to") ||
 	     !strcmp(what, "write"))) {
-		jv d;
+		char *d;
 
 		/* A later life of the name queued already: what a read finds
 		 * now is not this life's, and would be dropped below; it is
@@ -343,17 +344,15 @@ static void on_event(struct run *r, struct queue *q,
 		}
 		/* A write that changed nothing we record (IN_MODIFY, then
 		 * IN_CLOSE_WRITE) is not recorded twice. */
-		d = jv_dump_string(jv_copy(ev), 0);
-		if (!strcmp(what, "write") &&
-		    !strcmp(jv_string_value(d), r->fs_last)) {
-			jv_free(d);
+		d = jvx_dump(ev);
+		if (!strcmp(what, "write") && !strcmp(d, r->fs_last)) {
+			free(d);
 			jv_free(ev);
 			r->fs_events--;
 			return;
 		}
-		snprintf(r->fs_last, sizeof(r->fs_last), "%s",
-			 jv_string_value(d));
-		jv_free(d);
+		snprintf(r->fs_last, sizeof(r->fs_last), "%s", d);
+		free(d);
 	}
 	history_record(r, ev);
 }

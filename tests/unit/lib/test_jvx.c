@@ -7,6 +7,7 @@
 #include <check.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,101 @@ START_TEST(test_words_and_dump)
 }
 END_TEST
 
+
+/* jvx_dump writes what libjq's jv_dump_string(v, 0) writes, byte for
+ * byte (the history, the kernel view's repeat check and the timeline all
+ * use it). */
+static void same_as_jq(jv v)
+{
+	jv want = jv_dump_string(jv_copy(v), 0);
+	char *got = jvx_dump(v);
+
+	ck_assert_msg(!strcmp(got, jv_string_value(want)),
+		      "jvx_dump: %s\nlibjq:    %s", got, jv_string_value(want));
+	free(got);
+	jv_free(want);
+	jv_free(v);
+}
+
+START_TEST(test_dump_is_libjqs)
+{
+	static const double nums[] = {
+		0, 1, -1, 7, 37046, 100000, 1000000, 999999999999999.0,
+		1e15, 1e16, 1e17, 123456789012345.0, 12345678901234567890.0,
+		0.5, -0.25, 1.0 / 3, 1e-7, 2.5e-5, 1.5e300, -1.5e-300,
+		5e-324, 1.7976931348623157e308, 4294967296.0, -2147483648.0,
+		1775000000000000.0, 0.1, 3.14159,
+	};
+	char bytes[2];
+	size_t i;
+
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		same_as_jq(jv_number(nums[i]));
+		same_as_jq(jv_number(-nums[i]));
+	}
+	same_as_jq(jv_number(-0.0));
+	same_as_jq(jv_number(NAN));
+	same_as_jq(jv_number(INFINITY));
+	same_as_jq(jv_number(-INFINITY));
+	/* every byte alone in a string: controls, quote, backslash, DEL,
+	 * and the bytes above 127 that libjq replaces as invalid UTF-8 */
+	for (i = 0; i < 256; i++) {
+		bytes[0] = (char)i;
+		same_as_jq(jv_string_sized(bytes, 1));
+		same_as_jq(jv_string_fmt("a%cb%c", (int)i, (int)i));
+	}
+	same_as_jq(jv_string_sized("nul\0inside", 11));
+	same_as_jq(jv_string("\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x80\xa6 /x\"y\\z\t\x7f"));
+	same_as_jq(jv_string(""));
+	same_as_jq(jv_null());
+	same_as_jq(jv_true());
+	same_as_jq(jv_false());
+	same_as_jq(jv_array());
+	same_as_jq(jv_object());
+	same_as_jq(jv_parse("{\"b\":1,\"a\":[1,[],{},\"x\",null,true,false,"
+			    "{\"z\":{\"y\":[0.5,-0]}}],\"\\u0001k\":\"v\","
+			    "\"c\":{\"q\\\"\":1e100}}"));
+}
+END_TEST
+
+/* Every event of every stored history (tests/histories/), as read. */
+START_TEST(test_dump_of_stored_histories_is_libjqs)
+{
+	static const char *const files[] = {
+		"html-hostile.jsonl", "html-reclaim.jsonl", "html-stuck.jsonl",
+		"seed000-cleanup-throws.jsonl", "seed001-live-holder-taken.jsonl",
+		"seed002-sigkill-reclaimed.jsonl", "seed002-sigkill-stuck.jsonl",
+		"seed004-frozen-reclaimed.jsonl",
+	};
+	int events = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[256], *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "tests/histories/%s", files[i]);
+		f = fopen(path, "r");
+		ck_assert_msg(f != NULL, "cannot open %s", path);
+		while ((n = getline(&line, &cap, f)) > 0) {
+			jv v = jv_parse_sized(line, (int)n);
+
+			if (!jv_is_valid(v)) {
+				jv_free(v);
+				continue;
+			}
+			same_as_jq(v);
+			events++;
+		}
+		free(line);
+		fclose(f);
+	}
+	ck_assert_int_gt(events, 100);
+}
+END_TEST
+
 static Suite *jvx_suite(void)
 {
 	Suite *s = suite_create("jvx");
@@ -105,6 +201,8 @@ static Suite *jvx_suite(void)
 	tcase_add_test(tc, test_fields_of_an_object);
 	tcase_add_test(tc, test_not_an_object);
 	tcase_add_test(tc, test_words_and_dump);
+	tcase_add_test(tc, test_dump_is_libjqs);
+	tcase_add_test(tc, test_dump_of_stored_histories_is_libjqs);
 	return s;
 }
 
