@@ -39,6 +39,29 @@ jq -s -e '
 	[.[] | select((.type == "ok" or .type == "fail") and .process == "A")] as $out |
 	($out | length) == 5 and all($out[]; .t >= $inv[.id | tostring])' "$h" >/dev/null ||
 	{ jq -c 'select(.process == "A" and (.type == "invoke" or .type == "ok" or .type == "fail")) | {type, id, t}' "$h"; fail "an answer stamped before its command"; }
+# Driven directly: every stamp lies between the send and the receipt of
+# its line (its offset taken from a bracket that a descheduled read widened
+# had stamped answers up to 52 ms after they were received, after the
+# holder's own death in seeds/002-recycled-pid).
+cat >drive.py <<'PY'
+import json, os, subprocess, sys, time
+def now(): return time.monotonic_ns() // 1000
+bad = []
+for run in range(2):
+    p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                         env=dict(os.environ, LOCKCHAOS_DIR=os.getcwd()))
+    s = now(); h = json.loads(p.stdout.readline()); r = now()
+    if h["t"] > r: bad.append(("hello", h["t"] - r))
+    for i in range(1, 11):
+        s = now(); p.stdin.write(json.dumps({"id": i, "op": "spin", "ms": 1}) + "\n"); p.stdin.flush()
+        e = json.loads(p.stdout.readline()); r = now()
+        if not s <= e["t"] <= r: bad.append((i, e["t"] - s, r - e["t"]))
+    p.stdin.close(); p.wait()
+print("outside [send, receipt]:", bad)
+sys.exit(1 if bad else 0)
+PY
+python3 drive.py "$top/fixtures/adapters/sh/flock-holder.sh" --stamp "$top/build/sh-stamp" >d.out 2>&1 ||
+	{ cat d.out; fail "a stamp outside [send, receipt] of its line"; }
 # without its clock helper the kit refuses to start, never stamps blind
 echo '{"id":1,"op":"spin","ms":1}' | LOCKCHAOS_DIR=$PWD "$top/fixtures/adapters/sh/flock-holder.sh" --stamp "$PWD/none" >o2 2>e2
 [ $? -eq 69 ] && grep -q "no clock helper at $PWD/none" e2 && [ ! -s o2 ] || { cat o2 e2; fail "started without its clock helper"; }
