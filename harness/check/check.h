@@ -97,6 +97,15 @@ const char *checker_list(char *buf, size_t size);
 int check_history(jv history, const struct check_opts *opts, jv *verdicts);
 
 /*
+ * A hold in `history` (borrowed) whose holder waited for a CPU, while it
+ * held, for as long as the hold's maxHoldMs: its own watchdog, or another
+ * holder's reclaim, may then rightly end it, on no fault of the lock's.
+ * 1 with what happened in `buf` (e.g. "C2 waited 930 ms for a CPU while it
+ * held s1 (maxHoldMs 500)"), 0 when there is none.
+ */
+int check_starved_hold(jv history, char *buf, size_t n);
+
+/*
  * Evaluates the jq `program` with the history array (borrowed) as its
  * input. Returns 1 when it produced at least one output and every output is
  * `true` (then *err is NULL); 0 when an output is not `true`, or there was

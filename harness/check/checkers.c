@@ -197,3 +197,36 @@ int check_history(jv history, const struct check_opts *opts, jv *verdicts)
 	model_clear(&m);
 	return out.nr;
 }
+
+int check_starved_hold(jv history, char *buf, size_t n)
+{
+	struct model m;
+	jv why;
+	int k, found = 0;
+
+	if (!history_ok(history, &why)) {
+		jv_free(why);
+		return 0;
+	}
+	model_build(&m, history, 0);
+	for (k = 0; k < m.nr_holds && !found; k++) {
+		const struct hold *h = &m.holds[k];
+		int64_t end = h->end_t == NEVER ? m.t_end : h->end_t, wait;
+
+		if (h->proc < 0 || h->creating || h->maxhold_us <= 0 ||
+		    end <= h->acq_t)
+			continue;
+		/* at least: a sparse sampling must not stretch it */
+		wait = model_cpu_wait_within(&m, h->proc, h->acq_t, end);
+		if (wait < h->maxhold_us)
+			continue;
+		snprintf(buf, n,
+			 "%s waited %lld ms for a CPU while it held %s "
+			 "(maxHoldMs %lld)",
+			 model_pname(&m, h->proc), (long long)(wait / 1000),
+			 h->session, (long long)(h->maxhold_us / 1000));
+		found = 1;
+	}
+	model_clear(&m);
+	return found;
+}

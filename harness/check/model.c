@@ -202,6 +202,38 @@ int64_t model_stopped_for(const struct model *m, int proc, int64_t a,
 	return sum;
 }
 
+/* The index of the first sample of p at or after t (nr_cpu: none). */
+static int cpu_sample_from(const struct proc *p, int64_t t)
+{
+	int lo = 0, hi = p->nr_cpu;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (p->cpu[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int64_t model_cpu_wait_within(const struct model *m, int proc, int64_t a,
+			      int64_t b)
+{
+	const struct proc *p;
+	int first, last;
+
+	if (proc < 0 || b <= a)
+		return 0;
+	p = &m->procs[proc];
+	first = cpu_sample_from(p, a);
+	last = cpu_sample_from(p, b + 1) - 1; /* the last at or before b */
+	if (first >= p->nr_cpu || last <= first)
+		return 0;
+	return p->cpu[last].us - p->cpu[first].us;
+}
+
 int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b)
 {
 	const struct proc *p;

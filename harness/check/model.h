@@ -359,6 +359,12 @@ int64_t model_stopped_for(const struct model *m, int proc, int64_t a,
  * runnable and not run, which no lock can be blamed for. */
 int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b);
 
+/* How long `proc` waited for a CPU within [a, b), at least: its count at
+ * the last sample at or before b less its count at the first one at or
+ * after a (0 with fewer than two samples in between). */
+int64_t model_cpu_wait_within(const struct model *m, int proc, int64_t a,
+			      int64_t b);
+
 /* The first stop of `proc` that overlaps [a, b), or NULL: frozen or
  * spinning, never a pause failpoint's (a lock paused inside its own code is
  * a lock running slowly, not a stuck holder). */

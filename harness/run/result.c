@@ -80,6 +80,7 @@ void run_result_clear(struct run_result *r)
 	free(r->reason);
 	free(r->scratch);
 	free(r->speed_note);
+	free(r->starved);
 	jv_free(r->failures);
 	run_result_init(r);
 }

@@ -682,6 +682,12 @@ cleanup:
 	res->failures = fails;
 	fails = jv_array();
 	res->recovery_ms = result_recovery_ms(r.hist);
+	if (nfail) {
+		char starved[256];
+
+		if (check_starved_hold(r.hist, starved, sizeof(starved)))
+			res->starved = xstrdup(starved);
+	}
 write:
 	if (!res->status)
 		res->status = STATUS_ERROR;

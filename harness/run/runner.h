@@ -58,6 +58,10 @@ struct run_result {
 				    storage probe meanwhile (noise.h) */
 	int reruns;	      /* re-runs after a timing verdict within the
 				 noise (run.c) */
+	char *starved;	      /* a holder that waited for a CPU, while it
+				 held, as long as its maxHoldMs
+				 (check_starved_hold), or NULL; not in
+				 result.json */
 	int speed;	      /* the scenario clock's speed it ran at (1:
 				 real time; run_internal.h, speed.c) */
 	char *speed_note;     /* why it ran slower than asked, or NULL */

@@ -66,6 +66,31 @@ grep -q 'await A released: not within 500 ms' r5/n/result.json || fail "the fail
 jq -e -s '[.[] | select(.type == "await")][1] | (.met | not) and .waitedMs < 5000' r5/n/history.jsonl >/dev/null ||
 	fail "an await for an event that never comes was widened to its cap (the holder was asleep, waiting for no CPU)"
 
+# A holder that waits for a CPU, while it holds, as long as its maxHoldMs
+# may rightly lose its lock (its own watchdog, another's reclaim): a run
+# whose only failures are then expectations is re-run once, and says why
+# (run/run.c; the soak's eight-contender race: a Python contender waited
+# 930 ms for a CPU inside its 500 ms hold). A spins 1.5 s past its 1 s
+# maxHoldMs inside its 200 ms turn, and B reclaims the lock: A's turn fails
+# lock-lost. Beside the busy loops A waits for a CPU most of that time;
+# alone it runs, and the same failure is its own, never re-run.
+printf 'title held through a wait for a CPU\nholder A B\nlock maxHoldMs=1s timeoutMs=5s\nA turn hold=200ms msg=m0\nawait A acquired\nA spin ms=1500ms\nB deliver msg=m1\nawait A timeout=30s\nawait m1 answered timeout=30s\nexpect m0 ok\n' > st.scn
+taskset -c 0 "$LC" run --holder "$HOLDER" --report r6 st.scn >o.txt 2>&1
+[ $? -eq 1 ] || fail "a turn spun past its maxHoldMs did not fail"
+[ -e r6/st/try1-result.json ] || fail "a holder that waited for a CPU past its maxHoldMs, failing only an expectation, was not re-run"
+jq -e '.reruns == 1 and (.reason | test("could not keep a lock for want of a CPU: A waited [0-9]+ ms for a CPU while it held s1 \\(maxHoldMs 1000\\)"))' r6/st/result.json >/dev/null ||
+	fail "the re-run does not say why: $(jq -r .reason r6/st/result.json)"
+kill $busy 2>/dev/null
+wait $busy 2>/dev/null
+busy=""
+"$LC" run --holder "$HOLDER" --report r7 st.scn >o.txt 2>&1
+[ $? -eq 1 ] || fail "a turn spun past its maxHoldMs did not fail (no busy loops)"
+[ ! -e r7/st/try1-result.json ] || fail "re-run though A did not wait for a CPU: $(jq -r .reason r7/st/result.json)"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+	taskset -c 0 sh -c 'while :; do :; done' &
+	busy="$busy $!"
+done
+
 printf '#!/bin/sh\nexec sleep 30\n' > silent.sh
 chmod +x silent.sh
 taskset -c 0 "$LC" run --start-timeout 1000 --holder "$PWD/silent.sh" --report r3 s.scn >o.txt 2>&1

@@ -162,6 +162,6 @@ wait "$lc"
 [ -e r5/h/try1-result.json ] || fail "a run that stalled past maxHoldMs and failed only an expectation was not re-run"
 jq -e '.status == "fail" and .failures[0].checker == "expect"' r5/h/try1-result.json >/dev/null ||
 	fail "the stalled first try did not fail its expectation: $(jq -c .failures r5/h/try1-result.json)"
-jq -e '.reruns == 1 and (.reason | test("stalled past the lock.s maxHoldMs"))' r5/h/result.json >/dev/null ||
+jq -e '.reruns == 1 and (.reason | test("as long as the lock.s maxHoldMs"))' r5/h/result.json >/dev/null ||
 	fail "the re-run does not say why: $(jq -r .reason r5/h/result.json)"
 exit 0
