@@ -84,6 +84,8 @@
 #ifndef LOCKCHAOS_HTML_H
 #define LOCKCHAOS_HTML_H
 
+#include <jv.h>
+
 /*
  * Reads the history at `history_path` (docs/history.md: JSON lines, a
  * `meta` event first) and writes the scenario's timeline to `out_path`:
@@ -100,6 +102,12 @@
  */
 int html_timeline_write(const char *history_path, const char *out_path,
 			char **err);
+
+/* The same from the history's events (borrowed) as written to
+ * `history_path` (one event a line): the worker has them, and reading the
+ * file back was a quarter of the timeline's instructions. */
+int html_timeline_write_events(jv events, const char *history_path,
+			       const char *out_path, char **err);
 
 /*
  * Reads a run's `summary.json` (format above) and writes `index.html` to

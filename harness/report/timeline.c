@@ -268,26 +268,43 @@ static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 	html_page_close(f, 1);
 }
 
+static int timeline_of(struct tl_history *h, const char *out_path, char **err);
+
 int html_timeline_write(const char *history_path, const char *out_path, char **err)
 {
 	struct tl_history h = { 0 };
 	if (tl_history_load(&h, history_path, err) < 0)
 		return -1;
+	return timeline_of(&h, out_path, err);
+}
+
+int html_timeline_write_events(jv events, const char *history_path,
+			       const char *out_path, char **err)
+{
+	struct tl_history h = { 0 };
+	if (tl_history_from(&h, events, history_path, err) < 0)
+		return -1;
+	return timeline_of(&h, out_path, err);
+}
+
+/* Draws `h` (cleared here) to `out_path`. */
+static int timeline_of(struct tl_history *h, const char *out_path, char **err)
+{
 	struct tl_model m = { 0 };
 	struct tl_layout L = { 0 };
-	tl_model_build(&m, &h);
+	tl_model_build(&m, h);
 	tl_model_cap(&m, TL_MAX_MARKS, TL_MAX_SPANS);
 	tl_layout_build(&m, &L);
 	char *tmp;
 	int r = -1;
 	FILE *f = html_page_create(out_path, &tmp, err);
 	if (f) {
-		timeline_print(f, &m, &h, &L);
+		timeline_print(f, &m, h, &L);
 		r = html_page_commit(f, tmp, out_path, err);
 	}
 	tl_layout_clear(&L);
 	tl_model_clear(&m);
-	tl_history_clear(&h);
+	tl_history_clear(h);
 	return r;
 }
 

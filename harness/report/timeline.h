@@ -65,6 +65,10 @@ struct tl_history {
  * first event is not `meta`, or there is no event; `h` is then empty.
  */
 int tl_history_load(struct tl_history *h, const char *path, char **err);
+/* The same from `events` (borrowed): the history as history_write wrote it
+ * to `path` (one event a line), without reading it back. */
+int tl_history_from(struct tl_history *h, jv events, const char *path,
+		    char **err);
 void tl_history_clear(struct tl_history *h);
 
 /* ---- the model ------------------------------------------------------------ */

@@ -112,3 +112,54 @@ int tl_history_load(struct tl_history *h, const char *path, char **err)
 		tl_history_clear(h);
 	return r;
 }
+
+int tl_history_from(struct tl_history *h, jv events, const char *path,
+		    char **err)
+{
+	int i, n = jv_array_length(jv_copy(events)), r = 0;
+	int64_t last_t = 0;
+
+	for (i = 0; i < n && !r; i++) {
+		jv v = jv_array_get(jv_copy(events), i);
+		int lineno = i + 1;
+		double t;
+
+		if (jv_get_kind(v) != JV_KIND_OBJECT) {
+			jv_free(v);
+			r = html_fail(err, "%s:%d: not a JSON object", path, lineno);
+			break;
+		}
+		const char *type = jvx_cstr(v, "type");
+		if (!type) {
+			jv_free(v);
+			r = html_fail(err, "%s:%d: event has no \"type\"", path, lineno);
+			break;
+		}
+		if (h->ev.n == 0 && strcmp(type, "meta") != 0) {
+			r = html_fail(err, "%s:%d: first event is '%s', not 'meta'",
+				      path, lineno, type);
+			jv_free(v);
+			break;
+		}
+		if (jvx_has_num(v, "t", &t) && isfinite(t))
+			last_t = (int64_t)t;
+		if (h->ev.n == 0) {
+			/* the line history_write wrote for it */
+			char *line = jvx_dump(v);
+
+			raw_seed(line, h->seed, sizeof(h->seed));
+			free(line);
+		}
+		struct tl_event *e = vec_push(&h->ev);
+		e->v = v;
+		e->t = last_t;
+		e->line = lineno;
+		e->type = type;
+		e->proc = jvx_cstr(v, "process");
+	}
+	if (!r && h->ev.n == 0)
+		r = html_fail(err, "%s: empty history", path);
+	if (r)
+		tl_history_clear(h);
+	return r;
+}

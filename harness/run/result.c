@@ -72,6 +72,7 @@ void run_result_init(struct run_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->failures = jv_array();
+	r->hist = jv_null();
 	r->recovery_ms = -1;
 }
 
@@ -82,6 +83,7 @@ void run_result_clear(struct run_result *r)
 	free(r->speed_note);
 	free(r->starved);
 	jv_free(r->failures);
+	jv_free(r->hist);
 	run_result_init(r);
 }
 

@@ -580,7 +580,10 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	 * nothing to draw; any other timeline that cannot be written is a
 	 * hole in the report. */
 	if (stat(hist, &st) == 0 && st.st_size > 0 &&
-	    html_timeline_write(hist, html, &err)) {
+	    (jv_get_kind(res.hist) == JV_KIND_ARRAY &&
+			     jv_array_length(jv_copy(res.hist)) > 0
+		     ? html_timeline_write_events(res.hist, hist, html, &err)
+		     : html_timeline_write(hist, html, &err))) {
 		fprintf(stderr, "lockchaos: %s\n", err);
 		free(err);
 		broken = 1;

@@ -711,6 +711,8 @@ write:
 	path = xasprintf("%s/history.jsonl", o->report_dir);
 	history_write(path, r.hist);
 	free(path);
+	jv_free(res->hist);
+	res->hist = jv_copy(r.hist);
 	if (r.scratch && o->keep_scratch && strcmp(res->status, STATUS_PASS) &&
 	    strcmp(res->status, STATUS_NA))
 		res->scratch = xstrdup(r.scratch);

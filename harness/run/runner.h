@@ -69,6 +69,8 @@ struct run_result {
 	int scenario_error;   /* status error because the scenario is wrong
 				 for this holder (a failpoint it does not
 				 have): `file:line:` in reason; exit 2 */
+	jv hist;	      /* the events written to history.jsonl, for
+				 the worker's timeline; null when none */
 };
 void run_result_init(struct run_result *r);
 void run_result_clear(struct run_result *r);

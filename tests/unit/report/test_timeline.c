@@ -604,6 +604,91 @@ static char *slurp(const char *path)
 /* Every row of the fault table is drawn from the row alone: its glyph
  * defined with the row's SVG, its mark using that glyph, its texts from
  * its describe, its legend line. A new row needs nothing in report/. */
+
+/* The worker draws from the events it has (html_timeline_write_events), not
+ * from history.jsonl read back: the page is the same, byte for byte, for
+ * every stored history; a first event that is not meta is refused as from
+ * the file. */
+static char *slurp_n(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	ssize_t n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	*len = 0;
+	buf = malloc(1 << 20);
+	ck_assert(buf != NULL);
+	while ((n = (ssize_t)fread(buf + *len, 1, (1 << 20) - *len, f)) > 0)
+		*len += (size_t)n;
+	ck_assert_uint_lt(*len, 1 << 20);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_events_draw_as_the_file)
+{
+	static const char *const files[] = {
+		"html-hostile.jsonl", "html-reclaim.jsonl", "html-stuck.jsonl",
+		"seed000-cleanup-throws.jsonl", "seed001-live-holder-taken.jsonl",
+		"seed002-sigkill-reclaimed.jsonl", "seed002-sigkill-stuck.jsonl",
+		"seed004-frozen-reclaimed.jsonl",
+	};
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], a[4200], b[4200];
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/test_timeline-XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/from-file.html", dir);
+	snprintf(b, sizeof(b), "%s/from-events.html", dir);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[256], *line = NULL, *err = NULL, *pa, *pb;
+		size_t cap = 0, la, lb;
+		ssize_t n;
+		jv events = jv_array();
+		FILE *f;
+
+		snprintf(path, sizeof(path), HIST "%s", files[i]);
+		f = fopen(path, "r");
+		ck_assert(f != NULL);
+		while ((n = getline(&line, &cap, f)) > 0) {
+			jv v = jv_parse_sized(line, (int)n);
+
+			if (jv_is_valid(v))
+				events = jv_array_append(events, v);
+			else
+				jv_free(v);
+		}
+		free(line);
+		fclose(f);
+		ck_assert_int_eq(html_timeline_write(path, a, &err), 0);
+		ck_assert_int_eq(html_timeline_write_events(events, path, b, &err), 0);
+		pa = slurp_n(a, &la);
+		pb = slurp_n(b, &lb);
+		ck_assert_msg(la == lb && !memcmp(pa, pb, la),
+			      "%s: the page from its events differs (%zu against %zu bytes)",
+			      files[i], lb, la);
+		free(pa);
+		free(pb);
+		jv_free(events);
+	}
+	{
+		char *err = NULL;
+		jv bad = jv_parse("[{\"type\":\"spawn\",\"process\":\"A\"}]");
+
+		ck_assert_int_eq(html_timeline_write_events(bad, "h.jsonl", b, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err, "h.jsonl:1: first event is 'spawn', not 'meta'"));
+		free(err);
+		jv_free(bad);
+	}
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_every_fault_row_is_drawn)
 {
 	int rows = 0;
@@ -766,6 +851,7 @@ static Suite *timeline_suite(void)
 	tcase_add_test(tc, test_model_stuck_spinner);
 	tcase_add_test(tc, test_model_started_row);
 	tcase_add_test(tc, test_history_errors);
+	tcase_add_test(tc, test_events_draw_as_the_file);
 	tcase_add_test(tc, test_keys_index);
 	tcase_add_test(tc, test_model_answers_by_id);
 	tc = unit_tcase(s, "layout", 30, NULL, NULL);
