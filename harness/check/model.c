@@ -222,16 +222,25 @@ int64_t model_cpu_wait_within(const struct model *m, int proc, int64_t a,
 			      int64_t b)
 {
 	const struct proc *p;
-	int first, last;
+	int first, last, before, after;
+	int64_t inner = 0, outer = 0;
 
 	if (proc < 0 || b <= a)
 		return 0;
 	p = &m->procs[proc];
 	first = cpu_sample_from(p, a);
 	last = cpu_sample_from(p, b + 1) - 1; /* the last at or before b */
-	if (first >= p->nr_cpu || last <= first)
-		return 0;
-	return p->cpu[last].us - p->cpu[first].us;
+	if (first < p->nr_cpu && last > first)
+		inner = p->cpu[last].us - p->cpu[first].us;
+	/* the samples around [a, b): what was waited between them, less
+	 * the time outside [a, b) they span (a wait grows by at most the
+	 * time that passes) */
+	before = cpu_sample_from(p, a + 1) - 1; /* the last at or before a */
+	after = cpu_sample_from(p, b);		/* the first at or after b */
+	if (before >= 0 && after < p->nr_cpu)
+		outer = p->cpu[after].us - p->cpu[before].us -
+			(p->cpu[after].t - b) - (a - p->cpu[before].t);
+	return inner > outer ? inner : outer;
 }
 
 int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b)

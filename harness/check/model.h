@@ -361,7 +361,9 @@ int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b);
 
 /* How long `proc` waited for a CPU within [a, b), at least: its count at
  * the last sample at or before b less its count at the first one at or
- * after a (0 with fewer than two samples in between). */
+ * after a, or, from the samples around [a, b), what it waited between
+ * them less the time they span outside [a, b) (a wait grows by at most
+ * the time that passes), whichever is more; 0 without samples. */
 int64_t model_cpu_wait_within(const struct model *m, int proc, int64_t a,
 			      int64_t b);
 

@@ -466,16 +466,17 @@ static char *starved_past_hold(const struct scenario *s,
 		    strcmp(checker, "await"))
 			return NULL;
 	}
+	/* the holder that waited, when one is known: the more exact cause */
+	if (res->starved)
+		return xasprintf("could not keep a lock for want of a CPU: %s",
+				 res->starved);
 	if (hold_us > 0 &&
 	    stall_us(res) * (res->speed > 1 ? res->speed : 1) >= hold_us)
 		return xasprintf("stalled for %lld ms, as long as the lock's "
 				 "maxHoldMs (%lld ms), every holder with it",
 				 (long long)(stall_us(res) / 1000),
 				 (long long)s->params.max_hold_ms);
-	return res->starved ? xasprintf("could not keep a lock for want of "
-					"a CPU: %s",
-					res->starved)
-			    : NULL;
+	return NULL;
 }
 
 /*
