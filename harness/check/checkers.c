@@ -213,8 +213,11 @@ int check_starved_hold(jv history, char *buf, size_t n)
 		const struct hold *h = &m.holds[k];
 		int64_t end = h->end_t == NEVER ? m.t_end : h->end_t, wait;
 
+		/* a holder frozen or spinning on purpose loses its lock by
+		 * the scenario's design, not for want of a CPU */
 		if (h->proc < 0 || h->creating || h->maxhold_us <= 0 ||
-		    end <= h->acq_t)
+		    end <= h->acq_t ||
+		    model_stopped_for(&m, h->proc, h->acq_t, end) > 0)
 			continue;
 		/* at least: a sparse sampling must not stretch it */
 		wait = model_cpu_wait_within(&m, h->proc, h->acq_t, end);
