@@ -246,37 +246,20 @@ int64_t model_cpu_wait_within(const struct model *m, int proc, int64_t a,
 int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b)
 {
 	const struct proc *p;
-	int64_t from = 0, to;
-	int lo = 0, hi;
+	int64_t from = 0;
+	int before, after;
 
 	if (proc < 0 || b <= a || !m->procs[proc].nr_cpu)
 		return 0;
 	p = &m->procs[proc];
-	/* the last sample at or before a */
-	hi = p->nr_cpu;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (p->cpu[mid].t <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0)
-		from = p->cpu[lo - 1].us;
+	before = cpu_sample_from(p, a + 1) - 1; /* the last at or before a */
+	if (before >= 0)
+		from = p->cpu[before].us;
 	/* the first at or after b; the last one when none came after */
-	lo = 0;
-	hi = p->nr_cpu;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (p->cpu[mid].t < b)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	to = p->cpu[lo < p->nr_cpu ? lo : p->nr_cpu - 1].us;
-	return to > from ? to - from : 0;
+	after = cpu_sample_from(p, b);
+	if (after >= p->nr_cpu)
+		after = p->nr_cpu - 1;
+	return p->cpu[after].us > from ? p->cpu[after].us - from : 0;
 }
 
 const struct span *model_stop_within(const struct model *m, int proc,

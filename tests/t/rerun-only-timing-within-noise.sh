@@ -97,19 +97,25 @@ tree() {
 			}
 		}'
 }
-# stop it once B waits (its invoke is in the live history), not after a
-# fixed sleep: a loaded machine may take longer than that to start it
-k=0
-until grep -qs '"type":"invoke","process":"B"' r3/w/history.jsonl; do
-	k=$((k + 1))
-	[ "$k" -le 600 ] || fail "B never started waiting (60 s)"
-	sleep 0.1
-done
-all=$(tree "$lc")
-kill -STOP $all 2>/dev/null
-late=$(grep -c '"type":"fail","process":"B"' r3/w/history.jsonl)
-sleep 1.5
-kill -CONT $all 2>/dev/null
+# stall PID HISTORY UNTIL LATE SECONDS: once UNTIL is in the live HISTORY
+# (not after a fixed sleep: a loaded machine may take longer than that to
+# get there), stops PID's whole tree for SECONDS; $late counts the LATE
+# lines already there when it stopped (then the stall came too late)
+stall() {
+	k=0
+	until grep -qs "$3" "$2"; do
+		k=$((k + 1))
+		[ "$k" -le 1200 ] || fail "never saw $3 in $2 (60 s)"
+		sleep 0.05
+	done
+	all=$(tree "$1")
+	kill -STOP $all 2>/dev/null
+	late=$(grep -c "$4" "$2")
+	sleep "$5"
+	kill -CONT $all 2>/dev/null
+}
+# stop it once B waits (its invoke is in the history)
+stall "$lc" r3/w/history.jsonl '"type":"invoke","process":"B"' '"type":"fail","process":"B"' 1.5
 wait "$lc"
 rc=$?
 [ "$late" -eq 0 ] || fail "the stall came after B's wait had run out (the machine took too long to stop the run): this run tests nothing"
@@ -146,17 +152,7 @@ expect m1 ok
 EOF2
 "$LC" run --jobs 1 --report r5 h.scn >o.txt 2>&1 &
 lc=$!
-k=0
-until grep -qs '"type":"acquired","process":"A"\|"type":"acquired".*"process":"A"' r5/h/history.jsonl; do
-	k=$((k + 1))
-	[ "$k" -le 600 ] || fail "A never acquired (60 s)"
-	sleep 0.05
-done
-all=$(tree "$lc")
-kill -STOP $all 2>/dev/null
-late=$(grep -c '"type":"ok","process":"A"\|"type":"fail","process":"A"' r5/h/history.jsonl)
-sleep 3
-kill -CONT $all 2>/dev/null
+stall "$lc" r5/h/history.jsonl '"type":"acquired".*"process":"A"' '"type":"ok","process":"A"\|"type":"fail","process":"A"' 3
 wait "$lc"
 [ "$late" -eq 0 ] || fail "the stall came after A's turn had ended: this run tests nothing"
 [ -e r5/h/try1-result.json ] || fail "a run that stalled past maxHoldMs and failed only an expectation was not re-run"
