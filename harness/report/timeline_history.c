@@ -42,6 +42,53 @@ void tl_history_clear(struct tl_history *h)
 	h->ev.n = h->ev.cap = 0;
 }
 
+/*
+ * Adds event `v` (consumed) of line `lineno` to h: an object with a type,
+ * the first one the meta event; `raw` its line as written (NULL: dumped
+ * here), for the seed's exact digits; *last_t the time events without one
+ * inherit. 0, or -1 with *err.
+ */
+static int add_event(struct tl_history *h, jv v, const char *raw,
+		     const char *path, int lineno, int64_t *last_t, char **err)
+{
+	const char *type;
+	double t;
+
+	if (jv_get_kind(v) != JV_KIND_OBJECT) {
+		jv_free(v);
+		return html_fail(err, "%s:%d: not a JSON object", path, lineno);
+	}
+	type = jvx_cstr(v, "type");
+	if (!type) {
+		jv_free(v);
+		return html_fail(err, "%s:%d: event has no \"type\"", path,
+				 lineno);
+	}
+	if (h->ev.n == 0 && strcmp(type, "meta") != 0) {
+		int r = html_fail(err, "%s:%d: first event is '%s', not 'meta'",
+				  path, lineno, type);
+
+		jv_free(v); /* owns `type` */
+		return r;
+	}
+	if (jvx_has_num(v, "t", &t) && isfinite(t))
+		*last_t = (int64_t)t;
+	if (h->ev.n == 0) {
+		/* the line history_write wrote for it */
+		char *line = raw ? NULL : jvx_dump(v);
+
+		raw_seed(raw ? raw : line, h->seed, sizeof(h->seed));
+		free(line);
+	}
+	struct tl_event *e = vec_push(&h->ev);
+	e->v = v;
+	e->t = *last_t;
+	e->line = lineno;
+	e->type = type;
+	e->proc = jvx_cstr(v, "process");
+	return 0;
+}
+
 int tl_history_load(struct tl_history *h, const char *path, char **err)
 {
 	FILE *f = fopen(path, "r");
@@ -73,34 +120,9 @@ int tl_history_load(struct tl_history *h, const char *path, char **err)
 			jv_free(msg);
 			break;
 		}
-		if (jv_get_kind(v) != JV_KIND_OBJECT) {
-			jv_free(v);
-			r = html_fail(err, "%s:%d: not a JSON object", path, lineno);
+		r = add_event(h, v, line, path, lineno, &last_t, err);
+		if (r)
 			break;
-		}
-		const char *type = jvx_cstr(v, "type");
-		if (!type) {
-			jv_free(v);
-			r = html_fail(err, "%s:%d: event has no \"type\"", path, lineno);
-			break;
-		}
-		if (h->ev.n == 0 && strcmp(type, "meta") != 0) {
-			r = html_fail(err, "%s:%d: first event is '%s', not 'meta'",
-				      path, lineno, type);
-			jv_free(v); /* owns `type` */
-			break;
-		}
-		double t;
-		if (jvx_has_num(v, "t", &t) && isfinite(t))
-			last_t = (int64_t)t;
-		if (h->ev.n == 0)
-			raw_seed(line, h->seed, sizeof(h->seed));
-		struct tl_event *e = vec_push(&h->ev);
-		e->v = v;
-		e->t = last_t;
-		e->line = lineno;
-		e->type = type;
-		e->proc = jvx_cstr(v, "process");
 	}
 	if (!r && ferror(f))
 		r = html_fail(err, "cannot read '%s': %s", path, strerror(errno));
@@ -119,44 +141,9 @@ int tl_history_from(struct tl_history *h, jv events, const char *path,
 	int i, n = jv_array_length(jv_copy(events)), r = 0;
 	int64_t last_t = 0;
 
-	for (i = 0; i < n && !r; i++) {
-		jv v = jv_array_get(jv_copy(events), i);
-		int lineno = i + 1;
-		double t;
-
-		if (jv_get_kind(v) != JV_KIND_OBJECT) {
-			jv_free(v);
-			r = html_fail(err, "%s:%d: not a JSON object", path, lineno);
-			break;
-		}
-		const char *type = jvx_cstr(v, "type");
-		if (!type) {
-			jv_free(v);
-			r = html_fail(err, "%s:%d: event has no \"type\"", path, lineno);
-			break;
-		}
-		if (h->ev.n == 0 && strcmp(type, "meta") != 0) {
-			r = html_fail(err, "%s:%d: first event is '%s', not 'meta'",
-				      path, lineno, type);
-			jv_free(v);
-			break;
-		}
-		if (jvx_has_num(v, "t", &t) && isfinite(t))
-			last_t = (int64_t)t;
-		if (h->ev.n == 0) {
-			/* the line history_write wrote for it */
-			char *line = jvx_dump(v);
-
-			raw_seed(line, h->seed, sizeof(h->seed));
-			free(line);
-		}
-		struct tl_event *e = vec_push(&h->ev);
-		e->v = v;
-		e->t = last_t;
-		e->line = lineno;
-		e->type = type;
-		e->proc = jvx_cstr(v, "process");
-	}
+	for (i = 0; i < n && !r; i++)
+		r = add_event(h, jv_array_get(jv_copy(events), i), NULL, path,
+			      i + 1, &last_t, err);
 	if (!r && h->ev.n == 0)
 		r = html_fail(err, "%s: empty history", path);
 	if (r)

@@ -877,6 +877,19 @@ static int spins(const char *text, const struct xscn *x)
 	return strstr(text, " spin") != NULL;
 }
 
+/* An empty scenario of holders A (and B, when n is 2). */
+static void scn_of_holders(struct xscn *x, int n)
+{
+	static const char *const names[] = { "A", "B" };
+	int i;
+
+	xscn_init(x);
+	x->holders = xcalloc((size_t)n + 1, sizeof(*x->holders));
+	for (i = 0; i < n; i++)
+		x->holders[i] = xstrdup(names[i]);
+	x->nr_holders = n;
+}
+
 /* A spin without its ms= spins forever (a leak by design): the shrinker
  * keeps its duration, and above 0. */
 START_TEST(shrink_keeps_spins_timed)
@@ -886,10 +899,7 @@ START_TEST(shrink_keeps_spins_timed)
 	struct xscn x;
 	char *text;
 
-	xscn_init(&x);
-	x.holders = xcalloc(2, sizeof(char *));
-	x.holders[0] = xstrdup("A");
-	x.nr_holders = 1;
+	scn_of_holders(&x, 1);
 	xs_add(&x, 100, "A spin ms=50ms");
 	xs_add(&x, 300, "A deliver msg=m1");
 	ck_assert_int_eq(explore_shrink(&x, test_pred, &p, &st), 0);
@@ -919,10 +929,7 @@ START_TEST(shrink_keeps_bounds_above_zero)
 	struct xscn x;
 	char *text;
 
-	xscn_init(&x);
-	x.holders = xcalloc(2, sizeof(char *));
-	x.holders[0] = xstrdup("A");
-	x.nr_holders = 1;
+	scn_of_holders(&x, 1);
 	x.lock = xcalloc(3, sizeof(char *));
 	x.lock[0] = xstrdup("maxHoldMs=80ms");
 	x.lock[1] = xstrdup("pollMs=40ms");
@@ -1034,11 +1041,7 @@ START_TEST(shrink_keeps_acquires_closed)
 	struct shrink_stats st = { .tried = 0 };
 	struct xscn x;
 
-	xscn_init(&x);
-	x.holders = xcalloc(3, sizeof(*x.holders));
-	x.holders[0] = xstrdup("A");
-	x.holders[1] = xstrdup("B");
-	x.nr_holders = 2;
+	scn_of_holders(&x, 2);
 	xs_add(&x, 100, "B acquire as=h1");
 	xs_add(&x, 200, "B acquire as=h2");
 	xs_add(&x, 300, "A deliver msg=m1");
@@ -1050,11 +1053,7 @@ START_TEST(shrink_keeps_acquires_closed)
 			 count_of(&x, "B", "release"));
 	xscn_clear(&x);
 
-	xscn_init(&x);
-	x.holders = xcalloc(3, sizeof(*x.holders));
-	x.holders[0] = xstrdup("A");
-	x.holders[1] = xstrdup("B");
-	x.nr_holders = 2;
+	scn_of_holders(&x, 2);
 	xs_add(&x, 100, "B acquire as=h1");
 	xs_add(&x, 200, "kill B");
 	xs_add(&x, 300, "A deliver msg=m1");
