@@ -4,7 +4,8 @@
  * A lock file in final.sessions[S].lock other than "absent" (the payload
  * quoted, cut) or "kept" (an unlocked file of a kernel lock, which stays by
  * design), and any holder in final.leaked (still running after it was
- * told to exit), fail.
+ * told to exit), fail; the kernel's word on why it did not go (its threads'
+ * states and where they sleep, final.leakedState) is said with it.
  */
 #include "check/checkers.h"
 
@@ -12,7 +13,7 @@
 
 void check_leak(const struct model *m, struct verdicts *out)
 {
-	jv sessions = jvx_get(m->final, "sessions"), leaked;
+	jv sessions = jvx_get(m->final, "sessions"), leaked, why;
 	int i, n;
 
 	if (jv_get_kind(sessions) == JV_KIND_OBJECT) {
@@ -35,6 +36,7 @@ void check_leak(const struct model *m, struct verdicts *out)
 	}
 	jv_free(sessions);
 	leaked = jvx_get(m->final, "leaked");
+	why = jvx_get(m->final, "leakedState");
 	if (jv_get_kind(leaked) == JV_KIND_ARRAY &&
 	    (n = jv_array_length(jv_copy(leaked))) > 0) {
 		jv names = jv_string("");
@@ -44,9 +46,17 @@ void check_leak(const struct model *m, struct verdicts *out)
 
 			if (i)
 				names = jv_string_append_str(names, ", ");
-			if (jv_get_kind(name) == JV_KIND_STRING)
+			if (jv_get_kind(name) == JV_KIND_STRING) {
+				const char *state =
+					jvx_cstr(why, jv_string_value(name));
+
 				names = jv_string_append_str(
 					names, jv_string_value(name));
+				if (state)
+					names = jv_string_concat(
+						names,
+						jv_string_fmt(" (%s)", state));
+			}
 			else
 				names = jv_string_concat(
 					names, jv_dump_string(jv_copy(name), 0));
@@ -58,4 +68,5 @@ void check_leak(const struct model *m, struct verdicts *out)
 		jv_free(names);
 	}
 	jv_free(leaked);
+	jv_free(why);
 }

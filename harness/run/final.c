@@ -137,6 +137,51 @@ static jv stray_processes(struct run *r, jv leaked)
 	return leaked;
 }
 
+/*
+ * What keeps a leaked holder from going, as the kernel sees it: each of its
+ * threads' state and where it sleeps, e.g. "R" (running: spins or waits for
+ * a CPU), "S in do_select" (ignores `exit`), "D in jbd2_log_wait_commit"
+ * (stuck in the kernel: I/O). At most 8 threads; "" when /proc has none.
+ */
+static jv holder_kernel_state(pid_t pid)
+{
+	char dir[64], path[384];
+	DIR *d;
+	struct dirent *de;
+	jv out = jv_string("");
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%ld/task", (long)pid);
+	if (!(d = opendir(dir)))
+		return out;
+	while ((de = readdir(d))) {
+		char *stat, *wchan, *p;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		if (n++ == 8) {
+			out = jv_string_append_str(out, ", ...");
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s/stat", dir, de->d_name);
+		stat = read_file(path, 4096, NULL);
+		p = stat ? strrchr(stat, ')') : NULL;
+		snprintf(path, sizeof(path), "%s/%s/wchan", dir, de->d_name);
+		wchan = read_file(path, 128, NULL);
+		out = jv_string_concat(
+			out, jv_string_fmt("%s%c", n > 1 ? ", " : "",
+					   p && p[1] == ' ' && p[2] ? p[2]
+								    : '?'));
+		if (wchan && *wchan && strcmp(wchan, "0"))
+			out = jv_string_concat(out, jv_string_fmt(" in %.64s",
+								  wchan));
+		free(stat);
+		free(wchan);
+	}
+	closedir(d);
+	return out;
+}
+
 /* Every holder that said hello declared "lockFile": "kept". */
 static int all_kept(const struct run *r)
 {
@@ -197,7 +242,8 @@ void look_record(struct run *r, const struct scn_step *st)
 
 void final_record(struct run *r)
 {
-	jv sessions = jv_object(), leaked = jv_array(), ev, jitter;
+	jv sessions = jv_object(), leaked = jv_array(), why = jv_object();
+	jv ev, jitter;
 	int i;
 
 	for (i = 0; i < r->s->nr_steps; i++) {
@@ -224,10 +270,21 @@ void final_record(struct run *r)
 					 one);
 		free(tr);
 	}
-	for (i = 0; i < r->nh; i++)
-		if (r->h[i].told_exit && !r->h[i].reaped)
-			leaked = jv_array_append(
-				leaked, jv_string(r->h[i].decl->name));
+	for (i = 0; i < r->nh; i++) {
+		struct hstate *h = &r->h[i];
+		jv state;
+
+		if (!h->told_exit || h->reaped)
+			continue;
+		leaked = jv_array_append(leaked, jv_string(h->decl->name));
+		state = holder_kernel_state(h->spid > 0 ? h->spid
+							: h->proc.pid);
+		if (jv_string_length_bytes(jv_copy(state)))
+			why = jv_object_set(why, jv_string(h->decl->name),
+					    state);
+		else
+			jv_free(state);
+	}
 	leaked = stray_processes(r, leaked);
 	ev = ev_new("final", "harness");
 	ev = jv_object_set(ev, jv_string("sessions"), sessions);
@@ -236,5 +293,9 @@ void final_record(struct run *r)
 		ev = jv_object_set(ev, jv_string("jitter"), jitter);
 	else
 		jv_free(jitter);
+	if (jv_object_length(jv_copy(why)))
+		ev = jv_object_set(ev, jv_string("leakedState"), why);
+	else
+		jv_free(why);
 	history_record(r, jv_object_set(ev, jv_string("leaked"), leaked));
 }

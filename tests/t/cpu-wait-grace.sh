@@ -52,6 +52,9 @@ rc=$?
 [ "$rc" -eq 1 ] || fail "a holder that ignores exit was not failed (exit $rc)"
 jq -e '[.failures[]?.checker] | index("leak")' r2/s/result.json >/dev/null ||
 	fail "a holder that ignores exit was not failed by the leak checker"
+# and the kernel's word on why it stayed: asleep, reading its stdin
+grep -q 'still running after the end: A (S in [a-z_]' r2/s/result.json ||
+	fail "the leak does not say the holder's state and where it sleeps: $(jq -r .reason r2/s/result.json)"
 
 printf 'title slow to acquire\nholder A\nA acquire\nawait A acquired timeout=1400ms\nA release\n' > a.scn
 taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-acquire" --report r4 a.scn >o.txt 2>&1

@@ -19,6 +19,17 @@ START_TEST(test_leak)
 	expect_says(v, "leak", "s1.jsonl.lock left behind (file: {\"pid\":10})");
 	expect_says(v, "leak", "holders still running after the end: A, B");
 	jv_free(v);
+	/* with the kernel's word on why one stayed */
+	v = check(hist(META, SPAWN("A"),
+		       "{'type':'final','T':1000,'sessions':{},'leaked':"
+		       "['A','B'],'leakedState':{'B':'D in "
+		       "jbd2_log_wait_commit, S in futex_wait'}}",
+		       NULL));
+	expect_n(v, NULL, 1);
+	expect_says(v, "leak",
+		    "holders still running after the end: A, B (D in "
+		    "jbd2_log_wait_commit, S in futex_wait)");
+	jv_free(v);
 }
 END_TEST
 
