@@ -501,6 +501,10 @@ enum { PUMP_OUT, PUMP_ERR, PUMP_IN, PUMP_OTHER };
 /* Safety net for a lost SIGCHLD: every holder is waitpid'ed this often
  * even without one (a holder's death is otherwise seen at once). */
 #define REAP_PERIOD_US 1000000
+/* run_pump_cpu_grace's reads of the CPU waits: every 100 ms, and no more
+ * than 500 holder reads a second */
+#define GRACE_READ_US 100000
+#define GRACE_READS_PER_S 500
 
 static void pump_add(struct run *r, int fd, uint64_t what, uint32_t events)
 {
@@ -749,25 +753,30 @@ static int all_hello(struct run *r, void *arg)
 int64_t run_pump_cpu_grace(struct run *r, int64_t limit_us, int64_t cap_us,
 			   pump_done_fn done, cpu_wait_fn waited, void *arg)
 {
-	int64_t t0 = mono_us(), until = t0 + limit_us, most = 0;
+	int64_t t0 = mono_us(), most = waited(r, arg), period;
 
+	/* read every GRACE_READ_US (longer with many holders, as sched.c's
+	 * periodic reads): a wait still going on is seen from the second
+	 * read that finds its thread runnable and unmoved (sched.c) */
+	period = (int64_t)r->nh * 1000000 / GRACE_READS_PER_S;
+	if (period < GRACE_READ_US)
+		period = GRACE_READ_US;
 	for (;;) {
-		int64_t now = mono_us(), more;
+		int64_t now = mono_us(), stop = t0 + limit_us + most, more;
 
-		if (until > now)
-			run_pump(r, run_now(r) + run_real_us(r, until - now),
-				 done, arg);
+		if (stop > t0 + cap_us)
+			stop = t0 + cap_us;
+		if (stop <= now)
+			break;
+		if (stop > now + period)
+			stop = now + period;
+		run_pump(r, run_now(r) + run_real_us(r, stop - now), done,
+			 arg);
 		if (done(r, arg))
 			break;
 		more = waited(r, arg);
 		if (more > most)
 			most = more;
-		more = t0 + limit_us + most;
-		if (more > t0 + cap_us)
-			more = t0 + cap_us;
-		if (more <= mono_us())
-			break;
-		until = more;
 	}
 	return most;
 }

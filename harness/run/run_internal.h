@@ -93,6 +93,10 @@ struct hstate {
 	/* sched.c: its threads' run_delay at hello (-1: not read yet), and
 	 * how much of it since then the history has said */
 	long long sched_base_ns, sched_said_ns;
+	/* sched.c: each thread as last read, for the wait it is in now
+	 * (run_delay counts a wait only when it ends) */
+	struct sched_seen *sched_seen;
+	int sched_nseen, sched_aseen;
 	int sched_due;		/* a wait ended in the chunk being read:
 				   sample it when the chunk is done */
 	int pending;		/* commands sent and not yet answered: the
@@ -182,9 +186,10 @@ int64_t run_now(struct run *r);
  * with a command out (hstate.pending). */
 void sched_sample(struct run *r, struct hstate *h);
 void sched_tick(struct run *r);
-/* Its threads' total run_delay now (since it was started), in ns; -1 when
- * it is gone, has not said hello, or /proc has no schedstat. */
-long long sched_wait_ns(const struct hstate *h);
+/* Its threads' total wait for a CPU now (since it was started), in ns:
+ * their run_delay, plus a lower bound of the waits they are in now; -1
+ * when it is gone, has not said hello, or /proc has no schedstat. */
+long long sched_wait_ns(struct hstate *h);
 /* The largest run_delay (ns, since it was started) of a holder that has not
  * said hello yet; -1 when none can be read. */
 long long sched_start_wait_ns(struct run *r);
@@ -279,8 +284,8 @@ typedef int64_t (*cpu_wait_fn)(struct run *r, void *arg);
 
 /*
  * run_pump until `done`, for limit_us of real time from now, plus what
- * `waited` says the processes waited for a CPU meanwhile (read again each
- * time the limit is reached), up to cap_us in all: a limit for something
+ * `waited` says the processes waited for a CPU meanwhile (read every
+ * 100 ms or so, a wait still going on included), up to cap_us in all: a limit for something
  * that is not a lock property (a start-up, an exit) that a loaded machine
  * does not break. Returns the wait it allowed (µs).
  */

@@ -738,6 +738,7 @@ write:
 		free(r.h[i].out.buf);
 		free(r.h[i].err.buf);
 		free(r.h[i].in.buf);
+		free(r.h[i].sched_seen);
 		free(r.h[i].err_last);
 	}
 	if (r.chld_fd >= 0)

@@ -35,6 +35,17 @@
  * starved both cores for 54 s cost the worker 108,000 reads, most of its
  * 2.1 s of system time (3.6 s of CPU against 0.59 s for 256 holders).
  *
+ * run_delay grows only when a wait ends (the thread gets a CPU): a holder
+ * runnable and starved for seconds shows nothing until it runs, and the
+ * allowances read from it (an await's, the exit grace's) ran out while it
+ * still waited. So each read also bounds the wait a thread is in now: one
+ * seen runnable (state R) at an earlier read, and neither run nor
+ * scheduled since (its run time and its count of times on a CPU, the
+ * schedstat's first and third fields, unchanged), has waited at least
+ * since that read: a runnable thread leaves the run queue only by running.
+ * That is added to its run_delay; once it runs, run_delay holds the whole
+ * wait, which is longer, so the sum only grows.
+ *
  * Only waiting for a CPU is counted: time a holder chose to sleep, or
  * spent blocked on its own I/O, is not. So a lock that is slow by itself
  * gains nothing here, on a loaded machine or an idle one.
@@ -45,6 +56,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "lib/util.h"
@@ -55,19 +67,85 @@ enum {
 	SCHED_READS_PER_S = 500,
 };
 
-/* The sum of run_delay over `pid`'s threads, in ns; -1 when unreadable
+/* (run_delay_ns:) -1 when unreadable
  * (it died, or /proc has no schedstat). Up to SCHED_READS_PER_S of these
  * a second: the task folder is read with getdents64 into the stack and
  * each schedstat opened relative to it (opendir's buffer and a path from
  * /proc for each thread cost a fifth more, about 25 us a read at load
  * 100). */
-static long long run_delay_ns(pid_t pid)
+struct sched_seen {
+	pid_t tid;
+	unsigned long long ran_ns, slices;
+	int64_t runnable_since;	/* mono_us of the read that saw it runnable
+				   and unmoved since; -1: not known so */
+};
+
+/* The slot of thread `tid` in h's table (a new one zeroed, tid 0). */
+static struct sched_seen *seen_slot(struct hstate *h, pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < h->sched_nseen; i++)
+		if (h->sched_seen[i].tid == tid)
+			return &h->sched_seen[i];
+	ALLOC_GROW(h->sched_seen, h->sched_nseen + 1, h->sched_aseen);
+	memset(&h->sched_seen[h->sched_nseen], 0, sizeof(*h->sched_seen));
+	return &h->sched_seen[h->sched_nseen++];
+}
+
+/* Whether thread `name` of the task folder `dir` is runnable (R). */
+static int thread_runnable(int dir, const char *name)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%.20s/stat", name);
+	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'R';
+}
+
+/* The wait thread `name` is in now (ns), by what the last read saw: the
+ * table updated with this read's run time and slices. */
+static long long ongoing_wait_ns(struct hstate *h, int dir, const char *name,
+				 unsigned long long ran, unsigned long long slices,
+				 int64_t now)
+{
+	struct sched_seen *s = seen_slot(h, (pid_t)atoi(name));
+
+	if (s->tid && s->ran_ns == ran && s->slices == slices) {
+		if (s->runnable_since >= 0)
+			return (now - s->runnable_since) * 1000LL;
+		/* unmoved: asleep, or runnable from here on */
+		if (thread_runnable(dir, name))
+			s->runnable_since = now;
+		return 0;
+	}
+	s->tid = (pid_t)atoi(name);
+	s->ran_ns = ran;
+	s->slices = slices;
+	s->runnable_since = -1;
+	return 0;
+}
+
+/* The sum of run_delay over `pid`'s threads, in ns, plus (with `h`) a
+ * lower bound of the waits they are in now; -1 when unreadable. */
+static long long run_delay_ns(pid_t pid, struct hstate *h)
 {
 	char path[64], buf[128];
 	_Alignas(struct dirent64) char ents[4096];
 	long long sum = 0;
 	int any = 0, dir;
 	ssize_t got;
+	int64_t now = mono_us();
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -76,7 +154,7 @@ static long long run_delay_ns(pid_t pid)
 	while ((got = getdents64(dir, ents, sizeof(ents))) > 0) {
 		for (ssize_t off = 0; off < got;) {
 			struct dirent64 *d = (struct dirent64 *)(ents + off);
-			unsigned long long wait;
+			unsigned long long wait, ran, slices;
 			char *end, *p;
 			ssize_t n;
 			int fd;
@@ -95,14 +173,19 @@ static long long run_delay_ns(pid_t pid)
 				continue;
 			buf[n] = 0;
 			/* "run wait slices": the second field */
-			strtoull(buf, &end, 10);
+			ran = strtoull(buf, &end, 10);
 			if (end == buf)
 				continue;
 			p = end;
 			wait = strtoull(p, &end, 10);
 			if (end == p)
 				continue;
+			p = end;
+			slices = strtoull(p, &end, 10);
 			sum += (long long)wait;
+			if (h && end != p)
+				sum += ongoing_wait_ns(h, dir, d->d_name, ran,
+						       slices, now);
 			any = 1;
 		}
 	}
@@ -116,7 +199,7 @@ void sched_sample(struct run *r, struct hstate *h)
 
 	if (!h->hello || h->reaped || h->spid <= 0)
 		return;
-	ns = run_delay_ns(h->spid);
+	ns = run_delay_ns(h->spid, h);
 	if (ns < 0)
 		return;
 	if (h->sched_base_ns < 0) {
@@ -132,11 +215,11 @@ void sched_sample(struct run *r, struct hstate *h)
 					  (r->speed > 1 ? r->speed : 1))));
 }
 
-long long sched_wait_ns(const struct hstate *h)
+long long sched_wait_ns(struct hstate *h)
 {
 	if (h->reaped || h->spid <= 0)
 		return -1;
-	return run_delay_ns(h->spid);
+	return run_delay_ns(h->spid, h);
 }
 
 /* Whether `pid` (in our /proc) is a holder that said hello. */
@@ -161,7 +244,7 @@ long long sched_start_wait_ns(struct run *r)
 		for (i = 0; i < r->nh; i++)
 			if (!r->h[i].hello && !r->h[i].reaped &&
 			    r->h[i].proc.pid > 0 &&
-			    (ns = run_delay_ns(r->h[i].proc.pid)) > most)
+			    (ns = run_delay_ns(r->h[i].proc.pid, &r->h[i])) > most)
 				most = ns;
 		return most;
 	}
@@ -179,7 +262,7 @@ long long sched_start_wait_ns(struct run *r)
 			continue;
 		pid = (pid_t)strtol(d->d_name, NULL, 10);
 		if (pid > 1 && !said_hello(r, pid) &&
-		    (ns = run_delay_ns(pid)) > most)
+		    (ns = run_delay_ns(pid, NULL)) > most)
 			most = ns;
 	}
 	closedir(dir);

@@ -1,0 +1,180 @@
+/*
+ * test_sched.c - a holder's wait for a CPU (run/sched.c), on real
+ * processes: run_delay counts a wait only when it ends, so a starved
+ * holder's wait still going on must be seen from its state, and a sleeping
+ * one's never.
+ */
+#include <check.h>
+
+#include "run/run_internal.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "unit.h"
+
+#define HOGS 4
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* A child on CPU 0 at `nice`: spins, or sleeps. */
+static pid_t child(int nice, int spin)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+		setpriority(PRIO_PROCESS, 0, nice);
+		for (;;)
+			if (!spin)
+				pause();
+	}
+	return pid;
+}
+
+/* Waits (up to 60 s: it is starved) until `pid` sleeps. */
+static void await_asleep(pid_t pid)
+{
+	char path[64], buf[512], *p = NULL;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (i = 0; i < 6000; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = 0;
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		sleep_ms(10);
+	}
+	ck_abort_msg("child %d never went to sleep: %s", (int)pid, buf);
+}
+
+/* The kernel's own run_delay of `pid` (ns), summed over its one thread. */
+static long long raw_run_delay(pid_t pid)
+{
+	char path[64];
+	unsigned long long run, wait = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%llu %llu", &run, &wait), 2);
+	fclose(f);
+	return (long long)wait;
+}
+
+/* The most sched_wait_ns ran ahead of run_delay over 1.5 s of reads. */
+static long long most_ahead(pid_t pid)
+{
+	struct hstate h;
+	long long most = 0;
+	int i;
+
+	memset(&h, 0, sizeof(h));
+	h.spid = pid;
+	for (i = 0; i < 30; i++) {
+		long long raw = raw_run_delay(pid), ours = sched_wait_ns(&h);
+
+		ck_assert_int_ge(ours, raw);
+		if (ours - raw > most)
+			most = ours - raw;
+		sleep_ms(50);
+	}
+	free(h.sched_seen);
+	return most;
+}
+
+static void stop(pid_t *pids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
+}
+
+/* Four spinners at nice -20 beside one at nice 19 on CPU 0: it runs for a
+ * slice now and then and waits runnable between, for far longer than a
+ * read's 50 ms. run_delay shows each wait only once it ended; the reads
+ * see it while it lasts. */
+START_TEST(test_starved_wait_seen_while_it_lasts)
+{
+	pid_t pids[HOGS + 1];
+	long long ahead;
+	int i;
+
+	for (i = 0; i < HOGS; i++)
+		pids[i] = child(-20, 1);
+	pids[HOGS] = child(19, 1);
+	sleep_ms(200);
+	ahead = most_ahead(pids[HOGS]);
+	stop(pids, HOGS + 1);
+	ck_assert_msg(ahead >= 200 * 1000000LL,
+		      "a starved spinner's wait going on was seen %lld ms "
+		      "ahead of run_delay, not 200 ms", ahead / 1000000);
+}
+END_TEST
+
+/* Beside the same spinners, a child asleep (pause) waits for no CPU:
+ * nothing is added to its run_delay. (On its way to pause() it was starved
+ * and runnable: that wait counts, rightly, so the reads start once it
+ * sleeps.) */
+START_TEST(test_sleeper_waits_for_nothing)
+{
+	pid_t pids[HOGS + 1];
+	long long ahead;
+	int i;
+
+	for (i = 0; i < HOGS; i++)
+		pids[i] = child(-20, 1);
+	pids[HOGS] = child(19, 0);
+	/* until it sleeps: before, it is starved on its way to pause() */
+	await_asleep(pids[HOGS]);
+	ahead = most_ahead(pids[HOGS]);
+	stop(pids, HOGS + 1);
+	ck_assert_msg(ahead == 0, "a sleeping child was counted %lld ms of "
+				  "CPU wait", ahead / 1000000);
+}
+END_TEST
+
+static Suite *sched_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("sched");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_starved_wait_seen_while_it_lasts);
+	tcase_add_test(tc, test_sleeper_waits_for_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_main(sched_suite());
+}
