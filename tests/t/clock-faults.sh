@@ -66,12 +66,14 @@ run_one() { # NAME HOLDER...
 		{ d = $1 - want[NR]; if (d < -1.5 || d > 1.5) { printf "%s: lock %d is %.1f s off real time, expected %d\n", n, NR, $1, want[NR]; bad = 1 } }
 		END { exit bad }' "real-$name" || exit 1
 	# monotonic untouched: no holder timestamp refused, and each acquire
-	# reported within 300 ms of the kernel's view of its file's creation
+	# reported within 5 s of the kernel's view of its file's creation (a
+	# faked one would be hours off; 300 ms was not enough for a Python
+	# holder's fsynced write beside the soak: 576 ms at load 45)
 	jq -s -e '[.[] | select(.type == "error")] | length == 0' "$h" >/dev/null ||
 		{ echo "$name: a holder timestamp was refused (monotonic faked?)"; exit 1; }
 	jq -s -e '[.[] | select(.type == "fs" and .fs == "create" and .kind == "lock") | .t] as $c
 		| [.[] | select(.type == "acquired") | .t] as $a
-		| ($a | length) == 3 and ([range(3) | ($a[.] - $c[.]) | fabs < 300000] | all)' "$h" >/dev/null ||
+		| ($a | length) == 3 and ([range(3) | ($a[.] - $c[.]) | fabs < 5000000] | all)' "$h" >/dev/null ||
 		{ echo "$name: the holder's monotonic clock is not the harness's"; exit 1; }
 	# the timeline names the faults
 	grep -q "stepped A&#39;s wall clock by +3h\|stepped A's wall clock by +3h" "rep-$name/clk/timeline.html" ||
