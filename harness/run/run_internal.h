@@ -97,6 +97,8 @@ struct hstate {
 	 * (run_delay counts a wait only when it ends) */
 	struct sched_seen *sched_seen;
 	int sched_nseen, sched_aseen;
+	unsigned sched_gen;	/* reads so far */
+	long long sched_gone_ns; /* the waits of its threads that ended */
 	int sched_due;		/* a wait ended in the chunk being read:
 				   sample it when the chunk is done */
 	int pending;		/* commands sent and not yet answered: the

@@ -6,7 +6,9 @@
  * measures that for a timer of the harness's own; this counts it for each
  * holder, from /proc/PID/task/TID/schedstat's second field (run_delay: the
  * nanoseconds a thread spent runnable on a run queue, not running), summed
- * over the process's threads. A sum over threads is an upper bound on the
+ * over the threads of the holder and of its children (up to 64 processes:
+ * a shell holder's flock(1) or lockfile-create does its work; a child that
+ * ended keeps the figure last read of it). A sum over threads is an upper bound on the
  * delay of the one thread that polls; it is what a holder written with a
  * thread per lane, or a Go runtime moving its goroutines between threads,
  * can be judged by.
@@ -76,8 +78,11 @@ enum {
 struct sched_seen {
 	pid_t tid;
 	unsigned long long ran_ns, slices;
+	unsigned long long delay_ns; /* its run_delay and the wait going on,
+					as last read */
 	int64_t runnable_since;	/* mono_us of the read that saw it runnable
 				   and unmoved since; -1: not known so */
+	unsigned gen;		/* the read that last saw it */
 };
 
 /* The slot of thread `tid` in h's table (a new one zeroed, tid 0). */
@@ -114,16 +119,22 @@ static int thread_runnable(int dir, const char *name)
 }
 
 /* The wait thread `name` is in now (ns), by what the last read saw: the
- * table updated with this read's run time and slices. */
+ * table updated with this read's figures. */
 static long long ongoing_wait_ns(struct hstate *h, int dir, const char *name,
 				 unsigned long long ran, unsigned long long slices,
-				 int64_t now)
+				 unsigned long long delay, int64_t now)
 {
 	struct sched_seen *s = seen_slot(h, (pid_t)atoi(name));
 
+	s->gen = h->sched_gen;
+	s->delay_ns = delay;
 	if (s->tid && s->ran_ns == ran && s->slices == slices) {
-		if (s->runnable_since >= 0)
+		if (s->runnable_since >= 0) {
+			/* kept whole if it dies before it runs */
+			s->delay_ns += (unsigned long long)(now -
+						s->runnable_since) * 1000;
 			return (now - s->runnable_since) * 1000LL;
+		}
 		/* unmoved: asleep, or runnable from here on */
 		if (thread_runnable(dir, name))
 			s->runnable_since = now;
@@ -136,16 +147,46 @@ static long long ongoing_wait_ns(struct hstate *h, int dir, const char *name,
 	return 0;
 }
 
-/* The sum of run_delay over `pid`'s threads, in ns, plus (with `h`) a
- * lower bound of the waits they are in now; -1 when unreadable. */
-static long long run_delay_ns(pid_t pid, struct hstate *h)
+/* The children of thread `name` of `dir` into kids[*n..max). */
+static void thread_children(int dir, const char *name, pid_t *kids, int *n,
+			    int max)
+{
+	char path[64], buf[1024], *p, *end;
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "%.20s/children", name);
+	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (got <= 0)
+		return;
+	buf[got] = 0;
+	for (p = buf; *n < max; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		kids[(*n)++] = (pid_t)pid;
+	}
+}
+
+/* Up to SCHED_TREE_MAX processes of a holder's tree are read. */
+#define SCHED_TREE_MAX 64
+
+/* The sum of run_delay over `pid`'s threads, in ns, -1 when unreadable;
+ * with `h`, plus a lower bound of the waits they are in now, and the
+ * process's children's, whose pids go to kids[*nkids..SCHED_TREE_MAX). */
+static long long one_delay_ns(pid_t pid, struct hstate *h, int64_t now,
+			      pid_t *kids, int *nkids)
 {
 	char path[64], buf[128];
 	_Alignas(struct dirent64) char ents[4096];
 	long long sum = 0;
 	int any = 0, dir;
 	ssize_t got;
-	int64_t now = mono_us();
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -183,14 +224,58 @@ static long long run_delay_ns(pid_t pid, struct hstate *h)
 			p = end;
 			slices = strtoull(p, &end, 10);
 			sum += (long long)wait;
-			if (h && end != p)
-				sum += ongoing_wait_ns(h, dir, d->d_name, ran,
-						       slices, now);
 			any = 1;
+			if (!h)
+				continue;
+			if (end != p)
+				sum += ongoing_wait_ns(h, dir, d->d_name, ran,
+						       slices, wait, now);
+			thread_children(dir, d->d_name, kids, nkids,
+					SCHED_TREE_MAX);
 		}
 	}
 	close(dir);
 	return any ? sum : -1;
+}
+
+/*
+ * The sum of run_delay over `pid`'s threads, in ns; -1 when unreadable.
+ * With `h` (the holder it is), over its whole process tree (a shell holder
+ * waits for its flock(1) and lockfile-create children), plus a lower bound
+ * of the waits going on, plus the last figures of the threads that ended
+ * since (the kernel keeps no run_delay of the dead): so the figure only
+ * grows.
+ */
+static long long run_delay_ns(pid_t pid, struct hstate *h)
+{
+	pid_t kids[SCHED_TREE_MAX];
+	int nkids = 0, i;
+	long long sum;
+	int64_t now = mono_us();
+
+	if (!h)
+		return one_delay_ns(pid, NULL, now, NULL, NULL);
+	h->sched_gen++;
+	sum = one_delay_ns(pid, h, now, kids, &nkids);
+	if (sum < 0)
+		return -1;
+	for (i = 0; i < nkids; i++) {
+		long long more = one_delay_ns(kids[i], h, now, kids, &nkids);
+
+		if (more > 0)
+			sum += more;
+	}
+	for (i = 0; i < h->sched_nseen;) {
+		struct sched_seen *s = &h->sched_seen[i];
+
+		if (s->gen == h->sched_gen) {
+			i++;
+			continue;
+		}
+		h->sched_gone_ns += (long long)s->delay_ns;
+		*s = h->sched_seen[--h->sched_nseen];
+	}
+	return sum + h->sched_gone_ns;
 }
 
 void sched_sample(struct run *r, struct hstate *h)

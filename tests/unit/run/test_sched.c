@@ -162,6 +162,60 @@ START_TEST(test_sleeper_waits_for_nothing)
 }
 END_TEST
 
+/* A holder whose work is done by a child (a shell holder's flock(1)):
+ * the child's wait for a CPU is the holder's, and it stays counted once
+ * the child is gone (the kernel keeps no run_delay of the dead). */
+START_TEST(test_child_wait_counted_and_kept)
+{
+	pid_t pids[HOGS + 1], holder, kid = 0;
+	struct hstate h;
+	long long before, with, after;
+	int i, fd[2];
+
+	for (i = 0; i < HOGS; i++)
+		pids[i] = child(-20, 1);
+	ck_assert_int_eq(pipe(fd), 0);
+	holder = fork();
+	ck_assert_int_ge(holder, 0);
+	if (holder == 0) {
+		pid_t k = child(19, 1);
+
+		(void)!write(fd[1], &k, sizeof(k));
+		while (wait(NULL) > 0 || errno == EINTR)
+			; /* reaps it: gone from /proc */
+		for (;;)
+			pause();
+	}
+	ck_assert_int_eq(read(fd[0], &kid, sizeof(kid)), (ssize_t)sizeof(kid));
+	close(fd[0]);
+	close(fd[1]);
+	pids[HOGS] = holder;
+	memset(&h, 0, sizeof(h));
+	h.spid = holder;
+	await_asleep(holder);
+	before = sched_wait_ns(&h);
+	for (i = 0; i < 30; i++) {
+		with = sched_wait_ns(&h);
+		sleep_ms(50);
+	}
+	with = sched_wait_ns(&h);
+	kill(kid, SIGKILL);
+	stop(pids, HOGS); /* the hogs: now the holder runs and reaps it */
+	for (i = 0; i < 1000 && kill(kid, 0) == 0; i++)
+		sleep_ms(10);
+	ck_assert_msg(kill(kid, 0) < 0, "the child was not reaped");
+	after = sched_wait_ns(&h);
+	stop(pids + HOGS, 1);
+	free(h.sched_seen);
+	ck_assert_msg(with - before >= 200 * 1000000LL,
+		      "the starved child's wait was not counted: %lld ms over "
+		      "1.5 s", (with - before) / 1000000);
+	ck_assert_msg(after >= with,
+		      "the figure shrank from %lld to %lld ms", with / 1000000,
+		      after / 1000000);
+}
+END_TEST
+
 static Suite *sched_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -170,6 +224,7 @@ static Suite *sched_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_starved_wait_seen_while_it_lasts);
 	tcase_add_test(tc, test_sleeper_waits_for_nothing);
+	tcase_add_test(tc, test_child_wait_counted_and_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }
