@@ -98,8 +98,10 @@ int check_history(jv history, const struct check_opts *opts, jv *verdicts);
 
 /*
  * A hold in `history` (borrowed) whose holder waited for a CPU, while it
- * held, for as long as the hold's maxHoldMs: its own watchdog, or another
- * holder's reclaim, may then rightly end it, on no fault of the lock's.
+ * held, for half the hold's maxHoldMs or more: its own watchdog, or another
+ * holder's reclaim, may then rightly end it, on no fault of the lock's. A
+ * holder frozen or spinning on purpose is not counted (a spin from the
+ * holder's last word after its invoke: it began no sooner).
  * 1 with what happened in `buf` (e.g. "C2 waited 930 ms for a CPU while it
  * held s1 (maxHoldMs 500)"), 0 when there is none.
  */

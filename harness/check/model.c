@@ -672,6 +672,36 @@ static void read_sched(struct model *m, jv e, int64_t t)
 	p->cpu[p->nr_cpu++].us = (int64_t)us;
 }
 
+static void note_said(struct model *m, const char *name, int64_t t)
+{
+	int proc = proc_of(m, name);
+	struct proc *p;
+
+	if (proc < 0)
+		return;
+	p = &m->procs[proc];
+	GROW(p->said, p->nr_said, p->alloc_said);
+	p->said[p->nr_said++] = t;
+}
+
+/* The last time p said something after `from` and before `to`; `from`
+ * when it said nothing then. */
+static int64_t last_said_within(const struct proc *p, int64_t from,
+				int64_t to)
+{
+	int lo = 0, hi = p->nr_said;
+
+	while (lo < hi) { /* the first said at or after `to` */
+		int mid = (lo + hi) / 2;
+
+		if (p->said[mid] < to)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && p->said[lo - 1] > from ? p->said[lo - 1] : from;
+}
+
 static void pass_events(struct model *m)
 {
 	int k;
@@ -681,6 +711,10 @@ static void pass_events(struct model *m)
 		jv e = model_event(m, i);
 		const char *type = jvx_cstr(e, "type");
 
+		if (eq(type, "acquired") || eq(type, "released") ||
+		    eq(type, "appended") || eq(type, "log") ||
+		    eq(type, "ok") || eq(type, "fail"))
+			note_said(m, jvx_cstr(e, "process"), m->t[i]);
 		if (eq(type, "spawn")) {
 			read_spawn(m, e);
 		} else if (eq(type, "invoke")) {
@@ -784,7 +818,10 @@ static void queue_starts(struct model *m)
 }
 
 /* A `spin` command stops the process from its invoke until it answers (or
- * its `ms` ran out); stops end at death. */
+ * its `ms` ran out); stops end at death. A spinning holder says nothing:
+ * what it said after the invoke (its watchdog let go, a log line) came
+ * before the spin began, which was late (it waited for a CPU to read the
+ * command), so the stop begins at its last word. */
 static void finish_stops(struct model *m)
 {
 	int i, j;
@@ -797,7 +834,9 @@ static void finish_stops(struct model *m)
 			continue;
 		if (to == NEVER && o->spin_us > 0)
 			to = o->invoke_t + o->spin_us;
-		add_stop(&m->procs[o->proc], o->invoke_t, to, 0);
+		add_stop(&m->procs[o->proc],
+			 last_said_within(&m->procs[o->proc], o->invoke_t, to),
+			 to, 0);
 	}
 	for (i = 0; i < m->nr_spins; i++) {
 		jv e = model_event(m, m->spins[i]);
@@ -1337,6 +1376,7 @@ void model_clear(struct model *m)
 	for (i = 0; i < m->nr_procs; i++) {
 		free(m->procs[i].stops);
 		free(m->procs[i].cpu);
+		free(m->procs[i].said);
 	}
 	free(m->procs);
 	free(m->ops);

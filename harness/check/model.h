@@ -118,6 +118,10 @@ struct proc {
 		int64_t t, us;
 	} *cpu;
 	int nr_cpu, alloc_cpu;
+	/* when it said something (acquired, released, appended, log, ok,
+	 * fail), in time order: a `spin` it was sent had not begun yet */
+	int64_t *said;
+	int nr_said, alloc_said;
 };
 
 struct op {

@@ -1,0 +1,115 @@
+/*
+ * test_starved.c - holds lost for want of a CPU (check_starved_hold,
+ * checkers.c): the cause a run is re-run once for, never a verdict.
+ */
+#include "histories.h"
+#include "unit.h"
+
+/* A acquires s1 (maxHoldMs 500) at 100 ms; its hold ends at 700 ms (its
+ * watchdog: a WARN and `released`). `between`: events inside; the sched
+ * events at 110 and 680 ms bound A's wait for a CPU. */
+static int starved(const char *between, const char *wait_before,
+		   const char *wait_after, char *buf, size_t n)
+{
+	jv h = hist(META, SPAWN("A"),
+		    "{'type':'invoke','T':50,'process':'A','id':1,"
+		    "'op':'acquire','session':'s1','maxHoldMs':500}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}", NULL);
+	int found;
+
+	h = with_sched(h, "A", "110", wait_before);
+	if (between)
+		h = jv_array_append(h, ev(between));
+	h = with_sched(h, "A", "680", wait_after);
+	h = jv_array_concat(
+		h, hist("{'type':'log','T':690,'process':'A','level':'WARN',"
+			"'msg':'watchdog: past maxHoldMs'}",
+			"{'type':'released','T':700,'process':'A',"
+			"'session':'s1','lane':'main','id':1,'why':'watchdog'}",
+			NULL));
+	h = jv_array_append(h, ev(FINAL_EMPTY("900")));
+	found = check_starved_hold(h, buf, n);
+	jv_free(h);
+	return found;
+}
+
+/* 300 ms of the 500 ms hold waiting for a CPU: half or more, starved. */
+START_TEST(test_half_the_bound_is_starved)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(starved(NULL, "0", "300000", buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "A waited 300 ms for a CPU while it held s1 "
+			      "(maxHoldMs 500)");
+}
+END_TEST
+
+/* 200 ms: less than half, not starved (its loss is the lock's). */
+START_TEST(test_less_than_half_is_not)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(starved(NULL, "0", "200000", buf, sizeof(buf)), 0);
+}
+END_TEST
+
+/* A was sent `spin` at 200 ms, but its watchdog spoke after: the spin had
+ * not begun (a spinning holder says nothing), A was waiting for a CPU to
+ * read it; starved. The same spin with no word after it stops A from its
+ * invoke: the hold is lost by the scenario's design, not starved. */
+START_TEST(test_spin_not_begun_is_starved)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(starved("{'type':'invoke','T':200,'process':'A',"
+				 "'id':2,'op':'spin','ms':0}",
+				 "0", "400000", buf, sizeof(buf)),
+			 1);
+	ck_assert_str_eq(buf, "A waited 400 ms for a CPU while it held s1 "
+			      "(maxHoldMs 500)");
+}
+END_TEST
+
+START_TEST(test_spin_begun_is_not_starved)
+{
+	char buf[256] = "";
+	jv h = hist(META, SPAWN("A"),
+		    "{'type':'invoke','T':50,'process':'A','id':1,"
+		    "'op':'acquire','session':'s1','maxHoldMs':500}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':101,'process':'A','id':1}",
+		    "{'type':'invoke','T':200,'process':'A','id':2,'op':'spin',"
+		    "'ms':0}",
+		    NULL);
+
+	h = with_sched(h, "A", "110", "0");
+	h = with_sched(h, "A", "800", "400000");
+	h = jv_array_concat(
+		h, hist("{'type':'fault','T':850,'process':'harness',"
+			"'fault':'kill','target':'A'}",
+			FINAL_EMPTY("900"), NULL));
+	ck_assert_int_eq(check_starved_hold(h, buf, sizeof(buf)), 0);
+	jv_free(h);
+}
+END_TEST
+
+static Suite *starved_suite(void)
+{
+	Suite *s = suite_create("check");
+	TCase *tc = tcase_create("starved");
+
+	tcase_add_test(tc, test_half_the_bound_is_starved);
+	tcase_add_test(tc, test_less_than_half_is_not);
+	tcase_add_test(tc, test_spin_not_begun_is_starved);
+	tcase_add_test(tc, test_spin_begun_is_not_starved);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_main(starved_suite());
+}
