@@ -118,7 +118,7 @@ static const struct command commands[] = {
 	  "  --tag, --exclude-tag, --filter  as for run\n"
 	  "  -h, --help       this help\n" },
 	{ "check-holder", cmd_check_holder,
-	  "check-holder [--protocol-only | --rule ID] CMD",
+	  "check-holder [--protocol-only | --rule ID] [--start-timeout MS] CMD",
 	  "does holder CMD speak the holder protocol and keep the lock rules? "
 	  "(lockchaos-holder(7))",
 	  "  --protocol-only  the protocol checks only (P1-P5), no scenarios\n"

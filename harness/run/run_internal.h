@@ -24,10 +24,6 @@
 /* ... plus the time the holders told to exit waited for a CPU meanwhile,
  * up to this much in all (runner.c, wind_down) */
 #define EXIT_GRACE_MAX_MS 60000
-/* A holder's start-up limit (--start-timeout) is widened by the time it
- * waited for a CPU since it was started, up to this many times the limit
- * in all (holder_io.c, holders_start) */
-#define START_GRACE_FACTOR 10
 /* An `await`'s timeout likewise, by the time the holders waited for a CPU
  * since the await began, up to this many times the timeout (runner.c,
  * step_await) */
@@ -195,6 +191,7 @@ long long sched_wait_ns(struct hstate *h);
 /* The largest run_delay (ns, since it was started) of a holder that has not
  * said hello yet; -1 when none can be read. */
 long long sched_start_wait_ns(struct run *r);
+
 
 /* Keeps the first error in *slot (malloc'ed), ignores later ones. */
 void run_set_error(char **slot, const char *fmt, ...)

@@ -12,6 +12,7 @@
 #define LOCKCHAOS_RUNNER_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <jv.h>
 
 #include "scenario/scenario.h"
@@ -38,6 +39,15 @@ struct run_opts {
  * (and its stderr's tail), never a FAIL.
  */
 #define RUN_START_TIMEOUT_MS 30000
+/* ... widened by the time it waited for a CPU since it was started, up to
+ * this many times the limit in all (holder_io.c, holders_start; and
+ * check-holder) */
+#define START_GRACE_FACTOR 10
+
+/* The largest run_delay (ns) of the processes of a sandbox other than its
+ * init and the caller (with `pidns`: our /proc is the sandbox's), or of
+ * `pid` alone (without); -1 when none can be read (run/sched.c). */
+long long sched_sandbox_wait_ns(pid_t pid, int pidns);
 
 /* Statuses, as in summary.json. */
 #define STATUS_PASS "pass"

@@ -37,6 +37,12 @@ grep -q 'sent no hello' o.txt && fail "a holder slow to start because it waited 
 jq -e -s '[.[] | select(.type == "spawn" and .process == "A")][0].t > 5000000' r0/s/history.jsonl >/dev/null ||
 	fail "busy-start said hello within 5 s: the busy loops did not slow it, so this tests nothing"
 
+# check-holder's wait for the hello is widened the same way
+t0=$(date +%s)
+taskset -c 0 "$LC" check-holder --start-timeout 5000 --protocol-only "$hostile --mode busy-start" >o.txt 2>&1
+grep -q '^ok 1 - P1 says hello within 5 s' o.txt || fail "check-holder: a holder slow to start because it waited for a CPU did not pass its hello"
+[ $(( $(date +%s) - t0 )) -gt 5 ] || fail "check-holder: busy-start said hello within 5 s: the busy loops did not slow it, so this tests nothing"
+
 taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-exit" --report r s.scn >o.txt 2>&1
 rc=$?
 [ "$rc" -eq 0 ] || fail "a holder slow to exit because it waited for a CPU was called a leak (exit $rc)"
