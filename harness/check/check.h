@@ -101,7 +101,9 @@ int check_history(jv history, const struct check_opts *opts, jv *verdicts);
  * held, for half the hold's maxHoldMs or more: its own watchdog, or another
  * holder's reclaim, may then rightly end it, on no fault of the lock's. A
  * holder frozen or spinning on purpose is not counted (a spin from the
- * holder's last word after its invoke: it began no sooner).
+ * holder's last word after its invoke: it began no sooner). Or a command
+ * refused `timeout` whose wait it, or a holder of its session meanwhile,
+ * spent half its timeoutMs or more waiting for a CPU.
  * 1 with what happened in `buf` (e.g. "C2 waited 930 ms for a CPU while it
  * held s1 (maxHoldMs 500)"), 0 when there is none.
  */

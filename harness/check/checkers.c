@@ -198,6 +198,59 @@ int check_history(jv history, const struct check_opts *opts, jv *verdicts)
 	return out.nr;
 }
 
+/*
+ * A command refused `timeout` whose wait the holders of its session (or
+ * the contender itself) spent, half or more of its timeoutMs, waiting for
+ * a CPU: the lock was not slow, its holders could not run (races/two-lanes
+ * beside the soak: G's 150 ms turns took 3 s). Its process waited too, or
+ * one holding the session meanwhile (frozen or spinning on purpose: not
+ * counted). 1 with what happened in `buf`.
+ */
+static int starved_timeout(const struct model *m, char *buf, size_t n)
+{
+	int i, k;
+
+	for (i = 0; i < m->nr_ops; i++) {
+		const struct op *o = &m->ops[i];
+		int64_t a = o->start_t != NEVER ? o->start_t : o->invoke_t;
+		int64_t b = o->outcome_t, most = 0, wait;
+		int who = o->proc;
+
+		if (!o->outcome || strcmp(o->outcome, "fail") || !o->reason ||
+		    strcmp(o->reason, "timeout") || o->timeout_us <= 0 ||
+		    b == NEVER || b <= a || !o->session)
+			continue;
+		if (!model_stopped_for(m, o->proc, a, b))
+			most = model_cpu_wait_within(m, o->proc, a, b);
+		for (k = 0; k < m->nr_holds; k++) {
+			const struct hold *h = &m->holds[k];
+			int64_t end = h->end_t == NEVER ? m->t_end : h->end_t;
+			int64_t from = h->acq_t > a ? h->acq_t : a;
+			int64_t to = end < b ? end : b;
+
+			if (h->proc < 0 || h->creating || to <= from ||
+			    !h->session || strcmp(h->session, o->session) ||
+			    model_stopped_for(m, h->proc, from, to) > 0)
+				continue;
+			wait = model_cpu_wait_within(m, h->proc, from, to);
+			if (wait > most) {
+				most = wait;
+				who = h->proc;
+			}
+		}
+		if (most * 2 < o->timeout_us)
+			continue;
+		snprintf(buf, n,
+			 "%s waited %lld ms for a CPU while %s's %s waited for "
+			 "%s (timeoutMs %lld, refused: timeout)",
+			 model_pname(m, who), (long long)(most / 1000),
+			 model_pname(m, o->proc), o->msg ? o->msg : o->op,
+			 o->session, (long long)(o->timeout_us / 1000));
+		return 1;
+	}
+	return 0;
+}
+
 int check_starved_hold(jv history, char *buf, size_t n)
 {
 	struct model m;
@@ -234,6 +287,8 @@ int check_starved_hold(jv history, char *buf, size_t n)
 			 h->session, (long long)(h->maxhold_us / 1000));
 		found = 1;
 	}
+	if (!found)
+		found = starved_timeout(&m, buf, n);
 	model_clear(&m);
 	return found;
 }

@@ -444,7 +444,8 @@ static int failed_within_noise(const struct run_result *res)
  * their locks for want of a CPU, or NULL: the run stalled (the longest
  * stall measured) for as long as the lock's maxHoldMs, every holder with
  * it, or one holder waited for a CPU, while it held, for half its hold's
- * maxHoldMs or more (res->starved). Its own watchdog, or another's reclaim,
+ * maxHoldMs or more, or a command refused `timeout` waited behind a holder
+ * (or was itself) starved for half its timeoutMs (res->starved). Its own watchdog, or another's reclaim,
  * may then rightly end its hold, and an expected `ok` fails lock-lost. Only
  * when every failure is a scenario's expectation, a recovery bound or an
  * await: never a safety checker (mutex, no-silent-drop, visibility, leak,

@@ -1,6 +1,7 @@
 /*
- * test_starved.c - holds lost for want of a CPU (check_starved_hold,
- * checkers.c): the cause a run is re-run once for, never a verdict.
+ * test_starved.c - holds lost, and waits refused, for want of a CPU
+ * (check_starved_hold, checkers.c): the cause a run is re-run once for,
+ * never a verdict.
  */
 #include "histories.h"
 #include "unit.h"
@@ -96,6 +97,55 @@ START_TEST(test_spin_begun_is_not_starved)
 }
 END_TEST
 
+/* B's deliver, refused `timeout` after its 3 s, waited while A held s1 (a
+ * 150 ms turn that took seconds): A waited `a_wait` µs for a CPU in it. */
+static int starved_timeout_of(const char *a_wait, char *buf, size_t n)
+{
+	jv h = hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':50,'process':'A','id':1,"
+		    "'op':'turn','session':'s1','hold':150,'maxHoldMs':8000}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'invoke','T':200,'process':'B','id':1,"
+		    "'op':'deliver','session':'s1','msg':'m1',"
+		    "'timeoutMs':3000,'maxHoldMs':8000}",
+		    NULL);
+	int found;
+
+	h = with_sched(h, "A", "210", "0");
+	h = with_sched(h, "A", "3100", a_wait);
+	h = jv_array_concat(
+		h, hist("{'type':'fail','T':3200,'process':'B','id':1,"
+			"'reason':'timeout','error':'session file locked'}",
+			"{'type':'released','T':3300,'process':'A',"
+			"'session':'s1','lane':'main','id':1,'why':'release'}",
+			"{'type':'ok','T':3301,'process':'A','id':1}",
+			FINAL_EMPTY("3500"), NULL));
+	found = check_starved_hold(h, buf, n);
+	jv_free(h);
+	return found;
+}
+
+/* A waited 2 s of B's 3 s for a CPU: half or more, starved. */
+START_TEST(test_timeout_behind_starved_holder)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(starved_timeout_of("2000000", buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "A waited 2000 ms for a CPU while B's m1 waited "
+			      "for s1 (timeoutMs 3000, refused: timeout)");
+}
+END_TEST
+
+/* 1 s: less than half; the timeout is the lock's to answer for. */
+START_TEST(test_timeout_behind_running_holder)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(starved_timeout_of("1000000", buf, sizeof(buf)), 0);
+}
+END_TEST
+
 static Suite *starved_suite(void)
 {
 	Suite *s = suite_create("check");
@@ -105,6 +155,8 @@ static Suite *starved_suite(void)
 	tcase_add_test(tc, test_less_than_half_is_not);
 	tcase_add_test(tc, test_spin_not_begun_is_starved);
 	tcase_add_test(tc, test_spin_begun_is_not_starved);
+	tcase_add_test(tc, test_timeout_behind_starved_holder);
+	tcase_add_test(tc, test_timeout_behind_running_holder);
 	suite_add_tcase(s, tc);
 	return s;
 }
