@@ -123,6 +123,9 @@ static Suite *jq_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("jq");
+	/* each jq() forks a limited child: seven of them took over Check's
+	 * default 4 s in a make check beside the soak */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_jq_true);
 	tcase_add_test(tc, test_jq_false);
 	tcase_add_test(tc, test_jq_compile_error);
