@@ -10,7 +10,8 @@
 # Seeds: tests/fuzz/corpus/<target>/ (small, curated: every crash, leak or
 # hang found is kept there as a regression input), plus scenarios/ for the
 # parser and tests/histories/ for the checkers. Everything is built with
-# clang -fsanitize=fuzzer,address,undefined in build/fuzz/.
+# clang -fsanitize=fuzzer,address,undefined at -O0 (SANITIZE_OPT, the
+# Makefile says why) in build/fuzz/.
 
 FUZZ_TARGETS    = scenario holderline check
 FUZZ_TIME      ?= 60
