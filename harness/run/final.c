@@ -182,6 +182,25 @@ static jv holder_kernel_state(pid_t pid)
 	return out;
 }
 
+int holder_exiting(const struct hstate *h)
+{
+	char path[64], *stat, *p;
+	unsigned long flags = 0;
+	int exiting = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat",
+		 (long)(h->spid > 0 ? h->spid : h->proc.pid));
+	stat = read_file(path, 4096, NULL);
+	p = stat ? strrchr(stat, ')') : NULL;
+	/* ") S ppid pgrp session tty tpgid flags" */
+	if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1)
+		exiting = (flags & 0x4) != 0; /* PF_EXITING */
+	if (p && p[1] == ' ' && p[2] == 'Z')
+		exiting = 1;
+	free(stat);
+	return exiting;
+}
+
 /* Every holder that said hello declared "lockFile": "kept". */
 static int all_kept(const struct run *r)
 {
@@ -243,6 +262,7 @@ void look_record(struct run *r, const struct scn_step *st)
 void final_record(struct run *r)
 {
 	jv sessions = jv_object(), leaked = jv_array(), why = jv_object();
+	jv exiting = jv_array();
 	jv ev, jitter;
 	int i;
 
@@ -276,6 +296,11 @@ void final_record(struct run *r)
 
 		if (!h->told_exit || h->reaped)
 			continue;
+		if (holder_exiting(h)) { /* it went: the kernel is slow */
+			exiting = jv_array_append(exiting,
+						  jv_string(h->decl->name));
+			continue;
+		}
 		leaked = jv_array_append(leaked, jv_string(h->decl->name));
 		state = holder_kernel_state(h->spid > 0 ? h->spid
 							: h->proc.pid);
@@ -293,6 +318,10 @@ void final_record(struct run *r)
 		ev = jv_object_set(ev, jv_string("jitter"), jitter);
 	else
 		jv_free(jitter);
+	if (jv_array_length(jv_copy(exiting)))
+		ev = jv_object_set(ev, jv_string("exiting"), exiting);
+	else
+		jv_free(exiting);
 	if (jv_object_length(jv_copy(why)))
 		ev = jv_object_set(ev, jv_string("leakedState"), why);
 	else

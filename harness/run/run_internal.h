@@ -193,6 +193,11 @@ long long sched_wait_ns(struct hstate *h);
 long long sched_start_wait_ns(struct run *r);
 
 
+/* final.c: 1 when holder h is exiting (PF_EXITING, or a zombie): it acted
+ * on `exit` or a kill, and only the kernel's teardown is left (beside a
+ * soak, threads of exiting holders sat seconds in exp_funnel_lock). */
+int holder_exiting(const struct hstate *h);
+
 /* Keeps the first error in *slot (malloc'ed), ignores later ones. */
 void run_set_error(char **slot, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -337,7 +337,8 @@ static int all_told_exited(struct run *r, void *arg)
 	int i;
 
 	for (i = 0; i < r->nh; i++)
-		if (r->h[i].told_exit && !r->h[i].reaped)
+		if (r->h[i].told_exit && !r->h[i].reaped &&
+		    !holder_exiting(&r->h[i]))
 			return 0;
 	return 1;
 }

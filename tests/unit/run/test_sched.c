@@ -216,15 +216,41 @@ START_TEST(test_child_wait_counted_and_kept)
 }
 END_TEST
 
+/* holder_exiting (final.c): a holder that went but is not reaped yet (a
+ * zombie; beside the soak, exits sat seconds in the kernel) is exiting,
+ * not leaked; one asleep is not exiting. */
+START_TEST(test_exiting_is_not_asleep)
+{
+	struct hstate h;
+	pid_t sleeper = child(0, 0), gone = fork();
+	int i;
+
+	ck_assert_int_ge(gone, 0);
+	if (gone == 0)
+		_exit(0);
+	memset(&h, 0, sizeof(h));
+	await_asleep(sleeper);
+	h.spid = sleeper;
+	ck_assert_int_eq(holder_exiting(&h), 0);
+	h.spid = gone;
+	for (i = 0; i < 6000 && !holder_exiting(&h); i++)
+		sleep_ms(10);
+	ck_assert_int_eq(holder_exiting(&h), 1);
+	stop(&sleeper, 1);
+	waitpid(gone, NULL, 0);
+}
+END_TEST
+
 static Suite *sched_suite(void)
 {
 	Suite *s = suite_create("run");
 	TCase *tc = tcase_create("sched");
 
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_starved_wait_seen_while_it_lasts);
 	tcase_add_test(tc, test_sleeper_waits_for_nothing);
 	tcase_add_test(tc, test_child_wait_counted_and_kept);
+	tcase_add_test(tc, test_exiting_is_not_asleep);
 	suite_add_tcase(s, tc);
 	return s;
 }
