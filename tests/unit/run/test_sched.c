@@ -118,11 +118,11 @@ static void stop(pid_t *pids, int n)
 	}
 }
 
-/* Four spinners at nice -20 beside one at nice 19 on CPU 0: it runs for a
- * slice now and then and waits runnable between, for far longer than a
- * read's 50 ms. run_delay shows each wait only once it ended; the reads
- * see it while it lasts. */
-START_TEST(test_starved_wait_seen_while_it_lasts)
+/* How far sched_wait_ns ran ahead of run_delay for a child at nice 19 on
+ * CPU 0 that spins (or sleeps), beside HOGS spinners at nice -20 there. A
+ * sleeper is read once it sleeps: on its way to pause() it was starved
+ * and runnable, and that wait counts, rightly. */
+static long long ahead_beside_hogs(int spin)
 {
 	pid_t pids[HOGS + 1];
 	long long ahead;
@@ -130,33 +130,34 @@ START_TEST(test_starved_wait_seen_while_it_lasts)
 
 	for (i = 0; i < HOGS; i++)
 		pids[i] = child(-20, 1);
-	pids[HOGS] = child(19, 1);
-	sleep_ms(200);
+	pids[HOGS] = child(19, spin);
+	if (spin)
+		sleep_ms(200);
+	else
+		await_asleep(pids[HOGS]);
 	ahead = most_ahead(pids[HOGS]);
 	stop(pids, HOGS + 1);
+	return ahead;
+}
+
+/* The spinner runs for a slice now and then and waits runnable between,
+ * for far longer than a read's 50 ms. run_delay shows each wait only once
+ * it ended; the reads see it while it lasts. */
+START_TEST(test_starved_wait_seen_while_it_lasts)
+{
+	long long ahead = ahead_beside_hogs(1);
+
 	ck_assert_msg(ahead >= 200 * 1000000LL,
 		      "a starved spinner's wait going on was seen %lld ms "
 		      "ahead of run_delay, not 200 ms", ahead / 1000000);
 }
 END_TEST
 
-/* Beside the same spinners, a child asleep (pause) waits for no CPU:
- * nothing is added to its run_delay. (On its way to pause() it was starved
- * and runnable: that wait counts, rightly, so the reads start once it
- * sleeps.) */
+/* A child asleep (pause) waits for no CPU: nothing is added. */
 START_TEST(test_sleeper_waits_for_nothing)
 {
-	pid_t pids[HOGS + 1];
-	long long ahead;
-	int i;
+	long long ahead = ahead_beside_hogs(0);
 
-	for (i = 0; i < HOGS; i++)
-		pids[i] = child(-20, 1);
-	pids[HOGS] = child(19, 0);
-	/* until it sleeps: before, it is starved on its way to pause() */
-	await_asleep(pids[HOGS]);
-	ahead = most_ahead(pids[HOGS]);
-	stop(pids, HOGS + 1);
 	ck_assert_msg(ahead == 0, "a sleeping child was counted %lld ms of "
 				  "CPU wait", ahead / 1000000);
 }
