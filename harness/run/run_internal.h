@@ -195,7 +195,8 @@ long long sched_start_wait_ns(struct run *r);
 
 /* final.c: 1 when holder h is exiting (PF_EXITING, or a zombie): it acted
  * on `exit` or a kill, and only the kernel's teardown is left (beside a
- * soak, threads of exiting holders sat seconds in exp_funnel_lock). */
+ * soak, threads of exiting holders sat seconds in exp_funnel_lock). The
+ * exit grace waits for it up to its cap; one still there is not leaked. */
 int holder_exiting(const struct hstate *h);
 
 /* Keeps the first error in *slot (malloc'ed), ignores later ones. */

@@ -337,8 +337,7 @@ static int all_told_exited(struct run *r, void *arg)
 	int i;
 
 	for (i = 0; i < r->nh; i++)
-		if (r->h[i].told_exit && !r->h[i].reaped &&
-		    !holder_exiting(&r->h[i]))
+		if (r->h[i].told_exit && !r->h[i].reaped)
 			return 0;
 	return 1;
 }
@@ -348,8 +347,18 @@ static int told_exit(const struct hstate *h)
 	return h->told_exit;
 }
 
+/* The CPU wait of the holders told to exit; a holder already exiting
+ * (final.c, holder_exiting: only the kernel's teardown is left, seconds
+ * beside a fork storm) is waited for up to the cap, so its `exit` event
+ * and code are still recorded. */
 static int64_t exit_cpu_wait(struct run *r, void *arg)
 {
+	int i;
+
+	for (i = 0; i < r->nh; i++)
+		if (r->h[i].told_exit && !r->h[i].reaped &&
+		    holder_exiting(&r->h[i]))
+			return EXIT_GRACE_MAX_MS * 1000LL;
 	return cpu_waited_since(r, arg);
 }
 
