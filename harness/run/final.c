@@ -8,6 +8,7 @@
  */
 #include "run/run_internal.h"
 #include "lib/util.h"
+#include "sandbox/supervise.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -145,7 +146,7 @@ static jv stray_processes(struct run *r, jv leaked)
  */
 static jv holder_kernel_state(pid_t pid)
 {
-	char dir[64], path[384];
+	char dir[64], path[96];
 	DIR *d;
 	struct dirent *de;
 	jv out = jv_string("");
@@ -155,7 +156,7 @@ static jv holder_kernel_state(pid_t pid)
 	if (!(d = opendir(dir)))
 		return out;
 	while ((de = readdir(d))) {
-		char *stat, *wchan, *p;
+		char state, *wchan;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
@@ -163,19 +164,16 @@ static jv holder_kernel_state(pid_t pid)
 			out = jv_string_append_str(out, ", ...");
 			break;
 		}
-		snprintf(path, sizeof(path), "%s/%s/stat", dir, de->d_name);
-		stat = read_file(path, 4096, NULL);
-		p = stat ? strrchr(stat, ')') : NULL;
-		snprintf(path, sizeof(path), "%s/%s/wchan", dir, de->d_name);
+		/* a thread's own /proc/TID, as a process's */
+		state = proc_state((pid_t)atol(de->d_name));
+		snprintf(path, sizeof(path), "/proc/%.20s/wchan", de->d_name);
 		wchan = read_file(path, 128, NULL);
-		out = jv_string_concat(
-			out, jv_string_fmt("%s%c", n > 1 ? ", " : "",
-					   p && p[1] == ' ' && p[2] ? p[2]
-								    : '?'));
+		out = jv_string_concat(out, jv_string_fmt("%s%c",
+							  n > 1 ? ", " : "",
+							  state ? state : '?'));
 		if (wchan && *wchan && strcmp(wchan, "0"))
 			out = jv_string_concat(out, jv_string_fmt(" in %.64s",
 								  wchan));
-		free(stat);
 		free(wchan);
 	}
 	closedir(d);
@@ -184,21 +182,7 @@ static jv holder_kernel_state(pid_t pid)
 
 int holder_exiting(const struct hstate *h)
 {
-	char path[64], *stat, *p;
-	unsigned long flags = 0;
-	int exiting = 0;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat",
-		 (long)(h->spid > 0 ? h->spid : h->proc.pid));
-	stat = read_file(path, 4096, NULL);
-	p = stat ? strrchr(stat, ')') : NULL;
-	/* ") S ppid pgrp session tty tpgid flags" */
-	if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1)
-		exiting = (flags & 0x4) != 0; /* PF_EXITING */
-	if (p && p[1] == ' ' && p[2] == 'Z')
-		exiting = 1;
-	free(stat);
-	return exiting;
+	return proc_exiting(h->spid > 0 ? h->spid : h->proc.pid);
 }
 
 /* Every holder that said hello declared "lockFile": "kept". */

@@ -85,7 +85,12 @@ struct sched_seen {
 	unsigned gen;		/* the read that last saw it */
 };
 
-/* The slot of thread `tid` in h's table (a new one zeroed, tid 0). */
+/* Threads of one holder's tree kept in its table: a holder that floods
+ * threads gets no bound past these (the search is linear) */
+#define SCHED_SEEN_MAX 256
+
+/* The slot of thread `tid` in h's table (a new one zeroed, tid 0); NULL
+ * when the table is full. */
 static struct sched_seen *seen_slot(struct hstate *h, pid_t tid)
 {
 	int i;
@@ -93,27 +98,42 @@ static struct sched_seen *seen_slot(struct hstate *h, pid_t tid)
 	for (i = 0; i < h->sched_nseen; i++)
 		if (h->sched_seen[i].tid == tid)
 			return &h->sched_seen[i];
+	if (h->sched_nseen >= SCHED_SEEN_MAX)
+		return NULL;
 	ALLOC_GROW(h->sched_seen, h->sched_nseen + 1, h->sched_aseen);
 	memset(&h->sched_seen[h->sched_nseen], 0, sizeof(*h->sched_seen));
 	return &h->sched_seen[h->sched_nseen++];
 }
 
-/* Whether thread `name` of the task folder `dir` is runnable (R). */
-static int thread_runnable(int dir, const char *name)
+/* File `file` of thread `name` of the task folder `dir` into buf (NUL
+ * ended): its length, or -1. Opened relative to the folder: up to
+ * SCHED_READS_PER_S holders' threads a second are read. */
+static ssize_t task_file(int dir, const char *name, const char *file,
+			 char *buf, size_t size)
 {
-	char path[64], buf[512], *p;
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%.20s/stat", name);
+	snprintf(path, sizeof(path), "%.20s/%s", name, file);
 	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return -1;
+	n = read(fd, buf, size - 1);
 	close(fd);
-	if (n <= 0)
-		return 0;
+	if (n < 0)
+		return -1;
 	buf[n] = 0;
+	return n;
+}
+
+/* Whether thread `name` of the task folder `dir` is runnable (R). */
+static int thread_runnable(int dir, const char *name)
+{
+	char buf[512], *p;
+
+	if (task_file(dir, name, "stat", buf, sizeof(buf)) <= 0)
+		return 0;
 	p = strrchr(buf, ')');
 	return p && p[1] == ' ' && p[2] == 'R';
 }
@@ -126,6 +146,8 @@ static long long ongoing_wait_ns(struct hstate *h, int dir, const char *name,
 {
 	struct sched_seen *s = seen_slot(h, (pid_t)atoi(name));
 
+	if (!s)
+		return 0;
 	s->gen = h->sched_gen;
 	s->delay_ns = delay;
 	if (s->tid && s->ran_ns == ran && s->slices == slices) {
@@ -151,19 +173,10 @@ static long long ongoing_wait_ns(struct hstate *h, int dir, const char *name,
 static void thread_children(int dir, const char *name, pid_t *kids, int *n,
 			    int max)
 {
-	char path[64], buf[1024], *p, *end;
-	ssize_t got;
-	int fd;
+	char buf[1024], *p, *end;
 
-	snprintf(path, sizeof(path), "%.20s/children", name);
-	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (task_file(dir, name, "children", buf, sizeof(buf)) <= 0)
 		return;
-	got = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (got <= 0)
-		return;
-	buf[got] = 0;
 	for (p = buf; *n < max; p = end) {
 		long pid = strtol(p, &end, 10);
 
@@ -197,22 +210,12 @@ static long long one_delay_ns(pid_t pid, struct hstate *h, int64_t now,
 			struct dirent64 *d = (struct dirent64 *)(ents + off);
 			unsigned long long wait, ran, slices;
 			char *end, *p;
-			ssize_t n;
-			int fd;
 
 			off += d->d_reclen;
-			if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			if (d->d_name[0] < '0' || d->d_name[0] > '9' ||
+			    task_file(dir, d->d_name, "schedstat", buf,
+				      sizeof(buf)) <= 0)
 				continue;
-			snprintf(path, sizeof(path), "%.20s/schedstat",
-				 d->d_name);
-			fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				continue;
-			n = read(fd, buf, sizeof(buf) - 1);
-			close(fd);
-			if (n <= 0)
-				continue;
-			buf[n] = 0;
 			/* "run wait slices": the second field */
 			ran = strtoull(buf, &end, 10);
 			if (end == buf)

@@ -887,14 +887,15 @@ static char *proc_stat_after_comm(pid_t pid, char **buf)
 	return close_paren ? close_paren + 2 : NULL;
 }
 
-long long proc_starttime(pid_t pid)
+/* Field `n` (>= 4) of /proc/PID/stat as a number, or -1. */
+static long long proc_stat_field(pid_t pid, int n)
 {
 	char *buf, *p = proc_stat_after_comm(pid, &buf);
 	long long v = -1;
 	int field;
 
-	/* p points at field 3 (state); starttime is field 22. */
-	for (field = 3; p && field < 22; field++) {
+	/* p points at field 3 (state) */
+	for (field = 3; p && field < n; field++) {
 		p = strchr(p, ' ');
 		if (p)
 			p++;
@@ -903,6 +904,19 @@ long long proc_starttime(pid_t pid)
 		v = strtoll(p, NULL, 10);
 	free(buf);
 	return v;
+}
+
+long long proc_starttime(pid_t pid)
+{
+	return proc_stat_field(pid, 22);
+}
+
+int proc_exiting(pid_t pid)
+{
+	long long flags = proc_stat_field(pid, 9);
+
+	return (flags > 0 && (flags & 0x4)) /* PF_EXITING */ ||
+	       proc_state(pid) == 'Z';
 }
 
 char proc_state(pid_t pid)

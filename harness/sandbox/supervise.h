@@ -143,4 +143,8 @@ long long proc_starttime(pid_t pid);
 /* Process state letter of /proc/PID/stat ('R', 'S', 'T', 'Z' ...), or 0. */
 char proc_state(pid_t pid);
 
+/* 1 when PID is exiting: PF_EXITING in its /proc/PID/stat flags, or a
+ * zombie (it went; only the kernel's teardown or a reap is left). */
+int proc_exiting(pid_t pid);
+
 #endif
