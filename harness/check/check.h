@@ -122,10 +122,15 @@ int check_starved_hold(jv history, char *buf, size_t n);
  * The program sees the history and nothing else: `input` has nothing to
  * read, `import`/`include` find no module (a compile error), `$ENV` and
  * `env` are {} (it runs with an empty environment). It runs in a child
- * process for at most 5 s and 1 GiB (then -1, "did not end"): libjq cannot
- * be interrupted. libjq 1.6 quirk: `error(null)` ends the program like
+ * process for at most 5 s of CPU and 1 GiB (then -1, "did not end"):
+ * libjq cannot be interrupted. A wall limit (120 s) ends a child that is
+ * neither running nor waiting for a CPU by then; a runnable one gets up to
+ * 10 times that. libjq 1.6 quirk: `error(null)` ends the program like
  * `empty` and cannot be told apart.
  */
 int check_jq(jv history, const char *program, char **err);
+
+/* Sets check_jq's wall limit (ms; 0: the default, 120 s), for tests. */
+void check_jq_wall(int ms);
 
 #endif

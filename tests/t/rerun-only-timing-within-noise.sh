@@ -41,8 +41,6 @@ at 100ms B deliver msg=m1
 at 3100ms A release
 expect m1 ok within 1ms
 EOF2
-"$LC" run --report r2 t.scn >o.txt 2>&1
-[ $? -eq 1 ] || fail "1 ms hand-over passed"
 # miss FILE: by how many ms the first failure missed its bound (took -
 # within - slack)
 miss() {
@@ -50,7 +48,27 @@ miss() {
 		sed -n 's/.*took \([0-9]*\) ms, expected within \([0-9]*\) ms + slack \([0-9]*\) ms\( + \([0-9]*\) ms it waited for a CPU\)\{0,1\}.*/\1 \2 \3 \5/p' |
 		awk '{ print $1 - $2 - $3 - ($4 == "" ? 0 : $4) }'
 }
-if [ -e r2/t/try1-result.json ]; then
+"$LC" run --report r2 t.scn >o.txt 2>&1
+rc=$?
+# B's wait for a CPU between its invoke and its ok (us), from its `sched`
+# counts, as the checker reads them: under a heavy load it may cover the
+# whole 3 s wait, and then the 1 ms bound rightly passes (make check beside
+# the soak, load 80); anywhere else the bound must fail
+b_cpu_wait() {
+	jq -s '([.[] | select(.type == "invoke" and .process == "B")][0].t) as $a |
+		([.[] | select(.type == "ok" and .process == "B")][0].t) as $b |
+		[.[] | select(.type == "sched" and .process == "B")] as $s |
+		([$s[] | select(.t <= $a) | .runDelayUs] | max // 0) as $from |
+		([$s[] | select(.t >= $b) | .runDelayUs] | min // ([$s[].runDelayUs] | max // 0)) as $to |
+		{ wait: ($to - $from), took: ($b - $a) } | "\(.wait) \(.took)"' -r "$1"
+}
+if [ "$rc" -eq 0 ]; then
+	set -- $(b_cpu_wait r2/t/history.jsonl)
+	[ "$1" -ge $(($2 - 1000)) ] || fail "1 ms hand-over passed, and B waited only $(($1 / 1000)) ms of its $(($2 / 1000)) ms for a CPU"
+	echo "1 ms hand-over passed: B waited $(($1 / 1000)) ms of its $(($2 / 1000)) ms for a CPU (the load covered it); its re-run not judged"
+elif [ "$rc" -ne 1 ]; then
+	fail "1 ms hand-over: exit $rc"
+elif [ -e r2/t/try1-result.json ]; then
 	over=$(miss r2/t/try1-result.json)
 	jq -e '.reruns == 1 and (.reason | startswith("re-run with seed "))' r2/t/result.json >/dev/null || fail "re-run not said"
 	noise=$(jq '[.noiseMaxUs, .noiseIoMaxUs] | max' r2/t/try1-result.json)

@@ -4,6 +4,14 @@
 #include "histories.h"
 #include "unit.h"
 
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 /* ---- jq ------------------------------------------------------------------------------ */
 
 static int jq(const char *program, char **err)
@@ -115,6 +123,50 @@ START_TEST(test_jq_runtime_error)
 }
 END_TEST
 
+/* A program that waits for a CPU at the wall limit is not ended by it: it
+ * may be starved, not stuck (make check under stress-ng at load 80: 5 s of
+ * CPU took more than 120 s). Here it runs at nice 19 beside a spinner on
+ * CPU 0, and the wall limit is 100 ms: it is runnable throughout, so it is
+ * ended only at 10 times the limit (it gets about 1.5% of the CPU, far
+ * from the 5 s CPU limit). Without the rule it ended at 100 ms. */
+START_TEST(test_jq_starved_not_ended_by_wall)
+{
+	cpu_set_t one, was;
+	pid_t spin;
+	char *err = NULL;
+	long long ms = 0;
+	int nice_was;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(was), &was), 0);
+	spin = fork();
+	ck_assert_int_ge(spin, 0);
+	if (spin == 0) {
+		sched_setaffinity(0, sizeof(one), &one);
+		for (;;)
+			;
+	}
+	errno = 0;
+	nice_was = getpriority(PRIO_PROCESS, 0);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	setpriority(PRIO_PROCESS, 0, 19);
+	check_jq_wall(100);
+	ck_assert_int_eq(jq("def f: f; f", &err), -1);
+	check_jq_wall(0);
+	kill(spin, SIGKILL);
+	waitpid(spin, NULL, 0);
+	setpriority(PRIO_PROCESS, 0, nice_was);
+	sched_setaffinity(0, sizeof(was), &was);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(sscanf(err, "jq program did not end within %lld ms",
+				&ms),
+			 1);
+	ck_assert_msg(ms >= 900, "a starved jq was ended after %lld ms", ms);
+	free(err);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *jq_suite(void)
@@ -130,6 +182,7 @@ static Suite *jq_suite(void)
 	tcase_add_test(tc, test_jq_false);
 	tcase_add_test(tc, test_jq_compile_error);
 	tcase_add_test(tc, test_jq_runtime_error);
+	tcase_add_test(tc, test_jq_starved_not_ended_by_wall);
 	suite_add_tcase(s, tc);
 	return s;
 }
