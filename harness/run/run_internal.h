@@ -28,6 +28,11 @@
  * since the await began, up to this many times the timeout (runner.c,
  * step_await) */
 #define AWAIT_GRACE_FACTOR 10
+/* The scenario's deadline likewise, by the most a holder waited for a CPU
+ * since the scenario began, up to this many times the deadline (runner.c,
+ * deadline_widen): it stops a scenario that hangs, and one a loaded machine
+ * runs slowly does not hang */
+#define DEADLINE_GRACE_FACTOR 10
 /*
  * What a holder may send (issue 11: a holder is untrusted input). Past any
  * of these it has broken the protocol: an `error` event says which bound,
@@ -121,7 +126,10 @@ struct run {
 				    here, so a slow-starting holder (node:
 				    ~350 ms) does not shift the script */
 	int64_t deadline;	 /* history µs when the scenario's deadline
-				    passes: no wait goes beyond it */
+				    passes: no wait goes beyond it (moved
+				    by deadline_widen) */
+	long long *deadline_cpu; /* the holders' CPU waits when the
+				    scenario began (cpu_base) */
 	struct hstate *h;
 	int nh;
 	struct pidns *ns;	 /* the holders' own PID namespaces (ns=),
