@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "report/html.h"
+#include "report/html_common.h"
 #include "report/timeline.h"
 #include "unit.h"
 
@@ -475,6 +476,84 @@ START_TEST(test_index_errors)
 }
 END_TEST
 
+/* html_escn against the character-at-a-time writer it replaced (kept
+ * here as the spec): every byte alone and between text, UTF-8 of one to
+ * four bytes, and every limit from 0 to past the end. */
+static void esc_spec(FILE *f, const char *s, size_t max)
+{
+	size_t cps = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xC0) != 0x80 && max && cps++ == max) {
+			fputs("\xE2\x80\xA6", f);
+			return;
+		}
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F)
+				fputs("\xEF\xBF\xBD", f);
+			else
+				fputc(*p, f);
+		}
+	}
+}
+
+static char *esc_with(void (*fn)(FILE *, const char *, size_t),
+		      const char *s, size_t max)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fn(f, s, max);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_escape_as_written_a_character_at_a_time)
+{
+	static const char *texts[] = {
+		"plain text", "", "a&b<c>d\"e'f", "\t\ttab\nline\r",
+		"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x92 end",
+		"<script>alert(\"x\")</script>", "\x7F\x01\x1F&&&",
+		"\xE2\x82\xAC\xE2\x82\xAC<\xF0\x9F\x94\x92>",
+	};
+	char one[8];
+	size_t i, max;
+	int c;
+
+	for (c = 1; c < 256; c++)
+		for (i = 0; i < 3; i++) {
+			char *a, *b;
+
+			snprintf(one, sizeof(one), "%s%c%s", i & 1 ? "x" : "",
+				 c, i & 2 ? "yz" : "");
+			a = esc_with(html_escn, one, 0);
+			b = esc_with(esc_spec, one, 0);
+			ck_assert_msg(!strcmp(a, b), "byte %d (%zu): '%s' != '%s'",
+				      c, i, a, b);
+			free(a);
+			free(b);
+		}
+	for (i = 0; i < sizeof(texts) / sizeof(*texts); i++)
+		for (max = 0; max <= strlen(texts[i]) + 2; max++) {
+			char *a = esc_with(html_escn, texts[i], max);
+			char *b = esc_with(esc_spec, texts[i], max);
+
+			ck_assert_msg(!strcmp(a, b), "text %zu, max %zu: '%s' != "
+				      "'%s'", i, max, a, b);
+			free(a);
+			free(b);
+		}
+}
+END_TEST
+
 static Suite *html_suite(void)
 {
 	Suite *s = suite_create("html");
@@ -488,6 +567,7 @@ static Suite *html_suite(void)
 	tcase_add_test(tc, test_long_run_scales);
 	tcase_add_test(tc, test_timeline_bounded);
 	tcase_add_test(tc, test_timeline_errors);
+	tcase_add_test(tc, test_escape_as_written_a_character_at_a_time);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("index");
 	tcase_add_checked_fixture(tc, setup, teardown);
