@@ -165,9 +165,9 @@ static jv next_event(struct conv *c, int ms)
 }
 
 /* The first event, within `ms` plus what the holder waited for a CPU
- * meanwhile (read each second), up to START_GRACE_FACTOR times `ms`;
- * invalid when none came (or the holder ended). */
-static jv hello_within(struct conv *c, int ms)
+ * meanwhile (read each second; *waited_us), up to START_GRACE_FACTOR
+ * times `ms`; invalid when none came (or the holder ended). */
+static jv hello_within(struct conv *c, int ms, int64_t *waited_us)
 {
 	int64_t t0 = mono_us(), limit = (int64_t)ms * 1000, most = 0;
 	long long base = sched_sandbox_wait_ns(c->hp.pid, c->sb.pidns);
@@ -177,6 +177,7 @@ static jv hello_within(struct conv *c, int ms)
 		long long w;
 		jv v;
 
+		*waited_us = most;
 		if (stop > t0 + limit * START_GRACE_FACTOR)
 			stop = t0 + limit * START_GRACE_FACTOR;
 		if (stop <= now)
@@ -436,6 +437,7 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 			NULL };
 	jv hello, v;
 	int seen, status = 0, i;
+	int64_t t0, waited = 0;
 	struct stat st;
 
 	c->dir = (char *)tmpl;
@@ -464,10 +466,17 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 	/* start-up is not a lock property: an interpreter on a loaded CI
 	 * runner takes seconds (issue 12), so the limit is generous, and
 	 * widened, as `run` does, by the time it waited for a CPU */
-	hello = hello_within(c, c->start_timeout_ms);
+	t0 = mono_us();
+	hello = hello_within(c, c->start_timeout_ms, &waited);
 	result(c, jv_is_valid(hello) && is_ev(hello, "hello"),
 	       "P1 says hello within %d s (--start-timeout)",
 	       c->start_timeout_ms / 1000);
+	if (!jv_is_valid(hello))
+		printf("#   no event after %lld ms: %d ms + %lld ms it waited "
+		       "for a CPU (at most %d times the limit)\n",
+		       (long long)((mono_us() - t0) / 1000),
+		       c->start_timeout_ms, (long long)(waited / 1000),
+		       START_GRACE_FACTOR);
 	if (!jv_is_valid(hello) || !is_ev(hello, "hello")) {
 		jv_free(hello);
 		goto done;

@@ -157,6 +157,41 @@ START_TEST(test_outcome_within_cpu_wait_other)
 }
 END_TEST
 
+/* B's wait for a lock whose holder A the harness sent a signal: the time
+ * until A's exit (when A died of it) is the kernel's, not B's (beside the
+ * soak: a SIGHUP's exit 1.08 s after it, B's reclaim 8 ms after that). A
+ * holder that caught the signal and exited with a code chose its time: not
+ * counted. */
+static void dying_hist(const char *exit_how)
+{
+	char e[160];
+
+	parse("holder A B\nB deliver m1\nexpect m1 ok within 500ms\n");
+	ev("{\"type\":\"fault\",\"process\":\"harness\",\"fault\":"
+	   "\"signal\",\"target\":\"A\",\"signal\":\"Hangup\",\"t\":324000}");
+	ev("{\"type\":\"invoke\",\"process\":\"B\",\"id\":2,\"label\":\"m1\","
+	   "\"t\":428000}");
+	snprintf(e, sizeof(e), "{\"type\":\"exit\",\"process\":\"A\",%s,"
+		 "\"t\":1400000}", exit_how);
+	ev(e);
+	ev("{\"type\":\"ok\",\"process\":\"B\",\"id\":2,\"t\":1420000}");
+	ev(FINAL);
+}
+
+START_TEST(test_outcome_within_owner_dying)
+{
+	dying_hist("\"signal\":\"Hangup\"");
+	judge(0, NULL);
+}
+END_TEST
+
+START_TEST(test_outcome_within_owner_exited_by_choice)
+{
+	dying_hist("\"code\":0");
+	judge(1, "took 992 ms, expected within 500 ms + slack 0 ms");
+}
+END_TEST
+
 START_TEST(test_outcome_wrong_kind)
 {
 	parse("holder A\nA deliver m1\nexpect m1 fail reason=timeout\n");
@@ -227,6 +262,8 @@ static Suite *expect_suite(void)
 	tcase_add_test(tc, test_outcome_within_cpu_wait);
 	tcase_add_test(tc, test_outcome_within_cpu_wait_short);
 	tcase_add_test(tc, test_outcome_within_cpu_wait_other);
+	tcase_add_test(tc, test_outcome_within_owner_dying);
+	tcase_add_test(tc, test_outcome_within_owner_exited_by_choice);
 	tcase_add_test(tc, test_outcome_wrong_kind);
 	tcase_add_test(tc, test_never_ran_and_lock);
 	tcase_add_test(tc, test_log_released_outside);
