@@ -5,8 +5,10 @@
 # not wall time, since a loaded machine stretches the wall time of the same
 # work: flood-events used 3.6 s of CPU, 4.4 s of wall alone, 48.2 s of wall
 # in a make check beside stress-ng's cpu, hdd, vm and fork stressors), a
-# hang still shows as it is killed at deadline + 240 s of wall time (at
-# load 100 flood-events passed deadline + 60 s of wall), exits 1
+# hang still shows: one that spins is killed by its CPU limit (ulimit -t,
+# just past that bound), one that sleeps at 10 times the deadline + 900 s
+# of wall time (at load 100 flood-events passed deadline + 60 s of wall,
+# at load 80 deadline + 240 s), exits 1
 # with a verdict of the expected checker
 # that names the holder, peaks under 64 MiB RSS, leaves no process carrying
 # this run's marker, and a canary tree outside its folders is byte for byte
@@ -146,7 +148,8 @@ for mode in $modes; do
 	# The caps only protect this machine from today's bugs: the
 	# assertions below are what the test checks.
 	( ulimit -v 1048576
-	  HOSTILE_CANARY="$PWD/canary" exec timeout -s KILL $((deadline + 240)) \
+	  ulimit -t $((deadline + 20 + ${HOSTILE_LOAD_S:-40}))
+	  HOSTILE_CANARY="$PWD/canary" exec timeout -s KILL $((deadline * 10 + 900)) \
 		/usr/bin/time -v -o time.out \
 		"$LC" run --jobs 1 --report rep \
 		--holder "$hostile --mode $mode --tag $marker" "$scn" \
