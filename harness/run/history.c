@@ -5,7 +5,8 @@
  * history.jsonl as it happens (so a run that dies still leaves one: the
  * file is flushed whenever the pump waits, run_pump) and,
  * under -v, to stderr. At the end the history is sorted by the holders' own
- * timestamps and written again, whole.
+ * timestamps and written again, whole, from the lines dumped as the events
+ * came (r->lines).
  */
 #include "run/run_internal.h"
 #include "lib/jvx.h"
@@ -59,18 +60,32 @@ void history_record(struct run *r, jv ev)
 		ev = jv_object_set(ev, jv_string("t"),
 				   jv_number((double)run_now(r)));
 	jv_free(t);
-	if (r->hist_fp) {
-		char *s = jvx_dump(ev);
-
+	if (r->o->verbose)
+		verbose_line(r, ev);
+	history_append(r, ev);
+	if (r->hist_fp)
 		/* flushed when the pump goes to sleep (run_pump), not here:
 		 * a system call per event was a tenth of the worker's CPU
 		 * at 10,000 messages */
-		fprintf(r->hist_fp, "%s\n", s);
-		free(s);
-	}
-	if (r->o->verbose)
-		verbose_line(r, ev);
+		fprintf(r->hist_fp, "%s\n", r->lines.v[r->lines.n - 1]);
+}
+
+void history_append(struct run *r, jv ev)
+{
+	ALLOC_GROW(r->lines.v, (size_t)r->lines.n + 1, r->lines.alloc);
+	r->lines.v[r->lines.n++] = jvx_dump(ev);
 	r->hist = jv_array_append(r->hist, ev);
+}
+
+void history_lines_clear(struct history_lines *lines)
+{
+	int i;
+
+	for (i = 0; i < lines->n; i++)
+		free(lines->v[i]);
+	free(lines->v);
+	lines->v = NULL;
+	lines->n = lines->alloc = 0;
 }
 
 
@@ -165,10 +180,10 @@ static int tev_cmp(const void *a, const void *b)
 
 /* Holder events arrive through pipes a little late: sort by their own
  * timestamps, keeping `final` and verdicts last. */
-jv history_sort(jv hist)
+jv history_sort(jv hist, struct history_lines *lines)
 {
 	int n = jv_array_length(jv_copy(hist)), i;
-	struct tev *v = xcalloc((size_t)n, sizeof(*v));
+	struct tev *v = xcalloc((size_t)n + 1, sizeof(*v));
 	jv out = jv_array();
 	char type[16];
 
@@ -187,22 +202,40 @@ jv history_sort(jv hist)
 	qsort(v, (size_t)n, sizeof(*v), tev_cmp);
 	for (i = 0; i < n; i++)
 		out = jv_array_append(out, jv_array_get(jv_copy(hist), v[i].i));
+	if (lines && lines->n == n) {
+		char **sorted = xcalloc((size_t)n + 1, sizeof(*sorted));
+
+		for (i = 0; i < n; i++)
+			sorted[i] = lines->v[v[i].i];
+		memcpy(lines->v, sorted, (size_t)n * sizeof(*sorted));
+		free(sorted);
+	}
 	free(v);
 	jv_free(hist);
 	return out;
 }
 
-int history_write(const char *path, jv arr)
+int history_write(const char *path, jv arr, const struct history_lines *lines)
 {
 	FILE *fp = fopen(path, "w");
 	int i, n = jv_array_length(jv_copy(arr));
 
 	if (!fp)
 		return -1;
+	/* a line for each event, or none trusted */
+	if (lines && lines->n != n)
+		lines = NULL;
 	for (i = 0; i < n; i++) {
-		jv ev = jv_array_get(jv_copy(arr), i);
-		char *s = jvx_dump(ev);
+		char *s;
 
+		if (lines) {
+			fputs(lines->v[i], fp);
+			fputc('\n', fp);
+			continue;
+		}
+		jv ev = jv_array_get(jv_copy(arr), i);
+
+		s = jvx_dump(ev);
 		fprintf(fp, "%s\n", s);
 		free(s);
 		jv_free(ev);

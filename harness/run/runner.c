@@ -693,7 +693,7 @@ cleanup:
 	/* Slack and noise are this machine's, in real time: on a clock N
 	 * times as fast they are worth N times as much. */
 	copts.slack_us = run_real_us(&r, copts.slack_us);
-	r.hist = history_sort(r.hist);
+	r.hist = history_sort(r.hist, &r.lines);
 	check_history(r.hist, &copts, &verdicts);
 	outside = damage_outside_check(&r.dmg);
 	/* `within` bounds get the slack the checkers' bounds get */
@@ -720,7 +720,7 @@ cleanup:
 
 		f = jv_object_set(f, jv_string("type"), jv_string("verdict"));
 		f = jv_object_set(f, jv_string("ok"), jv_false());
-		r.hist = jv_array_append(r.hist, f);
+		history_append(&r, f);
 	}
 	nfail = (size_t)jv_array_length(jv_copy(fails));
 	res->status = r.error	     ? STATUS_ERROR
@@ -760,14 +760,14 @@ write:
 		ev = ev_num(ev, "failures",
 			    jv_array_length(jv_copy(res->failures)));
 		ev = ev_num(ev, "t", r.t0 ? (double)run_now(&r) : 0);
-		r.hist = jv_array_append(r.hist, ev);
+		history_append(&r, ev);
 	}
 	if (r.hist_fp) {
 		fclose(r.hist_fp);
 		r.hist_fp = NULL;
 	}
 	path = xasprintf("%s/history.jsonl", o->report_dir);
-	history_write(path, r.hist);
+	history_write(path, r.hist, &r.lines);
 	free(path);
 	jv_free(res->hist);
 	res->hist = jv_copy(r.hist);
@@ -821,6 +821,7 @@ write:
 	damage_clear(&r.dmg);
 	noise_clear(&noise);
 	jv_free(r.hist);
+	history_lines_clear(&r.lines);
 	jv_free(verdicts);
 	jv_free(fails);
 	return rc ? -1 : 0;

@@ -54,11 +54,51 @@ START_TEST(test_sort_keeps_meta_first_final_last)
 		     "{\"type\":\"z\"}]");
 	char *got;
 
-	h = history_sort(h);
+	h = history_sort(h, NULL);
 	got = types(h);
 	/* by t, ties in arrival order; no t counts as 0 */
 	ck_assert_str_eq(got, "meta z a b c final verdict");
 	free(got);
+	jv_free(h);
+}
+END_TEST
+
+/* The history is written from the lines dumped as the events came, put in
+ * the sorted order with them (not each event dumped again); without a line
+ * for every event, each is dumped. */
+START_TEST(test_sort_and_write_reuse_the_lines)
+{
+	jv h = parse("[{\"type\":\"b\",\"t\":300},"
+		     "{\"type\":\"meta\",\"t\":0},"
+		     "{\"type\":\"a\",\"t\":100}]");
+	struct history_lines lines = { NULL, 0, 0 };
+	char path[] = "/tmp/test_history-XXXXXX", *text;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* lines that differ from a dump of their event: reuse shows */
+	lines.alloc = 3;
+	lines.v = xcalloc(3, sizeof(char *));
+	lines.v[lines.n++] = xstrdup("line of b");
+	lines.v[lines.n++] = xstrdup("line of meta");
+	lines.v[lines.n++] = xstrdup("line of a");
+	h = history_sort(h, &lines);
+	ck_assert_int_eq(history_write(path, h, &lines), 0);
+	text = read_file(path, 1 << 20, NULL);
+	ck_assert_str_eq(text, "line of meta\nline of a\nline of b\n");
+	free(text);
+	/* one line short: every event dumped */
+	free(lines.v[--lines.n]);
+	ck_assert_int_eq(history_write(path, h, &lines), 0);
+	text = read_file(path, 1 << 20, NULL);
+	ck_assert_str_eq(text, "{\"type\":\"meta\",\"t\":0}\n"
+			       "{\"type\":\"a\",\"t\":100}\n"
+			       "{\"type\":\"b\",\"t\":300}\n");
+	free(text);
+	history_lines_clear(&lines);
+	ck_assert_int_eq(lines.n, 0);
+	unlink(path);
 	jv_free(h);
 }
 END_TEST
@@ -136,6 +176,7 @@ static Suite *history_suite(void)
 	TCase *tc = unit_tcase(s, "history", 10, NULL, NULL);
 
 	tcase_add_test(tc, test_sort_keeps_meta_first_final_last);
+	tcase_add_test(tc, test_sort_and_write_reuse_the_lines);
 	tcase_add_test(tc, test_recovery_ms);
 	tcase_add_test(tc, test_result_round_trip);
 	return s;
