@@ -253,10 +253,8 @@ static void timeline_print(FILE *f, struct tl_model *m, struct tl_history *h,
 	else
 		fprintf(f, "<details><summary>All %zu events</summary><pre id=\"events\">", h->ev.n);
 	for (size_t i = 0; i < listed; i++) {
-		char *s = jvx_dump(h->ev.v[i].v);
-		html_esc(f, s);
+		html_esc(f, tl_event_raw(h, i));
 		fputc('\n', f);
-		free(s);
 	}
 	fputs("</pre>", f);
 	if (listed < h->ev.n)

@@ -50,11 +50,15 @@ struct tl_event {
 	const char *proc; /* borrowed from v, NULL when absent */
 	char *tip;	  /* its text in a mark's tooltip, escaped: made
 			     once (timeline_draw.c), owned */
+	const char *raw;  /* the event as one JSON line (jvx_dump's bytes):
+			     tl_event_raw */
+	char *raw_own;	  /* raw when dumped here, owned */
 };
 
 struct tl_history {
 	VEC(struct tl_event) ev;
 	char seed[32]; /* meta's seed as written: a double loses 64-bit seeds */
+	char *text;    /* the file's lines, raw's of tl_history_from, owned */
 };
 
 /*
@@ -66,9 +70,15 @@ struct tl_history {
  */
 int tl_history_load(struct tl_history *h, const char *path, char **err);
 /* The same from `events` (borrowed): the history as history_write wrote it
- * to `path` (one event a line), without reading it back. */
+ * to `path` (one event a line), without parsing it again. The lines of
+ * `path` are kept as the events' raw text when there is one for each
+ * event (history_write wrote jvx_dump of each), so that none is dumped
+ * again; otherwise each is dumped when it is first shown. */
 int tl_history_from(struct tl_history *h, jv events, const char *path,
 		    char **err);
+/* Event i of h as one JSON line (jvx_dump(v)'s bytes), made at most once;
+ * borrowed from h. */
+const char *tl_event_raw(struct tl_history *h, size_t i);
 void tl_history_clear(struct tl_history *h);
 
 /* ---- the model ------------------------------------------------------------ */

@@ -66,7 +66,7 @@ static void tip_event(FILE *f, struct tl_history *h, int ev)
 	if (ev < 0 || (size_t)ev >= h->ev.n)
 		return;
 	if (!h->ev.v[ev].tip) {
-		char *s = jvx_dump(h->ev.v[ev].v), *buf = NULL;
+		char *s = xstrdup(tl_event_raw(h, (size_t)ev)), *buf = NULL;
 		size_t len = 0;
 		FILE *m = open_memstream(&buf, &len);
 

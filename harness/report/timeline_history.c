@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "lib/jvx.h"
+#include "lib/util.h"
 
 /* Copies the digits of `"seed":N` from the raw meta line: jq parses numbers
  * into doubles, and a seed above 2^53 must still replay. */
@@ -36,10 +37,52 @@ void tl_history_clear(struct tl_history *h)
 	for (size_t i = 0; i < h->ev.n; i++) {
 		jv_free(h->ev.v[i].v);
 		free(h->ev.v[i].tip);
+		free(h->ev.v[i].raw_own);
 	}
 	free(h->ev.v);
 	h->ev.v = NULL;
 	h->ev.n = h->ev.cap = 0;
+	free(h->text);
+	h->text = NULL;
+}
+
+const char *tl_event_raw(struct tl_history *h, size_t i)
+{
+	struct tl_event *e = &h->ev.v[i];
+
+	if (!e->raw)
+		e->raw = e->raw_own = jvx_dump(e->v);
+	return e->raw;
+}
+
+/* The lines of `path` as the raw text of h's events, when there is one a
+ * event: the file is read (not parsed), its newlines cut to NULs. */
+static void raw_lines(struct tl_history *h, const char *path)
+{
+	size_t len = 0, i = 0;
+	char *text = read_file(path, (size_t)1 << 30, &len), *p, *end;
+
+	if (!text)
+		return;
+	for (p = text, end = text + len; p < end && i <= h->ev.n; i++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	if (i != h->ev.n || p != end) {
+		free(text);
+		return;
+	}
+	for (p = text, i = 0; i < h->ev.n; i++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		*nl = '\0';
+		h->ev.v[i].raw = p;
+		p = nl + 1;
+	}
+	h->text = text;
 }
 
 /*
@@ -148,5 +191,7 @@ int tl_history_from(struct tl_history *h, jv events, const char *path,
 		r = html_fail(err, "%s: empty history", path);
 	if (r)
 		tl_history_clear(h);
+	else
+		raw_lines(h, path);
 	return r;
 }

@@ -689,6 +689,50 @@ START_TEST(test_events_draw_as_the_file)
 }
 END_TEST
 
+/* The worker's events come with history.jsonl just written from them: its
+ * lines are the events' text (none dumped again); a file without a line
+ * for each event is not trusted, and each event is dumped once. */
+START_TEST(test_events_take_their_lines_from_the_file)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	struct tl_history h = { 0 };
+	jv events = jv_parse("[{\"type\":\"meta\",\"t\":0,\"seed\":7},"
+			     "{\"type\":\"spawn\",\"process\":\"A\",\"t\":5}]");
+	char *err = NULL;
+	const char *first;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/test_timeline-XXXXXX",
+		 tmp && *tmp ? tmp : P_tmpdir);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	/* as written, told apart from a dump by its spaces */
+	fputs("{\"type\": \"meta\", \"t\": 0, \"seed\": 7}\n"
+	      "{\"type\": \"spawn\", \"process\": \"A\", \"t\": 5}\n", f);
+	fclose(f);
+	ck_assert_int_eq(tl_history_from(&h, events, path, &err), 0);
+	ck_assert_str_eq(tl_event_raw(&h, 1),
+			 "{\"type\": \"spawn\", \"process\": \"A\", \"t\": 5}");
+	tl_history_clear(&h);
+	/* one line more than there are events: dumped */
+	f = fopen(path, "a");
+	fputs("{\"type\":\"exit\"}\n", f);
+	fclose(f);
+	memset(&h, 0, sizeof(h));
+	ck_assert_int_eq(tl_history_from(&h, events, path, &err), 0);
+	ck_assert_str_eq(tl_event_raw(&h, 1),
+			 "{\"type\":\"spawn\",\"process\":\"A\",\"t\":5}");
+	first = tl_event_raw(&h, 0);
+	ck_assert_ptr_eq(tl_event_raw(&h, 0), first); /* made once */
+	tl_history_clear(&h);
+	unlink(path);
+	jv_free(events);
+}
+END_TEST
+
 START_TEST(test_every_fault_row_is_drawn)
 {
 	int rows = 0;
@@ -852,6 +896,7 @@ static Suite *timeline_suite(void)
 	tcase_add_test(tc, test_model_started_row);
 	tcase_add_test(tc, test_history_errors);
 	tcase_add_test(tc, test_events_draw_as_the_file);
+	tcase_add_test(tc, test_events_take_their_lines_from_the_file);
 	tcase_add_test(tc, test_keys_index);
 	tcase_add_test(tc, test_model_answers_by_id);
 	tc = unit_tcase(s, "layout", 30, NULL, NULL);
