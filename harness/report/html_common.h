@@ -82,6 +82,8 @@ int html_fail(char **err, const char *fmt, ...)
 void html_escn(FILE *f, const char *s, size_t max);
 /* html_escn with no limit. */
 void html_esc(FILE *f, const char *s);
+/* html_esc's bytes as a string (malloc'ed; "" for NULL). */
+char *html_esc_str(const char *s);
 /* printf, then html_esc of the result: `fmt` is ours, the arguments are
  * not. */
 void html_escf(FILE *f, const char *fmt, ...)

@@ -539,8 +539,35 @@ START_TEST(test_escape_as_written_a_character_at_a_time)
 			ck_assert_msg(!strcmp(a, b), "byte %d (%zu): '%s' != '%s'",
 				      c, i, a, b);
 			free(a);
+			a = html_esc_str(one);
+			ck_assert_msg(!strcmp(a, b), "byte %d (%zu) as a string", c, i);
+			free(a);
 			free(b);
 		}
+	{
+		/* longer than html_escn's block, quotes all along */
+		static const char cycle[] = "ab\"<&\xC3\xA9 \"k\":";
+		size_t n = 20000, k;
+		char *big = malloc(n + 1);
+
+		for (k = 0; k < n; k++)
+			big[k] = cycle[k % (sizeof(cycle) - 1)];
+		big[n] = '\0';
+		for (max = 0; max < 20000; max += 4999) {
+			char *a = esc_with(html_escn, big, max);
+			char *b = esc_with(esc_spec, big, max);
+
+			ck_assert_msg(!strcmp(a, b), "long text, max %zu", max);
+			free(a);
+			if (!max) { /* the same as a string */
+				a = html_esc_str(big);
+				ck_assert_msg(!strcmp(a, b), "long text as a string");
+				free(a);
+			}
+			free(b);
+		}
+		free(big);
+	}
 	for (i = 0; i < sizeof(texts) / sizeof(*texts); i++)
 		for (max = 0; max <= strlen(texts[i]) + 2; max++) {
 			char *a = esc_with(html_escn, texts[i], max);
