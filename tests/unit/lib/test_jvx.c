@@ -51,6 +51,37 @@ START_TEST(test_fields_of_an_object)
 }
 END_TEST
 
+/* Keys are made once per name, by content: a name written over in one
+ * buffer finds its own field, long names and more names than the table
+ * holds still work. */
+START_TEST(test_keys_by_content)
+{
+	jv o = jv_object();
+	char name[64], buf[64];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "k%d", i);
+		o = jv_object_set(o, jv_string(name), jv_number(i));
+	}
+	o = jv_object_set(o, jv_string("a-name-longer-than-thirty-two-bytes-here"),
+			  jv_string("long"));
+	for (i = 0; i < 300; i++) {
+		snprintf(buf, sizeof(buf), "k%d", i);
+		ck_assert_int_eq((int)jvx_num(o, buf, -1), i);
+		ck_assert_int_eq((int)jvx_num(o, buf, -1), i); /* made, reused */
+	}
+	ck_assert_str_eq(jvx_cstr(o, "a-name-longer-than-thirty-two-bytes-here"),
+			 "long");
+	snprintf(buf, sizeof(buf), "k1");
+	ck_assert_int_eq((int)jvx_num(o, buf, -1), 1);
+	snprintf(buf, sizeof(buf), "k2");
+	ck_assert_int_eq((int)jvx_num(o, buf, -1), 2);
+	ck_assert_int_eq((int)jvx_num(o, "k", -1), -1);
+	jv_free(o);
+}
+END_TEST
+
 START_TEST(test_not_an_object)
 {
 	jv args[] = { jv_invalid(), jv_null(), jv_number(3), jv_string("s"),
@@ -200,6 +231,7 @@ static Suite *jvx_suite(void)
 	TCase *tc = unit_tcase(s, "fields", 10, NULL, NULL);
 	tcase_add_test(tc, test_fields_of_an_object);
 	tcase_add_test(tc, test_not_an_object);
+	tcase_add_test(tc, test_keys_by_content);
 	tcase_add_test(tc, test_words_and_dump);
 	tcase_add_test(tc, test_dump_is_libjqs);
 	tcase_add_test(tc, test_dump_of_stored_histories_is_libjqs);
