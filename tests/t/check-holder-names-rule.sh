@@ -14,7 +14,7 @@ for case in future-stale:L4 no-empty-grace:L5 pid-unbounded:L6 silent-reclaim:L9
 	rule=$(echo "$case" | cut -d: -f2)
 	only=$(echo "$case" | cut -d: -f3)
 	only=${only:-$rule}
-	timeout 300 "$LC" check-holder --rule "$only" \
+	timeout 900 "$LC" check-holder --rule "$only" \
 		"$py $top/tests/faulty-holders/$name.py" >"$name.out" 2>&1
 	rc=$?
 	# every protocol check passes: only the profile can see the mistake
@@ -34,7 +34,7 @@ done
 # caught them (only those: the rules' other scenarios have timing bounds a
 # loaded machine can miss, which is not this test's subject).
 for rule in L4 L5; do
-	timeout 300 "$LC" check-holder --rule "$rule" \
+	timeout 900 "$LC" check-holder --rule "$rule" \
 		"$py $top/kits/python/example_toylock.py" >toy-$rule.out 2>&1
 done
 for scn in conformance/future-created-fresh.scn conformance/empty-fresh.scn; do

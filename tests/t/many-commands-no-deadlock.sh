@@ -3,8 +3,10 @@
 # while the holder blocked writing its events back, and both waited
 # forever. Writes to holders are buffered and polled now: the reference
 # holder takes all of them (400 lines of ~330 bytes, twice the 64 KiB a
-# pipe holds), and the run ends. The bounds are loose (a deadlock runs to
-# the 70 s deadline and fails it): a machine at load 45 took 20 s.
+# pipe holds), and the run ends. A deadlock runs to the 70 s deadline and
+# fails it (two processes blocked in write() wait for no CPU, so nothing
+# widens it); no wall bound beyond that, which a loaded machine stretches
+# (at load 45 it took 20 s), only a kill at 900 s.
 set -u
 {
 	echo "title a thousand messages in a row"
@@ -20,9 +22,9 @@ set -u
 	echo "expect transcript s1 lines=400"
 } >many.scn
 start=$(date +%s)
-timeout -s KILL 200 "$LC" run --report rep many.scn >run.out 2>&1
+timeout -s KILL 900 "$LC" run --report rep many.scn >run.out 2>&1
 rc=$?
 secs=$(($(date +%s) - start))
 tail -n 5 run.out
 echo "exit $rc after ${secs}s"
-[ "$rc" -eq 0 ] && [ "$secs" -lt 150 ]
+[ "$rc" -eq 0 ]

@@ -60,9 +60,9 @@ grep -q '"ev": *"fail".*"reason": *"unsupported".*option .colour. is not one opt
 
 # 5. The reference holder refuses an option it does not have (hand-written).
 echo '{"id":1,"op":"acquire","session":"s1","opts":{"staleMs":10}}' |
-	LOCKCHAOS_DIR=$PWD timeout 20 "$HOLDER" >raw2 2>&1
+	LOCKCHAOS_DIR=$PWD timeout 120 "$HOLDER" >raw2 2>&1
 grep -q '"reason":"unsupported".*option .staleMs. is not one reference has' raw2 || { cat raw2; fail "reference: unknown option not refused"; }
 echo '{"id":1,"op":"acquire","session":"s1","opts":{"reentrant":"yes"}}' |
-	LOCKCHAOS_DIR=$PWD timeout 20 "$HOLDER" >raw3 2>&1
+	LOCKCHAOS_DIR=$PWD timeout 120 "$HOLDER" >raw3 2>&1
 grep -q "option 'reentrant' must be true or false" raw3 || { cat raw3; fail "reference: a bad value not refused"; }
 exit 0
