@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (h.out.len > LINE_MAX_BYTES || h.err.len > LINE_MAX_BYTES)
 		abort();
 	jv_free(r.hist);
+	history_lines_clear(&r.lines);
 	jv_free(h.caps);
 	jv_free(h.na);
 	free(h.impl);
