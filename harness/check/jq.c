@@ -24,12 +24,19 @@
  * passes (soak round 8: two `assert jq` of the catalog "did not end within
  * 5000 ms" at load 73). The wall limit catches a program that neither
  * runs nor waits for a CPU (blocked in the kernel): one still runnable at
- * it is given more, up to CHECK_JQ_WALL_FACTOR times in all, as a
+ * it (or seen to run or wait for a CPU lately: CHECK_JQ_MOVED_US) is
+ * given more, up to CHECK_JQ_WALL_FACTOR times in all, as a
  * holder's start is (make check under stress-ng at load 80: 5 s of CPU
  * took more than 120 s of wall time). */
 #define CHECK_JQ_CPU_S 5
 #define CHECK_JQ_WALL_MS 120000
 #define CHECK_JQ_WALL_FACTOR 10
+/* Past the wall limit a program not runnable at a look is still not stuck
+ * when it ran or waited for a CPU in this long before (its schedstat
+ * moved): beside the soak's memory and disk stressors a looping program
+ * is caught asleep in a page fault often enough (make check at load 57:
+ * "did not end within 120107 ms" for one that had not used its 5 s) */
+#define CHECK_JQ_MOVED_US 5000000
 
 static int jq_wall_ms = CHECK_JQ_WALL_MS;
 
@@ -51,6 +58,22 @@ static int runnable(pid_t pid)
 		r = p[2] == 'R';
 	free(text);
 	return r;
+}
+
+/* The nanoseconds `pid` has run and waited for a CPU (the first two fields
+ * of /proc/PID/schedstat, summed); -1 when unreadable. */
+static long long sched_moved_ns(pid_t pid)
+{
+	char path[64], *text;
+	unsigned long long ran, waited;
+	long long ns = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	text = read_file(path, 256, NULL);
+	if (text && sscanf(text, "%llu %llu", &ran, &waited) == 2)
+		ns = (long long)(ran + waited);
+	free(text);
+	return ns;
 }
 
 /* Collects libjq's error messages ("jq: error: ... \n jq: 1 compile error"),
@@ -224,7 +247,8 @@ int check_jq(jv history, const char *program, char **err)
 	int fds[2], status;
 	char buf[4096];
 	size_t len = 0;
-	int64_t start, end;
+	int64_t start, end, moved_at = 0;
+	long long moved_ns = -2;
 	pid_t pid;
 
 	*err = NULL;
@@ -274,10 +298,17 @@ int check_jq(jv history, const char *program, char **err)
 		ssize_t r;
 
 		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
-			if (runnable(pid) &&
-			    mono_us() - start <
+			int64_t now = mono_us();
+			long long ns = sched_moved_ns(pid);
+
+			if (ns != moved_ns) {
+				moved_ns = ns;
+				moved_at = now;
+			}
+			if ((runnable(pid) || now - moved_at < CHECK_JQ_MOVED_US) &&
+			    now - start <
 				    (int64_t)jq_wall_ms * 1000 * CHECK_JQ_WALL_FACTOR) {
-				end = mono_us() + 100000;
+				end = now + 100000;
 				continue;
 			}
 			kill(pid, SIGKILL);

@@ -5,9 +5,11 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -167,6 +169,67 @@ START_TEST(test_jq_starved_not_ended_by_wall)
 }
 END_TEST
 
+/* A program caught asleep at each look past the wall limit, that runs in
+ * between, is not stuck (beside the soak's memory and disk stressors, one
+ * was ended at 120 s, its 5 s of CPU not used: asleep in a page fault at
+ * the look). Here a thread stops the jq child (SIGSTOP) 60 ms out of every
+ * 100 and lets it run 40: at most looks it is stopped, not runnable, and
+ * without the rule it ended at the 100 ms limit; its schedstat moves, so
+ * it runs to 10 times the limit. */
+static volatile int toggling;
+
+static void *toggle_children(void *arg)
+{
+	char path[64], buf[256];
+	pid_t self = *(pid_t *)arg;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)self,
+		 (int)self);
+	while (__atomic_load_n(&toggling, __ATOMIC_ACQUIRE)) {
+		FILE *f = fopen(path, "r");
+		long child = 0;
+
+		if (f) {
+			if (fgets(buf, sizeof(buf), f))
+				child = strtol(buf, NULL, 10);
+			fclose(f);
+		}
+		if (child > 0) {
+			kill((pid_t)child, SIGSTOP);
+			usleep(60000);
+			kill((pid_t)child, SIGCONT);
+			usleep(40000);
+		} else {
+			usleep(2000);
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_jq_asleep_at_each_look_not_ended_by_wall)
+{
+	pthread_t t;
+	pid_t self = getpid();
+	char *err = NULL;
+	long long ms = 0;
+
+	__atomic_store_n(&toggling, 1, __ATOMIC_RELEASE);
+	ck_assert_int_eq(pthread_create(&t, NULL, toggle_children, &self), 0);
+	check_jq_wall(100);
+	ck_assert_int_eq(jq("def f: f; f", &err), -1);
+	check_jq_wall(0);
+	__atomic_store_n(&toggling, 0, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(sscanf(err, "jq program did not end within %lld ms",
+				&ms),
+			 1);
+	ck_assert_msg(ms >= 900, "a jq asleep at the looks was ended after %lld ms",
+		      ms);
+	free(err);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *jq_suite(void)
@@ -183,6 +246,7 @@ static Suite *jq_suite(void)
 	tcase_add_test(tc, test_jq_compile_error);
 	tcase_add_test(tc, test_jq_runtime_error);
 	tcase_add_test(tc, test_jq_starved_not_ended_by_wall);
+	tcase_add_test(tc, test_jq_asleep_at_each_look_not_ended_by_wall);
 	suite_add_tcase(s, tc);
 	return s;
 }
