@@ -39,15 +39,26 @@ static int eqs(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-/* A spawn event's pid, in the order of the history (read_lives's index). */
+/* A spawn event's pid (read_lives's index). */
 struct spawn {
 	double pid, pidns; /* pidns: NAN when the event said none */
 	int proc;
+	int i; /* its place in the history */
 };
 
-/* The spawn events of `m`, once: each lock payload's pid is looked up
- * among them (one scan of the history per payload made the checkers
- * quadratic in messages: 82% of the CPU at 2,000 messages). */
+static int spawn_cmp(const void *a, const void *b)
+{
+	const struct spawn *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The spawn events of `m`, once, by pid, then history order: each lock
+ * payload's pid is looked up among them (one scan of the history per
+ * payload made the checkers quadratic in messages: 82% of the CPU at 2,000
+ * messages; a scan of every spawn per payload, quadratic in holders). */
 static struct spawn *spawns_of(const struct model *m, int *nr)
 {
 	struct spawn *sp = xcalloc((size_t)m->n + 1, sizeof(*sp));
@@ -63,10 +74,12 @@ static struct spawn *spawns_of(const struct model *m, int *nr)
 			sp[*nr].pid = p;
 			sp[*nr].pidns = jvx_has_num(e, "pidNs", &ns) ? ns : NAN;
 			sp[*nr].proc = model_proc(m, jvx_cstr(e, "process"));
+			sp[*nr].i = i;
 			(*nr)++;
 		}
 		jv_free(e);
 	}
+	qsort(sp, (size_t)*nr, sizeof(*sp), spawn_cmp);
 	return sp;
 }
 
@@ -75,30 +88,38 @@ static struct spawn *spawns_of(const struct model *m, int *nr)
  * the payload said it: 0 otherwise); -2 when none did. Holders in PID
  * namespaces of their own may share a pid (`pid=7` in two containers):
  * without pidNs to tell them apart, the one whose acquisition of `session`
- * is nearest to `t` (the payload is written just before `acquired`). Cost:
- * O(spawns), and O(spawns x holds) only when several spawns share the pid.
+ * is nearest to `t` (the payload is written just before `acquired`), the
+ * first in the history on a tie. Cost: O(log spawns), and O(spawns x
+ * holds) only when several spawns share the pid.
  */
 static int proc_of_pid(const struct model *m, const struct spawn *sp,
 		       int nr_sp, double pid, double pidns, const char *session,
 		       int64_t t)
 {
-	int i, best = -2, nr_found = 0;
+	int i, best = -2, nr_found = 0, lo = 0, hi = nr_sp, first;
 	int64_t best_d = NEVER;
 
-	for (i = 0; i < nr_sp; i++)
-		if (sp[i].pid == pid &&
-		    (!pidns || isnan(sp[i].pidns) || sp[i].pidns == pidns)) {
+	while (lo < hi) { /* the first spawn with this pid */
+		int mid = lo + (hi - lo) / 2;
+
+		if (sp[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	for (i = first; i < nr_sp && sp[i].pid == pid; i++)
+		if (!pidns || isnan(sp[i].pidns) || sp[i].pidns == pidns) {
 			if (best == -2)
 				best = sp[i].proc;
 			nr_found++;
 		}
 	if (nr_found < 2)
 		return best; /* no other to tell it from */
-	for (i = 0; i < nr_sp; i++) {
+	for (i = first; i < nr_sp && sp[i].pid == pid; i++) {
 		int found, k;
 
-		if (sp[i].pid != pid ||
-		    (pidns && !isnan(sp[i].pidns) && sp[i].pidns != pidns))
+		if (pidns && !isnan(sp[i].pidns) && sp[i].pidns != pidns)
 			continue;
 		found = sp[i].proc;
 		for (k = 0; k < m->nr_holds; k++) {
@@ -231,16 +252,6 @@ static void read_lives(struct model *m)
 	m->kernel = saw;
 }
 
-static int life_owned_by(const struct life *l, int proc)
-{
-	int j;
-
-	for (j = 0; j < l->nr_owners; j++)
-		if (l->owners[j] == proc)
-			return 1;
-	return 0;
-}
-
 /* The history's `released` events by time (model_kernel_lives's index). */
 struct rel {
 	int64_t t;
@@ -342,41 +353,103 @@ static int lref_search(const struct lref *lr, int nr, const char *session,
 	return lo;
 }
 
-/* One step of life_of_hold's search: the life of `l`, `d` away from h's
- * `acquired`, becomes *best when its process owned it and it is nearer
- * (or as near and first). 0 once no life that far can be nearer. */
-static int nearer_life(const struct model *m, const struct lref *l,
-		       const struct hold *h, int64_t d, int *best,
+/* Each owner of each life, by process, session, then creation (the
+ * index life_of_hold searches: a search among the session's lives,
+ * skipping those of other owners, went through every later life of the
+ * session when the hold's own came before its `acquired`, which it does:
+ * quadratic in holders). */
+struct oref {
+	int proc;
+	const char *session;
+	int64_t from;
+	int k; /* its index in m->lives */
+};
+
+static int oref_cmp(const void *a, const void *b)
+{
+	const struct oref *x = a, *y = b;
+	int c;
+
+	if (x->proc != y->proc)
+		return x->proc < y->proc ? -1 : 1;
+	c = strcmp(x->session, y->session);
+	if (c)
+		return c;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return (x->k > y->k) - (x->k < y->k);
+}
+
+/* The owners' index of m's lives (owners that are processes), sorted by
+ * oref_cmp, in *nr entries. */
+static struct oref *orefs_of(const struct model *m, int *nr)
+{
+	struct oref *or = xcalloc((size_t)m->nr_lives * LIFE_OWNERS + 1,
+				  sizeof(*or));
+	int k, j;
+
+	*nr = 0;
+	for (k = 0; k < m->nr_lives; k++)
+		for (j = 0; m->lives[k].session && j < m->lives[k].nr_owners;
+		     j++)
+			if (m->lives[k].owners[j] >= 0) {
+				or[*nr].proc = m->lives[k].owners[j];
+				or[*nr].session = m->lives[k].session;
+				or[*nr].from = m->lives[k].from;
+				or[(*nr)++].k = k;
+			}
+	qsort(or, (size_t)*nr, sizeof(*or), oref_cmp);
+	return or;
+}
+
+/* One step of life_of_hold's search: the life of `o`, `d` away from h's
+ * `acquired`, becomes *best when it is nearer (or as near and first). 0
+ * once no life that far can be nearer. */
+static int nearer_life(const struct oref *o, int64_t d, int *best,
 		       int64_t *best_d)
 {
 	if (d > *best_d)
 		return 0;
-	if (life_owned_by(&m->lives[l->k], h->proc) &&
-	    (d < *best_d || l->k < *best)) {
+	if (d < *best_d || o->k < *best) {
 		*best_d = d;
-		*best = l->k;
+		*best = o->k;
 	}
 	return 1;
 }
 
+/* Whether `o` is of h's process and session. */
+static int oref_of(const struct oref *o, const struct hold *h)
+{
+	return o->proc == h->proc && !strcmp(o->session, h->session);
+}
+
 /* The life of `h`'s session owned by its process whose creation is
  * nearest its `acquired` (the first such life on a tie); -1 when none.
- * Lives are searched outward from that time and each way only while they
- * could be nearer: O(log lives + the lives in between). */
-static int life_of_hold(const struct model *m, const struct lref *lr,
-			int nr, const struct hold *h)
+ * Its process's lives of the session are searched outward from that time
+ * and each way only while they could be nearer: O(log lives + ties). */
+static int life_of_hold(const struct oref *or, int nr, const struct hold *h)
 {
-	int lo = lref_search(lr, nr, h->session, h->acq_t, 0), best = -1, j;
+	int lo = 0, hi = nr, best = -1, j;
 	int64_t best_d = NEVER;
 
-	for (j = lo; j < nr && !strcmp(lr[j].session, h->session) &&
-		     nearer_life(m, &lr[j], h, lr[j].from - h->acq_t, &best,
-				 &best_d);
+	while (lo < hi) { /* the first of (proc, session) from acq_t on */
+		int mid = lo + (hi - lo) / 2;
+		int c = or[mid].proc != h->proc
+				? (or[mid].proc < h->proc ? -1 : 1)
+				: strcmp(or[mid].session, h->session);
+
+		if (c < 0 || (c == 0 && or[mid].from < h->acq_t))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (j = lo; j < nr && oref_of(&or[j], h) &&
+		     nearer_life(&or[j], or[j].from - h->acq_t, &best, &best_d);
 	     j++)
 		;
-	for (j = lo - 1; j >= 0 && !strcmp(lr[j].session, h->session) &&
-			 nearer_life(m, &lr[j], h, h->acq_t - lr[j].from,
-				     &best, &best_d);
+	for (j = lo - 1; j >= 0 && oref_of(&or[j], h) &&
+			 nearer_life(&or[j], h->acq_t - or[j].from, &best,
+				     &best_d);
 	     j--)
 		;
 	return best;
@@ -577,9 +650,10 @@ static int damaged_before_acquired(const struct model *m,
 
 void model_kernel_lives(struct model *m)
 {
-	int i, k, nr_rel, nr_lr;
+	int i, k, nr_rel, nr_lr, nr_or;
 	struct rel *rel;
 	struct lref *lr;
+	struct oref *or;
 
 	read_lives(m);
 	if (!m->kernel)
@@ -593,6 +667,7 @@ void model_kernel_lives(struct model *m)
 			lr[nr_lr++].k = k;
 		}
 	qsort(lr, (size_t)nr_lr, sizeof(*lr), lref_cmp);
+	or = orefs_of(m, &nr_or);
 	for (i = 0; i < m->nr_holds; i++) {
 		struct hold *h = &m->holds[i];
 		int best;
@@ -601,7 +676,7 @@ void model_kernel_lives(struct model *m)
 			continue;
 		/* Its file: the life its owner's payload named, nearest its
 		 * `acquired` (a later life is a later hold's). */
-		best = life_of_hold(m, lr, nr_lr, h);
+		best = life_of_hold(or, nr_or, h);
 		if (best < 0 &&
 		    (best = damaged_before_acquired(m, lr, nr_lr, h)) >= 0) {
 			h->life = best;
@@ -634,6 +709,7 @@ void model_kernel_lives(struct model *m)
 						  h->maxhold_us);
 		}
 	}
+	free(or);
 	free(lr);
 	free(rel);
 	add_unreported_holds(m);

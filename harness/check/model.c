@@ -38,15 +38,52 @@ const char *model_pname(const struct model *m, int proc)
 	return proc >= 0 ? m->procs[proc].name : "the harness";
 }
 
-int model_proc(const struct model *m, const char *name)
+/* FNV-1a of a process name: its slot in proc_hash. */
+static unsigned proc_slot(const struct model *m, const char *name)
 {
+	uint64_t h = 1469598103934665603u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211u;
+	return (unsigned)(h ^ (h >> 32)) & (unsigned)(m->proc_hash_size - 1);
+}
+
+/* Puts process k (just added, its name new) into proc_hash, growing it
+ * to keep it at most half full. */
+static void index_proc(struct model *m, int k)
+{
+	unsigned j;
 	int i;
 
-	if (!name || !strcmp(name, "harness"))
+	if (2 * (k + 1) > m->proc_hash_size) {
+		free(m->proc_hash);
+		m->proc_hash_size = m->proc_hash_size ? 2 * m->proc_hash_size
+						      : 64;
+		m->proc_hash = xcalloc((size_t)m->proc_hash_size, sizeof(int));
+		for (i = 0; i < k; i++) {
+			for (j = proc_slot(m, m->procs[i].name);
+			     m->proc_hash[j];
+			     j = (j + 1) & (unsigned)(m->proc_hash_size - 1))
+				;
+			m->proc_hash[j] = i + 1;
+		}
+	}
+	for (j = proc_slot(m, m->procs[k].name); m->proc_hash[j];
+	     j = (j + 1) & (unsigned)(m->proc_hash_size - 1))
+		;
+	m->proc_hash[j] = k + 1;
+}
+
+int model_proc(const struct model *m, const char *name)
+{
+	unsigned j;
+
+	if (!name || !strcmp(name, "harness") || !m->proc_hash_size)
 		return -1;
-	for (i = 0; i < m->nr_procs; i++)
-		if (!strcmp(m->procs[i].name, name))
-			return i;
+	for (j = proc_slot(m, name); m->proc_hash[j];
+	     j = (j + 1) & (unsigned)(m->proc_hash_size - 1))
+		if (!strcmp(m->procs[m->proc_hash[j] - 1].name, name))
+			return m->proc_hash[j] - 1;
 	return -1;
 }
 
@@ -67,6 +104,7 @@ static int proc_of(struct model *m, const char *name)
 	p->death_t = NEVER;
 	p->exit_t = NEVER;
 	p->failpoint_t = NEVER;
+	index_proc(m, m->nr_procs);
 	return m->nr_procs++;
 }
 
@@ -1020,6 +1058,10 @@ static void on_acquired(struct model *m, jv e, int i)
 		}
 	h = new_hold(m, session, m->t[i]);
 	h->proc = proc;
+	GROW(m->procs[proc].acquired, m->procs[proc].nr_acquired,
+	     m->procs[proc].alloc_acquired);
+	m->procs[proc].acquired[m->procs[proc].nr_acquired++] =
+		m->nr_holds - 1;
 	h->op = op;
 	h->ev = i;
 	h->lane = lane;
@@ -1129,12 +1171,15 @@ static void on_death(struct model *m, int proc, int64_t t)
 
 	if (proc < 0 || m->procs[proc].death_t != t)
 		return;
-	for (k = 0; k < m->nr_holds; k++)
-		if (m->holds[k].proc == proc) {
-			end_hold(&m->holds[k], END_DIED, t, -1);
-			if (m->holds[k].gone_t == NEVER)
-				m->holds[k].gone_t = t;
-		}
+	/* every hold of proc so far: pass 2 makes holds of a process only
+	 * from its `acquired` events */
+	for (k = 0; k < m->procs[proc].nr_acquired; k++) {
+		struct hold *h = &m->holds[m->procs[proc].acquired[k]];
+
+		end_hold(h, END_DIED, t, -1);
+		if (h->gone_t == NEVER)
+			h->gone_t = t;
+	}
 }
 
 static int64_t max_grace(struct model *m, const char *session)
@@ -1377,10 +1422,12 @@ void model_clear(struct model *m)
 		free(m->procs[i].stops);
 		free(m->procs[i].cpu);
 		free(m->procs[i].said);
+		free(m->procs[i].acquired);
 	}
 	free(m->procs);
 	free(m->ops);
 	free(m->op_hash);
+	free(m->proc_hash);
 	free(m->holds);
 	free(m->unended);
 	free(m->lives);

@@ -456,9 +456,7 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 		holder = jvx_cstr(line, "holder");
 		lane = jvx_cstr(line, "lane");
 		msg = jvx_cstr(line, "msg");
-		for (k = 0; holder && k < m->nr_procs; k++)
-			if (!strcmp(m->procs[k].name, holder))
-				proc = k;
+		proc = model_proc(m, holder); /* names are unique */
 		if (proc < 0 || !jvx_has_num(line, "t", &td))
 			goto next; /* not a holder's line: nothing to fence */
 		t = (int64_t)td;

@@ -13,8 +13,10 @@
  * (process, id) in an index (html_keys), a wait's invoke and an invoke's
  * message by the index kept with it, and holds and waits still open in
  * lists of the open ones (walks back over every one before were 0.5 s of
- * the 10,000-message case). What stays a walk is over processes, rows,
- * sessions or the holds open at once.
+ * the 10,000-message case). Holders, their lanes, sessions and lock-file
+ * owners are found by name in indexes too (walks over every holder or row
+ * per event were half the timeline of 1,024 holders). What stays a walk is
+ * over a holder's own lanes and rows, or the holds and waits open at once.
  */
 #include "report/timeline.h"
 
@@ -80,6 +82,15 @@ struct tl_scratch {
 				     open, and some closed since (dropped
 				     by holds_open) */
 	VEC(int) open_waits;	  /* the same for waits */
+	/* Look-ups by name, each (name, 0) or (lane, holder) -> an index:
+	 * walks over every holder or row per event were quadratic in
+	 * holders (1,024 holders: half the timeline's instructions) */
+	struct html_keys proc_by_name;	   /* -> model.procs */
+	struct html_keys lane_by_name;	   /* (lane, holder's index) -> the
+					      first pass's lane list */
+	struct html_keys session_by_name;  /* -> model.sessions, which is
+					      also its row */
+	struct html_keys owner_by_session; /* -> owners */
 };
 
 /* Cuts `s` (malloc'ed) to at most `max` code points, adding an ellipsis;
@@ -108,6 +119,10 @@ static void scratch_free(struct tl_model *m)
 	free(m->work->owners.v);
 	html_keys_clear(&m->work->inv_by_id);
 	html_keys_clear(&m->work->wait_by_id);
+	html_keys_clear(&m->work->proc_by_name);
+	html_keys_clear(&m->work->lane_by_name);
+	html_keys_clear(&m->work->session_by_name);
+	html_keys_clear(&m->work->owner_by_session);
 	free(m->work->open_holds.v);
 	free(m->work->open_waits.v);
 	free(m->work);
@@ -235,17 +250,15 @@ static int is_holder(const char *proc)
 
 static int proc_find(struct tl_model *m, const char *name)
 {
-	for (size_t i = 0; i < m->procs.n; i++)
-		if (streq(m->procs.v[i].name, name))
-			return (int)i;
-	return -1;
+	return html_keys_get(&m->work->proc_by_name, name, 0);
 }
 
 static int proc_add(struct tl_model *m, const char *name)
 {
 	int i = proc_find(m, name);
-	if (i >= 0)
+	if (i >= 0 || !name)
 		return i;
+	html_keys_put(&m->work->proc_by_name, name, 0, (int)m->procs.n);
 	struct tl_proc *p = vec_push(&m->procs);
 	p->name = name;
 	p->t_spawn = p->t_exit = p->freeze_t = p->spin_t = -1;
@@ -256,29 +269,27 @@ static int proc_add(struct tl_model *m, const char *name)
 
 static void session_add(struct tl_model *m, const char *s)
 {
-	if (!s)
+	if (!s || html_keys_get(&m->work->session_by_name, s, 0) >= 0)
 		return;
-	for (size_t i = 0; i < m->sessions.n; i++)
-		if (!strcmp(m->sessions.v[i], s))
-			return;
+	html_keys_put(&m->work->session_by_name, s, 0, (int)m->sessions.n);
 	*vec_push(&m->sessions) = s;
 }
 
-/* Lanes are collected as rows in a first pass, grouped by holder below. */
+/* Lanes are collected as rows in a first pass (pi: their holder), grouped
+ * by holder below. */
 static void lane_add(struct tl_model *m, const char *proc, const char *lane)
 {
 	if (!lane)
 		lane = "main";
-	proc_add(m, proc);
-	for (size_t i = 0; i < m->rows.n; i++)
-		if (streq(m->rows.v[i].proc, proc) &&
-		    streq(m->rows.v[i].lane, lane))
-			return;
+	int p = proc_add(m, proc);
+	if (p < 0 || html_keys_get(&m->work->lane_by_name, lane, p) >= 0)
+		return;
+	html_keys_put(&m->work->lane_by_name, lane, p, (int)m->rows.n);
 	struct tl_row *r = vec_push(&m->rows);
 	r->kind = ROW_LANE;
 	r->proc = proc;
 	r->lane = lane;
-	r->pi = -1;
+	r->pi = p;
 }
 
 static int lane_op(const char *op)
@@ -329,27 +340,32 @@ static void model_discover(struct tl_model *m, struct tl_history *h)
 		}
 	}
 
-	/* Rows: sessions first, then each holder's lanes, in holder order. */
+	/* Rows: sessions first, then each holder's lanes, in holder order
+	 * (each holder's in the order they came: a counting sort by holder,
+	 * not a walk over every lane per holder). */
 	struct tl_row *lanes = m->rows.v;
 	size_t nlanes = m->rows.n;
+	size_t *next = xcalloc(m->procs.n + 1, sizeof(*next));
+	int *by_proc = xcalloc(nlanes + 1, sizeof(*by_proc));
 	m->rows.v = NULL;
 	m->rows.n = m->rows.cap = 0;
+	for (size_t i = 0; i < nlanes; i++)
+		next[lanes[i].pi + 1]++;
+	for (size_t p = 1; p <= m->procs.n; p++)
+		next[p] += next[p - 1];
+	for (size_t i = 0; i < nlanes; i++)
+		by_proc[next[lanes[i].pi]++] = (int)i;
 	for (size_t i = 0; i < m->sessions.n; i++) {
 		struct tl_row *r = vec_push(&m->rows);
 		r->kind = ROW_SESSION;
 		r->session = m->sessions.v[i];
 		r->pi = -1;
 	}
-	for (size_t p = 0; p < m->procs.n; p++) {
+	for (size_t p = 0, j = 0; p < m->procs.n; p++) {
 		struct tl_proc *pr = &m->procs.v[p];
 		pr->row0 = (int)m->rows.n;
-		for (size_t i = 0; i < nlanes; i++) {
-			if (!streq(lanes[i].proc, pr->name))
-				continue;
-			struct tl_row *r = vec_push(&m->rows);
-			*r = lanes[i];
-			r->pi = (int)p;
-		}
+		for (; j < nlanes && lanes[by_proc[j]].pi == (int)p; j++)
+			*vec_push(&m->rows) = lanes[by_proc[j]];
 		if ((int)m->rows.n == pr->row0) {
 			struct tl_row *r = vec_push(&m->rows);
 			r->kind = ROW_LANE;
@@ -359,15 +375,20 @@ static void model_discover(struct tl_model *m, struct tl_history *h)
 		}
 		pr->nrows = (int)m->rows.n - pr->row0;
 	}
+	free(by_proc);
+	free(next);
 	free(lanes);
 }
 
+/* Session k's row is row k (model_discover puts them first). */
 static int row_of_session(struct tl_model *m, const char *s)
 {
-	for (size_t i = 0; i < m->rows.n; i++)
-		if (m->rows.v[i].kind == ROW_SESSION && streq(m->rows.v[i].session, s))
-			return (int)i;
-	return -1;
+	int i = html_keys_get(&m->work->session_by_name, s, 0);
+
+	return i >= 0 && (size_t)i < m->rows.n &&
+			       m->rows.v[i].kind == ROW_SESSION
+		       ? i
+		       : -1;
 }
 
 /* The row of holder `proc`'s `lane` (NULL: its first row), or -1. */
@@ -455,12 +476,14 @@ static void waits_open(struct tl_model *m)
 
 static struct owner *owner_of(struct tl_model *m, const char *session)
 {
-	for (size_t i = 0; i < m->work->owners.n; i++)
-		if (streq(m->work->owners.v[i].session, session))
-			return &m->work->owners.v[i];
+	int i = html_keys_get(&m->work->owner_by_session, session, 0);
+	if (i >= 0)
+		return &m->work->owners.v[i];
 	int row = row_of_session(m, session);
 	if (row < 0)
 		return NULL;
+	html_keys_put(&m->work->owner_by_session, session, 0,
+		      (int)m->work->owners.n);
 	struct owner *o = vec_push(&m->work->owners);
 	o->session = session;
 	o->row = row;

@@ -469,6 +469,44 @@ START_TEST(test_keys_index)
 }
 END_TEST
 
+/* The longest run of taken slots in `k`: a look-up walks at most that. */
+static size_t keys_longest_run(const struct html_keys *k)
+{
+	size_t most = 0, run = 0;
+
+	/* twice round: a run may wrap past the end */
+	for (size_t i = 0; i < 2 * k->size; i++) {
+		run = k->slot[i % k->size].name ? run + 1 : 0;
+		if (run > most)
+			most = run;
+	}
+	return most;
+}
+
+/* Keys that differ in their number only, or in their name only, spread
+ * over the table: one holder's 1,024 ids (or a lane of 1,024 holders) all
+ * hashed to one slot's run before, and each look-up walked half of it. */
+START_TEST(test_keys_spread)
+{
+	struct html_keys by_num = { 0 }, by_name = { 0 };
+	char name[1024][8];
+
+	for (int i = 0; i < 1024; i++) {
+		snprintf(name[i], sizeof(name[i]), "H%d", i);
+		html_keys_put(&by_num, "main", i, i);
+		html_keys_put(&by_name, name[i], 0, i);
+	}
+	ck_assert_uint_le(keys_longest_run(&by_num), 32);
+	ck_assert_uint_le(keys_longest_run(&by_name), 32);
+	for (int i = 0; i < 1024; i++) {
+		ck_assert_int_eq(html_keys_get(&by_num, "main", i), i);
+		ck_assert_int_eq(html_keys_get(&by_name, name[i], 0), i);
+	}
+	html_keys_clear(&by_num);
+	html_keys_clear(&by_name);
+}
+END_TEST
+
 /* The span (kind, row) that ends at t1, or NULL. */
 static struct tl_span *span_at(struct tl_model *m, enum span_kind kind, int row,
 			       int64_t t1)
@@ -898,6 +936,7 @@ static Suite *timeline_suite(void)
 	tcase_add_test(tc, test_events_draw_as_the_file);
 	tcase_add_test(tc, test_events_take_their_lines_from_the_file);
 	tcase_add_test(tc, test_keys_index);
+	tcase_add_test(tc, test_keys_spread);
 	tcase_add_test(tc, test_model_answers_by_id);
 	tc = unit_tcase(s, "layout", 30, NULL, NULL);
 	tcase_add_test(tc, test_layout_places_without_overlap);
