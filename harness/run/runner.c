@@ -805,6 +805,7 @@ write:
 		close(r.ep_fd);
 	watch_close(&r);
 	free(r.h);
+	free(r.h_index);
 	free(r.ns);
 	free(r.p);
 	free(r.deadline_cpu);

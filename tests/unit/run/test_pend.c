@@ -2,14 +2,33 @@
  * test_pend.c - finding a command by the id a holder's answer names
  * (run_pend_find, run/holder_io.c): by bisection over the commands in the
  * order their ids were given, where some ids went to no command (the
- * harness's own requests to a holder take ids too, runner.c).
+ * harness's own requests to a holder take ids too, runner.c); and a holder
+ * by its name (run_holder), among many, at a cost that does not grow with
+ * them: this binary defines strcmp and counts the calls (nothing timed).
  */
 #include <check.h>
 
 #include "run/run_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "unit.h"
+
+static unsigned long strcmp_calls;
+
+int strcmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a;
+	const unsigned char *y = (const unsigned char *)b;
+
+	strcmp_calls++;
+	while (*x && *x == *y) {
+		x++;
+		y++;
+	}
+	return *x - *y;
+}
 
 enum { NP = 1000 };
 
@@ -71,6 +90,40 @@ START_TEST(test_no_command_for_other_ids)
 }
 END_TEST
 
+/* Each of 1,024 holders found by its name, in a few compares each (the
+ * walk over the holders, once per scenario step, made 512 on average:
+ * quadratic in holders); a name no holder has, never. */
+START_TEST(test_finds_each_holder)
+{
+	enum { NH = 1024 };
+	static struct scn_holder decl[NH];
+	static struct hstate h[NH];
+	static char name[NH][8];
+	struct run r;
+	unsigned long c0;
+	int k;
+
+	memset(&r, 0, sizeof(r));
+	for (k = 0; k < NH; k++) {
+		snprintf(name[k], sizeof(name[k]), "H%d", k);
+		decl[k].name = name[k];
+		h[k].decl = &decl[k];
+	}
+	r.h = h;
+	r.nh = NH;
+	c0 = strcmp_calls;
+	for (k = NH - 1; k >= 0; k--)
+		ck_assert_ptr_eq(run_holder(&r, name[k]), &h[k]);
+	ck_assert_msg(strcmp_calls - c0 <= 4 * NH,
+		      "%lu compares to find %d holders", strcmp_calls - c0, NH);
+	ck_assert_ptr_null(run_holder(&r, "H1024"));
+	ck_assert_ptr_null(run_holder(&r, "H"));
+	ck_assert_ptr_null(run_holder(&r, ""));
+	ck_assert_ptr_null(run_holder(&r, NULL));
+	free(r.h_index);
+}
+END_TEST
+
 static Suite *pend_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -78,6 +131,7 @@ static Suite *pend_suite(void)
 
 	tcase_add_test(tc, test_finds_each_command);
 	tcase_add_test(tc, test_no_command_for_other_ids);
+	tcase_add_test(tc, test_finds_each_holder);
 	return s;
 }
 
