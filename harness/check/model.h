@@ -233,6 +233,8 @@ struct logline {
 	const char *level, *msg;
 };
 
+struct strmap; /* model.c's index of names */
+
 struct model {
 	jv history; /* borrowed */
 	int n;
@@ -279,6 +281,9 @@ struct model {
 	int nr_sweeps, alloc_sweeps;
 	const char **sessions;
 	int nr_sessions, alloc_sessions;
+	struct strmap *session_index; /* name -> its index in sessions
+					 (model.c's; a walk over them per
+					 event was quadratic in sessions) */
 	struct life *lives;	/* empty without `fs` events */
 	int nr_lives, alloc_lives;
 	int kernel;		/* 1: the history has a complete kernel view

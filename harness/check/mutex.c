@@ -419,17 +419,16 @@ static void check_late_releases(const struct model *m, struct verdicts *out)
  */
 static void check_fencing(const struct model *m, struct verdicts *out,
 			  const char *session, const struct by_session *bs,
-			  int nr_bs)
+			  int nr_bs, int *idx, int64_t *sufmin)
 {
 	jv lines = model_transcript(m, session);
 	int i, j, k, n = jv_array_length(jv_copy(lines)), nl = 0, lo, hi;
 	/* The holds that can matter, those of a holder on this session (in
-	 * the order of m->holds), and the earliest acquisition among each
-	 * one and those after it: a line is looked up in O(log holds) and
-	 * the holds near it, not all of them (a scan of every hold per line
-	 * made the checker quadratic in messages). */
-	int *idx = xcalloc((size_t)m->nr_holds + 1, sizeof(*idx));
-	int64_t *sufmin = xcalloc((size_t)m->nr_holds + 1, sizeof(*sufmin));
+	 * the order of m->holds): idx; and the earliest acquisition among
+	 * each one and those after it: sufmin (both with room for every
+	 * hold, the caller's, made once for all sessions). A line is looked
+	 * up in O(log holds) and the holds near it, not all of them (a scan
+	 * of every hold per line made the checker quadratic in messages). */
 
 	model_session_range(bs, nr_bs, session, &lo, &hi);
 	for (j = lo; j < hi; j++)
@@ -528,8 +527,6 @@ next:
 		jv_free(raw);
 	}
 	jv_free(lines);
-	free(sufmin);
-	free(idx);
 }
 
 /*
@@ -631,6 +628,8 @@ void check_mutex(const struct model *m, struct verdicts *out)
 {
 	int s, nr_bs;
 	struct by_session *bs = model_by_session(m, 1, &nr_bs);
+	int *idx = xcalloc((size_t)m->nr_holds + 1, sizeof(*idx));
+	int64_t *sufmin = xcalloc((size_t)m->nr_holds + 1, sizeof(*sufmin));
 
 	check_mutex_owners(m, out);
 	check_life_owners(m, out);
@@ -639,6 +638,8 @@ void check_mutex(const struct model *m, struct verdicts *out)
 	check_late_releases(m, out);
 	check_births(m, out);
 	for (s = 0; s < m->nr_sessions; s++)
-		check_fencing(m, out, m->sessions[s], bs, nr_bs);
+		check_fencing(m, out, m->sessions[s], bs, nr_bs, idx, sufmin);
+	free(sufmin);
+	free(idx);
 	free(bs);
 }

@@ -117,7 +117,8 @@ struct waits {
 	int *op;	/* op indexes, by start of wait */
 	int64_t *tmax;	/* tmax[size + k]: wait end of op[k] (INT64_MIN
 			   past n); tmax[j]: the later of its children's */
-	int n, size;	/* size: a power of two, at least n */
+	int n, size;	/* size: a power of two, at least n (the arrays
+			   have room for the run's commands) */
 };
 
 static const struct model *sort_model;
@@ -155,6 +156,10 @@ static void waits_build(const struct model *m, const char *session,
 	sort_model = m;
 	qsort(w->op, (size_t)w->n, sizeof(*w->op), cmp_wait);
 	sort_model = NULL;
+	/* a tree of this session's waits, not of the run's commands: built
+	 * per session, its size was the run's (quadratic in sessions) */
+	for (w->size = 1; w->size < w->n; w->size *= 2)
+		;
 	for (i = 0; i < w->size; i++)
 		w->tmax[w->size + i] =
 			i < w->n ? wait_end(m, &m->ops[w->op[i]]) : INT64_MIN;

@@ -35,26 +35,28 @@ int strcmp(const char *a, const char *b)
 	return *x - *y;
 }
 
-/* The bench's holders cell (tests/bench/bench.sh): n holders H0.., one
- * message each, to four sessions in turn, each holder in its own pid of
- * one namespace; the lock files' payloads name their owners (fs events),
- * each holder takes, writes, releases, answers, and all exit at the end.
- * As history_write writes it: one event a line, in time order. */
-static jv holders_history(int n)
+/* A cell of the bench's scaling rows (tests/bench/bench.sh): nh holders
+ * H0.., each in its own pid of one namespace, nm messages, message i by
+ * holder i mod nh to session i mod ns; the lock files' payloads name their
+ * owners (fs events), each message's holder takes, writes, releases and
+ * answers, and all exit at the end. As history_write writes it: one event
+ * a line, in time order. */
+static jv cell_history(int nh, int nm, int ns)
 {
-	jv h = jv_array(), tr[4];
+	jv h = jv_array(), *tr = calloc((size_t)ns, sizeof(jv));
 	char buf[1024];
 	long long t = 1000;
 	int i, s;
 
-	for (s = 0; s < 4; s++)
+	ck_assert_ptr_nonnull(tr);
+	for (s = 0; s < ns; s++)
 		tr[s] = jv_array();
 	h = jv_array_append(
 	    h, jv_parse("{\"type\":\"meta\",\"process\":\"harness\",\"t\":0,"
 			"\"title\":\"holders\",\"params\":{\"maxHoldMs\":5000,"
 			"\"timeoutMs\":60000,\"pollMs\":50,\"graceMs\":2000,"
 			"\"slackMs\":300}}"));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nh; i++) {
 		snprintf(buf, sizeof(buf),
 			 "{\"type\":\"spawn\",\"process\":\"H%d\",\"pid\":%d,"
 			 "\"pidNs\":4026532193,\"t\":%lld,\"impl\":\"reference\","
@@ -63,46 +65,48 @@ static jv holders_history(int n)
 			 i, 4 + i, t++);
 		h = jv_array_append(h, jv_parse(buf));
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nm; i++) {
 		snprintf(buf, sizeof(buf),
-			 "{\"type\":\"invoke\",\"process\":\"H%d\",\"id\":1,"
+			 "{\"type\":\"invoke\",\"process\":\"H%d\",\"id\":%d,"
 			 "\"op\":\"deliver\",\"session\":\"s%d\",\"lane\":\"main\","
 			 "\"timeoutMs\":60000,\"pollMs\":50,\"maxHoldMs\":5000,"
 			 "\"graceMs\":2000,\"msg\":\"m%d\",\"t\":%lld}",
-			 i, i % 4, i, t++);
+			 i % nh, 1 + i / nh, i % ns, i, t++);
 		h = jv_array_append(h, jv_parse(buf));
 	}
-	for (i = 0; i < n; i++) {
-		s = i % 4;
+	for (i = 0; i < nm; i++) {
+		int who = i % nh, id = 1 + i / nh;
+
+		s = i % ns;
 		snprintf(buf, sizeof(buf),
 			 "{\"type\":\"fs\",\"process\":\"harness\",\"fs\":\"create\","
 			 "\"file\":\"s%d.jsonl.lock\",\"kind\":\"lock\","
 			 "\"session\":\"s%d\",\"pidNs\":4026532193,\"pid\":%d,"
 			 "\"payload\":\"ok\",\"t\":%lld}",
-			 s, s, 4 + i, t + 2);
+			 s, s, 4 + who, t + 2);
 		h = jv_array_append(h, jv_parse(buf));
 		snprintf(buf, sizeof(buf),
-			 "{\"type\":\"acquired\",\"process\":\"H%d\",\"id\":1,"
+			 "{\"type\":\"acquired\",\"process\":\"H%d\",\"id\":%d,"
 			 "\"session\":\"s%d\",\"lane\":\"main\","
 			 "\"reentrant\":false,\"t\":%lld}",
-			 i, s, t + 5);
+			 who, id, s, t + 5);
 		h = jv_array_append(h, jv_parse(buf));
 		snprintf(buf, sizeof(buf),
 			 "{\"msg\":\"m%d\",\"holder\":\"H%d\",\"pid\":%d,"
 			 "\"lane\":\"main\",\"t\":%lld}",
-			 i, i, 4 + i, t + 10);
+			 i, who, 4 + who, t + 10);
 		tr[s] = jv_array_append(tr[s], jv_string(buf));
 		snprintf(buf, sizeof(buf),
-			 "{\"type\":\"appended\",\"process\":\"H%d\",\"id\":1,"
+			 "{\"type\":\"appended\",\"process\":\"H%d\",\"id\":%d,"
 			 "\"session\":\"s%d\",\"msg\":\"m%d\",\"lane\":\"main\","
 			 "\"t\":%lld}",
-			 i, s, i, t + 12);
+			 who, id, s, i, t + 12);
 		h = jv_array_append(h, jv_parse(buf));
 		snprintf(buf, sizeof(buf),
-			 "{\"type\":\"released\",\"process\":\"H%d\",\"id\":1,"
+			 "{\"type\":\"released\",\"process\":\"H%d\",\"id\":%d,"
 			 "\"session\":\"s%d\",\"lane\":\"main\",\"why\":\"release\","
 			 "\"t\":%lld}",
-			 i, s, t + 15);
+			 who, id, s, t + 15);
 		h = jv_array_append(h, jv_parse(buf));
 		snprintf(buf, sizeof(buf),
 			 "{\"type\":\"fs\",\"process\":\"harness\",\"fs\":\"delete\","
@@ -111,14 +115,14 @@ static jv holders_history(int n)
 			 s, s, t + 17);
 		h = jv_array_append(h, jv_parse(buf));
 		snprintf(buf, sizeof(buf),
-			 "{\"type\":\"ok\",\"process\":\"H%d\",\"id\":1,"
+			 "{\"type\":\"ok\",\"process\":\"H%d\",\"id\":%d,"
 			 "\"op\":\"deliver\",\"session\":\"s%d\",\"lane\":\"main\","
 			 "\"msg\":\"m%d\",\"t\":%lld}",
-			 i, s, i, t + 20);
+			 who, id, s, i, t + 20);
 		h = jv_array_append(h, jv_parse(buf));
 		t += 100;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nh; i++) {
 		snprintf(buf, sizeof(buf),
 			 "{\"type\":\"exit\",\"process\":\"H%d\",\"code\":0,"
 			 "\"t\":%lld}",
@@ -128,7 +132,7 @@ static jv holders_history(int n)
 	{
 		jv ss = jv_object();
 
-		for (s = 0; s < 4; s++) {
+		for (s = 0; s < ns; s++) {
 			snprintf(buf, sizeof(buf), "s%d", s);
 			ss = jv_object_set(
 			    ss, jv_string(buf),
@@ -146,6 +150,7 @@ static jv holders_history(int n)
 					 jv_string("harness")),
 			   jv_string("sessions"), ss));
 	}
+	free(tr);
 	h = jv_array_append(
 	    h, jv_parse("{\"type\":\"result\",\"process\":\"harness\","
 			"\"status\":\"pass\",\"reason\":\"\",\"failures\":0}"));
@@ -167,7 +172,7 @@ static unsigned long checks_cost(jv h)
 }
 
 /* Its timeline, from the events and the file history_write made of them:
- * the compares it made. */
+ * the compares it made; holder H(n - 1) has its row. */
 static unsigned long timeline_cost(jv h, int n)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -216,7 +221,7 @@ static unsigned long timeline_cost(jv h, int n)
  * to 15). */
 START_TEST(test_cost_follows_holders)
 {
-	jv small = holders_history(128), big = holders_history(512);
+	jv small = cell_history(128, 128, 4), big = cell_history(512, 512, 4);
 	unsigned long cs = checks_cost(small), cb = checks_cost(big);
 	unsigned long ts = timeline_cost(small, 128), tb = timeline_cost(big, 512);
 
@@ -231,13 +236,35 @@ START_TEST(test_cost_follows_holders)
 }
 END_TEST
 
+/* The same for sessions: 4 holders, a message to each session (the
+ * walks over the sessions seen per event, back over the holds for each
+ * hold's session, and a tree of every command of the run per session made
+ * 9 times the compares in the checks; the timeline's walks over sessions
+ * and lock-file owners, 11.6 times). */
+START_TEST(test_cost_follows_sessions)
+{
+	jv small = cell_history(4, 128, 128), big = cell_history(4, 512, 512);
+	unsigned long cs = checks_cost(small), cb = checks_cost(big);
+	unsigned long ts = timeline_cost(small, 4), tb = timeline_cost(big, 4);
+
+	ck_assert_msg(cb <= 6 * cs,
+		      "checks: %lu compares for 512 sessions against %lu for 128",
+		      cb, cs);
+	ck_assert_msg(tb <= 6 * ts,
+		      "timeline: %lu compares for 512 sessions against %lu for 128",
+		      tb, ts);
+	jv_free(small);
+	jv_free(big);
+}
+END_TEST
+
 /* The model's index of processes by name: each of many found, once each,
  * the harness and names nobody has never; each process's `acquired`
  * holds listed, and only its own; each lock file's payload pid mapped to
  * the holder that spawn gave it. */
 START_TEST(test_model_finds_each_holder)
 {
-	jv h = holders_history(1024);
+	jv h = cell_history(1024, 1024, 4);
 	struct model m;
 	char name[32];
 	int i, k;
@@ -280,6 +307,7 @@ int main(void)
 	TCase *tc = unit_tcase(s, "holders", 120, NULL, NULL);
 
 	tcase_add_test(tc, test_cost_follows_holders);
+	tcase_add_test(tc, test_cost_follows_sessions);
 	tcase_add_test(tc, test_model_finds_each_holder);
 	return unit_main(s);
 }
