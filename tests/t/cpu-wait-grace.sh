@@ -75,11 +75,20 @@ busy=""
 
 out=r0.txt
 read -r rc ms <r0.rc
-grep -q 'sent no hello' r0.txt && fail "a holder slow to start because it waited for a CPU was an error"
-[ "$rc" -eq 0 ] || fail "busy-start: the run failed (exit $rc)"
-# it needed the allowance: its hello came after the plain 5 s
-jq -e -s '[.[] | select(.type == "spawn" and .process == "A")][0].t > 5000000' r0/s/history.jsonl >/dev/null ||
-	fail "busy-start said hello within 5 s: the busy loops did not slow it, so this tests nothing"
+# (unless its wait reached the cap, 10 times the limit: the load covered
+# more than this can judge; make check beside the soak, a 15-column Node
+# matrix and a zoo matrix at load 80: "+ 50004 ms the holders starting
+# waited for a CPU")
+capped=$(sed -n 's/.*sent no hello within 5000 ms (--start-timeout) + \([0-9]*\) ms the holders starting waited for a CPU.*/\1/p' r0.txt | head -1)
+if [ -n "$capped" ] && [ "$capped" -ge 49000 ]; then
+	echo "busy-start waited past the cap for a CPU ($capped ms): not judged"
+else
+	grep -q 'sent no hello' r0.txt && fail "a holder slow to start because it waited for a CPU was an error"
+	[ "$rc" -eq 0 ] || fail "busy-start: the run failed (exit $rc)"
+	# it needed the allowance: its hello came after the plain 5 s
+	jq -e -s '[.[] | select(.type == "spawn" and .process == "A")][0].t > 5000000' r0/s/history.jsonl >/dev/null ||
+		fail "busy-start said hello within 5 s: the busy loops did not slow it, so this tests nothing"
+fi
 
 out=ch.txt
 read -r rc ms <ch.rc
