@@ -103,10 +103,15 @@ int check_history(jv history, const struct check_opts *opts, jv *verdicts);
  * holder frozen or spinning on purpose is not counted (a spin from the
  * holder's last word after its invoke: it began no sooner). Or a command
  * refused `timeout` whose wait it, or a holder of its session meanwhile,
- * spent half its timeoutMs or more waiting for a CPU.
- * 1 with what happened in `buf` (e.g. "C2 waited 930 ms for a CPU while it
- * held s1 (maxHoldMs 500)"), 0 when there is none.
+ * spent half its timeoutMs or more waiting for a CPU, or waiting behind a
+ * turn that held past its own holdMs (stalled: by the CPU, the disk or
+ * memory, the machine's doing, not the lock's).
+ * CHECK_STARVED_CPU or CHECK_STARVED_STALLED with what happened in `buf`
+ * (e.g. "C2 waited 930 ms for a CPU while it held s1 (maxHoldMs 500)",
+ * "A held s1 2975 ms past its 2500 ms turn while B's m2 waited for it
+ * (timeoutMs 4000, refused: timeout)"), 0 when there is none.
  */
+enum { CHECK_STARVED_CPU = 1, CHECK_STARVED_STALLED = 2 };
 int check_starved_hold(jv history, char *buf, size_t n);
 
 /*

@@ -474,8 +474,7 @@ static char *starved_past_hold(const struct scenario *s,
 	}
 	/* the holder that waited, when one is known: the more exact cause */
 	if (res->starved)
-		return xasprintf("could not keep a lock for want of a CPU: %s",
-				 res->starved);
+		return xasprintf("could not keep a lock %s", res->starved);
 	if (hold_us > 0 &&
 	    stall_us(res) * (res->speed > 1 ? res->speed : 1) >= hold_us)
 		return xasprintf("stalled for %lld ms, as long as the lock's "

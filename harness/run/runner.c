@@ -742,9 +742,15 @@ cleanup:
 	res->recovery_ms = result_recovery_ms(r.hist);
 	if (nfail) {
 		char starved[256];
+		int cause = check_starved_hold(r.hist, starved, sizeof(starved));
 
-		if (check_starved_hold(r.hist, starved, sizeof(starved)))
-			res->starved = xstrdup(starved);
+		if (cause)
+			res->starved = xasprintf(
+			    "%s: %s",
+			    cause == CHECK_STARVED_CPU
+				    ? "for want of a CPU"
+				    : "as the machine stalled its holder",
+			    starved);
 	}
 write:
 	if (!res->status)

@@ -146,6 +146,68 @@ START_TEST(test_timeout_behind_running_holder)
 }
 END_TEST
 
+/* seeds/001-live-holder-not-stale beside the soak: A's turn (holdMs
+ * `hold`) acquires s1 at 100 ms and lets go at 5583 ms; B's deliver, sent
+ * at 1300 ms with a 4 s timeout, is refused at 5300 ms. A waited for no
+ * CPU to speak of: what stalled it was the disk or memory. */
+static int overran_turn_of(const char *hold, char *buf, size_t n)
+{
+	char invoke[256];
+	jv h;
+	int found;
+
+	snprintf(invoke, sizeof(invoke),
+		 "{'type':'invoke','T':100,'process':'A','id':1,'op':'turn',"
+		 "'session':'s1','holdMs':%s,'maxHoldMs':6000,'msg':'m1'}",
+		 hold);
+	h = hist(META, SPAWN("A"), SPAWN("B"), invoke,
+		 "{'type':'acquired','T':108,'process':'A','session':'s1',"
+		 "'lane':'main','id':1}",
+		 "{'type':'invoke','T':1300,'process':'B','id':1,"
+		 "'op':'deliver','session':'s1','msg':'m2',"
+		 "'timeoutMs':4000,'maxHoldMs':6000}",
+		 NULL);
+	h = with_sched(h, "A", "1400", "0");
+	h = with_sched(h, "A", "1700", "69000");
+	h = jv_array_concat(
+		h, hist("{'type':'fail','T':5300,'process':'B','id':1,"
+			"'reason':'timeout','error':'session file locked'}",
+			"{'type':'appended','T':5582,'process':'A',"
+			"'session':'s1','msg':'m1','id':1}",
+			"{'type':'released','T':5583,'process':'A',"
+			"'session':'s1','lane':'main','id':1,'why':'release'}",
+			"{'type':'ok','T':5584,'process':'A','id':1}",
+			FINAL_EMPTY("5700"), NULL));
+	found = check_starved_hold(h, buf, n);
+	jv_free(h);
+	return found;
+}
+
+/* A 2.5 s turn that let go at 5.58 s: held 2975 ms past its hold, 2700
+ * of them inside B's 4 s wait: half or more, the machine stalled it. */
+START_TEST(test_timeout_behind_overrunning_turn)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(overran_turn_of("2500", buf, sizeof(buf)),
+			 CHECK_STARVED_STALLED);
+	ck_assert_str_eq(buf, "A held s1 2975 ms past its 2500 ms turn while "
+			      "B's m2 waited for it (timeoutMs 4000, refused: "
+			      "timeout)");
+}
+END_TEST
+
+/* A 5 s turn, the same times: it held past B's wait by the scenario's
+ * design (483 ms past its hold, 200 of them in the wait): the timeout is
+ * the scenario's, not the machine's. */
+START_TEST(test_turn_held_as_asked_is_not_stalled)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(overran_turn_of("5000", buf, sizeof(buf)), 0);
+}
+END_TEST
+
 static Suite *starved_suite(void)
 {
 	Suite *s = suite_create("check");
@@ -157,6 +219,8 @@ static Suite *starved_suite(void)
 	tcase_add_test(tc, test_spin_begun_is_not_starved);
 	tcase_add_test(tc, test_timeout_behind_starved_holder);
 	tcase_add_test(tc, test_timeout_behind_running_holder);
+	tcase_add_test(tc, test_timeout_behind_overrunning_turn);
+	tcase_add_test(tc, test_turn_held_as_asked_is_not_stalled);
 	suite_add_tcase(s, tc);
 	return s;
 }
