@@ -7,6 +7,7 @@
  * torn last line. Holders told to exit that are still there are `leaked`.
  */
 #include "run/run_internal.h"
+#include "run/noise.h"
 #include "lib/util.h"
 #include "sandbox/supervise.h"
 
@@ -95,10 +96,10 @@ static int is_impostor(struct run *r, long pid)
 
 /*
  * Processes of the sandbox that are neither its init, nor a holder, nor an
- * impostor of ours: what a holder left behind (a double-forked daemon
- * escapes its process group, not the PID namespace). Our /proc is the
- * namespace's own (its init mounted it). Appended to `leaked` as
- * "process N (comm)".
+ * impostor nor a noise probe of ours: what a holder left behind (a
+ * double-forked daemon escapes its process group, not the PID namespace).
+ * Our /proc is the namespace's own (its init mounted it). Appended to
+ * `leaked` as "process N (comm)".
  */
 static jv stray_processes(struct run *r, jv leaked)
 {
@@ -122,7 +123,10 @@ static jv stray_processes(struct run *r, jv leaked)
 			holder |= !r->h[i].reaped && r->h[i].spid == pid;
 		for (i = 0; i < r->nns; i++)
 			holder |= r->ns[i].init_pid == pid;
-		if (holder || is_impostor(r, pid))
+		/* the noise probes, killed and dying (noise_kill); first:
+		 * is_impostor walks the whole history */
+		if (holder || (r->noise && noise_owns_pid(r->noise, pid)) ||
+		    is_impostor(r, pid))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
 		comm = read_file(path, 64, NULL);

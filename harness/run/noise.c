@@ -2,6 +2,7 @@
  * noise.c - the timer-overshoot probe (noise.h).
  */
 #include "run/noise.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/mman.h>
@@ -131,6 +133,9 @@ static int probe_main(void *arg)
 
 	SYS(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
 	SYS(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
+	/* its pid where it lives (the sandbox's namespace), for the runner's
+	 * look at that namespace's processes (noise_owns_pid) */
+	a->f->ns_pid[a->io] = (int32_t)SYS(SYS_getpid, 0, 0, 0, 0);
 	if (a->io)
 		io_probe(a->f, a->fd);
 	probe(a->f);
@@ -194,6 +199,9 @@ int noise_start(struct noise *n, const char *io_dir)
 	return n->pid ? 0 : -1;
 }
 
+/* Reaps one probe. ECHILD when the sandbox's sweep (a waitpid(-1) for
+ * its namespace's init) reaped it first: it is dead either way, and its
+ * stack can go. */
 static void reap(pid_t *pid, void **stack)
 {
 	if (*pid <= 0)
@@ -208,13 +216,46 @@ static void reap(pid_t *pid, void **stack)
 
 /* Both are killed before either is waited for: each must be run once more
  * to die, and on a loaded machine that is a wait for a CPU; the two waits
- * overlap. */
-void noise_stop(struct noise *n)
+ * overlap, and with what the caller does before noise_stop. */
+void noise_kill(struct noise *n)
 {
+	if (!n->f || n->kept)
+		return;
 	if (n->pid > 0)
 		kill(n->pid, SIGKILL);
 	if (n->io_pid > 0)
 		kill(n->io_pid, SIGKILL);
+	n->kept = xmalloc(sizeof(*n->kept));
+	memcpy(n->kept, n->f, sizeof(*n->kept));
+}
+
+int noise_owns_pid(struct noise *n, long pid)
+{
+	int k;
+
+	if (!n->f || pid <= 0)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		pid_t *p = k ? &n->io_pid : &n->pid;
+
+		if (*p <= 0)
+			continue;
+		/* the live figures: a probe that ran after noise_kill's copy
+		 * said its pid there */
+		if (!n->f->ns_pid[k]) {
+			noise_kill(n);
+			reap(p, &n->stack[k]);
+			continue;
+		}
+		if (n->f->ns_pid[k] == pid)
+			return 1;
+	}
+	return 0;
+}
+
+void noise_stop(struct noise *n)
+{
+	noise_kill(n);
 	reap(&n->pid, &n->stack[0]);
 	reap(&n->io_pid, &n->stack[1]);
 }
@@ -225,41 +266,50 @@ void noise_clear(struct noise *n)
 	if (n->f)
 		munmap(n->f, sizeof(*n->f));
 	n->f = NULL;
+	free(n->kept);
+	n->kept = NULL;
+}
+
+/* The figures read: as noise_kill kept them, or the probes' live ones. */
+static const struct noise_figures *figures(const struct noise *n)
+{
+	return n->kept ? n->kept : n->f;
 }
 
 uint64_t noise_samples(const struct noise *n)
 {
-	return n->f ? n->f->samples : 0;
+	return n->f ? figures(n)->samples : 0;
 }
 
 int64_t noise_max_us(const struct noise *n)
 {
-	return n->f ? n->f->max_us : 0;
+	return n->f ? figures(n)->max_us : 0;
 }
 
 uint64_t noise_io_samples(const struct noise *n)
 {
-	return n->f ? n->f->io_samples : 0;
+	return n->f ? figures(n)->io_samples : 0;
 }
 
 int64_t noise_io_max_us(const struct noise *n)
 {
-	return n->f ? n->f->io_max_us : 0;
+	return n->f ? figures(n)->io_max_us : 0;
 }
 
 int64_t noise_percentile_us(const struct noise *n, double pct)
 {
+	const struct noise_figures *f = n->f ? figures(n) : NULL;
 	uint64_t want, seen = 0;
 	int b;
 
-	if (!n->f || !n->f->samples)
+	if (!f || !f->samples)
 		return 0;
-	want = (uint64_t)((double)n->f->samples * pct / 100.0);
+	want = (uint64_t)((double)f->samples * pct / 100.0);
 	for (b = 0; b < NOISE_BUCKETS; b++) {
-		seen += n->f->hist[b];
+		seen += f->hist[b];
 		if (seen >= want && seen)
-			return b == NOISE_BUCKETS - 1 ? n->f->max_us
+			return b == NOISE_BUCKETS - 1 ? f->max_us
 						      : (int64_t)(b + 1) * 100;
 	}
-	return n->f->max_us;
+	return f->max_us;
 }

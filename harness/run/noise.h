@@ -20,7 +20,8 @@
  * worker's memory (clone(CLONE_VM); forked where that is not done, noise.c),
  * write only the shared figures, make only direct system calls
  * (clock_nanosleep, pwrite, fsync) and clock_gettime, die with their
- * parent (PR_SET_PDEATHSIG), and are killed and reaped by noise_stop.
+ * parent (PR_SET_PDEATHSIG), and are killed by noise_kill and reaped by
+ * noise_stop (or by the sandbox's sweep: they live in its PID namespace).
  */
 #ifndef LOCKCHAOS_RUN_NOISE_H
 #define LOCKCHAOS_RUN_NOISE_H
@@ -41,6 +42,9 @@ struct noise_figures {
 	int64_t max_us;
 	uint64_t io_samples; /* the storage probe's write + fsync pairs */
 	int64_t io_max_us;   /* the longest of them */
+	int32_t ns_pid[2];   /* each probe's pid in its own PID namespace
+				(the sandbox's), as it said at its start;
+				0 until then. [1] the storage probe's */
 };
 
 struct noise {
@@ -49,15 +53,41 @@ struct noise {
 	struct noise_figures *f; /* shared with them; NULL when none */
 	void *stack[2];		 /* a probe's stack when it shares our
 				    memory (noise.c), [1] the storage's */
+	struct noise_figures *kept; /* the figures as noise_kill found them
+				       (malloc'ed): what is read from then
+				       on; NULL before */
 };
-#define NOISE_INIT { 0, 0, NULL, { NULL, NULL } }
+#define NOISE_INIT { 0, 0, NULL, { NULL, NULL }, NULL }
 
 /* Starts the probes; the storage probe writes `io_dir`/.lockchaos-io-probe
  * (none when io_dir is NULL). 0, or -1 (no probe: the figures stay 0). */
 int noise_start(struct noise *n, const char *io_dir);
 
-/* Stops (SIGKILL) and reaps the probes; their figures stay readable until
- * noise_clear. A no-op without a probe. */
+/*
+ * Stops the probes (SIGKILL) without waiting for them to die, and keeps
+ * their figures as they are now: a probe killed in the middle of a sample
+ * may still write it, but nothing reads the shared figures after this.
+ * Waiting was two wake-ups on the run's critical path (each probe must be
+ * run once more to die, on a loaded machine a wait for a CPU); killed
+ * here, they die while the runner records the final state and sweeps the
+ * sandbox. A no-op without a probe, or when already killed.
+ */
+void noise_kill(struct noise *n);
+
+/*
+ * 1 when `pid`, a pid of the probes' PID namespace (the sandbox's: its
+ * /proc), is one of the probes, still a process (alive or dead, not yet
+ * reaped by noise_stop): killed by noise_kill, a probe may still be in
+ * /proc when the runner looks there for processes a holder left behind. A
+ * probe that never ran to say its pid is reaped here first (noise_stop's
+ * wait), so no pid of the namespace is taken for it unseen.
+ */
+int noise_owns_pid(struct noise *n, long pid);
+
+/* Stops (noise_kill) and reaps the probes: the last call that touches
+ * them; one already reaped by someone else's waitpid (the sandbox's sweep)
+ * is not waited for. Their figures stay readable until noise_clear. A
+ * no-op without a probe. */
 void noise_stop(struct noise *n);
 
 /* Frees the figures. */

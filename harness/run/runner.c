@@ -453,8 +453,10 @@ static void wind_down(struct run *r)
 	exit_grace(r);
 	watch_drain(r);
 	watch_stop(r);
+	/* killed, not waited for: they die while the final state is read
+	 * and the sandbox swept (its sweep reaps them, noise_stop the rest) */
 	if (r->noise)
-		noise_stop(r->noise);
+		noise_kill(r->noise);
 	final_record(r);
 }
 
@@ -652,7 +654,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 			play(&r);
 	}
 	wind_down(&r);
-	noise_stop(&noise);
+	noise_kill(&noise);
 	{
 		jv ev = ev_new("noise", "harness");
 
@@ -668,8 +670,9 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	res->noise_max_us = noise_max_us(&noise);
 	res->noise_io_max_us = noise_io_max_us(&noise);
 cleanup:
-	noise_stop(&noise);
+	noise_kill(&noise);
 	holders_kill_all(&r);
+	noise_stop(&noise);
 	res->duration_ms = r.t0 ? (mono_us() - r.t0) / 1000 : 0;
 	res->speed = r.speed > 1 ? r.speed : 1;
 	if (r.speed_note)

@@ -1,6 +1,7 @@
 /*
  * test_noise.c - the noise probes (run/noise.c): real processes sharing
- * this one's memory, sampling, then killed and reaped by noise_stop.
+ * this one's memory, sampling, then killed (noise_kill) and reaped by
+ * noise_stop or by someone else's waitpid, as the sandbox's sweep does.
  */
 #include <check.h>
 
@@ -114,6 +115,71 @@ START_TEST(test_probes_leave_our_memory_alone)
 }
 END_TEST
 
+/* noise_kill does not wait for the probes to die (that was two wake-ups on
+ * every run's critical path): they are still ours to reap when it returns,
+ * the figures it kept no longer move, and noise_stop does not wait again
+ * for a probe that a waitpid of someone else's (the sandbox's sweep) has
+ * reaped already. */
+START_TEST(test_kill_does_not_wait_for_them)
+{
+	char dir[] = "/tmp/lockchaos-noise-XXXXXX", file[64];
+	struct noise n = NOISE_INIT;
+	int64_t until;
+	pid_t pid, io_pid;
+	siginfo_t si;
+	uint64_t s;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(noise_start(&n, dir), 0);
+	pid = n.pid;
+	io_pid = n.io_pid;
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_gt(io_pid, 0);
+	until = now_ms() + 20000;
+	while (noise_samples(&n) < 5 && now_ms() < until)
+		sleep_ms(5);
+	noise_kill(&n);
+	s = noise_samples(&n);
+	ck_assert_uint_ge(s, 5);
+	/* each said its pid (no PID namespace here: ours), and a look at
+	 * /proc for strays passes them over until they are reaped */
+	ck_assert_int_eq(noise_owns_pid(&n, pid), 1);
+	ck_assert_int_eq(noise_owns_pid(&n, io_pid), 1);
+	ck_assert_int_eq(noise_owns_pid(&n, getpid()), 0);
+	ck_assert_int_eq(noise_owns_pid(&n, 0), 0);
+	/* not reaped by noise_kill: each is still our child, killed */
+	ck_assert_int_eq(n.pid, pid);
+	ck_assert_int_eq(n.io_pid, io_pid);
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(si.si_code, CLD_KILLED);
+	ck_assert_int_eq(si.si_status, SIGKILL);
+	memset(&si, 0, sizeof(si));
+	ck_assert_int_eq(waitid(P_PID, (id_t)io_pid, &si, WEXITED | WNOWAIT),
+			 0);
+	ck_assert_int_eq(si.si_code, CLD_KILLED);
+	sleep_ms(20);
+	ck_assert_uint_eq(noise_samples(&n), s);
+	noise_kill(&n); /* twice is harmless */
+	ck_assert_uint_eq(noise_samples(&n), s);
+	/* the sweep's waitpid(-1) takes one of them first */
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	noise_stop(&n);
+	ck_assert_int_eq(n.pid, 0);
+	ck_assert_int_eq(n.io_pid, 0);
+	errno = 0;
+	ck_assert_int_eq(waitpid(io_pid, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	ck_assert_uint_eq(noise_samples(&n), s);
+	ck_assert_int_eq(noise_owns_pid(&n, pid), 0);
+	ck_assert_int_eq(noise_owns_pid(&n, io_pid), 0);
+	noise_clear(&n);
+	snprintf(file, sizeof(file), "%s/.lockchaos-io-probe", dir);
+	unlink(file);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *noise_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -121,6 +187,7 @@ static Suite *noise_suite(void)
 
 	tcase_add_test(tc, test_probes_sample_then_are_reaped);
 	tcase_add_test(tc, test_probes_leave_our_memory_alone);
+	tcase_add_test(tc, test_kill_does_not_wait_for_them);
 	return s;
 }
 
