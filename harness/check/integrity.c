@@ -7,6 +7,7 @@
  * once each at its first occurrence.
  */
 #include "check/checkers.h"
+#include "lib/jvx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,9 @@ static void check_integrity_session(const struct model *m,
 	for (i = 0; i < n; i++) {
 		l[i].raw = jv_array_get(jv_copy(lines), i);
 		l[i].parsed = jv_get_kind(l[i].raw) == JV_KIND_STRING
-				      ? jv_parse(jv_string_value(l[i].raw))
+				      ? jvx_parse(jv_string_value(l[i].raw),
+					      (size_t)jv_string_length_bytes(
+						      jv_copy(l[i].raw)))
 				      : jv_invalid_with_msg(
 						jv_string("not a string"));
 		l[i].msg = jvx_cstr(l[i].parsed, "msg");

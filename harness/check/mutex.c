@@ -39,6 +39,7 @@
  * since its mtime (check_births).
  */
 #include "check/checkers.h"
+#include "lib/jvx.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -450,7 +451,9 @@ static void check_fencing(const struct model *m, struct verdicts *out,
 		char what[96];
 
 		line = jv_get_kind(raw) == JV_KIND_STRING
-			       ? jv_parse(jv_string_value(raw))
+			       ? jvx_parse(jv_string_value(raw),
+					   (size_t)jv_string_length_bytes(
+						   jv_copy(raw)))
 			       : jv_invalid();
 		holder = jvx_cstr(line, "holder");
 		lane = jvx_cstr(line, "lane");

@@ -9,6 +9,7 @@
  * whole budget (timeoutMs [+ holdMs] + slack) is a drop.
  */
 #include "check/checkers.h"
+#include "lib/jvx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,9 @@ static jv transcript_counts(const struct model *m)
 			jv_array_foreach(lines, i, raw)
 			{
 				jv line = jv_get_kind(raw) == JV_KIND_STRING
-						  ? jv_parse(jv_string_value(raw))
+						  ? jvx_parse(jv_string_value(raw),
+						     (size_t)jv_string_length_bytes(
+							     jv_copy(raw)))
 						  : jv_invalid();
 				const char *msg = jvx_cstr(line, "msg");
 

@@ -39,6 +39,20 @@ int jvx_false(jv o, const char *k);
  * anything else. */
 char *jvx_words(jv o, const char *k);
 
+/* The string `k` as a jv, a new reference the caller gives away or frees:
+ * made once per name for the process (libjq keeps its hash), so setting a
+ * field, jv_object_set(o, jvx_key("t"), v), needs no malloc, copy and hash
+ * of the name each time. For names from the code (field names, event
+ * types), not for text from a holder: 128 names are kept; others, and
+ * names of 32 bytes or more, are made anew (the same jv, slower). */
+jv jvx_key(const char *k);
+
+/* What jv_parse_sized(text, len) gives, the same jv, read faster when the
+ * text is one object of plain members (strings of printable ASCII without
+ * escapes, integers, true, false, null: a holder's line, a transcript's,
+ * a lock's payload); anything else goes to libjq as it is. */
+jv jvx_parse(const char *text, size_t len);
+
 /* Compact JSON text of `v` (borrowed), malloc'ed. */
 char *jvx_dump(jv v);
 

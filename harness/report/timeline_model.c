@@ -920,7 +920,8 @@ static jv transcript_counts(struct tl_model *m, struct tl_history *h)
 				jv_array_foreach(tr, k, line) {
 					jv obj = jv_invalid();
 					if (jv_get_kind(line) == JV_KIND_STRING)
-						obj = jv_parse(jv_string_value(line));
+						obj = jvx_parse(jv_string_value(line),
+							(size_t)jv_string_length_bytes(jv_copy(line)));
 					else if (jv_get_kind(line) == JV_KIND_OBJECT)
 						obj = jv_copy(line);
 					const char *msg = jvx_cstr(obj, "msg");

@@ -8,6 +8,7 @@
  */
 #include "run/run_internal.h"
 #include "run/noise.h"
+#include "lib/jvx.h"
 #include "lib/util.h"
 #include "sandbox/supervise.h"
 
@@ -38,18 +39,20 @@ static jv transcript_lines(struct run *r, const char *path, int *torn)
 		/* Rebase each line's t onto the scenario clock, as the
 		 * holders' events are; a line that does not parse stays as
 		 * it is for the integrity checker to judge. */
-		v = jv_parse(line);
+		v = jvx_parse(line, strlen(line));
 		if (jv_get_kind(v) == JV_KIND_OBJECT &&
 		    jv_get_kind(t = jv_object_get(jv_copy(v),
 						  jv_string("t"))) ==
 			    JV_KIND_NUMBER) {
-			jv s;
+			char *s;
 
 			v = ev_num(v, "t", run_holder_t(r, jv_number_value(t)));
 			jv_free(t);
-			s = jv_dump_string(v, 0);
-			lines = jv_array_append(lines, jv_copy(s));
-			jv_free(s);
+			/* jv_dump_string's bytes, without its cost (jvx.h) */
+			s = jvx_dump(v);
+			jv_free(v);
+			lines = jv_array_append(lines, jv_string(s));
+			free(s);
 		} else {
 			if (jv_get_kind(v) == JV_KIND_OBJECT)
 				jv_free(t);

@@ -54,10 +54,10 @@ static void verbose_line(struct run *r, jv ev)
 /* Appends `ev` (consumed) to the history; stamps t if it has none. */
 void history_record(struct run *r, jv ev)
 {
-	jv t = jv_object_get(jv_copy(ev), jv_string("t"));
+	jv t = jv_object_get(jv_copy(ev), jvx_key("t"));
 
 	if (jv_get_kind(t) != JV_KIND_NUMBER)
-		ev = jv_object_set(ev, jv_string("t"),
+		ev = jv_object_set(ev, jvx_key("t"),
 				   jv_number((double)run_now(r)));
 	jv_free(t);
 	if (r->o->verbose)
@@ -89,37 +89,37 @@ void history_lines_clear(struct history_lines *lines)
 }
 
 
+/* Field names (and event types: a few dozen, all from the code) are
+ * jvx_key's strings, made once; values are made anew. */
 jv ev_new(const char *type, const char *process)
 {
-	jv ev = jv_object_set(jv_object(), jv_string("type"),
-			      jv_string(type));
+	jv ev = jv_object_set(jv_object(), jvx_key("type"), jvx_key(type));
 
 	if (process)
-		ev = jv_object_set(ev, jv_string("process"),
-				   jv_string(process));
+		ev = jv_object_set(ev, jvx_key("process"), jv_string(process));
 	return ev;
 }
 
 jv ev_str(jv ev, const char *k, const char *v)
 {
-	return v ? jv_object_set(ev, jv_string(k), jv_string(v)) : ev;
+	return v ? jv_object_set(ev, jvx_key(k), jv_string(v)) : ev;
 }
 
 /* Copies field `k` of `from` into `to` when it is there: a holder's hello
  * may leave optional fields out, and an invalid jv must never be stored. */
 jv ev_copy_field(jv to, jv from, const char *k)
 {
-	jv v = jv_object_get(jv_copy(from), jv_string(k));
+	jv v = jv_object_get(jv_copy(from), jvx_key(k));
 
 	if (jv_is_valid(v))
-		return jv_object_set(to, jv_string(k), v);
+		return jv_object_set(to, jvx_key(k), v);
 	jv_free(v);
 	return to;
 }
 
 jv ev_num(jv ev, const char *k, double v)
 {
-	return jv_object_set(ev, jv_string(k), jv_number(v));
+	return jv_object_set(ev, jvx_key(k), jv_number(v));
 }
 
 jv ev_op_fields(jv ev, const struct scn_step *st)

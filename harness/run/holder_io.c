@@ -287,7 +287,7 @@ static void on_holder_line(struct run *r, struct hstate *h, char *line,
 			   size_t len)
 {
 	int hi = (int)(h - r->h);
-	jv ev = jv_parse_sized(line, (int)len);
+	jv ev = jvx_parse(line, len);
 	jv kind, t;
 	const char *ev_name;
 	int ends_wait;

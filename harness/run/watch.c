@@ -119,7 +119,7 @@ long watch_owner_pid(const char *buf, size_t len)
 
 	if (len > WATCH_PAYLOAD_MAX || len > (size_t)INT32_MAX)
 		return 0;
-	p = jv_parse_sized(buf, (int)len);
+	p = jvx_parse(buf, len);
 	if (jv_get_kind(p) != JV_KIND_OBJECT) {
 		jv_free(p);
 		return watch_pidfile_pid(buf, len);
@@ -173,7 +173,7 @@ static jv read_payload(struct run *r, const char *name, jv ev)
 	if (!len)
 		return ev_str(ev, "payload", "empty");
 	{
-		jv p = jv_parse_sized(buf, (int)len);
+		jv p = jvx_parse(buf, len);
 		jv pid, created, ns;
 
 		if (jv_get_kind(p) != JV_KIND_OBJECT) {
