@@ -157,15 +157,34 @@ static void esc_put(struct esc_buf *e, const void *p, size_t n)
 	e->n += n;
 }
 
+/* The bytes esc_run does not copy as they are: the five of markup, the
+ * control characters but tab and newline, DEL, and the string's end. */
+static const unsigned char esc_special[256] = {
+	[0] = 1,    [1] = 1,	[2] = 1,    [3] = 1,	[4] = 1,    [5] = 1,
+	[6] = 1,    [7] = 1,	[8] = 1,    [11] = 1,	[12] = 1,   [13] = 1,
+	[14] = 1,   [15] = 1,	[16] = 1,   [17] = 1,	[18] = 1,   [19] = 1,
+	[20] = 1,   [21] = 1,	[22] = 1,   [23] = 1,	[24] = 1,   [25] = 1,
+	[26] = 1,   [27] = 1,	[28] = 1,   [29] = 1,	[30] = 1,   [31] = 1,
+	['&'] = 1,  ['<'] = 1,	['>'] = 1,  ['"'] = 1,	['\''] = 1, [0x7F] = 1,
+};
+
 /* Gathered in a buffer and written a block at a time: a character at a
  * time (fputc) was a quarter of a 100-message timeline's instructions
- * (issue 13), and JSON's quotes make runs short. */
+ * (issue 13), and JSON's quotes make runs short. Without a limit on code
+ * points (the tooltips' JSON text: most of a timeline's bytes) the bytes
+ * copied as they are are passed over by a table, not the switch below. */
 static void esc_run(struct esc_buf *e, const char *s, size_t max)
 {
 	const unsigned char *p, *run;
 	size_t cps = 0;
 
 	for (p = run = (const unsigned char *)s; *p; p++) {
+		if (!max) {
+			while (!esc_special[*p])
+				p++;
+			if (!*p)
+				break;
+		}
 		const char *rep;
 
 		if ((*p & 0xC0) != 0x80 && max && cps++ == max) {
