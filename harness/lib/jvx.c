@@ -344,35 +344,62 @@ struct jbuf {
 	size_t n, cap;
 };
 
-static void jb_put(struct jbuf *b, const char *s, size_t n)
+static void jb_reserve(struct jbuf *b, size_t n)
 {
 	if (b->n + n + 1 > b->cap) {
 		b->cap = (b->n + n + 1) * 2;
 		b->p = xrealloc(b->p, b->cap);
 	}
+}
+
+static void jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	jb_reserve(b, n);
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
 	b->p[b->n] = '\0';
 }
 
+/* The bytes a string's dump has as they are: printable ASCII but " and
+ * \, and UTF-8 (always valid in a jv string). */
+static unsigned char jb_plain[256];
+
+static void jb_plain_init(void)
+{
+	int c;
+
+	if (jb_plain['a'])
+		return;
+	for (c = 0x20; c < 256; c++)
+		jb_plain[c] = c != 0x7f && c != '"' && c != '\\';
+}
+
+/* Runs of plain bytes are copied whole into room made once for the
+ * string (the quotes and each run were a jb_put each: a quarter of a
+ * dump's instructions). */
 static void jb_str(struct jbuf *b, jv str)
 {
 	const unsigned char *s = (const unsigned char *)jv_string_value(str);
+	const unsigned char *p = s, *e;
 	int len = jv_string_length_bytes(jv_copy(str));
-	int i, run = 0;
 	char esc[8];
 
-	jb_put(b, "\"", 1);
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
+	jb_plain_init();
+	e = s + len;
+	jb_reserve(b, (size_t)len + 2);
+	b->p[b->n++] = '"';
+	for (;;) {
+		const unsigned char *q = p;
+		unsigned char c;
 
-		/* printable ASCII but " and \, and UTF-8 (always valid in
-		 * a jv string), go as they are */
-		if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
-			continue;
-		jb_put(b, (const char *)s + run, (size_t)(i - run));
-		run = i + 1;
-		switch (c) {
+		while (q < e && jb_plain[*q])
+			q++;
+		jb_reserve(b, (size_t)(q - p) + 1);
+		memcpy(b->p + b->n, p, (size_t)(q - p));
+		b->n += (size_t)(q - p);
+		if (q >= e)
+			break;
+		switch (c = *q) {
 		case '"': jb_put(b, "\\\"", 2); break;
 		case '\\': jb_put(b, "\\\\", 2); break;
 		case '\b': jb_put(b, "\\b", 2); break;
@@ -384,9 +411,10 @@ static void jb_str(struct jbuf *b, jv str)
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
 			jb_put(b, esc, 6);
 		}
+		p = q + 1;
 	}
-	jb_put(b, (const char *)s + run, (size_t)(len - run));
-	jb_put(b, "\"", 1);
+	b->p[b->n++] = '"';
+	b->p[b->n] = '\0';
 }
 
 /* `v` borrowed; 0, or -1 for a kind libjq prints its own way (invalid). */
