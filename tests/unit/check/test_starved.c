@@ -208,6 +208,62 @@ START_TEST(test_turn_held_as_asked_is_not_stalled)
 }
 END_TEST
 
+/* faults/containers-pid7-live beside the soak: B's deliver (timeoutMs
+ * 1000) is sent at 200 ms while A holds s1 until 2200 ms; B, waiting
+ * `b_wait` µs for a CPU, acquires at 2300 ms and answers ok at 2400 ms,
+ * 2.2 s after it was sent, where the scenario expected a timeout. */
+static int late_ok_of(const char *b_wait, char *buf, size_t n)
+{
+	jv h = hist(META, SPAWN("A"), SPAWN("B"),
+		    "{'type':'invoke','T':50,'process':'A','id':1,"
+		    "'op':'turn','session':'s1','holdMs':2000,'maxHoldMs':5000}",
+		    "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'invoke','T':200,'process':'B','id':1,"
+		    "'op':'deliver','session':'s1','msg':'m1',"
+		    "'timeoutMs':1000,'maxHoldMs':5000}",
+		    NULL);
+	int found;
+
+	h = with_sched(h, "B", "210", "0");
+	h = with_sched(h, "B", "2150", b_wait);
+	h = jv_array_concat(
+		h, hist("{'type':'released','T':2200,'process':'A',"
+			"'session':'s1','lane':'main','id':1,'why':'release'}",
+			"{'type':'ok','T':2201,'process':'A','id':1}",
+			"{'type':'acquired','T':2300,'process':'B','session':'s1',"
+			"'lane':'main','id':1}",
+			"{'type':'released','T':2390,'process':'B',"
+			"'session':'s1','lane':'main','id':1,'why':'release'}",
+			"{'type':'ok','T':2400,'process':'B','id':1}",
+			FINAL_EMPTY("2500"), NULL));
+	found = check_starved_hold(h, buf, n);
+	jv_free(h);
+	return found;
+}
+
+/* 1.9 s of CPU wait in a 1 s timeout: it could not give up in time. */
+START_TEST(test_late_ok_of_starved_contender)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(late_ok_of("1900000", buf, sizeof(buf)),
+			 CHECK_STARVED_CPU);
+	ck_assert_str_eq(buf, "B waited 1900 ms for a CPU while its m1 waited "
+			      "for s1 (timeoutMs 1000, acquired after 2100 "
+			      "ms)");
+}
+END_TEST
+
+/* 100 ms: it ran, and did not give up: the lock ignored its timeout. */
+START_TEST(test_late_ok_of_running_contender_is_not)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(late_ok_of("100000", buf, sizeof(buf)), 0);
+}
+END_TEST
+
 static Suite *starved_suite(void)
 {
 	Suite *s = suite_create("check");
@@ -221,6 +277,8 @@ static Suite *starved_suite(void)
 	tcase_add_test(tc, test_timeout_behind_running_holder);
 	tcase_add_test(tc, test_timeout_behind_overrunning_turn);
 	tcase_add_test(tc, test_turn_held_as_asked_is_not_stalled);
+	tcase_add_test(tc, test_late_ok_of_starved_contender);
+	tcase_add_test(tc, test_late_ok_of_running_contender_is_not);
 	suite_add_tcase(s, tc);
 	return s;
 }

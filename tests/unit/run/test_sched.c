@@ -202,7 +202,9 @@ START_TEST(test_child_wait_counted_and_kept)
 	with = sched_wait_ns(&h);
 	kill(kid, SIGKILL);
 	stop(pids, HOGS); /* the hogs: now the holder runs and reaps it */
-	for (i = 0; i < 1000 && kill(kid, 0) == 0; i++)
+	/* up to 40 s: beside the soak, a SIGKILLed child's teardown (and
+	 * the holder's reap of it) took over 10 s */
+	for (i = 0; i < 4000 && kill(kid, 0) == 0; i++)
 		sleep_ms(10);
 	ck_assert_msg(kill(kid, 0) < 0, "the child was not reaped");
 	after = sched_wait_ns(&h);
