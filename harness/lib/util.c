@@ -554,3 +554,69 @@ char *nearest_names(const char *word, const char *const *names, size_t n,
 	free(dist);
 	return out;
 }
+
+/* FNV-1a, then folded: its low bits pick the slot. */
+static size_t name_hash(const char *name)
+{
+	uint64_t h = 1469598103934665603u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211u;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot of `name`, or the empty one where it would go. */
+static struct name_slot *name_slot(const struct name_index *x,
+				   const char *name)
+{
+	size_t j = name_hash(name) & (x->size - 1);
+
+	while (x->slot[j].name && strcmp(x->slot[j].name, name))
+		j = (j + 1) & (x->size - 1);
+	return &x->slot[j];
+}
+
+int name_index_put(struct name_index *x, const char *name, int val)
+{
+	struct name_slot *sl;
+	int old;
+
+	if (!name)
+		return -1;
+	if (2 * (x->n + 1) > x->size) {
+		struct name_index bigger = { NULL, x->size ? 2 * x->size : 64,
+					     x->n };
+
+		bigger.slot = xcalloc(bigger.size, sizeof(*bigger.slot));
+		for (size_t i = 0; i < x->size; i++)
+			if (x->slot[i].name)
+				*name_slot(&bigger, x->slot[i].name) =
+					x->slot[i];
+		free(x->slot);
+		*x = bigger;
+	}
+	sl = name_slot(x, name);
+	old = sl->name ? sl->val : -1;
+	if (!sl->name)
+		x->n++;
+	sl->name = name;
+	sl->val = val;
+	return old;
+}
+
+int name_index_get(const struct name_index *x, const char *name)
+{
+	const struct name_slot *sl;
+
+	if (!name || !x->size)
+		return -1;
+	sl = name_slot(x, name);
+	return sl->name ? sl->val : -1;
+}
+
+void name_index_clear(struct name_index *x)
+{
+	free(x->slot);
+	x->slot = NULL;
+	x->size = x->n = 0;
+}

@@ -120,4 +120,27 @@ uint64_t prng_next(uint64_t *state);
  */
 long nofile_raise(void);
 
+/*
+ * An index of names to numbers (>= 0): a holder, a session by its name in
+ * O(1) expected, where a walk over all of them per statement, step or
+ * event made the parser, the estimate, the checkers and the runner
+ * quadratic in holders (issue 13). Names are borrowed (they must outlive
+ * the index) and compared as strings; NULL is never stored nor found.
+ * Zero-initialised is empty; name_index_clear frees it.
+ */
+struct name_index {
+	struct name_slot {
+		const char *name;
+		int val;
+	} *slot;
+	size_t size, n; /* size: a power of two (at most half full), or 0 */
+};
+
+/* Puts `val` under `name`; returns the value it replaces, or -1 when
+ * there was none (or name is NULL: nothing stored). */
+int name_index_put(struct name_index *x, const char *name, int val);
+/* The value under `name`, or -1. */
+int name_index_get(const struct name_index *x, const char *name);
+void name_index_clear(struct name_index *x);
+
 #endif

@@ -65,6 +65,8 @@ struct est_session {
 
 struct est {
 	const struct scenario *s;
+	struct name_index by_name; /* holder name -> its index (a walk over
+				      the holders per step was quadratic) */
 	struct est_holder *h;
 	struct est_lane lanes[EST_MAX_LANES];
 	int nlanes;
@@ -85,14 +87,9 @@ struct est_release {
 	int64_t at;
 };
 
-static int holder_index(const struct scenario *s, const char *name)
+static int holder_index(const struct est *e, const char *name)
 {
-	int i;
-
-	for (i = 0; name && i < s->nr_holders; i++)
-		if (!strcmp(s->holders[i].name, name))
-			return i;
-	return -1;
+	return name_index_get(&e->by_name, name);
 }
 
 static struct est_lane *lane_of(struct est *e, int h, const char *lane)
@@ -188,7 +185,7 @@ static int64_t lock_free_at(struct est *e, struct est_session *ss, int h,
 static void play_op(struct est *e, int i, int64_t t)
 {
 	const struct scn_step *st = &e->s->steps[i];
-	int h = holder_index(e->s, st->holder);
+	int h = holder_index(e, st->holder);
 	struct est_holder *hd;
 	struct est_lane *ln;
 	struct est_session *ss;
@@ -328,7 +325,7 @@ static int64_t planted_free_at(struct est *e, const struct scn_step *st,
 	int64_t age = a && a->set ? a->num : 0, hold;
 	const struct scn_arg *ow = scn_step_arg(st, "owner");
 	const char *owner = ow && ow->str ? ow->str : "dead";
-	int oh = holder_index(e->s, owner);
+	int oh = holder_index(e, owner);
 	int live;
 
 	/* Not a lock file at all: never deleted, the contender times out. */
@@ -357,7 +354,7 @@ static int64_t planted_free_at(struct est *e, const struct scn_step *st,
 static void play_fault(struct est *e, const struct scn_step *st, int64_t t)
 {
 	const char *name = st->fault ? st->fault->name : "";
-	int h = holder_index(e->s, st->holder), k;
+	int h = holder_index(e, st->holder), k;
 	const struct scn_arg *a;
 
 	if (h >= 0 && ((st->fault && st->fault->ends_target) ||
@@ -408,7 +405,7 @@ static void play_fault(struct est *e, const struct scn_step *st, int64_t t)
 		const struct scn_arg *kind = scn_step_arg(st, "kind");
 		const char *kw = kind && kind->str ? kind->str : "";
 		const struct scn_arg *ow = scn_step_arg(st, "owner");
-		int oh = holder_index(e->s, ow ? ow->str : NULL);
+		int oh = holder_index(e, ow ? ow->str : NULL);
 
 		if (!strcmp(kw, "removed")) {
 			ss->owner = -1; /* its owner still believes */
@@ -438,7 +435,7 @@ static void play_fault(struct est *e, const struct scn_step *st, int64_t t)
 static int64_t await_end(struct est *e, int i, int64_t t)
 {
 	const struct scn_step *st = &e->s->steps[i];
-	int h = holder_index(e->s, st->holder), k;
+	int h = holder_index(e, st->holder), k;
 	int64_t until = t;
 
 	switch (st->await_on) {
@@ -484,6 +481,8 @@ static int64_t play(const struct scenario *s, const int64_t *death_in,
 	else
 		e.nrel = *nrel;
 	e.h = xcalloc((size_t)s->nr_holders + 1, sizeof(*e.h));
+	for (i = s->nr_holders - 1; i >= 0; i--) /* the first of a name */
+		name_index_put(&e.by_name, s->holders[i].name, i);
 	e.answered = xcalloc((size_t)s->nr_steps + 1, sizeof(*e.answered));
 	for (i = 0; i < s->nr_holders; i++)
 		e.h[i] = (struct est_holder){ .dead_at = EST_NEVER,
@@ -525,6 +524,7 @@ static int64_t play(const struct scenario *s, const int64_t *death_in,
 		death_out[i] = e.h[i].dead_at;
 	free(e.h);
 	free(e.answered);
+	name_index_clear(&e.by_name);
 	return end;
 }
 

@@ -242,11 +242,11 @@ int parse_fault(struct parser *p, const struct fault *f, struct words *w,
 			return parse_fail(p, "%s: %s", f->name, why);
 	}
 	if ((f->needs & FAULT_NEEDS_FIU) && st->holder)
-		scenario_holder(p->s, st->holder)->needs_fiu = 1;
+		parse_holder(p, st->holder)->needs_fiu = 1;
 	if ((f->needs & FAULT_NEEDS_CLOCK) && st->holder)
-		scenario_holder(p->s, st->holder)->needs_clock = 1;
+		parse_holder(p, st->holder)->needs_clock = 1;
 	for (i = 0; (f->needs & FAULT_NEEDS_JITTER) && npos && i <= nmany; i++)
-		scenario_holder(p->s, w->w[npos + i])->needs_jitter = 1;
+		parse_holder(p, w->w[npos + i])->needs_jitter = 1;
 	if (f->needs & FAULT_NEEDS_PIDNS)
 		p->s->needs_pidns = 1;
 	return 0;

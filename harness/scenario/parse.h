@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "lib/util.h"
 #include "scenario/lexer.h"
 #include "scenario/scenario.h"
 
@@ -18,7 +19,13 @@ struct parser {
 	char *err;	  /* the current line's error: `file:line: what` */
 	int last_line;	  /* the file's last line, for file-wide errors */
 	int disable_line; /* the latest `disable` line */
+	struct name_index holders; /* name -> index in s->holders, as
+				      declared (parse_holder) */
 };
+
+/* The declared holder called `name`, or NULL: parse_holder's index, not a
+ * walk over s->holders per statement (quadratic in holders). */
+struct scn_holder *parse_holder(struct parser *p, const char *name);
 
 /* Sets p->err to `file:line: <fmt>` unless an error is already there.
  * Returns -1. */

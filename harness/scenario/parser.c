@@ -228,6 +228,13 @@ struct scn_expect *parse_new_expect(struct parser *p, enum expect_kind kind)
 	return e;
 }
 
+struct scn_holder *parse_holder(struct parser *p, const char *name)
+{
+	int i = name_index_get(&p->holders, name);
+
+	return i >= 0 ? &p->s->holders[i] : NULL;
+}
+
 int parse_need_holder(struct parser *p, const char *verb, const char *name)
 {
 	struct scenario *s = p->s;
@@ -236,7 +243,7 @@ int parse_need_holder(struct parser *p, const char *verb, const char *name)
 
 	if (!name)
 		return parse_fail(p, "%s: expected a holder name", verb);
-	if (scenario_holder(s, name))
+	if (parse_holder(p, name))
 		return 0;
 	{
 		const char **names = xcalloc((size_t)s->nr_holders + 1,
@@ -337,7 +344,7 @@ static int stmt_holder(struct parser *p, struct words *w)
 			return parse_fail(p, "holder: '%s' is not a name (a letter, "
 				       "then letters, digits, _ - .)",
 				    w->w[i]);
-		if (scenario_holder(s, w->w[i]))
+		if (parse_holder(p, w->w[i]))
 			return parse_fail(p, "holder: '%s' declared twice",
 				    w->w[i]);
 		if (reserved_name(w->w[i]))
@@ -350,6 +357,7 @@ static int stmt_holder(struct parser *p, struct words *w)
 		h = &s->holders[s->nr_holders++];
 		memset(h, 0, sizeof(*h));
 		h->name = xstrdup(w->w[i]);
+		name_index_put(&p->holders, h->name, s->nr_holders - 1);
 		h->line = p->line;
 		h->ns = ns ? xstrdup(ns) : NULL;
 		h->pid = pid;
@@ -917,7 +925,7 @@ static int parse_line(struct parser *p, struct words *w)
 					  w->w[0]);
 		return statements[i].parse(p, w);
 	}
-	if (scenario_holder(p->s, w->w[0]))
+	if (parse_holder(p, w->w[0]))
 		return stmt_op(p, w, at, jitter);
 	{
 		const char **words = statement_words();
@@ -1015,10 +1023,11 @@ int scenario_parse(struct scenario *s, const char *file, const char *text,
 	return scenario_parse_errors(s, file, text, 1, err);
 }
 
-int scenario_parse_errors(struct scenario *s, const char *file,
-			  const char *text, int max, char **err)
+/* Parses `text` line by line into p->s (see scenario_parse_errors). */
+static int parse_text(struct parser *p, const char *file, const char *text,
+		      int max, char **err)
 {
-	struct parser p = { .s = s, .file = file };
+	struct scenario *s = p->s;
 	const char *line = text;
 	int nr_errors = 0;
 
@@ -1033,24 +1042,24 @@ int scenario_parse_errors(struct scenario *s, const char *file,
 		char *why = NULL;
 		int rc = 0, n;
 
-		p.line++;
+		p->line++;
 		if (len && copy[len - 1] == '\r')
 			copy[len - 1] = '\0';
-		p.text = copy;
+		p->text = copy;
 		if (memchr(line, '\0', len))
-			rc = parse_fail(&p, "NUL byte in line");
+			rc = parse_fail(p, "NUL byte in line");
 		else if (is_title(copy))
-			rc = stmt_title(&p, copy);
+			rc = stmt_title(p, copy);
 		else if ((n = lex_words(copy, &w, &why)) > 0)
-			rc = parse_line(&p, &w);
+			rc = parse_line(p, &w);
 		else if (n < 0)
-			rc = lex_fail(&p, why);
+			rc = lex_fail(p, why);
 		words_clear(&w);
 		free(copy);
-		p.text = NULL;
+		p->text = NULL;
 		if (rc) {
-			add_error(err, p.err);
-			p.err = NULL;
+			add_error(err, p->err);
+			p->err = NULL;
 			if (++nr_errors >= max) {
 				if (max > 1 && nl && nl[1])
 					add_error(err, xasprintf(
@@ -1063,10 +1072,23 @@ int scenario_parse_errors(struct scenario *s, const char *file,
 	}
 	if (nr_errors)
 		return -1;
-	p.last_line = p.line;
-	if (parse_finish(&p)) {
-		*err = p.err;
+	p->last_line = p->line;
+	if (parse_finish(p)) {
+		*err = p->err;
 		return -1;
 	}
 	return 0;
+}
+
+int scenario_parse_errors(struct scenario *s, const char *file,
+			  const char *text, int max, char **err)
+{
+	struct parser p = { .s = s, .file = file };
+	int i, rc;
+
+	for (i = s->nr_holders - 1; i >= 0; i--) /* any there already */
+		name_index_put(&p.holders, s->holders[i].name, i);
+	rc = parse_text(&p, file, text, max, err);
+	name_index_clear(&p.holders);
+	return rc;
 }
