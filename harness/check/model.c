@@ -26,72 +26,6 @@
 		}                                                            \
 	} while (0)
 
-/* A map of names (borrowed) to indexes, open addressing, at most half
- * full: the sessions seen, and pass 2's last hold of each session. */
-struct strmap {
-	struct strmap_slot {
-		const char *k;
-		int v;
-	} *slot;
-	int size, n; /* size: a power of two, or 0 */
-};
-
-static unsigned strmap_hash(const char *k)
-{
-	uint64_t h = 1469598103934665603u;
-
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211u;
-	return (unsigned)(h ^ (h >> 32));
-}
-
-static struct strmap_slot *strmap_slot(const struct strmap *sm, const char *k)
-{
-	unsigned j = strmap_hash(k) & (unsigned)(sm->size - 1);
-
-	while (sm->slot[j].k && strcmp(sm->slot[j].k, k))
-		j = (j + 1) & (unsigned)(sm->size - 1);
-	return &sm->slot[j];
-}
-
-/* The index under `k`, or -1 (none, or k NULL). */
-static int strmap_get(const struct strmap *sm, const char *k)
-{
-	const struct strmap_slot *sl;
-
-	if (!k || !sm->size)
-		return -1;
-	sl = strmap_slot(sm, k);
-	return sl->k ? sl->v : -1;
-}
-
-/* Puts `v` under `k` (NULL: nothing), replacing what was there. */
-static void strmap_put(struct strmap *sm, const char *k, int v)
-{
-	struct strmap_slot *sl;
-	int i;
-
-	if (!k)
-		return;
-	if (2 * (sm->n + 1) > sm->size) {
-		struct strmap bigger = { NULL, sm->size ? 2 * sm->size : 64,
-					 sm->n };
-
-		bigger.slot = xcalloc((size_t)bigger.size, sizeof(*bigger.slot));
-		for (i = 0; i < sm->size; i++)
-			if (sm->slot[i].k)
-				*strmap_slot(&bigger, sm->slot[i].k) =
-					sm->slot[i];
-		free(sm->slot);
-		*sm = bigger;
-	}
-	sl = strmap_slot(sm, k);
-	if (!sl->k)
-		sm->n++;
-	sl->k = k;
-	sl->v = v;
-}
-
 /* ---- processes, operations, stops ---------------------------------------- */
 
 jv model_event(const struct model *m, int i)
@@ -104,53 +38,11 @@ const char *model_pname(const struct model *m, int proc)
 	return proc >= 0 ? m->procs[proc].name : "the harness";
 }
 
-/* FNV-1a of a process name: its slot in proc_hash. */
-static unsigned proc_slot(const struct model *m, const char *name)
-{
-	uint64_t h = 1469598103934665603u;
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 1099511628211u;
-	return (unsigned)(h ^ (h >> 32)) & (unsigned)(m->proc_hash_size - 1);
-}
-
-/* Puts process k (just added, its name new) into proc_hash, growing it
- * to keep it at most half full. */
-static void index_proc(struct model *m, int k)
-{
-	unsigned j;
-	int i;
-
-	if (2 * (k + 1) > m->proc_hash_size) {
-		free(m->proc_hash);
-		m->proc_hash_size = m->proc_hash_size ? 2 * m->proc_hash_size
-						      : 64;
-		m->proc_hash = xcalloc((size_t)m->proc_hash_size, sizeof(int));
-		for (i = 0; i < k; i++) {
-			for (j = proc_slot(m, m->procs[i].name);
-			     m->proc_hash[j];
-			     j = (j + 1) & (unsigned)(m->proc_hash_size - 1))
-				;
-			m->proc_hash[j] = i + 1;
-		}
-	}
-	for (j = proc_slot(m, m->procs[k].name); m->proc_hash[j];
-	     j = (j + 1) & (unsigned)(m->proc_hash_size - 1))
-		;
-	m->proc_hash[j] = k + 1;
-}
-
 int model_proc(const struct model *m, const char *name)
 {
-	unsigned j;
-
-	if (!name || !strcmp(name, "harness") || !m->proc_hash_size)
+	if (!name || !strcmp(name, "harness"))
 		return -1;
-	for (j = proc_slot(m, name); m->proc_hash[j];
-	     j = (j + 1) & (unsigned)(m->proc_hash_size - 1))
-		if (!strcmp(m->procs[m->proc_hash[j] - 1].name, name))
-			return m->proc_hash[j] - 1;
-	return -1;
+	return name_index_get(&m->proc_index, name);
 }
 
 /* The process called `name`, created on first sight; -1 for the harness
@@ -170,7 +62,7 @@ static int proc_of(struct model *m, const char *name)
 	p->death_t = NEVER;
 	p->exit_t = NEVER;
 	p->failpoint_t = NEVER;
-	index_proc(m, m->nr_procs);
+	name_index_put(&m->proc_index, name, m->nr_procs);
 	return m->nr_procs++;
 }
 
@@ -252,9 +144,9 @@ static int op_of_event(struct model *m, jv e, int proc)
 
 static void add_session(struct model *m, const char *s)
 {
-	if (!s || strmap_get(m->session_index, s) >= 0)
+	if (!s || name_index_get(&m->session_index, s) >= 0)
 		return;
-	strmap_put(m->session_index, s, m->nr_sessions);
+	name_index_put(&m->session_index, s, m->nr_sessions);
 	GROW(m->sessions, m->nr_sessions, m->alloc_sessions);
 	m->sessions[m->nr_sessions++] = s;
 }
@@ -1384,7 +1276,7 @@ static void on_swept(struct model *m, jv e, int i)
 
 static void pass_holds(struct model *m)
 {
-	struct strmap last = { NULL, 0, 0 }; /* session -> its latest hold */
+	struct name_index last = { 0 }; /* session -> its latest hold */
 	int k, i;
 
 	for (k = 0; k < m->n; k++) {
@@ -1421,8 +1313,8 @@ static void pass_holds(struct model *m)
 	for (k = 0; k < m->nr_holds; k++) {
 		struct hold *h = &m->holds[k];
 
-		h->prev = strmap_get(&last, h->session);
-		strmap_put(&last, h->session, k);
+		h->prev = name_index_get(&last, h->session);
+		name_index_put(&last, h->session, k);
 		if (h->proc < 0)
 			continue;
 		/* Past maxHoldMs any hold is reclaimable (seed 004): frozen,
@@ -1431,7 +1323,7 @@ static void pass_holds(struct model *m)
 		if (h->maxhold_us != NONE)
 			h->free_t = min64(h->free_t, h->acq_t + h->maxhold_us);
 	}
-	free(last.slot);
+	name_index_clear(&last);
 }
 
 /*
@@ -1487,7 +1379,7 @@ void model_clear(struct model *m)
 	free(m->procs);
 	free(m->ops);
 	free(m->op_hash);
-	free(m->proc_hash);
+	name_index_clear(&m->proc_index);
 	free(m->holds);
 	free(m->unended);
 	free(m->lives);
@@ -1497,9 +1389,7 @@ void model_clear(struct model *m)
 	free(m->spins);
 	free(m->sweeps);
 	free(m->sessions);
-	if (m->session_index)
-		free(m->session_index->slot);
-	free(m->session_index);
+	name_index_clear(&m->session_index);
 	free(m->t);
 	free(m->order);
 	jv_free(m->final);
@@ -1512,7 +1402,6 @@ void model_build(struct model *m, jv history, int64_t slack_us)
 	jv sessions;
 
 	memset(m, 0, sizeof(*m));
-	m->session_index = xcalloc(1, sizeof(*m->session_index));
 	m->history = history;
 	m->final = jv_invalid();
 	m->slack_us = slack_us > 0 ? slack_us : 0;

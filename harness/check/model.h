@@ -58,6 +58,7 @@
 #include <jv.h>
 
 #include "check/fields.h"
+#include "lib/util.h"
 
 /*
  * Each process stamps its events after the fact: a holder stamps `released`
@@ -233,8 +234,6 @@ struct logline {
 	const char *level, *msg;
 };
 
-struct strmap; /* model.c's index of names */
-
 struct model {
 	jv history; /* borrowed */
 	int n;
@@ -248,11 +247,10 @@ struct model {
 
 	struct proc *procs;
 	int nr_procs, alloc_procs;
-	int *proc_hash;	  /* name -> 1 + its process, 0: none; open
-			     addressing, at most half full (a walk over
-			     every process per event was quadratic in
-			     holders: 1,024 holders, a third of the checks) */
-	int proc_hash_size; /* a power of two, or 0 */
+	struct name_index proc_index; /* name -> its process (a walk over
+					 every process per event was
+					 quadratic in holders: 1,024
+					 holders, a third of the checks) */
 	struct op *ops;
 	int nr_ops, alloc_ops;
 	int *op_hash;	 /* (proc, id) -> 1 + the first op with them, 0:
@@ -281,9 +279,9 @@ struct model {
 	int nr_sweeps, alloc_sweeps;
 	const char **sessions;
 	int nr_sessions, alloc_sessions;
-	struct strmap *session_index; /* name -> its index in sessions
-					 (model.c's; a walk over them per
-					 event was quadratic in sessions) */
+	struct name_index session_index; /* name -> its index in sessions
+					    (a walk over them per event was
+					    quadratic in sessions) */
 	struct life *lives;	/* empty without `fs` events */
 	int nr_lives, alloc_lives;
 	int kernel;		/* 1: the history has a complete kernel view

@@ -32,47 +32,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* FNV-1a of a holder's name: its slot in r->h_index. */
-static unsigned holder_slot(const struct run *r, const char *name)
-{
-	uint64_t h = 1469598103934665603u;
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 1099511628211u;
-	return (unsigned)(h ^ (h >> 32)) & (unsigned)(r->h_index_size - 1);
-}
-
 struct hstate *run_holder(struct run *r, const char *name)
 {
-	unsigned j, mask;
 	int i;
 
-	if (!name)
-		return NULL;
-	if (!r->h_index_size && r->nh > 0) {
-		r->h_index_size = 16;
-		while (r->h_index_size < 2 * r->nh)
-			r->h_index_size *= 2;
-		r->h_index = xcalloc((size_t)r->h_index_size, sizeof(int));
-		mask = (unsigned)(r->h_index_size - 1);
-		for (i = 0; i < r->nh; i++) { /* the first of a name wins */
-			for (j = holder_slot(r, r->h[i].decl->name);
-			     r->h_index[j] &&
-			     strcmp(r->h[r->h_index[j] - 1].decl->name,
-				    r->h[i].decl->name);
-			     j = (j + 1) & mask)
-				;
-			if (!r->h_index[j])
-				r->h_index[j] = i + 1;
-		}
-	}
-	if (!r->h_index_size)
-		return NULL;
-	mask = (unsigned)(r->h_index_size - 1);
-	for (j = holder_slot(r, name); r->h_index[j]; j = (j + 1) & mask)
-		if (!strcmp(r->h[r->h_index[j] - 1].decl->name, name))
-			return &r->h[r->h_index[j] - 1];
-	return NULL;
+	if (!r->h_index.size) /* made once: the holders are fixed */
+		for (i = r->nh - 1; i >= 0; i--) /* the first of a name */
+			name_index_put(&r->h_index, r->h[i].decl->name, i);
+	i = name_index_get(&r->h_index, name);
+	return i >= 0 ? &r->h[i] : NULL;
 }
 
 const struct pidns *run_holder_ns(struct run *r, const struct hstate *h)

@@ -15,6 +15,7 @@
 #include <jv.h>
 
 #include "faults/damage.h"
+#include "lib/util.h"
 #include "run/runner.h"
 #include "run/watch.h"
 #include "sandbox/supervise.h"
@@ -143,11 +144,10 @@ struct run {
 				    scenario began (cpu_base) */
 	struct hstate *h;
 	int nh;
-	int *h_index;		 /* name -> 1 + its holder, 0: none; open
-				    addressing, at most half full, made at
-				    run_holder's first call (a walk over the
-				    holders per step was quadratic in them) */
-	int h_index_size;	 /* a power of two, or 0 */
+	struct name_index h_index; /* name -> its holder, made at
+				      run_holder's first call (a walk over
+				      the holders per step was quadratic
+				      in them) */
 	struct pidns *ns;	 /* the holders' own PID namespaces (ns=),
 				    one per name, in order of declaration */
 	int nns;

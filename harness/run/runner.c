@@ -814,7 +814,7 @@ write:
 		close(r.ep_fd);
 	watch_close(&r);
 	free(r.h);
-	free(r.h_index);
+	name_index_clear(&r.h_index);
 	free(r.ns);
 	free(r.p);
 	free(r.deadline_cpu);

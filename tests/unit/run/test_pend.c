@@ -120,7 +120,7 @@ START_TEST(test_finds_each_holder)
 	ck_assert_ptr_null(run_holder(&r, "H"));
 	ck_assert_ptr_null(run_holder(&r, ""));
 	ck_assert_ptr_null(run_holder(&r, NULL));
-	free(r.h_index);
+	name_index_clear(&r.h_index);
 }
 END_TEST
 
