@@ -12,18 +12,10 @@
 #include "lib/jvx.h"
 #include "lib/util.h"
 
-#include "report/html.h"
-
-#include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 int64_t run_now(struct run *r)
 {
@@ -265,82 +257,4 @@ void run_fault_record(struct run *r, const struct scn_step *st, jv extra)
 	}
 	ev = ev_num(ev, "line", st->line);
 	history_record(r, jv_object_merge(ev, extra));
-}
-
-
-pid_t history_timeline_ahead(jv hist, const struct history_lines *lines,
-			     jv last, const char *dir)
-{
-	pid_t parent = getpid(), pid = fork();
-
-	if (pid == 0) {
-		/* the child: its own copy of everything */
-		struct history_lines mine = *lines;
-		char *hp = xasprintf("%s/%s", dir, TL_AHEAD_HISTORY);
-		char *tp = xasprintf("%s/%s", dir, TL_AHEAD_HTML);
-		char *err = NULL;
-		int rc;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		ALLOC_GROW(mine.v, (size_t)mine.n + 1, mine.alloc);
-		mine.v[mine.n++] = jvx_dump(last);
-		hist = jv_array_append(jv_copy(hist), last);
-		rc = history_write(hp, hist, &mine) ||
-		     html_timeline_write_events(hist, hp, tp, &err);
-		_exit(rc ? 1 : 0);
-	}
-	jv_free(last);
-	return pid > 0 ? pid : 0;
-}
-
-static void ahead_unlink(const char *dir, const char *name)
-{
-	char *p = xasprintf("%s/%s", dir, name);
-
-	unlink(p);
-	free(p);
-}
-
-/* Reaps `pid`, adding its CPU time (µs) to *cpu_us. */
-static int reap_counted(pid_t pid, int64_t *cpu_us)
-{
-	struct rusage ru;
-	int status = 0;
-
-	while (wait4(pid, &status, 0, &ru) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	*cpu_us += (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
-		   ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
-	return status;
-}
-
-int history_timeline_take(pid_t pid, const char *dir, const char *out,
-			  int64_t *cpu_us)
-{
-	int status, rc = -1;
-	char *tp = xasprintf("%s/%s", dir, TL_AHEAD_HTML);
-
-	status = reap_counted(pid, cpu_us);
-	if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-	    !rename(tp, out))
-		rc = 0;
-	else
-		unlink(tp);
-	free(tp);
-	ahead_unlink(dir, TL_AHEAD_HTML ".tmp");
-	ahead_unlink(dir, TL_AHEAD_HISTORY);
-	return rc;
-}
-
-void history_timeline_drop(pid_t pid, const char *dir, int64_t *cpu_us)
-{
-	kill(pid, SIGKILL);
-	reap_counted(pid, cpu_us);
-	ahead_unlink(dir, TL_AHEAD_HTML);
-	ahead_unlink(dir, TL_AHEAD_HTML ".tmp"); /* html_page_create's */
-	ahead_unlink(dir, TL_AHEAD_HISTORY);
 }

@@ -332,13 +332,10 @@ struct job {
 /*
  * What this worker itself cost, as DIR/cost.json: its own CPU (the runner,
  * the checkers and the report writers: holders and the sandbox's init are
- * other processes, not counted; the child that drew its timeline ahead,
- * ahead_us, is counted: its work was the worker's), its peak resident set,
- * and the wall time of the scenario (run and checks) and of the timeline
- * (with one drawn ahead: the wait for it). For `make bench`.
+ * other processes, not counted), its peak resident set, and the wall time
+ * of the scenario (run and checks) and of the timeline. For `make bench`.
  */
-static void write_cost(const char *dir, int64_t run_us, int64_t timeline_us,
-		       int64_t ahead_us)
+static void write_cost(const char *dir, int64_t run_us, int64_t timeline_us)
 {
 	struct rusage ru;
 	char *path, *text;
@@ -350,8 +347,7 @@ static void write_cost(const char *dir, int64_t run_us, int64_t timeline_us,
 			 "\"maxRssKb\":%ld,\"runMs\":%.1f,"
 			 "\"timelineMs\":%.1f}\n",
 			 (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-				 (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3 +
-				 ahead_us / 1e3,
+				 (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3,
 			 ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3,
 			 ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3,
 			 ru.ru_maxrss, run_us / 1e3, timeline_us / 1e3);
@@ -541,7 +537,6 @@ static int rerun_if_noise(struct job *j, struct run_opts *o,
 	free(res->reason);
 	res->reason = why;
 	res->reruns = 1;
-	res->ahead_cpu_us += first.ahead_cpu_us; /* cost.json: both tries */
 	out = run_result_json(res);
 	dump = jv_dump_string(out, JV_PRINT_PRETTY);
 	rc = write_file(a, jv_string_value(dump),
@@ -590,12 +585,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	/* A run that ended before its first event (n/a, unsupported) has
 	 * nothing to draw; any other timeline that cannot be written is a
 	 * hole in the report. */
-	/* drawn ahead, beside the checks (a pass: runner.c) */
-	if (res.timeline_pid > 0 &&
-	    !history_timeline_take(res.timeline_pid, j->path, html,
-				   &res.ahead_cpu_us))
-		;
-	else if (stat(hist, &st) == 0 && st.st_size > 0 &&
+	if (stat(hist, &st) == 0 && st.st_size > 0 &&
 	    (jv_get_kind(res.hist) == JV_KIND_ARRAY &&
 			     jv_array_length(jv_copy(res.hist)) > 0
 		     ? html_timeline_write_events(res.hist, hist, html, &err)
@@ -604,7 +594,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 		free(err);
 		broken = 1;
 	}
-	write_cost(j->path, t1 - t0, mono_us() - t1, res.ahead_cpu_us);
+	write_cost(j->path, t1 - t0, mono_us() - t1);
 	free(hist);
 	free(html);
 	run_result_clear(&res);

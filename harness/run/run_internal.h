@@ -270,28 +270,6 @@ int history_write(const char *path, jv arr,
 
 void history_lines_clear(struct history_lines *lines);
 
-/*
- * The timeline drawn ahead: a passing run's timeline, drawn by a child
- * process while the worker runs the checks (on 2 CPUs the two overlap;
- * the checks and the timeline were each a fifth of a 100-message worker's
- * instructions, one after the other). The child appends `last` (consumed
- * here; the result event a pass would close the history with) to its own
- * copies of `hist` and `lines`, writes them to DIR/TL_AHEAD_HISTORY and
- * draws DIR/TL_AHEAD_HTML from them (runner.h), exactly as the worker would once the
- * checks found nothing (the same events, the same lines: the same bytes).
- * Returns the child's pid, or 0 when it could not fork (the worker draws
- * the timeline itself). The child dies with its parent and says nothing:
- * it ends by _exit (0 drawn, 1 not), never by exit (no stdio of the
- * worker's flushed twice). Nothing else may share the worker's memory
- * then (the noise probes are reaped before).
- */
-pid_t history_timeline_ahead(jv hist, const struct history_lines *lines,
-			     jv last, const char *dir);
-
-/* The run did not pass as the child assumed: it is killed and reaped,
- * its files removed; its CPU time (µs) is added to *cpu_us. */
-void history_timeline_drop(pid_t pid, const char *dir, int64_t *cpu_us);
-
 /* ---- holder_io.c: talking to holders -------------------------------------- */
 
 /* The holder called `name` (declared, so never NULL for a parsed step). */

@@ -547,22 +547,6 @@ static char *failpoints_undeclared(struct run *r)
 	return NULL;
 }
 
-/* Histories of this many events or more get their timeline drawn ahead,
- * beside the checks (history_timeline_ahead); below, the fork costs about
- * what drawing takes (a one-message run's timeline: 0.7M instructions). */
-#define TL_AHEAD_EVENTS 200
-
-/* The event that closes a history: the verdict, computed once. */
-static jv result_event(const char *status, const char *reason, int failures,
-		       int64_t t)
-{
-	jv ev = ev_str(ev_new("result", "harness"), "status", status);
-
-	ev = ev_str(ev, "reason", reason ? reason : "");
-	ev = ev_num(ev, "failures", failures);
-	return ev_num(ev, "t", (double)t);
-}
-
 int scenario_run(const struct scenario *s, const struct run_opts *o,
 		 struct run_result *res)
 {
@@ -575,9 +559,6 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 	jv verdicts = jv_array(), fails = jv_array();
 	int i, rc;
 	size_t nfail;
-	int64_t t_result = -1; /* the result's t: the run's end, before the
-				  checks; -1 when it ended before them */
-	pid_t ahead = 0;
 
 	run_result_init(res);
 	r.hist = jv_array();
@@ -716,14 +697,6 @@ cleanup:
 	 * times as fast they are worth N times as much. */
 	copts.slack_us = run_real_us(&r, copts.slack_us);
 	r.hist = history_sort(r.hist, &r.lines);
-	/* The timeline the run has if it passes, drawn beside the checks:
-	 * kept when it does (the same history to the byte), else dropped */
-	t_result = run_now(&r);
-	if (o->report_dir && jv_array_length(jv_copy(r.hist)) >= TL_AHEAD_EVENTS)
-		ahead = history_timeline_ahead(
-			r.hist, &r.lines,
-			result_event(STATUS_PASS, NULL, 0, t_result),
-			o->report_dir);
 	check_history(r.hist, &copts, &verdicts);
 	outside = damage_outside_check(&r.dmg);
 	/* `within` bounds get the slack the checkers' bounds get */
@@ -788,22 +761,15 @@ write:
 	/* The verdict, computed once, closes the history: every report
 	 * (the timeline included) shows this one. A run that ended before
 	 * its first event keeps an empty history (nothing to draw). */
-	if (jv_array_length(jv_copy(r.hist)) > 0)
-		history_append(&r, result_event(res->status, res->reason,
-						jv_array_length(jv_copy(
-							res->failures)),
-						t_result >= 0 ? t_result
-						: r.t0	      ? run_now(&r)
-							      : 0));
-	if (ahead > 0) {
-		/* drawn for a pass: the history it drew is this one */
-		if (!strcmp(res->status, STATUS_PASS) &&
-		    !(res->reason && *res->reason) &&
-		    !jv_array_length(jv_copy(res->failures)))
-			res->timeline_pid = ahead;
-		else
-			history_timeline_drop(ahead, o->report_dir,
-					      &res->ahead_cpu_us);
+	if (jv_array_length(jv_copy(r.hist)) > 0) {
+		jv ev = ev_str(ev_new("result", "harness"), "status",
+			       res->status);
+
+		ev = ev_str(ev, "reason", res->reason ? res->reason : "");
+		ev = ev_num(ev, "failures",
+			    jv_array_length(jv_copy(res->failures)));
+		ev = ev_num(ev, "t", r.t0 ? (double)run_now(&r) : 0);
+		history_append(&r, ev);
 	}
 	if (r.hist_fp) {
 		fclose(r.hist_fp);

@@ -81,27 +81,8 @@ struct run_result {
 				 have): `file:line:` in reason; exit 2 */
 	jv hist;	      /* the events written to history.jsonl, for
 				 the worker's timeline; null when none */
-	pid_t timeline_pid;   /* a passing run's timeline being drawn ahead
-				 (history_timeline_ahead): the worker takes
-				 it (history_timeline_take); 0 when none;
-				 not in result.json */
-	int64_t ahead_cpu_us; /* CPU of a drawing ahead that was dropped
-				 (the run did not pass): the worker's */
 };
 void run_result_init(struct run_result *r);
-
-/* A passing run's timeline drawn ahead (run_internal.h,
- * history_timeline_ahead), and its history, in the report folder until
- * taken. */
-#define TL_AHEAD_HISTORY ".history-ahead.jsonl"
-#define TL_AHEAD_HTML ".timeline-ahead.html"
-
-/* Waits for res->timeline_pid's child; when it drew the timeline, renames
- * it to `out` (0). -1 when it did not: the caller draws it. Its history
- * file is removed either way. Adds the child's CPU time (µs) to *cpu_us:
- * the worker's, in cost.json. */
-int history_timeline_take(pid_t pid, const char *dir, const char *out,
-			  int64_t *cpu_us);
 void run_result_clear(struct run_result *r);
 
 /*

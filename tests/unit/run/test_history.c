@@ -10,13 +10,10 @@
 #include "run/run_internal.h"
 #include "lib/jvx.h"
 #include "lib/util.h"
-#include "report/html.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "unit.h"
 
@@ -173,109 +170,6 @@ START_TEST(test_result_round_trip)
 }
 END_TEST
 
-/* A stored history as the worker holds it: its events, and the lines
- * they were written as. */
-static jv stored(const char *name, struct history_lines *lines)
-{
-	char path[256], *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	jv h = jv_array();
-	FILE *f;
-
-	snprintf(path, sizeof(path), "tests/histories/%s", name);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		h = jv_array_append(h, parse(line));
-		ALLOC_GROW(lines->v, (size_t)lines->n + 1, lines->alloc);
-		lines->v[lines->n++] = xstrdup(line);
-	}
-	free(line);
-	fclose(f);
-	return h;
-}
-
-static int exists(const char *dir, const char *name)
-{
-	char *p = xasprintf("%s/%s", dir, name);
-	int yes = access(p, F_OK) == 0;
-
-	free(p);
-	return yes;
-}
-
-/* The timeline drawn ahead is drawn by a child (the worker goes on with
- * the checks meanwhile), and is byte for byte the one the worker draws
- * once the result is appended; dropped, it leaves no file and no child. */
-START_TEST(test_timeline_drawn_ahead_is_the_same)
-{
-	struct history_lines lines = { NULL, 0, 0 };
-	char dir[] = "/tmp/test_history-XXXXXX";
-	char *h2, *out, *out2, *a, *b, *err = NULL;
-	jv hist = stored("seed002-sigkill-reclaimed.jsonl", &lines), full;
-	jv last = parse("{\"type\":\"result\",\"process\":\"harness\","
-			"\"status\":\"pass\",\"reason\":\"\",\"failures\":0,"
-			"\"t\":2900000}");
-	int n = lines.n;
-	int64_t cpu = 0;
-	pid_t pid;
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	pid = history_timeline_ahead(hist, &lines, jv_copy(last), dir);
-	ck_assert_int_gt(pid, 0); /* a child draws it */
-	ck_assert_int_eq(lines.n, n); /* ours are untouched */
-	ck_assert_int_eq(jv_array_length(jv_copy(hist)), n);
-	out = xasprintf("%s/timeline.html", dir);
-	ck_assert_int_eq(history_timeline_take(pid, dir, out, &cpu), 0);
-	ck_assert_int_ge(cpu, 0);
-	errno = 0;
-	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
-	ck_assert(!exists(dir, TL_AHEAD_HTML));
-	ck_assert(!exists(dir, TL_AHEAD_HISTORY));
-	/* what the worker draws itself after the checks */
-	h2 = xasprintf("%s/history.jsonl", dir);
-	out2 = xasprintf("%s/timeline-here.html", dir);
-	ALLOC_GROW(lines.v, (size_t)lines.n + 1, lines.alloc);
-	lines.v[lines.n++] = jvx_dump(last);
-	full = jv_array_append(jv_copy(hist), jv_copy(last));
-	ck_assert_int_eq(history_write(h2, full, &lines), 0);
-	ck_assert_int_eq(html_timeline_write_events(full, h2, out2, &err), 0);
-	a = read_file(out, 16 << 20, NULL);
-	b = read_file(out2, 16 << 20, NULL);
-	ck_assert_ptr_nonnull(a);
-	ck_assert_ptr_nonnull(b);
-	ck_assert_int_gt(strlen(a), 10000);
-	ck_assert_msg(!strcmp(a, b), "drawn ahead differs from drawn after");
-	free(a);
-	free(b);
-	/* dropped: killed, reaped, nothing left */
-	pid = history_timeline_ahead(hist, &lines, jv_copy(last), dir);
-	ck_assert_int_gt(pid, 0);
-	history_timeline_drop(pid, dir, &cpu);
-	errno = 0;
-	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
-	ck_assert(!exists(dir, TL_AHEAD_HTML));
-	ck_assert(!exists(dir, TL_AHEAD_HTML ".tmp"));
-	ck_assert(!exists(dir, TL_AHEAD_HISTORY));
-	unlink(out);
-	unlink(out2);
-	unlink(h2);
-	ck_assert_int_eq(rmdir(dir), 0);
-	free(out);
-	free(out2);
-	free(h2);
-	jv_free(full);
-	jv_free(last);
-	jv_free(hist);
-	history_lines_clear(&lines);
-}
-END_TEST
-
 static Suite *history_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -285,7 +179,6 @@ static Suite *history_suite(void)
 	tcase_add_test(tc, test_sort_and_write_reuse_the_lines);
 	tcase_add_test(tc, test_recovery_ms);
 	tcase_add_test(tc, test_result_round_trip);
-	tcase_add_test(tc, test_timeline_drawn_ahead_is_the_same);
 	return s;
 }
 
