@@ -70,6 +70,36 @@ void history_record(struct run *r, jv ev)
 		fprintf(r->hist_fp, "%s\n", r->lines.v[r->lines.n - 1]);
 }
 
+void history_record_dumped(struct run *r, jv ev, char *d)
+{
+	size_t n = strlen(d);
+	jv t = jv_object_get(jv_copy(ev), jvx_key("t"));
+	int64_t now;
+	char *line, *num;
+
+	if (jv_is_valid(t) || n <= 2 || d[0] != '{' || d[n - 1] != '}' ||
+	    jv_get_kind(ev) != JV_KIND_OBJECT) {
+		jv_free(t);
+		free(d);
+		history_record(r, ev);
+		return;
+	}
+	jv_free(t);
+	now = run_now(r);
+	ev = jv_object_set(ev, jvx_key("t"), jv_number((double)now));
+	num = jvx_dump(jv_number((double)now));
+	line = xasprintf("%.*s,\"t\":%s}", (int)(n - 1), d, num);
+	free(num);
+	free(d);
+	if (r->o->verbose)
+		verbose_line(r, ev);
+	ALLOC_GROW(r->lines.v, (size_t)r->lines.n + 1, r->lines.alloc);
+	r->lines.v[r->lines.n++] = line;
+	r->hist = jv_array_append(r->hist, ev);
+	if (r->hist_fp)
+		fprintf(r->hist_fp, "%s\n", line);
+}
+
 void history_append(struct run *r, jv ev)
 {
 	ALLOC_GROW(r->lines.v, (size_t)r->lines.n + 1, r->lines.alloc);

@@ -360,7 +360,9 @@ static void on_event(struct run *r, struct queue *q,
 			return;
 		}
 		snprintf(r->fs_last, sizeof(r->fs_last), "%s", d);
-		free(d);
+		/* its line is this dump and its time: not dumped again */
+		history_record_dumped(r, ev, d);
+		return;
 	}
 	history_record(r, ev);
 }

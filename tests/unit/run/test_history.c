@@ -170,6 +170,53 @@ START_TEST(test_result_round_trip)
 }
 END_TEST
 
+/* An event recorded with the dump its caller made (the kernel view's
+ * repeat check) gets the line a dump of it, time stamp and all, would
+ * give: the stamp put last, not a second dump. */
+START_TEST(test_record_dumped_is_the_dump)
+{
+	static const char *const evs[] = {
+		"{\"type\":\"fs\",\"process\":\"harness\",\"fs\":\"write\","
+		"\"file\":\"s0.jsonl.lock\",\"kind\":\"lock\",\"session\":\"s0\","
+		"\"ino\":25879,\"bytes\":166,\"pid\":4,\"createdAt\":"
+		"\"2026-12-01T04:33:40.693Z\",\"payload\":{\"pid\":4,\"x\":[1,"
+		"\"a\\\"b\\\\c\\n\"]}}",
+		"{\"type\":\"fs\",\"process\":\"harness\",\"fs\":\"create\","
+		"\"payload\":\"empty\",\"n\":-0.5,\"u\":\"\\u00e9\\u0001\"}",
+		"{\"a\":1}",
+	};
+	struct run_opts o = { 0 };
+	struct run r = { 0 };
+	size_t i;
+
+	r.o = &o;
+	r.hist = jv_array();
+	r.t0 = mono_us() - 123456;
+	for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		jv ev = parse(evs[i]), got;
+		char *want;
+
+		history_record_dumped(&r, jv_copy(ev), jvx_dump(ev));
+		jv_free(ev);
+		got = jv_array_get(jv_copy(r.hist), (int)i);
+		ck_assert_int_gt((int)jvx_num(got, "t", -1), 123000);
+		want = jvx_dump(got);
+		ck_assert_str_eq(r.lines.v[i], want);
+		/* the stamp is the last field */
+		ck_assert_ptr_nonnull(strstr(r.lines.v[i], ",\"t\":"));
+		ck_assert(r.lines.v[i][strlen(r.lines.v[i]) - 1] == '}');
+		free(want);
+		jv_free(got);
+	}
+	/* one with a `t` already keeps it, as history_record does */
+	history_record_dumped(&r, parse("{\"type\":\"x\",\"t\":7}"),
+			      xstrdup("{\"type\":\"x\",\"t\":7}"));
+	ck_assert_str_eq(r.lines.v[r.lines.n - 1], "{\"type\":\"x\",\"t\":7}");
+	history_lines_clear(&r.lines);
+	jv_free(r.hist);
+}
+END_TEST
+
 static Suite *history_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -179,6 +226,7 @@ static Suite *history_suite(void)
 	tcase_add_test(tc, test_sort_and_write_reuse_the_lines);
 	tcase_add_test(tc, test_recovery_ms);
 	tcase_add_test(tc, test_result_round_trip);
+	tcase_add_test(tc, test_record_dumped_is_the_dump);
 	return s;
 }
 
