@@ -59,7 +59,8 @@ struct noise {
 };
 #define NOISE_INIT { 0, 0, NULL, { NULL, NULL }, NULL }
 
-/* Starts the probes; the storage probe writes `io_dir`/.lockchaos-io-probe
+/* Starts the probes; the storage probe creates, writes, fsyncs and
+ * removes `io_dir`/.lockchaos-io-probe, over and over
  * (none when io_dir is NULL). 0, or -1 (no probe: the figures stay 0). */
 int noise_start(struct noise *n, const char *io_dir);
 
