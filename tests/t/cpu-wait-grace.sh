@@ -49,6 +49,8 @@ printf 'title slow to go\nholder A\nA deliver msg=m1\nawait m1 answered timeout=
 starved r0 "$LC" run --start-timeout 5000 --holder "$pin $hostile --mode busy-start" --report r0 s.scn
 # check-holder's wait for the hello is widened the same way
 starved ch "$LC" check-holder --start-timeout 5000 --protocol-only "$pin $hostile --mode busy-start"
+# and its wait for `exit` to end the holder (2 s) while the holder runs
+starved ch2 "$LC" check-holder --start-timeout 60000 --protocol-only "$pin $hostile --mode busy-exit"
 starved r "$LC" run --start-timeout 60000 --holder "$pin $hostile --mode busy-exit" --report r s.scn
 starved r2 "$LC" run --start-timeout 60000 --holder "$pin $hostile --mode ignore-term" --report r2 s.scn
 printf 'title slow to acquire\nholder A\nA acquire\nawait A acquired timeout=1400ms\nA release\n' > a.scn
@@ -101,6 +103,10 @@ else
 	grep -q '^ok 1 - P1 says hello within 5 s' ch.txt || fail "check-holder: a holder slow to start because it waited for a CPU did not pass its hello"
 	[ "$ms" -gt 5000 ] || fail "check-holder: busy-start said hello within 5 s: the busy loops did not slow it, so this tests nothing"
 fi
+
+out=ch2.txt
+grep -q '^ok [0-9]* - P5 exit ends it with the code asked for' ch2.txt ||
+	fail "check-holder: a holder slow to exit because it waited for a CPU failed P5"
 
 out=r.txt
 read -r rc ms <r.rc
