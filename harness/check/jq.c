@@ -257,7 +257,7 @@ int check_jq(jv history, const char *program, char **err)
 		return -1;
 	}
 	fflush(NULL);
-	pid = fork();
+	pid = fork_patient();
 	if (pid < 0) {
 		*err = xasprintf("cannot run jq: %s", strerror(errno));
 		close(fds[0]);

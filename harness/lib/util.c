@@ -472,6 +472,21 @@ uint64_t prng_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+pid_t fork_patient(void)
+{
+	int64_t until = mono_us() + 5000000;
+	useconds_t pause = 10000;
+	pid_t pid;
+
+	while ((pid = fork()) < 0 && (errno == ENOMEM || errno == EAGAIN) &&
+	       mono_us() < until) {
+		usleep(pause);
+		if (pause < 500000)
+			pause *= 2;
+	}
+	return pid;
+}
+
 long nofile_raise(void)
 {
 	struct rlimit rl;

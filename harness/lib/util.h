@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -119,6 +120,14 @@ uint64_t prng_next(uint64_t *state);
  * not), or -1 when getrlimit fails. Never lowers it.
  */
 long nofile_raise(void);
+
+/*
+ * fork(), tried again for up to about 5 s while it fails for want of
+ * memory or processes (ENOMEM, EAGAIN): beside the soak's memory stressor
+ * an `assert jq`'s fork failed "Cannot allocate memory" and the assertion
+ * was failed for it. Returns what fork() returned last.
+ */
+pid_t fork_patient(void);
 
 /*
  * An index of names to numbers (>= 0): a holder, a session by its name in

@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -720,6 +722,68 @@ START_TEST(test_prng_and_clock)
 }
 END_TEST
 
+/* fork_patient waits out a fork that fails for want of processes: in a
+ * child running as nobody with RLIMIT_NPROC's soft limit at 0, fork fails
+ * EAGAIN until a thread raises the limit 200 ms later (beside the soak's
+ * memory stressor an assert jq's fork failed ENOMEM, and the assertion
+ * with it). The child exits 0 when its fork_patient came back with a
+ * child, 1 when it failed, 2 when the set-up did. Red with a plain fork. */
+static volatile int nproc_lowered;
+
+static void *raise_nproc_later(void *arg)
+{
+	struct rlimit rl;
+	int64_t until;
+
+	(void)arg;
+	/* after the limit is lowered (setuid's signal to every thread cuts
+	 * a sleep short), 200 ms of the clock */
+	while (!__atomic_load_n(&nproc_lowered, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	until = mono_us() + 200000;
+	while (mono_us() < until)
+		usleep(10000);
+	getrlimit(RLIMIT_NPROC, &rl);
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NPROC, &rl);
+	return NULL;
+}
+
+START_TEST(test_fork_patient_waits_out_eagain)
+{
+	pid_t tester;
+	int st = 0;
+
+	if (geteuid() != 0)
+		return; /* setuid to nobody needs root */
+	tester = fork();
+	ck_assert_int_ge(tester, 0);
+	if (tester == 0) {
+		struct rlimit rl = { 0, 4096 };
+		pthread_t t;
+		pid_t kid;
+
+		/* the thread first: a thread counts against the limit too */
+		if (pthread_create(&t, NULL, raise_nproc_later, NULL) ||
+		    setgid(65534) || setuid(65534) ||
+		    setrlimit(RLIMIT_NPROC, &rl))
+			_exit(2);
+		if (fork() >= 0 || errno != EAGAIN)
+			_exit(2); /* the limit does not bite: nothing tested */
+		__atomic_store_n(&nproc_lowered, 1, __ATOMIC_RELEASE);
+		kid = fork_patient();
+		if (kid == 0)
+			_exit(0);
+		if (kid > 0)
+			waitpid(kid, NULL, 0);
+		_exit(kid > 0 ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(tester, &st, 0), tester);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "fork_patient gave up on EAGAIN (status %d)", st);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -731,6 +795,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_duration_rejects);
 	tcase_add_test(tc, test_duration_rejects_nan);
 	tcase_add_test(tc, test_errno_names);
+	tcase_add_test(tc, test_fork_patient_waits_out_eagain);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("split_command");
