@@ -88,6 +88,7 @@ static void probe(struct noise_figures *f)
 		int64_t t0 = now_us(), over;
 		size_t b;
 
+		f->since_us[0] = t0;
 		SYS(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ms, NULL);
 		over = now_us() - t0 - 1000;
 		if (over < 0)
@@ -117,7 +118,10 @@ static void io_probe(struct noise_figures *f, int dir)
 
 	for (;;) {
 		int64_t t0 = now_us(), took;
-		long fd = SYS(SYS_openat, dir, io_name,
+		long fd;
+
+		f->since_us[1] = t0;
+		fd = SYS(SYS_openat, dir, io_name,
 			      O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC |
 				  O_NOFOLLOW,
 			      0600);
@@ -133,6 +137,7 @@ static void io_probe(struct noise_figures *f, int dir)
 			SYS(SYS_close, fd, 0, 0, 0);
 			SYS(SYS_unlinkat, dir, io_name, 0, 0);
 		}
+		f->since_us[1] = 0; /* its pause is no stall */
 		SYS(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &pause, NULL);
 	}
 }
@@ -240,6 +245,19 @@ void noise_kill(struct noise *n)
 		kill(n->io_pid, SIGKILL);
 	n->kept = xmalloc(sizeof(*n->kept));
 	memcpy(n->kept, n->f, sizeof(*n->kept));
+	/* A stall still going on counts, as far as it went: a probe stopped
+	 * or starved with the run records its overshoot only when it runs
+	 * again, and beside the soak a run that stalled 7 s ended (its
+	 * holder's watchdog) before the probe ran, and read 208 ms. */
+	{
+		int64_t now = mono_us(), s0 = n->kept->since_us[0];
+		int64_t s1 = n->kept->since_us[1];
+
+		if (n->pid > 0 && s0 > 0 && now - s0 - 1000 > n->kept->max_us)
+			n->kept->max_us = now - s0 - 1000;
+		if (n->io_pid > 0 && s1 > 0 && now - s1 > n->kept->io_max_us)
+			n->kept->io_max_us = now - s1;
+	}
 }
 
 int noise_owns_pid(struct noise *n, long pid)

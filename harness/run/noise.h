@@ -45,6 +45,9 @@ struct noise_figures {
 	int32_t ns_pid[2];   /* each probe's pid in its own PID namespace
 				(the sandbox's), as it said at its start;
 				0 until then. [1] the storage probe's */
+	int64_t since_us[2]; /* when each probe began the sleep (or the
+				create-to-fsync) it is in, mono µs; 0 none:
+				noise_kill counts a stall still going on */
 };
 
 struct noise {

@@ -165,6 +165,35 @@ START_TEST(test_io_probe_creates_a_new_file_each_sample)
 }
 END_TEST
 
+/* A stall still going on when the probes are killed counts: a probe
+ * stopped (or starved) records its overshoot only when it runs again, and
+ * a run that ended before then read none (beside the soak, 208 ms for a
+ * 7 s stop). Here the scheduling probe is stopped 300 ms, then killed
+ * without running again: at least 250 ms is kept (red without). */
+START_TEST(test_kill_counts_a_stall_going_on)
+{
+	char dir[] = "/tmp/lockchaos-noise-XXXXXX";
+	struct noise n = NOISE_INIT;
+	int64_t until;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(noise_start(&n, dir), 0);
+	until = now_ms() + 20000;
+	while ((noise_samples(&n) < 5 || noise_io_samples(&n) < 1) &&
+	       now_ms() < until)
+		sleep_ms(5);
+	ck_assert_int_eq(kill(n.pid, SIGSTOP), 0);
+	sleep_ms(300);
+	noise_kill(&n);
+	ck_assert_msg(noise_max_us(&n) >= 250000,
+		      "a 300 ms stop of the probe read %lld us",
+		      (long long)noise_max_us(&n));
+	noise_stop(&n);
+	noise_clear(&n);
+	rmdir(dir);
+}
+END_TEST
+
 /* noise_kill does not wait for the probes to die (that was two wake-ups on
  * every run's critical path): they are still ours to reap when it returns,
  * the figures it kept no longer move, and noise_stop does not wait again
@@ -242,6 +271,7 @@ static Suite *noise_suite(void)
 	tcase_add_test(tc, test_probes_sample_then_are_reaped);
 	tcase_add_test(tc, test_probes_leave_our_memory_alone);
 	tcase_add_test(tc, test_io_probe_creates_a_new_file_each_sample);
+	tcase_add_test(tc, test_kill_counts_a_stall_going_on);
 	tcase_add_test(tc, test_kill_does_not_wait_for_them);
 	return s;
 }
