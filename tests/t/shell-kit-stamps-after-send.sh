@@ -55,7 +55,9 @@ for run in range(2):
     for i in range(1, 11):
         s = now(); p.stdin.write(json.dumps({"id": i, "op": "spin", "ms": 1}) + "\n"); p.stdin.flush()
         e = json.loads(p.stdout.readline()); r = now()
-        if not s <= e["t"] <= r: bad.append((i, e["t"] - s, r - e["t"]))
+        # 1 us either way is the two clocks' rounding to microseconds (a
+        # fresh clone's make check: a stamp 1 us after its receipt)
+        if not s - 1 <= e["t"] <= r + 1: bad.append((i, e["t"] - s, r - e["t"]))
     p.stdin.close(); p.wait()
 print("outside [send, receipt]:", bad)
 sys.exit(1 if bad else 0)
