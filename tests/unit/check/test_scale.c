@@ -20,20 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static unsigned long strcmp_calls;
-
-int strcmp(const char *a, const char *b)
-{
-	const unsigned char *x = (const unsigned char *)a;
-	const unsigned char *y = (const unsigned char *)b;
-
-	strcmp_calls++;
-	while (*x && *x == *y) {
-		x++;
-		y++;
-	}
-	return *x - *y;
-}
+#include "strcmp_count.h"
 
 /* A cell of the bench's scaling rows (tests/bench/bench.sh): nh holders
  * H0.., each in its own pid of one namespace, nm messages, message i by

@@ -16,20 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned long strcmp_calls;
-
-int strcmp(const char *a, const char *b)
-{
-	const unsigned char *x = (const unsigned char *)a;
-	const unsigned char *y = (const unsigned char *)b;
-
-	strcmp_calls++;
-	while (*x && *x == *y) {
-		x++;
-		y++;
-	}
-	return *x - *y;
-}
+#include "strcmp_count.h"
 
 /* The bench's holders cell (tests/bench/bench.sh): n holders, one message
  * each, four sessions. Malloc'ed. */
