@@ -34,11 +34,21 @@ static void sleep_ms(long ms)
 		;
 }
 
+/* Waits (up to 20 s: a loaded machine may not run them at once) until the
+ * probes have taken `sched` scheduling and `io` storage samples. */
+static void await_samples(struct noise *n, uint64_t sched, uint64_t io)
+{
+	int64_t until = now_ms() + 20000;
+
+	while ((noise_samples(n) < sched || noise_io_samples(n) < io) &&
+	       now_ms() < until)
+		sleep_ms(5);
+}
+
 START_TEST(test_probes_sample_then_are_reaped)
 {
 	char dir[] = "/tmp/lockchaos-noise-XXXXXX", file[64];
 	struct noise n = NOISE_INIT;
-	int64_t until;
 	pid_t pid, io_pid;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -47,11 +57,7 @@ START_TEST(test_probes_sample_then_are_reaped)
 	io_pid = n.io_pid;
 	ck_assert_int_gt(pid, 0);
 	ck_assert_int_gt(io_pid, 0);
-	/* a loaded machine may not run them at once: up to 20 s */
-	until = now_ms() + 20000;
-	while ((noise_samples(&n) < 20 || noise_io_samples(&n) < 2) &&
-	       now_ms() < until)
-		sleep_ms(10);
+	await_samples(&n, 20, 2);
 	ck_assert_msg(noise_samples(&n) >= 20, "%llu scheduling samples",
 		      (unsigned long long)noise_samples(&n));
 	ck_assert_msg(noise_io_samples(&n) >= 2, "%llu storage samples",
@@ -127,7 +133,6 @@ START_TEST(test_io_probe_creates_a_new_file_each_sample)
 	char dir[] = "/tmp/lockchaos-noise-XXXXXX";
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct noise n = NOISE_INIT;
-	int64_t until;
 	int in, creates = 0, deletes = 0;
 	ssize_t len;
 
@@ -136,9 +141,7 @@ START_TEST(test_io_probe_creates_a_new_file_each_sample)
 	ck_assert_int_ge(in, 0);
 	ck_assert_int_ge(inotify_add_watch(in, dir, IN_CREATE | IN_DELETE), 0);
 	ck_assert_int_eq(noise_start(&n, dir), 0);
-	until = now_ms() + 20000;
-	while (noise_io_samples(&n) < 4 && now_ms() < until)
-		sleep_ms(10);
+	await_samples(&n, 0, 4);
 	noise_stop(&n);
 	while ((len = read(in, buf, sizeof(buf))) > 0) {
 		char *p = buf;
@@ -174,14 +177,10 @@ START_TEST(test_kill_counts_a_stall_going_on)
 {
 	char dir[] = "/tmp/lockchaos-noise-XXXXXX";
 	struct noise n = NOISE_INIT;
-	int64_t until;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(noise_start(&n, dir), 0);
-	until = now_ms() + 20000;
-	while ((noise_samples(&n) < 5 || noise_io_samples(&n) < 1) &&
-	       now_ms() < until)
-		sleep_ms(5);
+	await_samples(&n, 5, 1);
 	ck_assert_int_eq(kill(n.pid, SIGSTOP), 0);
 	sleep_ms(300);
 	noise_kill(&n);
@@ -203,7 +202,6 @@ START_TEST(test_kill_does_not_wait_for_them)
 {
 	char dir[] = "/tmp/lockchaos-noise-XXXXXX", file[64];
 	struct noise n = NOISE_INIT;
-	int64_t until;
 	pid_t pid, io_pid;
 	siginfo_t si;
 	uint64_t s;
@@ -217,10 +215,7 @@ START_TEST(test_kill_does_not_wait_for_them)
 	/* both have run (each says its pid first; under ASan the storage
 	 * probe is forked, and a fresh clone's make check killed it before
 	 * it had) */
-	until = now_ms() + 20000;
-	while ((noise_samples(&n) < 5 || noise_io_samples(&n) < 1) &&
-	       now_ms() < until)
-		sleep_ms(5);
+	await_samples(&n, 5, 1);
 	noise_kill(&n);
 	s = noise_samples(&n);
 	ck_assert_uint_ge(s, 5);
