@@ -11,6 +11,7 @@
 #include "sandbox/supervise.h"
 #include "lib/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jv.h>
@@ -29,6 +30,8 @@
 #define LINE_MAX_BYTES (1 << 16)  /* a longer line is dropped, counted */
 #define CMD_EVENTS_MAX 1000	  /* events while one command runs */
 #define CMD_MS 5000		  /* one command, from send to outcome */
+#define CMD_GRACE_FACTOR 12	  /* ... widened by the holder's CPU wait and
+				     time blocked in the kernel, up to 60 s */
 #define WRITE_MS 2000		  /* a command line must be taken by then */
 #define STDERR_TAIL 2048	  /* bytes of stderr kept, the last ones */
 #define EXIT_WAIT 200		  /* 10 ms looks for `exit` to end it: 2 s */
@@ -161,37 +164,140 @@ static jv next_event_by(struct conv *c, int64_t end)
 	}
 }
 
-static jv next_event(struct conv *c, int ms)
+/* Whether a thread of the task folder `path` (/proc/PID/task) is in
+ * `state` now. */
+static int tasks_in_state(const char *path, char state)
 {
-	return next_event_by(c, mono_us() + (int64_t)ms * 1000);
+	struct dirent *d;
+	DIR *dir = opendir(path);
+	int any = 0;
+
+	if (!dir)
+		return 0;
+	while (!any && (d = readdir(dir))) {
+		char stat[128], buf[512], *p;
+		int fd;
+		ssize_t n;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(stat, sizeof(stat), "%s/%.20s/stat", path, d->d_name);
+		fd = open(stat, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		p = strrchr(buf, ')');
+		any = p && p[1] == ' ' && p[2] == state;
+	}
+	closedir(dir);
+	return any;
 }
 
-/* The first event, within `ms` plus what the holder waited for a CPU
- * meanwhile (read each second; *waited_us), up to START_GRACE_FACTOR
- * times `ms`; invalid when none came (or the holder ended). */
-static jv hello_within(struct conv *c, int ms, int64_t *waited_us)
+/* Whether a thread of the holder is blocked in the kernel now (state D:
+ * a write, an fsync or a page fault waiting for the disk): every process
+ * of the sandbox but its init and us, or the holder's own threads where
+ * there is no PID namespace. */
+static int holder_blocked(const struct conv *c)
 {
-	int64_t t0 = mono_us(), limit = (int64_t)ms * 1000, most = 0;
-	long long base = sched_sandbox_wait_ns(c->hp.pid, c->sb.pidns);
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int any = 0;
 
+	if (!c->sb.pidns) {
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)c->hp.pid);
+		return tasks_in_state(path, 'D');
+	}
+	dir = opendir("/proc");
+	if (!dir)
+		return 0;
+	while (!any && (d = readdir(dir))) {
+		long pid = strtol(d->d_name, NULL, 10);
+
+		if (pid <= 1 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/task", pid);
+		any = tasks_in_state(path, 'D');
+	}
+	closedir(dir);
+	return any;
+}
+
+/*
+ * How long the holder may take for an answer: `ms`, plus what it waited
+ * for a CPU meanwhile, plus the time it was seen blocked in the kernel
+ * (two reads in a row that saw a thread in D: the stretch between them),
+ * up to `factor` times `ms`. A holder asleep for want of nothing gets
+ * `ms`; beside the soak, a Node holder's acquire sat 6 s in an fsync
+ * (D in folio_wait_bit) and a fixed 5 s called it unanswered.
+ */
+struct patience {
+	int64_t t0, limit, cap;
+	int64_t cpu_us, blocked_us; /* the widening so far */
+	int64_t last_read;	    /* mono_us of the last read; 0: none */
+	int last_blocked;	    /* what it saw */
+	long long base;		    /* the CPU wait at t0 (ns), -1: none */
+};
+
+static void patience_start(struct conv *c, struct patience *p, int ms,
+			   int factor)
+{
+	*p = (struct patience){ .t0 = mono_us(),
+				.limit = (int64_t)ms * 1000,
+				.cap = (int64_t)ms * 1000 * factor };
+	p->base = sched_sandbox_wait_ns(c->hp.pid, c->sb.pidns);
+}
+
+/* Reads the holder's CPU wait and state; widens `p`. */
+static void patience_read(struct conv *c, struct patience *p)
+{
+	int64_t now = mono_us();
+	int blocked = holder_blocked(c);
+	long long w = sched_sandbox_wait_ns(c->hp.pid, c->sb.pidns);
+
+	if (p->base >= 0 && w > p->base && (w - p->base) / 1000 > p->cpu_us)
+		p->cpu_us = (w - p->base) / 1000;
+	if (blocked && p->last_blocked && p->last_read)
+		p->blocked_us += now - p->last_read;
+	p->last_blocked = blocked;
+	p->last_read = now;
+}
+
+/* One TAP comment: what happened (`what`) after how long, and the bound
+ * it was given. */
+static void patience_say(const struct patience *p, const char *what)
+{
+	printf("#   %s after %lld ms: %lld ms + %lld ms it waited for a CPU + "
+	       "%lld ms it was blocked in the kernel (at most %lld times the "
+	       "limit)\n",
+	       what, (long long)((mono_us() - p->t0) / 1000),
+	       (long long)(p->limit / 1000), (long long)(p->cpu_us / 1000),
+	       (long long)(p->blocked_us / 1000),
+	       (long long)(p->cap / p->limit));
+}
+
+/* The next event within `p`'s bound (read every 200 ms); invalid when
+ * none came (or the holder ended). */
+static jv next_event_patient(struct conv *c, struct patience *p)
+{
 	for (;;) {
-		int64_t stop = t0 + limit + most, now = mono_us();
-		long long w;
+		int64_t stop = p->t0 + p->limit + p->cpu_us + p->blocked_us,
+			now = mono_us();
 		jv v;
 
-		*waited_us = most;
-		if (stop > t0 + limit * START_GRACE_FACTOR)
-			stop = t0 + limit * START_GRACE_FACTOR;
+		if (stop > p->t0 + p->cap)
+			stop = p->t0 + p->cap;
 		if (stop <= now)
 			return jv_invalid();
-		v = next_event_by(c, stop < now + 1000000 ? stop
-							    : now + 1000000);
+		v = next_event_by(c, stop < now + 200000 ? stop : now + 200000);
 		if (jv_is_valid(v) || c->hp.out_fd < 0)
 			return v;
 		jv_free(v);
-		w = sched_sandbox_wait_ns(c->hp.pid, c->sb.pidns);
-		if (base >= 0 && w > base && (w - base) / 1000 > most)
-			most = (w - base) / 1000;
+		patience_read(c, p);
 	}
 }
 
@@ -336,15 +442,24 @@ static int send_cmd(struct conv *c, const char *line)
  * 8 log. */
 static jv run_cmd(struct conv *c, const char *line, int id, int *seen)
 {
-	int64_t end = mono_us() + (int64_t)CMD_MS * 1000;
+	struct patience wait;
 	int events = 0;
 
 	*seen = 0;
 	if (send_cmd(c, line))
 		return jv_invalid();
+	patience_start(c, &wait, CMD_MS, CMD_GRACE_FACTOR);
 	for (;;) {
-		jv v = next_event_by(c, end);
+		jv v = next_event_patient(c, &wait);
+		int late = mono_us() - wait.t0 > wait.limit;
+		char what[64];
 
+		snprintf(what, sizeof(what), "command %d: %s", id,
+			 jv_is_valid(v) ? "answered" : "no answer");
+		if (!jv_is_valid(v) || (late && (is_ev(v, "ok") ||
+						  is_ev(v, "fail")) &&
+					id_of(v) == id))
+			patience_say(&wait, what);
 		if (!jv_is_valid(v))
 			return v;
 		if ((is_ev(v, "ok") || is_ev(v, "fail")) && id_of(v) == id)
@@ -439,7 +554,7 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 			NULL };
 	jv hello, v;
 	int seen, status = 0, i;
-	int64_t t0, waited = 0;
+	struct patience wait;
 	struct stat st;
 	pid_t look;
 
@@ -468,18 +583,15 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 	}
 	/* start-up is not a lock property: an interpreter on a loaded CI
 	 * runner takes seconds (issue 12), so the limit is generous, and
-	 * widened, as `run` does, by the time it waited for a CPU */
-	t0 = mono_us();
-	hello = hello_within(c, c->start_timeout_ms, &waited);
+	 * widened, as `run` does, by the time it waited for a CPU (and here
+	 * by the time it was blocked in the kernel) */
+	patience_start(c, &wait, c->start_timeout_ms, START_GRACE_FACTOR);
+	hello = next_event_patient(c, &wait);
 	result(c, jv_is_valid(hello) && is_ev(hello, "hello"),
 	       "P1 says hello within %d s (--start-timeout)",
 	       c->start_timeout_ms / 1000);
 	if (!jv_is_valid(hello))
-		printf("#   no event after %lld ms: %d ms + %lld ms it waited "
-		       "for a CPU (at most %d times the limit)\n",
-		       (long long)((mono_us() - t0) / 1000),
-		       c->start_timeout_ms, (long long)(waited / 1000),
-		       START_GRACE_FACTOR);
+		patience_say(&wait, "no event");
 	if (!jv_is_valid(hello) || !is_ev(hello, "hello")) {
 		jv_free(hello);
 		goto done;
@@ -511,7 +623,8 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 		jv_free(caps);
 	}
 	send_cmd(c, "this is not json {{{");
-	v = next_event(c, 2000);
+	patience_start(c, &wait, 2000, CMD_GRACE_FACTOR);
+	v = next_event_patient(c, &wait);
 	result(c, jv_is_valid(v) && is_ev(v, "error"),
 	       "P2 answers garbage with an error event");
 	jv_free(v);
