@@ -472,20 +472,31 @@ uint64_t prng_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-pid_t fork_patient(void)
+pid_t start_patient(pid_t (*start)(void *arg), void *arg)
 {
 	int64_t until = mono_us() + 5000000;
 	useconds_t pause = 10000;
 	pid_t pid;
 
-	while ((pid = fork()) < 0 && (errno == ENOMEM || errno == EAGAIN) &&
+	while ((pid = start(arg)) < 0 && (errno == ENOMEM || errno == EAGAIN) &&
 	       mono_us() < until) {
+		int saved = errno;
+
 		usleep(pause);
+		errno = saved;
 		if (pause < 500000)
 			pause *= 2;
 	}
 	return pid;
 }
+
+static pid_t plain_fork(void *unused)
+{
+	(void)unused;
+	return fork();
+}
+
+pid_t fork_patient(void) { return start_patient(plain_fork, NULL); }
 
 long nofile_raise(void)
 {

@@ -125,9 +125,14 @@ long nofile_raise(void);
  * fork(), tried again for up to about 5 s while it fails for want of
  * memory or processes (ENOMEM, EAGAIN): beside the soak's memory stressor
  * an `assert jq`'s fork failed "Cannot allocate memory" and the assertion
- * was failed for it. Returns what fork() returned last.
+ * was failed for it, and a holder's start made a run an ERROR. Returns
+ * what fork() returned last.
  */
 pid_t fork_patient(void);
+
+/* The same patience for any way of starting a process: start(arg) is
+ * called again while it returns < 0 with errno ENOMEM or EAGAIN. */
+pid_t start_patient(pid_t (*start)(void *arg), void *arg);
 
 /*
  * An index of names to numbers (>= 0): a holder, a session by its name in

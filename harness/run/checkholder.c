@@ -857,7 +857,7 @@ int check_holder_main(int argc, char **argv)
 		free_argv(hargv);
 		return 2;
 	}
-	pid = fork();
+	pid = fork_patient();
 	if (pid == 0) {
 		int r[3] = { 0, 0, 0 };
 

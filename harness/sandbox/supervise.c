@@ -37,6 +37,8 @@ static int confine_holders;
 /* The sandbox's PID namespace: where holder_start forks again after a
  * holder started in a namespace of its own. -1 without a sandbox. */
 static int sandbox_ns_fd = -1;
+/* The PID namespace this process was in before its first sandbox */
+static int host_ns_fd = -1;
 
 /* ---- init: pid 1 of the namespace ---------------------------------------- */
 
@@ -241,7 +243,15 @@ int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err)
 	sb->host_pidns = -1;
 	if (!want_pidns)
 		return 0;
-	sb->host_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	/* The namespace to come back to: the process's own, opened once. A
+	 * second entry would open it through the last sandbox's /proc, where
+	 * this process has no pid ("self" is missing): the way back was
+	 * lost, the next unshare failed EINVAL (the children's namespace, the
+	 * dead sandbox's, was no longer ours) and a re-run's third try ran
+	 * with no sandbox, its holders' forks failing ENOMEM. */
+	if (host_ns_fd < 0)
+		host_ns_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	sb->host_pidns = host_ns_fd;
 	if (unshare(CLONE_NEWPID | CLONE_NEWNS)) {
 		if (why)
 			*why = xasprintf("cannot create a PID namespace: %s",
@@ -260,7 +270,7 @@ int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err)
 				 strerror(errno));
 		return -1;
 	}
-	pid = fork();
+	pid = fork_patient();
 	if (pid < 0) {
 		*err = xasprintf("cannot fork init: %s", strerror(errno));
 		close(sv[0]);
@@ -402,7 +412,7 @@ int sandbox_pidns_new(struct sandbox *sb, struct pidns *ns, const char *name,
 	 * init's orphan: killing the sandbox kills it, and every process of
 	 * the nested namespace with it.
 	 */
-	mid = fork();
+	mid = fork_patient();
 	if (mid < 0) {
 		*err = xasprintf("cannot fork: %s", strerror(errno));
 		close(sv[0]);
@@ -521,8 +531,7 @@ void sandbox_sweep(struct sandbox *sb)
 	if (sb->host_pidns > 0) { /* 0: a zeroed struct, never entered */
 		/* if this fails, forks fail with ENOMEM: callers say so */
 		(void)setns(sb->host_pidns, CLONE_NEWPID);
-		close(sb->host_pidns);
-		sb->host_pidns = -1;
+		sb->host_pidns = -1; /* host_ns_fd stays open */
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -719,6 +728,21 @@ failed:
 #define stack_unpoison(p, n) ((void)(p), (void)(n))
 #endif
 
+/* One try at starting the holder's child, for start_patient: a clone
+ * that failed for want of memory ran nothing, and is tried again. */
+struct holder_clone {
+	char *stack;
+	struct holder_child *c;
+};
+
+static pid_t clone_holder(void *arg)
+{
+	struct holder_clone *h = arg;
+
+	return clone(holder_child, h->stack + HOLDER_CHILD_STACK,
+		     CLONE_VM | CLONE_VFORK | SIGCHLD, h->c);
+}
+
 int holder_start_in(struct holder_proc *hp, char *const argv[],
 		    char *const env[], const char *dir, int own_group,
 		    const struct pidns *ns, pid_t want_pid, char **err)
@@ -773,8 +797,8 @@ int holder_start_in(struct holder_proc *hp, char *const argv[],
 	 * shared memory: every signal waits until the child has exec'ed. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	pid = clone(holder_child, stack + HOLDER_CHILD_STACK,
-		    CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	pid = start_patient(clone_holder,
+			    &(struct holder_clone){ .stack = stack, .c = &c });
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	stack_unpoison(stack, HOLDER_CHILD_STACK);

@@ -1184,6 +1184,58 @@ static void w_sweep_after_reap(int out)
 	pause();
 }
 
+/* Three sandboxes one after another in one worker, as a scenario re-run
+ * twice has them: each must be a PID namespace of its own with its holder
+ * in it. Was a bug: the second entry opened the way back through the
+ * first sandbox's /proc, found no "self" there, and after its sweep the
+ * third unshare failed EINVAL: the third try ran with no sandbox and its
+ * holders' forks failed ENOMEM. */
+static void w_three_sandboxes(int out)
+{
+	for (int i = 0; i < 3; i++) {
+		char *why = NULL, *err = NULL;
+		struct sandbox sb = SANDBOX_INIT;
+		struct holder_proc hp;
+		pid_t inner;
+
+		if (sandbox_enter(&sb, 1, &why, &err))
+			wfail(out, "sandbox %d: sandbox_enter: %s", i + 1, err);
+		if (!sb.pidns)
+			wfail(out, "sandbox %d: no PID namespace: %s", i + 1,
+			      why ? why : "no reason given");
+		if (start_holder(&hp, "echo $$", 0, &err))
+			wfail(out, "sandbox %d: holder_start: %s", i + 1, err);
+		{
+			char line[64];
+
+			if (read_line(hp.out_fd, line, sizeof(line), WAIT_MS))
+				wfail(out, "sandbox %d: no pid said", i + 1);
+			inner = (pid_t)atoi(line);
+		}
+		if (inner < 2 || inner > 100 || inner == hp.pid)
+			wfail(out, "sandbox %d: the holder is pid %d inside, "
+				   "%d outside: not in a namespace of its own",
+			      i + 1, (int)inner, (int)hp.pid);
+		waitpid(hp.pid, NULL, 0);
+		sandbox_sweep(&sb);
+	}
+	dprintf(out, "ok three\n");
+	pause();
+}
+
+START_TEST(test_sandbox_three_in_a_row)
+{
+	struct worker w;
+	char buf[256];
+
+	need_root();
+	new_mark();
+	w = worker_start(w_three_sandboxes);
+	worker_ok(&w, buf, sizeof(buf), 40000);
+	worker_kill(&w);
+}
+END_TEST
+
 START_TEST(test_sandbox_sweep_after_reap)
 {
 	struct worker w;
@@ -1351,6 +1403,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_sandbox_recycle_busy);
 	tcase_add_test(tc, test_sandbox_holder_namespaces);
 	tcase_add_test(tc, test_sandbox_sweep_after_reap);
+	tcase_add_test(tc, test_sandbox_three_in_a_row);
 	tcase_add_test(tc, test_sandbox_sweep_live_holders);
 	tcase_add_test(tc, test_no_orphan_after_sigkill);
 	suite_add_tcase(s, tc);
