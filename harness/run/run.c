@@ -484,67 +484,82 @@ static char *starved_past_hold(const struct scenario *s,
 	return NULL;
 }
 
+/* Why `res` is the machine's and not the lock's (malloc'ed), or NULL. */
+static char *noise_cause(const struct job *j, const struct run_result *res)
+{
+	if (failed_within_noise(res))
+		return xasprintf("failed a timing bound by less than the "
+				 "longest stall measured (%lld ms)",
+				 (long long)(stall_us(res) / 1000));
+	return starved_past_hold(j->s, res);
+}
+
 /*
  * A timing verdict that failed by less than the measured noise is re-run
- * once, with a new seed; the second verdict counts and its result says it
- * was a re-run (reruns, and the reason names the first try). The first
- * try's history and result stay as try1-*. So is a run that stalled past
- * the lock's maxHoldMs and failed only expectations and timing bounds.
+ * with a new seed, up to RERUNS_MAX times while each try fails so; the
+ * last verdict counts and its result says it was a re-run (reruns, and the
+ * reason names the first try's cause). Each earlier try's history and
+ * result stay as tryN-*. So is a run that stalled past the lock's
+ * maxHoldMs and failed only expectations and timing bounds. A lock that
+ * really misses its bounds fails every try, and the last one counts: the
+ * re-runs cost time, never a verdict (beside the soak, a compressed
+ * seeds/003-lane-timeout-real missed by 10 s of scenario time under a
+ * 2.7 s disk stall at speed 20 twice in a row: once was not enough).
  */
+#define RERUNS_MAX 2
+
 static int rerun_if_noise(struct job *j, struct run_opts *o,
 			  struct run_result *res, int rc)
 {
-	struct run_result first;
-	char *a, *b, *why;
+	char *first = NULL, *cause, *why;
 	uint64_t seed = o->seed;
-	int64_t noise = stall_us(res);
+	int tries = 0;
 	jv out, dump;
-	char *cause;
+	char *a;
 
-	if (rc)
-		return rc;
-	cause = failed_within_noise(res)
-			? xasprintf("failed a timing bound by less than the "
-				    "longest stall measured (%lld ms)",
-				    (long long)(noise / 1000))
-			: starved_past_hold(j->s, res);
-	if (!cause)
-		return rc;
-	a = xasprintf("%s/history.jsonl", j->path);
-	b = xasprintf("%s/try1-history.jsonl", j->path);
-	rename(a, b);
-	free(a);
-	free(b);
-	a = xasprintf("%s/result.json", j->path);
-	b = xasprintf("%s/try1-result.json", j->path);
-	rename(a, b);
-	free(b);
-	first = *res;
-	run_result_init(res);
-	o->seed = prng_next(&seed) >> 11;
-	rc = scenario_run(j->s, o, res);
-	if (rc) {
-		free(a);
+	while (!rc && tries < RERUNS_MAX && (cause = noise_cause(j, res))) {
+		char *b;
+
+		tries++;
+		if (!first)
+			first = xasprintf("%s: %s", cause,
+					  res->reason ? res->reason : "");
 		free(cause);
-		run_result_clear(&first);
+		a = xasprintf("%s/history.jsonl", j->path);
+		b = xasprintf("%s/try%d-history.jsonl", j->path, tries);
+		rename(a, b);
+		free(a);
+		free(b);
+		a = xasprintf("%s/result.json", j->path);
+		b = xasprintf("%s/try%d-result.json", j->path, tries);
+		rename(a, b);
+		free(a);
+		free(b);
+		run_result_clear(res);
+		run_result_init(res);
+		o->seed = prng_next(&seed) >> 11;
+		rc = scenario_run(j->s, o, res);
+	}
+	if (rc || !tries) {
+		free(first);
 		return rc;
 	}
-	why = xasprintf("re-run with seed %llu: the first try %s: %s%s%s",
-			(unsigned long long)o->seed, cause,
-			first.reason ? first.reason : "",
+	why = xasprintf("re-run with seed %llu%s: the first try %s%s%s",
+			(unsigned long long)o->seed,
+			tries > 1 ? " (the second re-run)" : "", first,
 			res->reason && *res->reason ? "; now: " : "",
 			res->reason ? res->reason : "");
+	free(first);
 	free(res->reason);
 	res->reason = why;
-	res->reruns = 1;
+	res->reruns = tries;
 	out = run_result_json(res);
 	dump = jv_dump_string(out, JV_PRINT_PRETTY);
+	a = xasprintf("%s/result.json", j->path);
 	rc = write_file(a, jv_string_value(dump),
 			strlen(jv_string_value(dump)));
 	jv_free(dump);
 	free(a);
-	free(cause);
-	run_result_clear(&first);
 	return rc;
 }
 
@@ -1008,7 +1023,7 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 				continue;
 			}
 			fflush(NULL);
-			pid = fork();
+			pid = fork_patient();
 			if (pid == 0)
 				worker_main(j, cfg);
 			if (pid < 0) {
