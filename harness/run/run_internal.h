@@ -113,6 +113,8 @@ struct pend {
 	int h;			 /* index into run.h */
 	const struct scn_step *st;
 	int64_t deadline;	 /* scenario µs after which we stop waiting */
+	int64_t budget_us;	 /* its share of that: the time it may take,
+				    widened by its holder's CPU wait (quiet) */
 	int done;
 };
 

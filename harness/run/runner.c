@@ -130,6 +130,7 @@ static void step_op(struct run *r, const struct scn_step *st)
 			    r->p[i].deadline > start)
 				start = r->p[i].deadline;
 		p->deadline = start + budget * 1000;
+		p->budget_us = budget * 1000;
 	}
 	if (!h->alive) {
 		jv_free(cmd);
@@ -145,24 +146,6 @@ static int holder_idle(struct run *r, void *arg)
 
 	(void)r;
 	return !h->alive || !h->pending;
-}
-
-/* Every live, unstuck holder answered everything, or its time ran out. */
-static int quiet(struct run *r, void *arg)
-{
-	int64_t now = run_now(r);
-	int i;
-
-	for (i = 0; i < r->np; i++) {
-		struct pend *p = &r->p[i];
-		struct hstate *h = &r->h[p->h];
-
-		if (p->done || !h->alive || h->frozen || h->spinning)
-			continue;
-		if (now < p->deadline)
-			return 0;
-	}
-	return 1;
 }
 
 /* A scenario duration in µs, saturated: 9e15 ms from a scenario must not
@@ -187,6 +170,19 @@ static long long *cpu_base(struct run *r, int (*counted)(const struct hstate *))
 	return base;
 }
 
+/* The CPU wait (µs) holder `hi` has had since `base` (cpu_base's); 0 for
+ * one not counted there, or stopped or spinning on purpose (it is not held
+ * up). */
+static int64_t cpu_waited_by(struct run *r, int hi, const long long *base)
+{
+	long long now;
+
+	if (base[hi] < 0 || r->h[hi].frozen || r->h[hi].spinning)
+		return 0;
+	now = sched_wait_ns(&r->h[hi]);
+	return now > base[hi] ? (now - base[hi]) / 1000 : 0;
+}
+
 /* The largest CPU wait (µs) a counted holder has had since `base`. */
 static int64_t cpu_waited_since(struct run *r, const long long *base)
 {
@@ -194,16 +190,47 @@ static int64_t cpu_waited_since(struct run *r, const long long *base)
 	int i;
 
 	for (i = 0; i < r->nh; i++) {
-		long long now;
+		int64_t w = cpu_waited_by(r, i, base);
 
-		/* one stopped or spinning on purpose is not held up */
-		if (base[i] < 0 || r->h[i].frozen || r->h[i].spinning)
-			continue;
-		now = sched_wait_ns(&r->h[i]);
-		if (now > base[i] && (now - base[i]) / 1000 > most)
-			most = (now - base[i]) / 1000;
+		if (w > most)
+			most = w;
 	}
 	return most;
+}
+
+/* Every live, unstuck holder answered everything, or its time ran out: its
+ * budget, plus what its holder waited for a CPU since the scenario began
+ * (up to DEADLINE_GRACE_FACTOR - 1 times the budget; read only once the
+ * budget ran out). A starved holder is not a silent one: beside the soak
+ * the whole machine stalled 11 s, the harness woke past both holders' 6 s
+ * budgets and told them to exit mid-turn, each having waited 11 s for a
+ * CPU (liblockfile-pid, seeds/001-cleanup-cron-takeover: leak and five
+ * expectations, its known mutex not reproduced). */
+static int quiet(struct run *r, void *arg)
+{
+	int64_t now = run_now(r);
+	int i;
+
+	(void)arg;
+	for (i = 0; i < r->np; i++) {
+		struct pend *p = &r->p[i];
+		struct hstate *h = &r->h[p->h];
+		int64_t wait;
+
+		if (p->done || !h->alive || h->frozen || h->spinning)
+			continue;
+		if (now < p->deadline)
+			return 0;
+		wait = r->deadline_cpu
+			   ? cpu_waited_by(r, p->h, r->deadline_cpu) *
+				 (r->speed > 1 ? r->speed : 1)
+			   : 0;
+		if (wait > p->budget_us * (DEADLINE_GRACE_FACTOR - 1))
+			wait = p->budget_us * (DEADLINE_GRACE_FACTOR - 1);
+		if (now < p->deadline + wait)
+			return 0;
+	}
+	return 1;
 }
 
 /* Scenario µs in real µs (run_real_us the other way). */
