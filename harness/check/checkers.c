@@ -276,9 +276,10 @@ static int late_ok(const struct model *m, const struct op *o, int64_t a,
 	if (wait * 2 < o->timeout_us)
 		return 0;
 	snprintf(buf, n,
-		 "%s waited %lld ms for a CPU while its %s waited for %s "
+		 "%s waited %lld ms for %s while its %s waited for %s "
 		 "(timeoutMs %lld, acquired after %lld ms)",
 		 model_pname(m, o->proc), (long long)(wait / 1000),
+		 model_wait_what(m, o->proc),
 		 o->msg ? o->msg : o->op, o->session,
 		 (long long)(o->timeout_us / 1000), (long long)((got - a) / 1000));
 	return 1;
@@ -324,9 +325,10 @@ static int starved_timeout(const struct model *m, char *buf, size_t n)
 			continue;
 		}
 		snprintf(buf, n,
-			 "%s waited %lld ms for a CPU while %s's %s waited for "
+			 "%s waited %lld ms for %s while %s's %s waited for "
 			 "%s (timeoutMs %lld, refused: timeout)",
 			 model_pname(m, who), (long long)(most / 1000),
+			 model_wait_what(m, who),
 			 model_pname(m, o->proc), o->msg ? o->msg : o->op,
 			 o->session, (long long)(o->timeout_us / 1000));
 		return CHECK_STARVED_CPU;
@@ -364,9 +366,10 @@ int check_starved_hold(jv history, char *buf, size_t n)
 		if (wait * 2 < h->maxhold_us)
 			continue;
 		snprintf(buf, n,
-			 "%s waited %lld ms for a CPU while it held %s "
+			 "%s waited %lld ms for %s while it held %s "
 			 "(maxHoldMs %lld)",
 			 model_pname(&m, h->proc), (long long)(wait / 1000),
+			 model_wait_what(&m, h->proc),
 			 h->session, (long long)(h->maxhold_us / 1000));
 		found = CHECK_STARVED_CPU;
 	}

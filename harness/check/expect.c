@@ -45,8 +45,11 @@ jv expect_failure(const char *checker, int line, double at, const char *fmt,
 /* How long `proc` waited for a CPU within [a, b], at most: its `sched`
  * count (run/sched.c) at the first sample at or after b less the one at
  * the last at or before a; 0 without samples (an idle machine). The same
- * rule as model_cpu_wait, on the raw history. */
-static double cpu_wait(jv hist, const char *proc, double a, double b)
+ * rule as model_cpu_wait, on the raw history: the count is runDelayUs
+ * plus diskWaitUs (its time blocked in the kernel while the storage
+ * stalled), and *disk says whether any of it was the disk's. */
+static double cpu_wait(jv hist, const char *proc, double a, double b,
+		       int *disk)
 {
 	int i, n = jv_array_length(jv_copy(hist));
 	double from = 0, to = -1, last = 0;
@@ -58,8 +61,10 @@ static double cpu_wait(jv hist, const char *proc, double a, double b)
 		if (!strcmp(jvx_str(ev, "type", type, sizeof(type)), "sched") &&
 		    !strcmp(jvx_str(ev, "process", buf, sizeof(buf)), proc)) {
 			double t = jvx_num(ev, "t", 0);
-			double us = jvx_num(ev, "runDelayUs", 0);
+			double d = jvx_num(ev, "diskWaitUs", 0);
+			double us = jvx_num(ev, "runDelayUs", 0) + d;
 
+			*disk |= d > 0;
 			if (us >= last) { /* counts only grow */
 				last = us;
 				if (t <= a)
@@ -123,12 +128,14 @@ static double dying_within(jv hist, double a, double b, char *who, size_t n)
 	return most;
 }
 
-/* " + N ms it waited for a CPU", or "" for none. */
-static const char *cpu_note(double cpu_us, char *buf, size_t n)
+/* " + N ms it waited for a CPU" (or "a CPU or the disk"), or "" for
+ * none. */
+static const char *cpu_note(double cpu_us, int disk, char *buf, size_t n)
 {
 	if (cpu_us < 1000)
 		return "";
-	snprintf(buf, n, " + %.0f ms it waited for a CPU", cpu_us / 1000);
+	snprintf(buf, n, " + %.0f ms it waited for a CPU%s", cpu_us / 1000,
+		 disk ? " or the disk" : "");
 	return buf;
 }
 
@@ -168,6 +175,7 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 			   !strcmp(jvx_str(ev, "process", buf, sizeof(buf)),
 				   proc)) {
 			double t = jvx_num(ev, "t", 0), cpu = 0, dying = 0;
+			int disk = 0;
 			char reason[64], error[256], note[64], who[64] = "",
 								 died[128];
 			jv f = jv_null();
@@ -201,7 +209,8 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 				 t - invoke_t > (double)e->within_ms * 1000 +
 							(double)slack_us +
 							(cpu = cpu_wait(hist, proc,
-								 invoke_t, t)) +
+								 invoke_t, t,
+								 &disk)) +
 							(dying = dying_within(
 								 hist, invoke_t, t,
 								 who, sizeof(who))))
@@ -212,7 +221,7 @@ static jv expect_outcome(jv hist, const struct scn_expect *e, int64_t slack_us)
 					    (t - invoke_t) / 1000,
 					    (long long)e->within_ms,
 					    (long long)(slack_us / 1000),
-					    cpu_note(cpu, note, sizeof(note)),
+					    cpu_note(cpu, disk, note, sizeof(note)),
 					    dying_note(dying, who, died,
 						       sizeof(died)));
 			jv_free(ev);

@@ -235,6 +235,12 @@ int64_t model_cpu_wait_within(const struct model *m, int proc, int64_t a,
 	return inner > outer ? inner : outer;
 }
 
+const char *model_wait_what(const struct model *m, int proc)
+{
+	return proc >= 0 && m->procs[proc].disk_seen ? "a CPU or the disk"
+						     : "a CPU";
+}
+
 int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b)
 {
 	const struct proc *p;
@@ -651,10 +657,12 @@ static void read_sched(struct model *m, jv e, int64_t t)
 {
 	int proc = proc_of(m, jvx_cstr(e, "process"));
 	double us = jvx_num(e, "runDelayUs", -1);
+	double disk = jvx_num(e, "diskWaitUs", 0); /* newer histories */
 	struct proc *p;
 
-	if (proc < 0 || !(us >= 0 && us < 1e15))
+	if (proc < 0 || !(us >= 0 && us < 1e15) || !(disk >= 0 && disk < 1e15))
 		return;
+	us += disk;
 	p = &m->procs[proc];
 	if (p->nr_cpu && (p->cpu[p->nr_cpu - 1].us > (int64_t)us ||
 			  p->cpu[p->nr_cpu - 1].t > t))
@@ -662,6 +670,7 @@ static void read_sched(struct model *m, jv e, int64_t t)
 	GROW(p->cpu, p->nr_cpu, p->alloc_cpu);
 	p->cpu[p->nr_cpu].t = t;
 	p->cpu[p->nr_cpu++].us = (int64_t)us;
+	p->disk_seen |= disk > 0;
 }
 
 static void note_said(struct model *m, const char *name, int64_t t)

@@ -117,11 +117,14 @@ struct proc {
 	struct span *stops; /* frozen or spinning: it cannot act */
 	int nr_stops, alloc_stops;
 	/* its `sched` events (run/sched.c): by time t it had waited us µs
-	 * for a CPU since its hello; in history order */
+	 * for a CPU since its hello, or blocked in the kernel while the
+	 * machine's storage stalled (runDelayUs + diskWaitUs); in history
+	 * order */
 	struct cpu_wait {
 		int64_t t, us;
 	} *cpu;
 	int nr_cpu, alloc_cpu;
+	int disk_seen;	  /* some of it was the disk's (diskWaitUs > 0) */
 	/* when it said something (acquired, released, appended, log, ok,
 	 * fail), in time order: a `spin` it was sent had not begun yet */
 	int64_t *said;
@@ -372,6 +375,11 @@ const char *model_pname(const struct model *m, int proc);
  * failpoint) within [a, b). */
 int64_t model_stopped_for(const struct model *m, int proc, int64_t a,
 			  int64_t b);
+
+/* What `proc`'s waits (model_cpu_wait) were for, for a message: "a CPU",
+ * or "a CPU or the disk" when some was time blocked in the kernel while
+ * the storage stalled. */
+const char *model_wait_what(const struct model *m, int proc);
 
 /* How long `proc` waited for a CPU within [a, b), at most: its `sched`
  * count at the first sample at or after b less its count at the last one

@@ -334,7 +334,8 @@ static void recovery_gap(const struct model *m, struct verdicts *out,
 		if (cpu)
 			snprintf(boundtxt + strlen(boundtxt),
 				 sizeof(boundtxt) - strlen(boundtxt),
-				 " + %lld ms it waited for a CPU", ms(cpu));
+				 " + %lld ms it waited for %s", ms(cpu),
+				 model_wait_what(m, o->proc));
 		if (jit)
 			snprintf(boundtxt + strlen(boundtxt),
 				 sizeof(boundtxt) - strlen(boundtxt),

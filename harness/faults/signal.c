@@ -57,7 +57,8 @@ int fault_send_signal(struct run *r, const struct scn_step *st, int sig,
  * One exiting by then (PF_EXITING, or a zombie: only the kernel's teardown
  * is left) is waited for up to DEATH_EXITING_S in all: beside the soak a
  * SIGKILLed Node holder was still in its teardown after 10 s, and the
- * fault was called one that did not take. */
+ * fault was called one that did not take. So is one blocked in the kernel
+ * (D: it dies when its fsync or page fault ends). */
 enum { DEATH_S = 10, DEATH_EXITING_S = 100 };
 
 static void await_death(struct run *r, const struct scn_step *st)
@@ -67,7 +68,9 @@ static void await_death(struct run *r, const struct scn_step *st)
 
 	run_pump(r, run_now(r) + run_real_us(r, DEATH_S * 1000000LL),
 		 holder_gone, h);
-	while (!h->reaped && holder_exiting(h) &&
+	/* exiting, or blocked in the kernel (D: the kill is acted on when
+	 * its fsync or page fault ends) */
+	while (!h->reaped && (holder_exiting(h) || sched_in_kernel(h)) &&
 	       mono_us() - start < DEATH_EXITING_S * 1000000LL)
 		run_pump(r, run_now(r) + run_real_us(r, 1000000), holder_gone,
 			 h);

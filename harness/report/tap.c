@@ -216,6 +216,12 @@ static void tap_item(struct report_sink *sink, const struct report_run *rr,
 		fprintf(t->out, "ok %d - %s: %s%s (%.2fs)\n", it->index,
 			it->s->file, it->s->title, rep,
 			(double)r->duration_ms / 1000);
+		/* a re-run, or a pass through a stall it says */
+		if (r->reason && *r->reason) {
+			fputs("#   ", t->out);
+			fput_oneline(t->out, r->reason, 4096);
+			fputc('\n', t->out);
+		}
 	} else if (!strcmp(r->status, STATUS_NA) ||
 		   !strcmp(r->status, STATUS_UNSUPPORTED)) {
 		/* the reason may quote the holder's hello ("na") */

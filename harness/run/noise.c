@@ -137,6 +137,17 @@ static void io_probe(struct noise_figures *f, int dir)
 			SYS(SYS_close, fd, 0, 0, 0);
 			SYS(SYS_unlinkat, dir, io_name, 0, 0);
 		}
+		/* a stall, failed or not: a frozen file system held the
+		 * create itself */
+		took = now_us() - t0;
+		if (took >= NOISE_IO_STALL_US) {
+			uint64_t k = f->io_nstall;
+
+			f->io_stall[k % NOISE_IO_STALLS].from_us = t0;
+			f->io_stall[k % NOISE_IO_STALLS].to_us = t0 + took;
+			__atomic_store_n(&f->io_nstall, k + 1,
+					 __ATOMIC_RELEASE);
+		}
 		f->since_us[1] = 0; /* its pause is no stall */
 		SYS(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &pause, NULL);
 	}
@@ -245,6 +256,7 @@ void noise_kill(struct noise *n)
 		kill(n->io_pid, SIGKILL);
 	n->kept = xmalloc(sizeof(*n->kept));
 	memcpy(n->kept, n->f, sizeof(*n->kept));
+	n->killed_us = mono_us();
 	/* A stall still going on counts, as far as it went: a probe stopped
 	 * or starved with the run records its overshoot only when it runs
 	 * again, and beside the soak a run that stalled 7 s ended (its
@@ -325,6 +337,39 @@ uint64_t noise_io_samples(const struct noise *n)
 int64_t noise_io_max_us(const struct noise *n)
 {
 	return n->f ? figures(n)->io_max_us : 0;
+}
+
+/* The length of [a, b) within [from, to). */
+static int64_t overlap_us(int64_t a, int64_t b, int64_t from, int64_t to)
+{
+	int64_t lo = a > from ? a : from, hi = b < to ? b : to;
+
+	return hi > lo ? hi - lo : 0;
+}
+
+int64_t noise_io_stalled_us(const struct noise *n, int64_t from_us,
+			    int64_t to_us)
+{
+	const struct noise_figures *f = n && n->f ? figures(n) : NULL;
+	int64_t sum = 0, since, end;
+	uint64_t k, last;
+
+	if (!f || !n->io_pid || to_us <= from_us)
+		return 0;
+	last = __atomic_load_n(&f->io_nstall, __ATOMIC_ACQUIRE);
+	for (k = last > NOISE_IO_STALLS ? last - NOISE_IO_STALLS : 0; k < last;
+	     k++)
+		sum += overlap_us(f->io_stall[k % NOISE_IO_STALLS].from_us,
+				  f->io_stall[k % NOISE_IO_STALLS].to_us,
+				  from_us, to_us);
+	/* the one going on, once it is a stall: not in the ring yet (the
+	 * probe clears since_us before its pause, after the ring) */
+	since = __atomic_load_n(&f->since_us[1], __ATOMIC_ACQUIRE);
+	end = n->kept ? n->killed_us : mono_us();
+	if (since > 0 && end - since >= NOISE_IO_STALL_US &&
+	    (!last || f->io_stall[(last - 1) % NOISE_IO_STALLS].from_us != since))
+		sum += overlap_us(since, end, from_us, to_us);
+	return sum;
 }
 
 int64_t noise_percentile_us(const struct noise *n, double pct)

@@ -36,6 +36,16 @@
 
 #define NOISE_BUCKETS 4096 /* of 100 µs: overshoots up to 409.6 ms */
 
+/* A storage probe's create-to-fsync this long or longer is a stall of the
+ * machine's storage: kept (its start and end) for sched.c, which counts a
+ * holder's time blocked in the kernel only as far as the storage stalled
+ * meanwhile. An idle disk takes a few ms (a journal commit); beside the
+ * soak, seconds. */
+#define NOISE_IO_STALL_US 20000
+#define NOISE_IO_STALLS 64 /* the last ones kept: a probe's sample takes 50
+			      ms or more, so these span 3 s at least, and
+			      a holder is read every 2 s at most (sched.c) */
+
 struct noise_figures {
 	uint32_t hist[NOISE_BUCKETS];
 	uint64_t samples;
@@ -48,6 +58,12 @@ struct noise_figures {
 	int64_t since_us[2]; /* when each probe began the sleep (or the
 				create-to-fsync) it is in, mono µs; 0 none:
 				noise_kill counts a stall still going on */
+	struct {
+		int64_t from_us, to_us; /* mono µs */
+	} io_stall[NOISE_IO_STALLS]; /* the storage probe's samples of
+					NOISE_IO_STALL_US or more, a ring */
+	uint64_t io_nstall;  /* stalls so far (the ring's next slot, mod
+				NOISE_IO_STALLS), stored after the slot */
 };
 
 struct noise {
@@ -59,8 +75,10 @@ struct noise {
 	struct noise_figures *kept; /* the figures as noise_kill found them
 				       (malloc'ed): what is read from then
 				       on; NULL before */
+	int64_t killed_us;	 /* mono µs of noise_kill: where a stall
+				    going on then ends */
 };
-#define NOISE_INIT { 0, 0, NULL, { NULL, NULL }, NULL }
+#define NOISE_INIT { 0, 0, NULL, { NULL, NULL }, NULL, 0 }
 
 /* Starts the probes; the storage probe creates, writes, fsyncs and
  * removes `io_dir`/.lockchaos-io-probe, over and over
@@ -101,6 +119,17 @@ uint64_t noise_samples(const struct noise *n);
 int64_t noise_max_us(const struct noise *n);
 uint64_t noise_io_samples(const struct noise *n);
 int64_t noise_io_max_us(const struct noise *n);
+
+/*
+ * How long (µs) within [from_us, to_us) (mono µs, real time) the storage
+ * probe was in a create-to-fsync of NOISE_IO_STALL_US or more, the one
+ * going on included (as far as it went: from its start once it is that
+ * long): the time the machine's storage was measured stalling. Stalls
+ * older than the ring's NOISE_IO_STALLS are not seen. 0 without a
+ * storage probe.
+ */
+int64_t noise_io_stalled_us(const struct noise *n, int64_t from_us,
+			    int64_t to_us);
 
 /* The overshoot (µs) that `pct` percent of the samples did not exceed
  * (bucket resolution, 100 µs); 0 without samples. */

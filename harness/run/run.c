@@ -484,9 +484,115 @@ static char *starved_past_hold(const struct scenario *s,
 	return NULL;
 }
 
+/*
+ * Why a compressed run's verdict is not the lock's, or NULL: at speed N
+ * each ms the machine stalls is N ms of the scenario's clock, and a stall
+ * past the scenario's timeoutMs or maxHoldMs (the shorter) on that clock
+ * is one no holder could have been written to survive (a quiet machine's
+ * make check: B sat 6 s in page I/O in seeds/004-blocked-loop-real at
+ * speed 50, 300 s of its clock against a 60 s timeoutMs, and
+ * no-silent-drop and leak failed). Malloc'ed.
+ */
+static char *compressed_stall(const struct scenario *s,
+			      const struct run_result *res)
+{
+	int64_t absorb = s->params.timeout_ms;
+	const char *what = "timeoutMs";
+
+	if (res->speed <= 1 || stall_us(res) <= 0)
+		return NULL;
+	if (s->params.max_hold_ms > 0 &&
+	    (absorb <= 0 || s->params.max_hold_ms < absorb)) {
+		absorb = s->params.max_hold_ms;
+		what = "maxHoldMs";
+	}
+	if (absorb <= 0 || stall_us(res) * res->speed < absorb * 1000)
+		return NULL;
+	return xasprintf("stalled %lld ms of real time (%s %lld ms), %lld ms "
+			 "of the scenario's clock at speed %d: longer than "
+			 "its %s (%lld ms)",
+			 (long long)(stall_us(res) / 1000),
+			 res->noise_io_max_us > res->noise_max_us
+				 ? "the storage probe"
+				 : "the scheduling probe",
+			 (long long)(stall_us(res) / 1000),
+			 (long long)(stall_us(res) * res->speed / 1000),
+			 res->speed, what, (long long)absorb);
+}
+
+/*
+ * 1 when every failure of `res` is one a stall of the whole machine can
+ * make on its own: an expectation, a recovery bound, an await, the
+ * deadline, a command unanswered while its holder still ran (it was not
+ * done), a holder still running after the end. Never two owners, a message
+ * lost or doubled once its holder was done, a lock file left behind, a
+ * broken protocol or integrity.
+ */
+static int failed_only_by_stall(const struct run_result *res)
+{
+	int i, n = jv_array_length(jv_copy(res->failures));
+
+	if (strcmp(res->status, STATUS_FAIL) && strcmp(res->status, STATUS_ERROR))
+		return 0;
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		jv f = jv_array_get(jv_copy(res->failures), i);
+		char checker[32], msg[512];
+		int ok;
+
+		jvx_str(f, "checker", checker, sizeof(checker));
+		jvx_str(f, "msg", msg, sizeof(msg));
+		jv_free(f);
+		ok = !strcmp(checker, "expect") || !strcmp(checker, "recovery") ||
+		     !strcmp(checker, "await") ||
+		     (!strcmp(checker, "harness") &&
+		      strstr(msg, "deadline of ")) ||
+		     (!strcmp(checker, "no-silent-drop") &&
+		      strstr(msg, " never answered ")) ||
+		     (!strcmp(checker, "leak") &&
+		      strstr(msg, " still running after the end"));
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* The verdict of a compressed run that stalled past what its scenario
+ * could absorb (compressed_stall, `why`) and failed only by the stall:
+ * the machine's, an error that says so, not the lock's FAIL. */
+static void machine_stalled(struct run_result *res, const char *why)
+{
+	char *reason = xasprintf("no verdict: the machine %s (%s)", why,
+				 res->reason ? res->reason : "");
+
+	res->status = STATUS_ERROR;
+	free(res->reason);
+	res->reason = reason;
+}
+
+/* Writes `res` as the job's result.json again: 0, or -1. */
+static int rewrite_result(struct job *j, const struct run_result *res)
+{
+	char *a = xasprintf("%s/result.json", j->path);
+	jv out = run_result_json(res);
+	jv dump = jv_dump_string(out, JV_PRINT_PRETTY);
+	int rc = write_file(a, jv_string_value(dump),
+			    strlen(jv_string_value(dump)));
+
+	jv_free(dump);
+	free(a);
+	return rc;
+}
+
 /* Why `res` is the machine's and not the lock's (malloc'ed), or NULL. */
 static char *noise_cause(const struct job *j, const struct run_result *res)
 {
+	char *stalled = compressed_stall(j->s, res);
+
+	if (stalled && failed_only_by_stall(res))
+		return stalled;
+	free(stalled);
 	if (failed_within_noise(res))
 		return xasprintf("failed a timing bound by less than the "
 				 "longest stall measured (%lld ms)",
@@ -511,12 +617,23 @@ static char *noise_cause(const struct job *j, const struct run_result *res)
 static int rerun_if_noise(struct job *j, struct run_opts *o,
 			  struct run_result *res, int rc)
 {
-	char *first = NULL, *cause, *why;
+	char *first = NULL, *cause, *why, *stalled;
 	uint64_t seed = o->seed;
 	int tries = 0;
-	jv out, dump;
 	char *a;
 
+	if (rc)
+		return rc;
+	stalled = compressed_stall(j->s, res);
+	if (stalled && !strcmp(res->status, STATUS_PASS)) {
+		/* never a silent pass: it held, and says what it held through */
+		why = xasprintf("passed, though the machine %s", stalled);
+		free(res->reason);
+		res->reason = why;
+		free(stalled);
+		return rewrite_result(j, res);
+	}
+	free(stalled);
 	while (!rc && tries < RERUNS_MAX && (cause = noise_cause(j, res))) {
 		char *b;
 
@@ -553,14 +670,13 @@ static int rerun_if_noise(struct job *j, struct run_opts *o,
 	free(res->reason);
 	res->reason = why;
 	res->reruns = tries;
-	out = run_result_json(res);
-	dump = jv_dump_string(out, JV_PRINT_PRETTY);
-	a = xasprintf("%s/result.json", j->path);
-	rc = write_file(a, jv_string_value(dump),
-			strlen(jv_string_value(dump)));
-	jv_free(dump);
-	free(a);
-	return rc;
+	/* the last try stalled so too, and failed only by it: the
+	 * machine's, not the lock's */
+	stalled = compressed_stall(j->s, res);
+	if (stalled && failed_only_by_stall(res))
+		machine_stalled(res, stalled);
+	free(stalled);
+	return rewrite_result(j, res);
 }
 
 static void worker_main(struct job *j, const struct run_config *cfg)

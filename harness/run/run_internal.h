@@ -25,6 +25,10 @@
 /* ... plus the time the holders told to exit waited for a CPU meanwhile,
  * up to this much in all (runner.c, wind_down) */
 #define EXIT_GRACE_MAX_MS 60000
+/* ... or up to this much while one of them is exiting or blocked in the
+ * kernel (D), as a killed holder's exit is waited for (faults/signal.c,
+ * await_death) */
+#define EXIT_GRACE_KERNEL_MS 100000
 /* An `await`'s timeout likewise, by the time the holders waited for a CPU
  * since the await began, up to this many times the timeout (runner.c,
  * step_await) */
@@ -101,6 +105,17 @@ struct hstate {
 	int sched_nseen, sched_aseen;
 	unsigned sched_gen;	/* reads so far */
 	long long sched_gone_ns; /* the waits of its threads that ended */
+	/* sched.c: its threads' time seen blocked in the kernel (state D),
+	 * and the part of it during the storage probe's stalls (what is
+	 * counted with the CPU wait), as of the last read; at hello; said;
+	 * of its threads that ended */
+	long long sched_blocked_ns, sched_disk_ns;
+	long long sched_base_blocked_ns, sched_base_disk_ns;
+	long long sched_said_blocked_ns, sched_said_disk_ns;
+	long long sched_gone_blocked_ns, sched_gone_disk_ns;
+	struct noise *noise;	/* the run's probes, whose storage stalls
+				   its blocked time is counted within; NULL:
+				   none is counted */
 	int sched_due;		/* a wait ended in the chunk being read:
 				   sample it when the chunk is done */
 	int pending;		/* commands sent and not yet answered: the
@@ -211,10 +226,21 @@ int64_t run_now(struct run *r);
  * with a command out (hstate.pending). */
 void sched_sample(struct run *r, struct hstate *h);
 void sched_tick(struct run *r);
-/* Its threads' total wait for a CPU now (since it was started), in ns:
- * their run_delay, plus a lower bound of the waits they are in now; -1
- * when it is gone, has not said hello, or /proc has no schedstat. */
+/* Its threads' total wait not of its own making now (since it was
+ * started), in ns: their run_delay, plus a lower bound of the waits for a
+ * CPU they are in now, plus their time seen blocked in the kernel while the
+ * storage probe stalled (h->noise; sched.c says why only then); -1 when it
+ * is gone, has not said hello, or /proc has no schedstat. */
 long long sched_wait_ns(struct hstate *h);
+/* Its threads' time seen blocked in the kernel (state D) so far, all of
+ * it (ns; a lower bound, sampled as the CPU wait is); -1 as above. */
+long long sched_blocked_ns(struct hstate *h);
+/* 1 when the last read of it (sched_tick's, every 50 ms or so while it
+ * has a command out) found one of its threads blocked in the kernel (D)
+ * and unmoved since the read before: no /proc read of its own. */
+int sched_seen_blocked(const struct hstate *h);
+/* 1 when one of its threads is blocked in the kernel (D) now. */
+int sched_in_kernel(const struct hstate *h);
 /* The largest run_delay (ns, since it was started) of a holder that has not
  * said hello yet; -1 when none can be read. */
 long long sched_start_wait_ns(struct run *r);

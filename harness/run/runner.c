@@ -201,7 +201,8 @@ static int64_t cpu_waited_since(struct run *r, const long long *base)
 /* Every live, unstuck holder answered everything, or its time ran out: its
  * budget, plus what its holder waited for a CPU since the scenario began
  * (up to DEADLINE_GRACE_FACTOR - 1 times the budget; read only once the
- * budget ran out). A starved holder is not a silent one: beside the soak
+ * budget ran out; the CPU wait counts the disk's, sched.c). A starved
+ * holder is not a silent one: beside the soak
  * the whole machine stalled 11 s, the harness woke past both holders' 6 s
  * budgets and told them to exit mid-turn, each having waited 11 s for a
  * CPU (liblockfile-pid, seeds/001-cleanup-cron-takeover: leak and five
@@ -219,7 +220,13 @@ static int quiet(struct run *r, void *arg)
 
 		if (p->done || !h->alive || h->frozen || h->spinning)
 			continue;
-		if (now < p->deadline)
+		/* blocked in the kernel at the last read (D: its create or
+		 * fsync on a stalled or frozen disk): its answer is still to
+		 * come, up to the deadline (widened by its wait). Beside a
+		 * frozen disk at speed 50, A was told to exit while B's
+		 * deliver sat in its create; B then reclaimed A's lock as
+		 * dead, and the expected timeout became an ok. */
+		if (now < p->deadline || sched_seen_blocked(h))
 			return 0;
 		wait = r->deadline_cpu
 			   ? cpu_waited_by(r, p->h, r->deadline_cpu) *
@@ -423,32 +430,41 @@ static int told_exit(const struct hstate *h)
 	return h->told_exit;
 }
 
-/* The CPU wait of the holders told to exit; a holder already exiting
- * (final.c, holder_exiting: only the kernel's teardown is left, seconds
- * beside a fork storm) is waited for up to the cap, so its `exit` event
- * and code are still recorded. */
+/* The CPU wait of the holders told to exit (up to EXIT_GRACE_MAX_MS in
+ * all); a holder already exiting (final.c, holder_exiting: only the
+ * kernel's teardown is left, seconds beside a fork storm), or blocked in
+ * the kernel (D: an fsync, a page fault; a quiet machine's make check had
+ * B sit 6 s in folio_wait_bit at the end), is waited for up to
+ * EXIT_GRACE_KERNEL_MS, so its answers, its `exit` event and code are
+ * still recorded before a message is called dropped or it leaked. */
 static int64_t exit_cpu_wait(struct run *r, void *arg)
 {
+	int64_t cpu;
 	int i;
 
 	for (i = 0; i < r->nh; i++)
 		if (r->h[i].told_exit && !r->h[i].reaped &&
-		    holder_exiting(&r->h[i]))
-			return EXIT_GRACE_MAX_MS * 1000LL;
-	return cpu_waited_since(r, arg);
+		    (holder_exiting(&r->h[i]) || sched_in_kernel(&r->h[i])))
+			return EXIT_GRACE_KERNEL_MS * 1000LL;
+	cpu = cpu_waited_since(r, arg);
+	return cpu < (EXIT_GRACE_MAX_MS - EXIT_GRACE_MS) * 1000LL
+		       ? cpu
+		       : (EXIT_GRACE_MAX_MS - EXIT_GRACE_MS) * 1000LL;
 }
 
 /* Holders told to exit get EXIT_GRACE_MS to go, plus the time they waited
  * for a CPU meanwhile (on a loaded machine a holder may not run for seconds
- * after it was told), up to EXIT_GRACE_MAX_MS in all. A holder that ignores
- * `exit` sleeps, and so waits for no CPU: it is still there after
- * EXIT_GRACE_MS, and the leak checker says so. */
+ * after it was told), up to EXIT_GRACE_MAX_MS in all, or up to
+ * EXIT_GRACE_KERNEL_MS while one is in the kernel (exit_cpu_wait). A
+ * holder that ignores `exit` sleeps, and so waits for no CPU: it is still
+ * there after EXIT_GRACE_MS, and the leak checker says so. */
 static void exit_grace(struct run *r)
 {
 	long long *base = cpu_base(r, told_exit);
 
-	run_pump_cpu_grace(r, EXIT_GRACE_MS * 1000LL, EXIT_GRACE_MAX_MS * 1000LL,
-			   all_told_exited, exit_cpu_wait, base);
+	run_pump_cpu_grace(r, EXIT_GRACE_MS * 1000LL,
+			   EXIT_GRACE_KERNEL_MS * 1000LL, all_told_exited,
+			   exit_cpu_wait, base);
 	free(base);
 }
 
@@ -647,6 +663,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		r.h[i].failpoints = jv_invalid();
 		r.h[i].ns = -1;
 		r.h[i].sched_base_ns = -1;
+		r.h[i].noise = &noise;
 	}
 	r.t0 = mono_us();
 	speed_start(&r);
@@ -778,7 +795,9 @@ cleanup:
 			res->starved = xasprintf(
 			    "%s: %s",
 			    cause == CHECK_STARVED_CPU
-				    ? "for want of a CPU"
+				    ? (strstr(starved, "or the disk")
+					       ? "for want of a CPU or the disk"
+					       : "for want of a CPU")
 				    : "as the machine stalled its holder",
 			    starved);
 	}

@@ -7,6 +7,8 @@
 #include <check.h>
 
 #include "run/run_internal.h"
+#include "run/noise.h"
+#include "frozen_fs.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -14,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -244,6 +248,147 @@ START_TEST(test_exiting_is_not_asleep)
 }
 END_TEST
 
+
+/* A holder that vforks, over and over, a child that sleeps 2 s: the
+ * holder sits in the kernel (D, in vfork's wait) meanwhile, on no disk. */
+static pid_t vfork_holder(void)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		for (;;) {
+			pid_t kid = vfork();
+
+			if (kid == 0) {
+				struct timespec two = { 2, 0 };
+
+				/* only a system call: it shares our memory */
+				syscall(SYS_nanosleep, &two, NULL);
+				_exit(0);
+			}
+			if (kid > 0)
+				waitpid(kid, NULL, 0);
+		}
+	return pid;
+}
+
+/* Reads h every 50 ms for `ms`. */
+static void read_for(struct hstate *h, long ms)
+{
+	long i;
+
+	for (i = 0; i < ms / 50; i++) {
+		sched_wait_ns(h);
+		sleep_ms(50);
+	}
+	sched_wait_ns(h);
+}
+
+/* Time blocked in the kernel is seen (a thread in D at one read, unmoved
+ * by the next, has been blocked since the first), but with a storage
+ * probe that saw no stall (tmpfs) none of it counts with the CPU wait: a
+ * lock slow by its own blocking gains nothing. */
+START_TEST(test_blocked_seen_not_counted_without_a_stall)
+{
+	char dir[] = "/dev/shm/lockchaos-sched-XXXXXX";
+	struct noise n = NOISE_INIT;
+	struct hstate h;
+	pid_t holder;
+	int64_t t0, stalled;
+	long long blocked, disk;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(noise_start(&n, dir), 0);
+	memset(&h, 0, sizeof(h));
+	h.noise = &n;
+	holder = vfork_holder();
+	h.spid = holder;
+	t0 = mono_us();
+	read_for(&h, 3000);
+	blocked = sched_blocked_ns(&h);
+	disk = h.sched_disk_ns;
+	stalled = noise_io_stalled_us(&n, t0, mono_us());
+	stop(&holder, 1);
+	noise_stop(&n);
+	noise_clear(&n);
+	rmdir(dir);
+	free(h.sched_seen);
+	ck_assert_msg(blocked >= 1000 * 1000000LL,
+		      "a holder in vfork's wait for 3 s was seen blocked %lld "
+		      "ms", blocked / 1000000);
+	/* only as far as the probe stalled (on tmpfs: for want of a CPU,
+	 * if ever) */
+	ck_assert_msg(disk <= stalled * 1000,
+		      "%lld ms counted as the disk's, the probe stalled %lld ms",
+		      disk / 1000000, (long long)(stalled / 1000));
+	ck_assert_msg(blocked - disk >= 1000 * 1000000LL,
+		      "%lld ms of its own blocking counted as the disk's",
+		      disk / 1000000);
+}
+END_TEST
+
+/* A holder writing to a file system that is frozen (fsfreeze) sits in the
+ * kernel, and the storage probe on the same file system stalls with it:
+ * that time counts with its CPU wait (sched_wait_ns), as the disk's. */
+START_TEST(test_blocked_counted_while_the_storage_stalls)
+{
+	struct frozen_fs f;
+	struct noise n = NOISE_INIT;
+	struct hstate h;
+	char why[512], path[128];
+	long long blocked, disk, before, after;
+	pid_t holder;
+	int i, fd;
+
+	if (frozen_fs_make(&f, why, sizeof(why))) {
+		printf("test_blocked_counted_while_the_storage_stalls: not "
+		       "run: %s\n", why);
+		return;
+	}
+	ck_assert_int_eq(noise_start(&n, f.mnt), 0);
+	snprintf(path, sizeof(path), "%s/transcript", f.mnt);
+	holder = fork();
+	ck_assert_int_ge(holder, 0);
+	if (holder == 0)
+		for (;;) { /* appends, as a holder does */
+			fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+			if (fd >= 0) {
+				(void)!write(fd, "x\n", 2);
+				fsync(fd);
+				close(fd);
+			}
+			usleep(10000);
+		}
+	memset(&h, 0, sizeof(h));
+	h.noise = &n;
+	h.spid = holder;
+	for (i = 0; i < 2000 && noise_io_samples(&n) < 2; i++)
+		sleep_ms(10);
+	before = sched_wait_ns(&h);
+	ck_assert_int_eq(frozen_fs_freeze(&f, 1), 0);
+	read_for(&h, 3000);
+	after = sched_wait_ns(&h);
+	blocked = sched_blocked_ns(&h);
+	disk = h.sched_disk_ns;
+	frozen_fs_freeze(&f, 0);
+	stop(&holder, 1);
+	noise_stop(&n);
+	noise_clear(&n);
+	frozen_fs_remove(&f);
+	free(h.sched_seen);
+	ck_assert_msg(blocked >= 1500 * 1000000LL,
+		      "a holder writing to a frozen file system for 3 s was "
+		      "seen blocked %lld ms", blocked / 1000000);
+	ck_assert_msg(disk >= 1500 * 1000000LL,
+		      "%lld ms of it counted as the disk's (the probe stalled "
+		      "beside it)", disk / 1000000);
+	ck_assert_msg(after - before >= disk - 100 * 1000000LL,
+		      "the wait grew %lld ms, the disk's part is %lld ms",
+		      (after - before) / 1000000, disk / 1000000);
+}
+END_TEST
+
 static Suite *sched_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -254,6 +399,8 @@ static Suite *sched_suite(void)
 	tcase_add_test(tc, test_sleeper_waits_for_nothing);
 	tcase_add_test(tc, test_child_wait_counted_and_kept);
 	tcase_add_test(tc, test_exiting_is_not_asleep);
+	tcase_add_test(tc, test_blocked_seen_not_counted_without_a_stall);
+	tcase_add_test(tc, test_blocked_counted_while_the_storage_stalls);
 	suite_add_tcase(s, tc);
 	return s;
 }
