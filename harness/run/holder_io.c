@@ -13,6 +13,7 @@
  * bounded (LINE_MAX_BYTES), non-protocol output is recorded as an error.
  */
 #include "run/run_internal.h"
+#include "run/noise.h"
 #include "lib/util.h"
 #include "lib/jvx.h"
 #include "lib/preload.h"
@@ -794,11 +795,31 @@ int64_t run_pump_cpu_grace(struct run *r, int64_t limit_us, int64_t cap_us,
 	return most;
 }
 
-/* cpu_wait_fn: the largest wait of a holder not yet said hello (µs). */
+/* start_cpu_wait's state: when the start-up wait began, and when a
+ * starting holder was first seen blocked in the kernel (0: not yet). */
+struct start_wait {
+	int64_t t0, blocked_from;
+};
+
+/* cpu_wait_fn: the largest wait of a holder not yet said hello (µs), plus,
+ * once one of them was seen blocked in the kernel (D: its binary or its
+ * interpreter's files paged in from a stalled disk), the time the storage
+ * probe stalled since: beside the soak a holder's start sat behind a 10 s
+ * storage stall, and its 5 s --start-timeout was widened only by its
+ * CPU wait. A start that blocks on a disk no one else waits on gains
+ * nothing (sched.c). */
 static int64_t start_cpu_wait(struct run *r, void *arg)
 {
-	(void)arg;
-	return sched_start_wait_ns(r) / 1000;
+	struct start_wait *w = arg;
+	int64_t cpu = sched_start_wait_ns(r) / 1000, now = mono_us();
+
+	if (!w->blocked_from && sched_start_in_kernel(r))
+		w->blocked_from = now;
+	if (cpu < 0)
+		cpu = 0;
+	return cpu + (w->blocked_from
+			      ? noise_io_stalled_us(r->noise, w->blocked_from, now)
+			      : 0);
 }
 
 /* The holder's environment; NULL with *err when its clock faults cannot
@@ -1122,12 +1143,18 @@ int holders_start(struct run *r)
 	 * mostly that), up to START_GRACE_FACTOR times timeout_ms: one that
 	 * sleeps or waits for input waits for no CPU, and is an error after
 	 * timeout_ms */
-	waited_ms = run_pump_cpu_grace(r, timeout_ms * 1000LL,
-				       START_GRACE_FACTOR * timeout_ms * 1000LL,
-				       all_hello, start_cpu_wait, NULL) /
-		    1000;
-	snprintf(waited, sizeof(waited),
-		 " + %lld ms the holders starting waited for a CPU", waited_ms);
+	{
+		struct start_wait w = { mono_us(), 0 };
+
+		waited_ms = run_pump_cpu_grace(r, timeout_ms * 1000LL,
+					       START_GRACE_FACTOR * timeout_ms *
+						       1000LL,
+					       all_hello, start_cpu_wait, &w) /
+			    1000;
+		snprintf(waited, sizeof(waited),
+			 " + %lld ms the holders starting waited for a CPU%s",
+			 waited_ms, w.blocked_from ? " or the disk" : "");
+	}
 	for (i = 0; i < r->nh; i++) {
 		struct hstate *h = &r->h[i];
 		char *cause, *tail;

@@ -244,6 +244,9 @@ int sched_in_kernel(const struct hstate *h);
 /* The largest run_delay (ns, since it was started) of a holder that has not
  * said hello yet; -1 when none can be read. */
 long long sched_start_wait_ns(struct run *r);
+/* 1 when a process of a holder that has not said hello yet is blocked in
+ * the kernel (D) now (a binary paged in from a stalled disk). */
+int sched_start_in_kernel(struct run *r);
 
 
 /* final.c: 1 when holder h is exiting (PF_EXITING, or a zombie): it acted

@@ -402,16 +402,15 @@ int sched_seen_blocked(const struct hstate *h)
 	return 0;
 }
 
-int sched_in_kernel(const struct hstate *h)
+/* 1 when a thread of `pid` (in our /proc) is blocked in the kernel now. */
+static int pid_in_kernel(pid_t pid)
 {
 	char path[64], buf[512], *p;
 	_Alignas(struct dirent64) char ents[4096];
 	ssize_t got;
 	int dir, found = 0;
 
-	if (h->reaped || h->spid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)h->spid);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return 0;
@@ -429,6 +428,13 @@ int sched_in_kernel(const struct hstate *h)
 		}
 	close(dir);
 	return found;
+}
+
+int sched_in_kernel(const struct hstate *h)
+{
+	if (h->reaped || h->spid <= 0)
+		return 0;
+	return pid_in_kernel(h->spid);
 }
 
 /* Whether `pid` (in our /proc) is a holder that said hello. */
@@ -500,6 +506,36 @@ long long sched_start_wait_ns(struct run *r)
 	}
 	closedir(dir);
 	return most;
+}
+
+int sched_start_in_kernel(struct run *r)
+{
+	struct dirent *d;
+	DIR *dir;
+	int i, found = 0;
+
+	if (!r->sb.pidns) {
+		for (i = 0; i < r->nh && !found; i++)
+			found = !r->h[i].hello && !r->h[i].reaped &&
+				r->h[i].proc.pid > 0 &&
+				pid_in_kernel(r->h[i].proc.pid);
+		return found;
+	}
+	dir = opendir("/proc"); /* the sandbox's, as sched_start_wait_ns */
+	if (!dir)
+		return 0;
+	while (!found && (d = readdir(dir))) {
+		pid_t pid;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		pid = (pid_t)strtol(d->d_name, NULL, 10);
+		found = pid > 1 && !said_hello(r, pid) &&
+			!(r->noise && noise_owns_pid(r->noise, pid)) &&
+			pid_in_kernel(pid);
+	}
+	closedir(dir);
+	return found;
 }
 
 void sched_tick(struct run *r)
