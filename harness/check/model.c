@@ -1471,6 +1471,16 @@ int64_t model_release_eps(const struct model *m, const struct hold *h,
 	if (n->reclaimed || h->end != END_RELEASED ||
 	    eq(h->released_why, "lock-lost"))
 		return ORDER_EPS_US;
+	/* Nor for a newcomer whose own file the kernel saw go before its
+	 * `acquired` (reclaimed while it was frozen or stalled in its
+	 * write): it did not find the path free, so its line says nothing of
+	 * h having let go. A toy lock frozen inside its payload's write said
+	 * `acquired` on its thaw, 300 ms into the hold of the contender that
+	 * had reclaimed its file, and 3 x the noise (113 ms) forgave it as
+	 * that contender's late release stamp. */
+	if (n->life >= 0 && m->lives[n->life].to != NEVER &&
+	    m->lives[n->life].to < n->acq_t)
+		return ORDER_EPS_US;
 	/* ... plus what its owner waited for a CPU between n's `acquired`
 	 * and its own `released`: it had let go (n could not have taken a
 	 * kernel lock otherwise) and was not run before it could say so

@@ -328,7 +328,8 @@ void model_build(struct model *m, jv history, int64_t slack_us);
  * and still be one owner after another: m->release_eps_us, plus the time
  * h's owner waited for a CPU between n's `acquired` and its `released`,
  * when n created the file fresh and h ended by its own release (not
- * lock-lost); ORDER_EPS_US otherwise.
+ * lock-lost); ORDER_EPS_US otherwise, and for an n whose own lock file
+ * was gone before its `acquired` (it did not find the path free).
  */
 int64_t model_release_eps(const struct model *m, const struct hold *h,
 			  const struct hold *n);

@@ -676,6 +676,63 @@ END_TEST
 /* A descheduled between its unlink and its `released` line: the kernel
  * saw its file go before B's came, so no overlap; without the kernel's
  * view the same stamps are two owners. */
+/*
+ * B made its lock file (0.099 s) and was frozen inside its payload's write
+ * before it said so; A reclaimed it past its maxHoldMs (the kernel saw it
+ * go at 1.100 s), made its own and held it; B, thawed, said `acquired` at
+ * 1.900 s, and A released at 2.000 s. The run's noise (p99 100 ms) would
+ * forgive A's `released` trailing a B that found the path free by 300 ms,
+ * but B found nothing: its own file was gone before its line, and B's
+ * `acquired` came while A held (a kits toy beside the soak). With B's
+ * file still there at its line, the same 100 ms is forgiven.
+ */
+static jv acquired_after_own_file_gone(int gone)
+{
+	return hist(META, SPAWN_PID("A", "11"), SPAWN_PID("B", "12"),
+		    "{'type':'invoke','T':90,'process':'B','id':1,'op':'acquire',"
+		    "'session':'s1','maxHoldMs':1000}",
+		    "{'type':'fs','T':99,'process':'harness','fs':'create',"
+		    "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+		    "'payload':'ok','pid':12}",
+		    "{'type':'invoke','T':200,'process':'A','id':1,'op':'acquire',"
+		    "'session':'s1'}",
+		    gone ? "{'type':'fs','T':1100,'process':'harness','fs':'delete',"
+			   "'kind':'lock','session':'s1','file':'s1.jsonl.lock'}"
+			 : "{'type':'log','T':1100,'process':'A','level':'DEBUG',"
+			   "'msg':'-'}",
+		    gone ? "{'type':'fs','T':1105,'process':'harness','fs':'create',"
+			   "'kind':'lock','session':'s1','file':'s1.jsonl.lock',"
+			   "'payload':'ok','pid':11}"
+			 : "{'type':'log','T':1105,'process':'A','level':'DEBUG',"
+			   "'msg':'-'}",
+		    "{'type':'acquired','T':1110,'process':'A','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':1111,'process':'A','id':1}",
+		    "{'type':'acquired','T':1900,'process':'B','session':'s1',"
+		    "'lane':'main','id':1}",
+		    "{'type':'ok','T':1901,'process':'B','id':1}",
+		    "{'type':'invoke','T':1990,'process':'A','id':2,'op':'release',"
+		    "'session':'s1'}",
+		    "{'type':'released','T':2000,'process':'A','session':'s1',"
+		    "'lane':'main','why':'release'}",
+		    "{'type':'ok','T':2001,'process':'A','id':2}",
+		    "{'type':'noise','T':2900,'process':'harness','samples':900,"
+		    "'p50Us':200,'p99Us':100000,'maxUs':400000}",
+		    "{'type':'final','T':3000,'sessions':{},'leaked':[]}", NULL);
+}
+
+START_TEST(test_mutex_acquired_after_own_file_gone)
+{
+	jv v = check(acquired_after_own_file_gone(1));
+
+	expect_n(v, "mutex", 1);
+	jv_free(v);
+	v = check(acquired_after_own_file_gone(0));
+	expect_n(v, "mutex", 0);
+	jv_free(v);
+}
+END_TEST
+
 START_TEST(test_mutex_kernel_unlink_before_released)
 {
 	jv v = check(unlinked(0, "release", ""));
@@ -929,6 +986,7 @@ static Suite *mutex_suite(void)
 	tcase_add_test(tc, test_mutex_watchdog_unlink_before_takeover);
 	tcase_add_test(tc, test_mutex_epsilon);
 	tcase_add_test(tc, test_mutex_epsilon_noise);
+	tcase_add_test(tc, test_mutex_acquired_after_own_file_gone);
 	tcase_add_test(tc, test_mutex_owner_waited_before_its_released);
 	tcase_add_test(tc, test_mutex_after_kill);
 	tcase_add_test(tc, test_mutex_signal_death_dated_at_sending);
