@@ -6,7 +6,8 @@
  *
  * - the lock file <session>.jsonl.lock is created with O_CREAT|O_EXCL and
  *   its payload {"pid","createdAt","maxHoldMs","starttime"} written through
- *   the same descriptor (L1);
+ *   the same descriptor; then the path is looked at again, and a file that
+ *   is not ours any more is judged again, never `acquired` (L1);
  * - a lock in the way is judged: an empty or unparsable one (a pid out of
  *   1..4194304, a negative maxHoldMs or starttime included) is stale once
  *   its mtime is older than graceMs (L5, L6); a dead, zombie or recycled
@@ -137,6 +138,33 @@ static int create(struct lch_ctx *ctx, struct lch_hold *h)
 				 h->lock_path, strerror(e));
 	}
 	close(fd);
+	/* L1: still our file? While we wrote (a freeze, a slow fsync) it may
+	 * have been reclaimed and someone else's made: saying `acquired`
+	 * then makes two owners. Not ours: judge the path again. */
+	{
+		struct stat now;
+		int gone = lstat(h->lock_path, &now) < 0;
+
+		if (gone && errno != ENOENT) {
+			int e = errno;
+
+			free(m->path);
+			free(m);
+			return lch_error(ctx, "io", "cannot stat '%s': %s",
+					 h->lock_path, strerror(e));
+		}
+		if (gone || now.st_dev != st.st_dev ||
+		    now.st_ino != st.st_ino) {
+			lch_log(ctx, "WARN",
+				"lock '%s' was removed or replaced between its "
+				"create and its acquired: not ours, judging it "
+				"again",
+				h->lock_path);
+			free(m->path);
+			free(m);
+			return 0;
+		}
+	}
 	m->count = 1;
 	m->dev = st.st_dev;
 	m->ino = st.st_ino;

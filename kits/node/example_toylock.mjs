@@ -8,7 +8,9 @@
 // - the lock file `<session>.jsonl.lock` is created with O_CREAT|O_EXCL and
 //   its payload {"pid","createdAt","maxHoldMs","starttime"} written through
 //   the same descriptor, with `pidNs`, `bootId` and `bootMs` (where the pid
-//   means something, and an age no wall clock touches);
+//   means something, and an age no wall clock touches); then the path is
+//   looked at again, and a file that is not ours any more is judged again,
+//   never `acquired`;
 // - a lock found in the way is judged: an empty or unparsable one (a pid out
 //   of 1..4194304 included) is stale once its mtime is older than graceMs; a
 //   dead, zombie or recycled owner's lock at once; a live owner's once older
@@ -126,7 +128,7 @@ class ToyLock extends Lock {
   // ---- taking -------------------------------------------------------------
   /** true when the file is now ours, false when it exists (L1). */
   create(hold) {
-    let fd;
+    let fd, st;
     try {
       fd = fs.openSync(hold.lockPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o644);
     } catch (e) {
@@ -142,14 +144,28 @@ class ToyLock extends Lock {
       if (BOOT_ID) Object.assign(payload, { bootId: BOOT_ID, bootMs: bootMs() }); // L4
       fs.writeSync(fd, JSON.stringify(payload));
       fs.fsyncSync(fd);
-      const st = fs.fstatSync(fd);
-      this.held.set(hold.lockPath, { count: 1, dev: st.dev, ino: st.ino });
+      st = fs.fstatSync(fd);
     } catch (e) {
       fs.unlinkSync(hold.lockPath);
       throw new LockError('io', `cannot write '${hold.lockPath}': ${e.code}`);
     } finally {
       fs.closeSync(fd);
     }
+    // L1: still our file? While we wrote (a freeze, a slow fsync) it may
+    // have been reclaimed and someone else's made: saying `acquired` then
+    // makes two owners. Not ours: judge the path again.
+    let now = null;
+    try {
+      now = fs.lstatSync(hold.lockPath);
+    } catch (e) {
+      if (e.code !== 'ENOENT') throw new LockError('io', `cannot stat '${hold.lockPath}': ${e.code}`);
+    }
+    if (!now || now.dev !== st.dev || now.ino !== st.ino) {
+      this.ctx.log('WARN', `lock '${hold.lockPath}' was removed or replaced between its create `
+        + 'and its acquired: not ours, judging it again');
+      return false;
+    }
+    this.held.set(hold.lockPath, { count: 1, dev: st.dev, ino: st.ino });
     return true;
   }
 

@@ -8,7 +8,9 @@ lock obeys is named where it does so (L1 ... L10):
 - the lock file `<session>.jsonl.lock` is created with O_CREAT|O_EXCL and its
   payload {"pid","createdAt","maxHoldMs","starttime"} written through the
   same descriptor, with "pidNs", "bootId" and "bootMs" (where the pid means
-  something, and an age no wall clock touches);
+  something, and an age no wall clock touches); then the path is looked at
+  again, and a file that is not ours any more is judged again, never
+  `acquired`;
 - a lock found in the way is judged: an empty or unparsable one (a pid out
   of 1..4194304 included) is stale once its mtime is older than graceMs; a
   dead, zombie or recycled owner's lock at once; a live owner's once older
@@ -137,6 +139,19 @@ class ToyLock(Lock):
             raise LockError("io", "cannot write '%s': %s" % (hold.lock_path, e.strerror))
         finally:
             os.close(fd)
+        # L1: still our file? While we wrote (a freeze, a slow fsync) it may
+        # have been reclaimed and someone else's made: saying `acquired`
+        # then makes two owners. Not ours: judge the path again.
+        try:
+            now = os.lstat(hold.lock_path)
+        except FileNotFoundError:
+            now = None
+        except OSError as e:
+            raise LockError("io", "cannot stat '%s': %s" % (hold.lock_path, e.strerror))
+        if now is None or (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+            self.ctx.log("WARN", "lock '%s' was removed or replaced between its create "
+                         "and its acquired: not ours, judging it again" % hold.lock_path)
+            return False
         self.held[hold.lock_path] = [1, st.st_dev, st.st_ino]
         return True
 
