@@ -329,7 +329,9 @@ void model_build(struct model *m, jv history, int64_t slack_us);
  * h's owner waited for a CPU between n's `acquired` and its `released`,
  * when n created the file fresh and h ended by its own release (not
  * lock-lost); ORDER_EPS_US otherwise, and for an n whose own lock file
- * was gone before its `acquired` (it did not find the path free).
+ * was gone before its `acquired` (it did not find the path free). Between
+ * two lanes of one process: ORDER_EPS_US plus that CPU wait, without the
+ * noise term.
  */
 int64_t model_release_eps(const struct model *m, const struct hold *h,
 			  const struct hold *n);
