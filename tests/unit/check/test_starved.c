@@ -264,6 +264,45 @@ START_TEST(test_late_ok_of_running_contender_is_not)
 }
 END_TEST
 
+
+/* A's hold with a `sched` event at 680 ms saying `fields` (run/sched.c:
+ * runDelayUs, blockedUs, diskWaitUs); one at 110 ms said nothing yet. */
+static int starved_by(const char *fields, char *buf, size_t n)
+{
+	char e[256];
+
+	snprintf(e, sizeof(e), "{'type':'sched','T':670,'process':'A',%s}",
+		 fields);
+	return starved(e, "0", "0", buf, n);
+}
+
+/* Time blocked in the kernel while the storage stalled (diskWaitUs) is the
+ * machine's, as a wait for a CPU is: 100 ms of CPU and 250 ms of the disk
+ * in a 500 ms hold is starved, and said so. Time blocked with no stall of
+ * the storage (blockedUs alone) is the lock's own: not starved. A history
+ * without the fields (older) reads as before. */
+START_TEST(test_disk_wait_counts_blocked_alone_does_not)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(starved_by("'runDelayUs':100000,'blockedUs':400000,"
+				    "'diskWaitUs':250000",
+				    buf, sizeof(buf)),
+			 1);
+	ck_assert_str_eq(buf, "A waited 350 ms for a CPU or the disk while it "
+			      "held s1 (maxHoldMs 500)");
+	buf[0] = 0;
+	ck_assert_int_eq(starved_by("'runDelayUs':100000,'blockedUs':400000,"
+				    "'diskWaitUs':0",
+				    buf, sizeof(buf)),
+			 0);
+	ck_assert_int_eq(starved_by("'runDelayUs':300000", buf, sizeof(buf)),
+			 1);
+	ck_assert_str_eq(buf, "A waited 300 ms for a CPU while it held s1 "
+			      "(maxHoldMs 500)");
+}
+END_TEST
+
 static Suite *starved_suite(void)
 {
 	Suite *s = suite_create("check");
@@ -279,6 +318,7 @@ static Suite *starved_suite(void)
 	tcase_add_test(tc, test_turn_held_as_asked_is_not_stalled);
 	tcase_add_test(tc, test_late_ok_of_starved_contender);
 	tcase_add_test(tc, test_late_ok_of_running_contender_is_not);
+	tcase_add_test(tc, test_disk_wait_counts_blocked_alone_does_not);
 	suite_add_tcase(s, tc);
 	return s;
 }
