@@ -243,6 +243,17 @@ static int entry_covers(const struct known_entry *e, const char *file,
 	       (!strcmp(e->checker, "*") || !strcmp(e->checker, chk));
 }
 
+int known_declares(const struct known_list *k, const char *file,
+		   const char *checker)
+{
+	int j;
+
+	for (j = 0; k && j < k->nr; j++)
+		if (entry_covers(&k->items[j], file, checker))
+			return 1;
+	return 0;
+}
+
 int known_covers(struct known_list *k, const char *file, jv failures,
 		 char **uncovered)
 {

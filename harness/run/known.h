@@ -59,6 +59,11 @@ int known_matches_file(const struct known_entry *e, const char *file);
  * (malloc'ed, caller frees) names the uncovered checkers ("mutex, expect").
  * A failed cell with an empty failure list is never covered.
  */
+/* Whether `k` declares failures of checker `checker` in scenario `file`
+ * (an entry for that checker or `*`); counts nothing. */
+int known_declares(const struct known_list *k, const char *file,
+		   const char *checker);
+
 int known_covers(struct known_list *k, const char *file, jv failures,
 		 char **uncovered);
 

@@ -252,6 +252,7 @@ int matrix_run(struct matrix_plan *m, const struct scenario_list *l,
 			.start_timeout_ms = start_timeout_ms,
 			.shard_k = m->shard_k,
 			.shard_n = m->shard_n,
+			.known = &known[i],
 		};
 		mkdir_p(subs[i], 0755);
 		fprintf(stderr, "lockchaos matrix: %s (%s)\n", hs[i].name,

@@ -9,6 +9,8 @@
 #include "report/report.h"
 #include "scenario/scenario.h"
 
+struct known_list;
+
 struct run_config {
 	char **holder_argv;	/* split holder command */
 	const char *holder;	/* as given, for reports */
@@ -30,6 +32,8 @@ struct run_config {
 				       run_pool); NULL: estimates (run_expected_ms) */
 	int shard_k, shard_n;	/* --shard K/N: run only the runs of shard
 				   K of N (run/select.h); 0: all */
+	const struct known_list *known; /* a matrix column's declared
+					   findings (run/known.h), or NULL */
 };
 
 struct scenario_list {
