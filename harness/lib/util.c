@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <linux/openat2.h>
@@ -645,4 +648,38 @@ void name_index_clear(struct name_index *x)
 	free(x->slot);
 	x->slot = NULL;
 	x->size = x->n = 0;
+}
+
+static void *close_behind_thread(void *arg)
+{
+	close((int)(intptr_t)arg);
+	return NULL;
+}
+
+int close_behind(int fd)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	sigset_t all, old;
+	int rc;
+
+	if (fd < 0)
+		return 0;
+	if (pthread_attr_init(&attr)) {
+		close(fd);
+		return -1;
+	}
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* the thread inherits this mask: no signal of the process (a
+	 * worker's SIGCHLD, read from its signalfd) is delivered to it */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&t, &attr, close_behind_thread, (void *)(intptr_t)fd);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (rc) {
+		close(fd);
+		return -1;
+	}
+	return 0;
 }

@@ -135,6 +135,17 @@ pid_t fork_patient(void);
 pid_t start_patient(pid_t (*start)(void *arg), void *arg);
 
 /*
+ * Closes `fd` on a thread of its own and returns at once; the thread ends
+ * when close() returns. For an fd whose last close waits on the kernel and
+ * whose end nobody waits for: an inotify instance's close waits until its
+ * watches are freed after an RCU grace period, 0.1 to 45 ms beside make
+ * soak (watch.c). The thread blocks every signal. The process's exit still
+ * waits for it. 0, or -1 when no thread could be made (a process that
+ * unshared a PID namespace cannot make one): then `fd` was closed here.
+ */
+int close_behind(int fd);
+
+/*
  * An index of names to numbers (>= 0): a holder, a session by its name in
  * O(1) expected, where a walk over all of them per statement, step or
  * event made the parser, the estimate, the checkers and the runner

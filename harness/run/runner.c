@@ -717,6 +717,7 @@ cleanup:
 	noise_kill(&noise);
 	holders_kill_all(&r);
 	noise_stop(&noise);
+	watch_release(&r);
 	res->duration_ms = r.t0 ? (mono_us() - r.t0) / 1000 : 0;
 	res->speed = r.speed > 1 ? r.speed : 1;
 	if (r.speed_note)

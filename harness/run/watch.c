@@ -63,6 +63,13 @@ void watch_stop(struct run *r)
 	r->fs_wd = -1;
 }
 
+void watch_release(struct run *r)
+{
+	watch_stop(r);
+	close_behind(r->fs_fd);
+	r->fs_fd = -1;
+}
+
 void watch_close(struct run *r)
 {
 	if (r->fs_fd >= 0)

@@ -14,6 +14,8 @@
 #include "sandbox/supervise.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -750,6 +752,87 @@ static void *raise_nproc_later(void *arg)
 	return NULL;
 }
 
+/*
+ * close_behind returns before the close does. A TCP socket with SO_LINGER
+ * and unsent bytes blocks in close() until its peer has read them (here,
+ * 30 s at most): the peer reads only after close_behind returned, so a
+ * close made in place never returns in the test's 10 s (red: the test
+ * times out). Every byte and the end of the stream then reach the peer.
+ */
+START_TEST(test_close_behind_does_not_wait_for_the_close)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct linger lg = { 1, 30 };
+	socklen_t alen = sizeof(a);
+	int srv, cli, acc, small = 4096;
+	long sent = 0, got = 0;
+	char buf[65536];
+	ssize_t n;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	srv = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(srv, 0);
+	ck_assert_int_eq(setsockopt(srv, SOL_SOCKET, SO_RCVBUF, &small,
+				    sizeof(small)), 0);
+	ck_assert_int_eq(bind(srv, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(srv, 1), 0);
+	ck_assert_int_eq(getsockname(srv, (struct sockaddr *)&a, &alen), 0);
+	cli = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(cli, 0);
+	ck_assert_int_eq(setsockopt(cli, SOL_SOCKET, SO_SNDBUF, &small,
+				    sizeof(small)), 0);
+	ck_assert_int_eq(connect(cli, (struct sockaddr *)&a, sizeof(a)), 0);
+	acc = accept(srv, NULL, NULL);
+	ck_assert_int_ge(acc, 0);
+	/* fill both buffers: what is left unsent holds the close */
+	fcntl(cli, F_SETFL, O_NONBLOCK);
+	memset(buf, 'x', sizeof(buf));
+	while ((n = write(cli, buf, sizeof(buf))) > 0)
+		sent += n;
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_gt(sent, 0);
+	fcntl(cli, F_SETFL, 0);
+	ck_assert_int_eq(setsockopt(cli, SOL_SOCKET, SO_LINGER, &lg,
+				    sizeof(lg)), 0);
+
+	ck_assert_int_eq(close_behind(cli), 0);
+
+	while ((n = read(acc, buf, sizeof(buf))) > 0)
+		got += n;
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(got, sent);
+	close(acc);
+	close(srv);
+}
+END_TEST
+
+/* A process that unshared a PID namespace can make no thread: the fd is
+ * closed in place, and close_behind says so. */
+START_TEST(test_close_behind_without_a_thread_closes_in_place)
+{
+	int st = 0;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDONLY);
+
+		if (fd < 0)
+			_exit(2);
+		if (unshare(CLONE_NEWPID))
+			_exit(3); /* no privilege for it: nothing to test */
+		if (close_behind(fd) != -1)
+			_exit(4);
+		_exit(fcntl(fd, F_GETFD) == -1 && errno == EBADF ? 0 : 5);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 3)
+		return;
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
 /* Runs `start` (which returns 0 when it started a process and reaped it)
  * in a child running as nobody whose fork fails EAGAIN until the thread
  * raises its limit; asserts it came back with a process. */
@@ -832,6 +915,8 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_errno_names);
 	tcase_add_test(tc, test_fork_patient_waits_out_eagain);
 	tcase_add_test(tc, test_holder_start_waits_out_eagain);
+	tcase_add_test(tc, test_close_behind_does_not_wait_for_the_close);
+	tcase_add_test(tc, test_close_behind_without_a_thread_closes_in_place);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("split_command");
