@@ -13,7 +13,7 @@ CC       ?= cc
 SANITIZE ?=
 V        ?= 0
 
-DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config clang time stress-ng libfaketime faketime lowdown
+DEB_PACKAGES = check libfiu-dev fiu-utils libjq-dev jq pkg-config clang time stress-ng libfaketime faketime lowdown strace
 BROWSER_PACKAGES = chromium
 
 # Harness headers are named by their folder: #include "check/check.h".

@@ -4,7 +4,11 @@
  *
  * A worker is forked per scenario run: the sandbox (a PID namespace) is per
  * process, and a worker that crashes takes nothing else down. Results come
- * back through result.json in the scenario's report folder.
+ * back through result.json in the scenario's report folder; the worker says
+ * it has written them with one byte on a pipe (its exit status), and is
+ * reaped later: its own exit (the kernel tearing down its memory and
+ * files, the inotify fd's last close) goes on while the orchestrator
+ * reports, not before.
  */
 #include "run/run.h"
 #include "report/html.h"
@@ -17,8 +21,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jv.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,6 +327,8 @@ struct job {
 	int set;	   /* index into the pool's sets */
 	int64_t expect_ms; /* expected duration: the launch order, longest first */
 	pid_t worker;
+	int done_fd; /* while running: the worker's pipe (-1: none) */
+	int exiting; /* said done, not yet reaped (pool_reap) */
 	int state; /* 0 waiting, 1 running, 2 done, 3 reported */
 	int report_broken; /* the worker could not write all its files */
 	struct run_result res;
@@ -719,7 +727,23 @@ static int rerun_if_noise(const struct run_config *cfg, struct job *j,
 	return rewrite_result(j, res);
 }
 
-static void worker_main(struct job *j, const struct run_config *cfg)
+/*
+ * The worker's word that its verdict is written (result.json, the
+ * history): its exit status so far as one byte on `done_fd` (-1: none).
+ * Main reports the verdict then; what is left of the worker (the
+ * timeline, cost.json, its exit) goes on beside it, and main reaps it
+ * before it ends.
+ */
+static void worker_done(int done_fd, int code)
+{
+	unsigned char c = (unsigned char)code;
+
+	if (done_fd >= 0 && write(done_fd, &c, 1) != 1)
+		return; /* then its exit tells main */
+}
+
+static void worker_main(struct job *j, const struct run_config *cfg,
+			int done_fd)
 {
 	struct run_opts o = {
 		.holder_argv = cfg->holder_argv,
@@ -739,7 +763,7 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	char *hist, *html, *err = NULL;
 	struct stat st;
 	int64_t t0 = mono_us(), t1;
-	int rc, broken = 0;
+	int rc, broken = 0, code;
 
 	/* Its own process group: an interrupted run kills the group, and a
 	 * terminal's ^C reaches lockchaos alone, which then decides. */
@@ -750,6 +774,9 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	rc = scenario_run(j->s, &o, &res);
 	rc = rerun_if_noise(cfg, j, &o, &res, rc);
+	/* result.json and history.jsonl are written: main reports the
+	 * verdict while the timeline is drawn */
+	worker_done(done_fd, rc ? 1 : 0);
 	t1 = mono_us();
 	hist = xasprintf("%s/history.jsonl", j->path);
 	html = xasprintf("%s/timeline.html", j->path);
@@ -766,10 +793,127 @@ static void worker_main(struct job *j, const struct run_config *cfg)
 		broken = 1;
 	}
 	write_cost(j->path, t1 - t0, mono_us() - t1);
+	code = rc ? 1 : broken ? WORKER_REPORT_BROKEN : 0;
 	free(hist);
 	free(html);
 	run_result_clear(&res);
-	_exit(rc ? 1 : broken ? WORKER_REPORT_BROKEN : 0);
+	_exit(code);
+}
+
+/* The wait status of a worker that exited with `code`. */
+static int exited_status(int code)
+{
+	return (code & 0xff) << 8;
+}
+
+/* How long main sleeps at most between looks at its workers: only a
+ * worker gone without closing its pipe (a child of its holds it) is seen
+ * this late; a byte, a pipe's end or a ^C wake it at once. */
+#define POOL_POLL_MS 100
+
+/* A worker that said its verdict is written (j->exiting) has exited with
+ * `status`: one that did not end well left a hole in its report (its
+ * timeline), counted as a file not written. */
+static void worker_reaped(struct job *j, struct report_totals *t, int status)
+{
+	j->exiting = 0;
+	if (j->done_fd >= 0)
+		close(j->done_fd);
+	j->done_fd = -1;
+	if ((WIFEXITED(status) && !WEXITSTATUS(status)) || j->report_broken)
+		return; /* whole, or already counted from its byte */
+	if (j->state == 3)
+		t->write_errors++;
+	else
+		j->report_broken = 1;
+}
+
+/*
+ * Waits (up to POOL_POLL_MS) for one of the pool's workers: a running one
+ * whose verdict is written (its byte: *status from it; the worker goes on
+ * to j->exiting) or that exited without saying so (crashed, killed: reaped,
+ * *reaped = 1), or an exiting one that has exited (reaped, *reaped = 1:
+ * its slot is free). The job, or NULL when nothing happened.
+ */
+static struct job *pool_wait(struct job *jobs, int nj, int *status,
+			     int *reaped)
+{
+	struct pollfd *p = xcalloc((size_t)nj + 1, sizeof(*p));
+	int *at = xcalloc((size_t)nj + 1, sizeof(*at));
+	struct job *hit = NULL;
+	int i, n = 0;
+
+	*reaped = 0;
+	for (i = 0; i < nj && !hit; i++) {
+		struct job *j = &jobs[i];
+
+		if (j->state != 1 && !j->exiting)
+			continue;
+		if (waitpid(j->worker, status, WNOHANG) == j->worker) {
+			hit = j;
+			*reaped = 1;
+		} else if (j->done_fd >= 0) {
+			p[n] = (struct pollfd){ j->done_fd, POLLIN, 0 };
+			at[n++] = i;
+		}
+	}
+	if (!hit && !n) {
+		/* no pipes (none could be made): as before them */
+		pid_t pid = wait(status);
+
+		for (i = 0; pid > 0 && i < nj; i++)
+			if ((jobs[i].state == 1 || jobs[i].exiting) &&
+			    jobs[i].worker == pid) {
+				hit = &jobs[i];
+				*reaped = 1;
+			}
+	} else if (!hit && poll(p, (nfds_t)n, POOL_POLL_MS) > 0) {
+		for (i = 0; i < n && !hit; i++) {
+			struct job *j = &jobs[at[i]];
+			unsigned char c;
+
+			if (!p[i].revents)
+				continue;
+			hit = j;
+			if (j->state == 1 && read(j->done_fd, &c, 1) == 1) {
+				*status = exited_status(c);
+				j->exiting = 1;
+				break;
+			}
+			/* the pipe's end: the worker (and every child of it
+			 * that held the pipe) is gone */
+			while (waitpid(j->worker, status, 0) < 0 &&
+			       errno == EINTR)
+				;
+			*reaped = 1;
+		}
+	}
+	if (hit && *reaped && hit->done_fd >= 0) {
+		close(hit->done_fd);
+		hit->done_fd = -1;
+	}
+	free(p);
+	free(at);
+	return hit;
+}
+
+/* Reaps every worker still exiting: a run ends with none left. */
+static void pool_reap(struct job *jobs, int nj, struct run_set *sets)
+{
+	int i;
+
+	for (i = 0; i < nj; i++) {
+		struct job *j = &jobs[i];
+		int status = 0;
+		pid_t w;
+
+		if (!j->exiting)
+			continue;
+		do
+			w = waitpid(j->worker, &status, 0);
+		while (w < 0 && errno == EINTR);
+		worker_reaped(j, sets[j->set].t, w == j->worker ? status : 0);
+	}
 }
 
 static void finish_job(struct job *j, int status)
@@ -837,10 +981,14 @@ static void stop_all(struct job *jobs, int nj, int sig)
 	for (i = 0; i < nj; i++) {
 		struct job *j = &jobs[i];
 
-		if (j->state == 1)
+		if (j->state == 1) {
 			while (waitpid(j->worker, NULL, 0) < 0 &&
 			       errno == EINTR)
 				;
+			if (j->done_fd >= 0)
+				close(j->done_fd);
+			j->done_fd = -1;
+		}
 		if (j->state == 0 || j->state == 1) {
 			run_result_clear(&j->res);
 			run_result_init(&j->res);
@@ -1152,6 +1300,7 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 		while (!interrupted && next < nj && running < nr_jobs) {
 			struct job *j = &jobs[order[next++]];
 			const struct run_config *cfg = sets[j->set].cfg;
+			int done[2];
 			pid_t pid;
 
 			if (ss[j->set].stop)
@@ -1178,11 +1327,22 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 				j->state = 2;
 				continue;
 			}
+			if (pipe2(done, O_CLOEXEC))
+				done[0] = done[1] = -1;
 			fflush(NULL);
 			pid = fork_patient();
-			if (pid == 0)
-				worker_main(j, cfg);
+			if (pid == 0) {
+				if (done[0] >= 0)
+					close(done[0]);
+				worker_main(j, cfg, done[1]);
+			}
+			if (done[1] >= 0)
+				close(done[1]);
+			j->done_fd = done[0];
 			if (pid < 0) {
+				if (done[0] >= 0)
+					close(done[0]);
+				j->done_fd = -1;
 				j->res.status = STATUS_ERROR;
 				j->res.reason = xasprintf("cannot fork: %s",
 							  strerror(errno));
@@ -1237,20 +1397,27 @@ int run_pool(const struct scenario_list *l, struct run_set *sets, int nsets,
 		}
 		if (ended == nsets)
 			break;
+		/* `running` counts workers not yet reaped: a worker drawing
+		 * its timeline after its verdict still holds its job slot */
 		if (running) {
-			int status;
-			pid_t pid = wait(&status);
+			int status = 0, reaped = 0;
+			struct job *j = pool_wait(jobs, nj, &status, &reaped);
 
-			if (pid < 0 && errno == EINTR)
+			if (!j)
 				continue;
-			for (i = 0; i < nj; i++)
-				if (jobs[i].state == 1 && jobs[i].worker == pid) {
-					finish_job(&jobs[i], status);
-					running--;
-					ss[jobs[i].set].running--;
-				}
+			if (j->state == 1) {
+				finish_job(j, status);
+				ss[j->set].running--;
+			} else if (reaped) {
+				worker_reaped(j, sets[j->set].t, status);
+			}
+			if (reaped) {
+				j->exiting = 0;
+				running--;
+			}
 		}
 	}
+	pool_reap(jobs, nj, sets);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	for (i = 0; i < nj; i++) {
