@@ -83,7 +83,12 @@ static int64_t now_us(void)
 static void probe(struct noise_figures *f)
 {
 	const struct timespec ms = { 0, 1000000 };
+	/* from noise_start to here: a wait to run at all, a stall (the max,
+	 * not a sample: beside the soak a probe first ran 15 s late) */
+	int64_t late = now_us() - f->since_us[0];
 
+	if (f->since_us[0] > 0 && late > f->max_us)
+		f->max_us = late;
 	for (;;) {
 		int64_t t0 = now_us(), over;
 		size_t b;
@@ -219,6 +224,14 @@ int noise_start(struct noise *n, const char *io_dir)
 		n->f = NULL;
 		return -1;
 	}
+	/* A probe late to run (the whole machine stalled from its start:
+	 * beside the soak a mutation-gate run waited 15 s for a CPU, every
+	 * holder with it, and the probe, first run at the end, took 3
+	 * samples and read 6 ms) counts the wait from here: at its first
+	 * run (probe), or at noise_kill when it never ran. The storage
+	 * probe's is not set: a start that never ran is no stall of the
+	 * storage. */
+	n->f->since_us[0] = mono_us();
 	if (io_dir && (fd = open(io_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 					     O_NOFOLLOW)) >= 0) {
 		n->io_pid = fork_probe(n, 1, fd);

@@ -8,6 +8,7 @@
 #include "run/noise.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,90 @@ START_TEST(test_kill_counts_a_stall_going_on)
 }
 END_TEST
 
+/* Starts the probes so that they cannot run before they are stopped: this
+ * process, at SCHED_FIFO on one CPU, starts them (they inherit both and
+ * cannot run before it blocks) and stops them, then goes back. 0, or -1
+ * when this machine gives no SCHED_FIFO (the test then says so). */
+static int start_stopped(struct noise *n, const char *dir)
+{
+	struct sched_param fifo = { .sched_priority = 1 }, other = { 0 };
+	cpu_set_t one, all;
+	int rc;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(all), &all), 0);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) ||
+	    sched_setscheduler(0, SCHED_FIFO, &fifo)) {
+		printf("not run: no SCHED_FIFO here (%s)\n", strerror(errno));
+		sched_setaffinity(0, sizeof(all), &all);
+		return -1;
+	}
+	rc = noise_start(n, dir);
+	if (!rc) {
+		kill(n->pid, SIGSTOP);
+		if (n->io_pid > 0)
+			kill(n->io_pid, SIGSTOP);
+	}
+	sched_setscheduler(0, SCHED_OTHER, &other);
+	sched_setaffinity(0, sizeof(all), &all);
+	ck_assert_int_eq(rc, 0);
+	return 0;
+}
+
+/* A probe that never ran before it was killed (the machine stalled from
+ * its start) counts the stall from its start; one that first ran late
+ * counts the wait to its first run. Red when a stall was counted only from
+ * a probe's own first sample (0 us, then 0.1 ms). */
+START_TEST(test_kill_counts_a_probe_that_never_ran)
+{
+	char dir[] = "/tmp/lockchaos-noise-XXXXXX";
+	struct noise n = NOISE_INIT;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	if (start_stopped(&n, dir)) {
+		rmdir(dir);
+		return;
+	}
+	sleep_ms(300);
+	noise_kill(&n);
+	ck_assert_uint_eq(noise_samples(&n), 0); /* the premise */
+	ck_assert_msg(noise_max_us(&n) >= 250000,
+		      "a probe stopped 300 ms before its first sample read %lld "
+		      "us", (long long)noise_max_us(&n));
+	noise_stop(&n);
+	noise_clear(&n);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_a_late_first_run_counts)
+{
+	char dir[] = "/tmp/lockchaos-noise-XXXXXX", file[64];
+	struct noise n = NOISE_INIT;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	if (start_stopped(&n, dir)) {
+		rmdir(dir);
+		return;
+	}
+	sleep_ms(300);
+	kill(n.pid, SIGCONT);
+	kill(n.io_pid, SIGCONT);
+	await_samples(&n, 5, 0);
+	noise_kill(&n);
+	ck_assert_uint_ge(noise_samples(&n), 5); /* the premise */
+	ck_assert_msg(noise_max_us(&n) >= 250000,
+		      "a probe first run 300 ms late read %lld us",
+		      (long long)noise_max_us(&n));
+	noise_stop(&n);
+	noise_clear(&n);
+	snprintf(file, sizeof(file), "%s/.lockchaos-io-probe", dir);
+	unlink(file);
+	rmdir(dir);
+}
+END_TEST
+
 /* noise_kill does not wait for the probes to die (that was two wake-ups on
  * every run's critical path): they are still ours to reap when it returns,
  * the figures it kept no longer move, and noise_stop does not wait again
@@ -267,6 +352,8 @@ static Suite *noise_suite(void)
 	tcase_add_test(tc, test_probes_leave_our_memory_alone);
 	tcase_add_test(tc, test_io_probe_creates_a_new_file_each_sample);
 	tcase_add_test(tc, test_kill_counts_a_stall_going_on);
+	tcase_add_test(tc, test_kill_counts_a_probe_that_never_ran);
+	tcase_add_test(tc, test_a_late_first_run_counts);
 	tcase_add_test(tc, test_kill_does_not_wait_for_them);
 	return s;
 }
