@@ -110,8 +110,12 @@ int check_history(jv history, const struct check_opts *opts, jv *verdicts);
  * (e.g. "C2 waited 930 ms for a CPU while it held s1 (maxHoldMs 500)",
  * "A held s1 2975 ms past its 2500 ms turn while B's m2 waited for it
  * (timeoutMs 4000, refused: timeout)"), 0 when there is none.
+ * Or a command refused `timeout` while the session's owner, killed by the
+ * harness, took half its timeoutMs or more to die (CHECK_STARVED_DYING:
+ * its lock could not be reclaimed before the kernel ended it).
  */
-enum { CHECK_STARVED_CPU = 1, CHECK_STARVED_STALLED = 2 };
+enum { CHECK_STARVED_CPU = 1, CHECK_STARVED_STALLED = 2,
+       CHECK_STARVED_DYING = 3 };
 int check_starved_hold(jv history, char *buf, size_t n);
 
 /*

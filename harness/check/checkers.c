@@ -285,6 +285,55 @@ static int late_ok(const struct model *m, const struct op *o, int64_t a,
 	return 1;
 }
 
+/*
+ * Command `o`, refused `timeout` after waiting from `a` to `b`, waited
+ * for a lock whose owner the harness had killed and the kernel had not yet
+ * ended, for half o's timeoutMs or more: a dead owner's lock is reclaimed
+ * once its pid is gone, and the kernel took that long to end it (the
+ * mutation gate beside the soak: faults/containers-recycle's A, SIGKILLed
+ * at 0.57 s, was reaped at 4.87 s; B's 2 s wait ran out at 2.1 s, and the
+ * lock file it would have reclaimed was left behind). 1 with what happened
+ * in `buf`.
+ */
+static int dying_owner(const struct model *m, const struct op *o, int64_t a,
+		       int64_t b, char *buf, size_t n)
+{
+	int k;
+
+	for (k = 0; k < m->nr_holds; k++) {
+		const struct hold *h = &m->holds[k];
+		const struct proc *p;
+		int64_t dead, from, to;
+
+		if (h->proc < 0 || !h->session ||
+		    strcmp(h->session, o->session))
+			continue;
+		p = &m->procs[h->proc];
+		/* killed by a fault (not an exit of its own), reaped later */
+		if (p->death_t == NEVER || p->zombie || p->death_t >= p->exit_t ||
+		    (strncmp(p->how, "was ", 4) && !strstr(p->how, "sent at")) ||
+		    h->acq_t > p->death_t)
+			continue;
+		dead = p->exit_t == NEVER ? m->t_end : p->exit_t;
+		from = p->death_t > a ? p->death_t : a;
+		to = dead < b ? dead : b;
+		if ((to - from) * 2 < o->timeout_us)
+			continue;
+		snprintf(buf, n,
+			 "%s took %lld ms to die after the harness %s it, "
+			 "while %s's %s waited for %s (timeoutMs %lld, "
+			 "refused: timeout)",
+			 model_pname(m, h->proc),
+			 (long long)((dead - p->death_t) / 1000),
+			 !strncmp(p->how, "was killed", 10) ? "killed"
+							    : "signalled",
+			 model_pname(m, o->proc), o->msg ? o->msg : o->op,
+			 o->session, (long long)(o->timeout_us / 1000));
+		return 1;
+	}
+	return 0;
+}
+
 static int starved_timeout(const struct model *m, char *buf, size_t n)
 {
 	int i, k;
@@ -322,6 +371,8 @@ static int starved_timeout(const struct model *m, char *buf, size_t n)
 		if (most * 2 < o->timeout_us) {
 			if (overran_turn(m, o, a, b, buf, n))
 				return CHECK_STARVED_STALLED;
+			if (dying_owner(m, o, a, b, buf, n))
+				return CHECK_STARVED_DYING;
 			continue;
 		}
 		snprintf(buf, n,

@@ -792,6 +792,7 @@ cleanup:
 		char starved[256];
 		int cause = check_starved_hold(r.hist, starved, sizeof(starved));
 
+		res->starved_cause = cause;
 		if (cause)
 			res->starved = xasprintf(
 			    "%s: %s",
@@ -799,7 +800,9 @@ cleanup:
 				    ? (strstr(starved, "or the disk")
 					       ? "for want of a CPU or the disk"
 					       : "for want of a CPU")
-				    : "as the machine stalled its holder",
+				    : cause == CHECK_STARVED_DYING
+					      ? "as the machine was slow to end a killed holder"
+					      : "as the machine stalled its holder",
 			    starved);
 	}
 write:

@@ -72,6 +72,7 @@ struct run_result {
 				 held, as long as its maxHoldMs
 				 (check_starved_hold), or NULL; not in
 				 result.json */
+	int starved_cause;    /* check_starved_hold's CHECK_STARVED_*, 0 */
 	int speed;	      /* the scenario clock's speed it ran at (1:
 				 real time; run_internal.h, speed.c) */
 	char *speed_note;     /* why it ran slower than asked, or NULL */

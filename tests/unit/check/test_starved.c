@@ -303,6 +303,63 @@ START_TEST(test_disk_wait_counts_blocked_alone_does_not)
 }
 END_TEST
 
+/* faults/containers-recycle in the mutation gate beside the soak: A holds
+ * s1, B's deliver (timeout 2 s) waits from 105 ms, the harness kills A at
+ * 573 ms and reaps it at `reaped` ms; B is refused `timeout` at 2115 ms.
+ * Neither waited for a CPU. */
+static int dying_owner_of(const char *reaped, char *buf, size_t n)
+{
+	char exit_line[128];
+	jv h;
+	int found;
+
+	snprintf(exit_line, sizeof(exit_line),
+		 "{'type':'exit','T':%s,'process':'A','signal':'Killed'}",
+		 reaped);
+	h = hist(META, SPAWN("A"), SPAWN("B"),
+		 "{'type':'invoke','T':93,'process':'A','id':1,"
+		 "'op':'acquire','session':'s1','maxHoldMs':17000}",
+		 "{'type':'acquired','T':100,'process':'A','session':'s1',"
+		 "'lane':'main','id':1}",
+		 "{'type':'ok','T':101,'process':'A','id':1}",
+		 "{'type':'invoke','T':105,'process':'B','id':2,"
+		 "'op':'deliver','session':'s1','msg':'m1',"
+		 "'timeoutMs':2000,'maxHoldMs':17000}",
+		 "{'type':'fault','T':573,'process':'harness','fault':'kill',"
+		 "'target':'A'}",
+		 NULL);
+	h = jv_array_concat(
+		h, hist("{'type':'fail','T':2115,'process':'B','id':2,"
+			"'reason':'timeout','error':'session file locked'}",
+			exit_line, FINAL_EMPTY("4900"), NULL));
+	found = check_starved_hold(h, buf, n);
+	jv_free(h);
+	return found;
+}
+
+/* Reaped 4.3 s after the kill: B's whole 2 s wait lay in A's death. */
+START_TEST(test_timeout_behind_dying_owner)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(dying_owner_of("4865", buf, sizeof(buf)),
+			 CHECK_STARVED_DYING);
+	ck_assert_str_eq(buf, "A took 4292 ms to die after the harness killed "
+			      "it, while B's m1 waited for s1 (timeoutMs 2000, "
+			      "refused: timeout)");
+}
+END_TEST
+
+/* Reaped 27 ms after the kill: the lock was free to reclaim for 1.5 s of
+ * B's wait, and its timeout is the lock's to answer for. */
+START_TEST(test_timeout_after_quick_death_is_not)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(dying_owner_of("600", buf, sizeof(buf)), 0);
+}
+END_TEST
+
 static Suite *starved_suite(void)
 {
 	Suite *s = suite_create("check");
@@ -315,6 +372,8 @@ static Suite *starved_suite(void)
 	tcase_add_test(tc, test_timeout_behind_starved_holder);
 	tcase_add_test(tc, test_timeout_behind_running_holder);
 	tcase_add_test(tc, test_timeout_behind_overrunning_turn);
+	tcase_add_test(tc, test_timeout_behind_dying_owner);
+	tcase_add_test(tc, test_timeout_after_quick_death_is_not);
 	tcase_add_test(tc, test_turn_held_as_asked_is_not_stalled);
 	tcase_add_test(tc, test_late_ok_of_starved_contender);
 	tcase_add_test(tc, test_late_ok_of_running_contender_is_not);
