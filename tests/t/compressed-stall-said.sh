@@ -41,18 +41,36 @@ run_frozen() {
 	ffs_thaw
 	wait $run
 }
-run_frozen r "$HOLDER"
-rc=$?
-h=r/s/history.jsonl
-[ -f r/s/try1-history.jsonl ] && h=r/s/try1-history.jsonl
-jq -s -e '.[] | select(.type == "noise") | .ioMaxUs >= 1000000' "$h" >/dev/null ||
-	fail "premise: the storage probe did not see the freeze"
-[ "$rc" -eq 0 ] || fail "the correct lock failed (exit $rc)"
-jq -e '.status == "pass" and (.reason | test("stalled [0-9]+ ms of real time.*speed 50: longer than its timeoutMs"))' \
-	r/s/result.json >/dev/null || fail "a pass through a 3 s stall at speed 50 said nothing of it: $(jq -r .reason r/s/result.json)"
+# saw_freeze OUT: whether the run's first try's storage probe saw the
+# freeze (a loaded machine may get to the freeze only after the 0.8 s the
+# run takes at speed 50: beside the soak it ended before; tried again,
+# up to three times, then said and not judged)
+saw_freeze() {
+	h=$1/s/history.jsonl
+	[ -f "$1/s/try1-history.jsonl" ] && h=$1/s/try1-history.jsonl
+	jq -s -e '.[] | select(.type == "noise") | .ioMaxUs >= 1000000' "$h" >/dev/null
+}
+for try in 1 2 3; do
+	rm -rf r
+	run_frozen r "$HOLDER"
+	rc=$?
+	saw_freeze r && break
+done
+if ! saw_freeze r; then
+	echo "the freeze came after the run three times (load $(cut -d' ' -f1 /proc/loadavg)): the pass's reason not judged"
+else
+	[ "$rc" -eq 0 ] || fail "the correct lock failed (exit $rc)"
+	jq -e '.status == "pass" and (.reason | test("stalled [0-9]+ ms of real time.*speed 50: longer than its timeoutMs"))' \
+		r/s/result.json >/dev/null || fail "a pass through a 3 s stall at speed 50 said nothing of it: $(jq -r .reason r/s/result.json)"
+fi
 
-run_frozen r2 "$HOLDER --bug silent-drop-when-busy"
-rc=$?
+for try in 1 2 3; do
+	rm -rf r2
+	run_frozen r2 "$HOLDER --bug silent-drop-when-busy"
+	rc=$?
+	saw_freeze r2 && break
+done
+saw_freeze r2 || echo "the freeze came after the mutant's run three times: judged without a stall"
 [ "$rc" -eq 1 ] || fail "the silent drop passed through the stall (exit $rc)"
 jq -e '.status == "fail" and .reruns == 0' r2/s/result.json >/dev/null ||
 	fail "a lost message was re-run or called the machine's: $(jq -c '{status, reruns, reason}' r2/s/result.json)"
