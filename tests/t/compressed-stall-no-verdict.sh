@@ -19,8 +19,6 @@ await A
 at 100s A release
 at 105s expect lock s1 absent
 SCN
-TMPDIR=$FFS "$LC" run --report r --holder "$HOLDER" s.scn >o.txt 2>&1 &
-run=$!
 # freeze_try N: once try N's history (history.jsonl, after N-1 renames)
 # shows A's acquire, 3 s of frozen disk
 freeze_try() {
@@ -29,21 +27,43 @@ freeze_try() {
 		[ -s r/s/history.jsonl ] && grep -q '"type":"acquired"' r/s/history.jsonl; do
 		i=$((i + 1))
 		[ $i -lt 2400 ] || return 1
+		kill -0 $run 2>/dev/null || return 1
 		sleep 0.05
 	done
 	ffs_freeze || return 1
 	sleep 3
 	ffs_thaw
 }
-for n in 1 2 3; do
-	kill -0 $run 2>/dev/null || break
-	freeze_try $n || break
+# every try stalled in time: its storage probe saw the freeze, and its
+# look came while A's release sat in the kernel (the lock still there)
+all_stalled() {
+	for h in r/s/try1-history.jsonl r/s/try2-history.jsonl r/s/history.jsonl; do
+		[ -f "$h" ] || return 1
+		jq -s -e '(.[] | select(.type == "noise") | .ioMaxUs >= 1000000) and
+			([.[] | select(.type == "look" and .lock == "file")] | length == 1)' "$h" >/dev/null || return 1
+	done
+}
+# the whole run up to three times, until each of its tries was frozen in
+# time (a loaded machine may get to a freeze only after the 2.1 s a try
+# takes, and its probes have been seen to take no sample in a run)
+for attempt in 1 2 3; do
+	rm -rf r
+	TMPDIR=$FFS "$LC" run --report r --holder "$HOLDER" s.scn >o.txt 2>&1 &
+	run=$!
+	for n in 1 2 3; do
+		freeze_try $n || break
+	done
+	wait $run
+	rc=$?
+	all_stalled && break
 done
-wait $run
-rc=$?
-[ -f r/s/try1-history.jsonl ] || fail "premise: the first try was not re-run"
+if ! all_stalled; then
+	echo "not every try was frozen in time, three times (load $(cut -d' ' -f1 /proc/loadavg)): not judged"
+	ffs_remove || fail "the frozen file system is still mounted"
+	exit 0
+fi
 [ "$rc" -eq 1 ] || fail "exit $rc"
-jq -e '.status == "error" and (.reason | test("^no verdict: the machine stalled [0-9]+ ms of real time.*speed 50"))' \
+jq -e '.status == "error" and .reruns == 2 and (.reason | test("^no verdict: the machine stalled [0-9]+ ms of real time.*speed 50"))' \
 	r/s/result.json >/dev/null || fail "not the machine's: $(jq -c '{status, reruns, reason}' r/s/result.json)"
 ffs_remove || fail "the frozen file system is still mounted"
 echo ok
