@@ -113,6 +113,9 @@ struct hstate {
 	long long sched_base_blocked_ns, sched_base_disk_ns;
 	long long sched_said_blocked_ns, sched_said_disk_ns;
 	long long sched_gone_blocked_ns, sched_gone_disk_ns;
+	char sched_blocked_in[48]; /* the kernel function (wchan) the thread
+				      last found newly blocked waited in: for
+				      the history (blockedIn), not a verdict */
 	struct noise *noise;	/* the run's probes, whose storage stalls
 				   its blocked time is counted within; NULL:
 				   none is counted */

@@ -205,8 +205,18 @@ static long long ongoing_wait_ns(struct hstate *h, int dir, const char *name,
 		state = thread_state(dir, name);
 		if (state == 'R')
 			s->runnable_since = now;
-		else if (state == 'D')
+		else if (state == 'D') {
+			char in[48];
+
 			s->blocked_since = s->blocked_upto = now;
+			/* where, for a person reading the history: a page-in
+			 * (filemap_fault, folio_wait_bit) is not a journal
+			 * commit (jbd2_log_wait_commit) nor a vfork */
+			if (task_file(dir, name, "wchan", in, sizeof(in)) > 0 &&
+			    strcmp(in, "0"))
+				snprintf(h->sched_blocked_in,
+					 sizeof(h->sched_blocked_in), "%s", in);
+		}
 		return 0;
 	}
 	s->tid = (pid_t)atoi(name);
@@ -370,6 +380,9 @@ void sched_sample(struct run *r, struct hstate *h)
 	if (blocked > 0) {
 		ev = ev_num(ev, "blockedUs", (double)(blocked / 1000 * speed));
 		ev = ev_num(ev, "diskWaitUs", (double)(disk / 1000 * speed));
+		if (h->sched_blocked_in[0])
+			ev = jv_object_set(ev, jv_string("blockedIn"),
+					   jv_string(h->sched_blocked_in));
 	}
 	history_record(r, ev);
 }

@@ -27,6 +27,10 @@ for h in r/s/history.jsonl r/s/try1-history.jsonl; do
 	[ -f "$h" ] || continue
 	jq -s -e '[.[] | select(.type == "sched" and .process == "A" and (.blockedUs // 0) >= 1000000)] | length > 0' \
 		"$h" >/dev/null || fail "premise: A was not seen blocked 1 s in the kernel ($h)"
+	# and where, for a person reading the history: the kernel function
+	# (a vfork's wait: kernel_clone on this kernel's line)
+	jq -s -e '[.[] | select(.type == "sched" and .process == "A" and (.blockedIn // "") != "")] | length > 0' \
+		"$h" >/dev/null || fail "no blockedIn on A's sched events ($h)"
 	# what the probe on tmpfs saw stalling (for want of a CPU, if ever)
 	# is all that may count
 	jq -s -e '([.[] | select(.type == "sched" and .process == "A") | .diskWaitUs // 0] | max) as $d |
