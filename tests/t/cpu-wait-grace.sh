@@ -110,13 +110,23 @@ grep -q '^ok [0-9]* - P5 exit ends it with the code asked for' ch2.txt ||
 
 out=r.txt
 read -r rc ms <r.rc
-[ "$rc" -eq 0 ] || fail "a holder slow to exit because it waited for a CPU was called a leak (exit $rc)"
-# it needed the allowance: it went more than 5 s after the last step (a
-# holder that took that long without waiting for a CPU would be a leak:
-# red below). No `sched` event proves the wait: CPU waits are sampled for
-# holders with a command unanswered, and the exit grace reads its own.
-jq -e -s '([.[] | select(.type == "exit" and .process == "A")][0].t - [.[] | select(.type == "await")][0].t) > 5000000' r/s/history.jsonl >/dev/null ||
-	fail "busy-exit went within 5 s: the busy loops did not slow it, so this tests nothing"
+# (unless it was still runnable, `R`, at the grace's cap: 5 s plus up to
+# 55 s of CPU wait, 60 s after the last step; beside the soak at load 50,
+# with the other starved runs on the same CPU, its noise probe never ran
+# and the leak came at 60.2 s: the load covered more than this can judge)
+if [ "$rc" -ne 0 ] && jq -e -s '([.[] | select(.type == "verdict" and .checker == "leak" and
+		(.msg | test("A \\(R"))) ][0].at // 0) -
+		([.[] | select(.type == "await")][0].t) >= 59000000' r/s/history.jsonl >/dev/null; then
+	echo "busy-exit waited past the exit grace's cap for a CPU: not judged"
+else
+	[ "$rc" -eq 0 ] || fail "a holder slow to exit because it waited for a CPU was called a leak (exit $rc)"
+	# it needed the allowance: it went more than 5 s after the last step (a
+	# holder that took that long without waiting for a CPU would be a leak:
+	# red below). No `sched` event proves the wait: CPU waits are sampled for
+	# holders with a command unanswered, and the exit grace reads its own.
+	jq -e -s '([.[] | select(.type == "exit" and .process == "A")][0].t - [.[] | select(.type == "await")][0].t) > 5000000' r/s/history.jsonl >/dev/null ||
+		fail "busy-exit went within 5 s: the busy loops did not slow it, so this tests nothing"
+fi
 
 out=r2.txt
 read -r rc ms <r2.rc
