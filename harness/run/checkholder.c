@@ -553,7 +553,7 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 	char *env[] = { "LOCKCHAOS_HOLDER=checker", NULL, "LOCKCHAOS_PROTO=1",
 			NULL };
 	jv hello, v;
-	int seen, status = 0, i;
+	int seen, status = 0, i, asleep = 0;
 	struct patience wait;
 	struct stat st;
 	pid_t look;
@@ -722,6 +722,7 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 		    (!look || ((state = proc_state(look)) != 'R' &&
 			       state != 'D' && !proc_exiting(look)))) {
 			i = EXIT_WAIT_MAX;
+			asleep = 1;
 			break;
 		}
 		usleep(10000);
@@ -729,6 +730,16 @@ static void protocol_checks(struct conv *c, char **hargv, const char *tmpl,
 	result(c, i < EXIT_WAIT_MAX && WIFEXITED(status) &&
 			  WEXITSTATUS(status) == 7,
 	       "P5 exit ends it with the code asked for");
+	if (i == EXIT_WAIT_MAX && look && !asleep) {
+		char state = proc_state(look);
+
+		if (state == 'R' || state == 'D' || proc_exiting(look))
+			printf("#   still %s after %d s (the cap)\n",
+			       state == 'D'   ? "blocked in the kernel"
+			       : state == 'R' ? "runnable"
+					      : "exiting",
+			       EXIT_WAIT_MAX / 100);
+	}
 	if (i == EXIT_WAIT_MAX) {
 		kill(c->hp.pid, SIGKILL);
 		waitpid(c->hp.pid, NULL, 0);
