@@ -12,10 +12,13 @@
 #include "lib/jvx.h"
 #include "lib/util.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 int64_t run_now(struct run *r)
 {
@@ -247,11 +250,22 @@ jv history_sort(jv hist, struct history_lines *lines)
 
 int history_write(const char *path, jv arr, const struct history_lines *lines)
 {
-	FILE *fp = fopen(path, "w");
-	int i, n = jv_array_length(jv_copy(arr));
+	/* Written over in place and then cut to its length, not opened with
+	 * O_TRUNC: on ext4 a file truncated to nothing and written again is
+	 * flushed at its close (auto_da_alloc), and the run's history.jsonl,
+	 * written as the run went, is that file: its close took 0.06 to
+	 * 2.0 ms of a 100-message run's end beside make soak's disk writer,
+	 * before the verdict is out. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int i, n = jv_array_length(jv_copy(arr)), rc = 0;
+	off_t end;
 
-	if (!fp)
+	if (!fp) {
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	/* a line for each event, or none trusted */
 	if (lines && lines->n != n)
 		lines = NULL;
@@ -270,7 +284,10 @@ int history_write(const char *path, jv arr, const struct history_lines *lines)
 		free(s);
 		jv_free(ev);
 	}
-	return fclose(fp);
+	/* what is left of a longer file before is cut off */
+	if (fflush(fp) || (end = ftello(fp)) < 0 || ftruncate(fd, end))
+		rc = -1;
+	return fclose(fp) || rc ? -1 : 0;
 }
 
 void run_fault_record(struct run *r, const struct scn_step *st, jv extra)

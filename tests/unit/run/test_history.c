@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "unit.h"
 
@@ -98,6 +99,35 @@ START_TEST(test_sort_and_write_reuse_the_lines)
 	free(text);
 	history_lines_clear(&lines);
 	ck_assert_int_eq(lines.n, 0);
+	unlink(path);
+	jv_free(h);
+}
+END_TEST
+
+/* history.jsonl is written over as the run went, then sorted and written
+ * again: the second write is made in place (no truncation to nothing,
+ * which ext4 flushes at the close) and cut to its own length, so a file
+ * longer before keeps nothing of its old tail (red without the cut: the
+ * old bytes past the new lines stay), and the file is the same one. */
+START_TEST(test_write_over_a_longer_file_cuts_its_tail)
+{
+	jv h = parse("[{\"type\":\"meta\",\"t\":0}]");
+	char path[] = "/tmp/test_history-XXXXXX", *text;
+	const char *old = "{\"type\":\"meta\",\"t\":0,\"long\":\"gone\"}\n"
+			  "{\"type\":\"old\"}\n";
+	struct stat a, b;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, old, strlen(old)), (ssize_t)strlen(old));
+	ck_assert_int_eq(fstat(fd, &a), 0);
+	close(fd);
+	ck_assert_int_eq(history_write(path, h, NULL), 0);
+	text = read_file(path, 1 << 20, NULL);
+	ck_assert_str_eq(text, "{\"type\":\"meta\",\"t\":0}\n");
+	free(text);
+	ck_assert_int_eq(stat(path, &b), 0);
+	ck_assert(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
 	unlink(path);
 	jv_free(h);
 }
@@ -224,6 +254,7 @@ static Suite *history_suite(void)
 
 	tcase_add_test(tc, test_sort_keeps_meta_first_final_last);
 	tcase_add_test(tc, test_sort_and_write_reuse_the_lines);
+	tcase_add_test(tc, test_write_over_a_longer_file_cuts_its_tail);
 	tcase_add_test(tc, test_recovery_ms);
 	tcase_add_test(tc, test_result_round_trip);
 	tcase_add_test(tc, test_record_dumped_is_the_dump);
