@@ -2,16 +2,18 @@
 # (a byte on a pipe after result.json), not once the worker has exited: the
 # rest of the worker (its timeline, cost.json, its exit: memory torn down,
 # the inotify fd's last close) goes on beside the report, and lockchaos
-# reaps it before it ends. strace holds every exit_group 3 s; the holder
-# dies of SIGKILL before its hello (no exit_group of its own), so the
-# worker's exit is the one held inside the run. Its "not ok 1" line must
-# come before the worker's end (its parent's SIGCHLD); waiting for the
-# worker's exit, it came 3 s after (red on the code before).
+# reaps it before it ends. strace holds every exit_group 8 s (main must
+# read result.json and write its line within that: a margin for a loaded
+# machine); the holder dies of SIGKILL before its hello (no exit_group of
+# its own), so the worker's exit is the one held inside the run. Its
+# "not ok 1" line must come before the worker's end (its parent's
+# SIGCHLD); waiting for the worker's exit, it came 8 s after (red on the
+# code before).
 set -eu
 command -v strace >/dev/null || { echo "strace is missing (make deps)"; exit 1; }
 printf 'title one\nholder A\nA deliver m1\nexpect m1 ok\n' > one.scn
 strace -f -qq -o trace -e trace=clone,write,exit_group \
-	-e inject=exit_group:delay_enter=3000000 \
+	-e inject=exit_group:delay_enter=8000000 \
 	"$LC" run --holder "sh -c 'kill -KILL \$\$'" --report rep one.scn \
 	>out 2>err || true
 grep -q '^not ok 1 ' out || { cat out err; exit 1; }
