@@ -74,6 +74,9 @@ static void await_death(struct run *r, const struct scn_step *st)
 	       mono_us() - start < DEATH_EXITING_S * 1000000LL)
 		run_pump(r, run_now(r) + run_real_us(r, 1000000), holder_gone,
 			 h);
+	/* the kernel's time, not the scenario's: the deadline absorbs it
+	 * (deadline_widen) */
+	r->death_wait += run_real_us(r, mono_us() - start);
 	if (!h->reaped)
 		run_set_error(&r->fault_error,
 			      "line %d: %s %s: still %s after %lld s", st->line,

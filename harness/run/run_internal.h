@@ -162,6 +162,10 @@ struct run {
 				    by deadline_widen) */
 	long long *deadline_cpu; /* the holders' CPU waits when the
 				    scenario began (cpu_base) */
+	int64_t death_wait;	 /* history µs spent waiting for killed
+				    holders to end (faults/signal.c,
+				    await_death): the kernel's, and the
+				    deadline's to absorb (deadline_widen) */
 	struct hstate *h;
 	int nh;
 	struct name_index h_index; /* name -> its holder, made at
