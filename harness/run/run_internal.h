@@ -162,6 +162,9 @@ struct run {
 				    by deadline_widen) */
 	long long *deadline_cpu; /* the holders' CPU waits when the
 				    scenario began (cpu_base) */
+	long long self_wait_base; /* the runner's own run_delay (ns) when
+				     the scenario began; -1: unreadable */
+	int self_stat_fd;	 /* its /proc/thread-self/schedstat, or -1 */
 	int64_t death_wait;	 /* history µs spent waiting for killed
 				    holders to end (faults/signal.c,
 				    await_death): the kernel's, and the
