@@ -204,6 +204,12 @@ static void init_main(int fd, int is_root)
 	}
 }
 
+/* How long a namespace init of ours may take to answer: it is our own
+ * code, and a dead one is seen at once (end of file), so only a machine
+ * that does not run it makes it late: beside the soak two runs of one
+ * make check failed "namespace init failed: no answer" at the old 5 s. */
+#define INIT_REPLY_MS 60000
+
 static int read_reply(int fd, char *buf, size_t size, int timeout_ms)
 {
 	size_t used = 0;
@@ -285,7 +291,7 @@ int sandbox_enter(struct sandbox *sb, int want_pidns, char **why, char **err)
 	close(sv[1]);
 	sb->init_fd = sv[0];
 	sb->init_pid = pid;
-	if (read_reply(sb->init_fd, buf, sizeof(buf), 5000) ||
+	if (read_reply(sb->init_fd, buf, sizeof(buf), INIT_REPLY_MS) ||
 	    strcmp(buf, "ready")) {
 		*err = xasprintf("namespace init failed: %s",
 				 strncmp(buf, "err ", 4) ? "no answer"
@@ -313,7 +319,7 @@ static int init_request(int fd, const char *req, char *reply, size_t n,
 		return -1;
 	}
 	if (write(fd, req, len) != (ssize_t)len ||
-	    read_reply(fd, reply, n, 5000)) {
+	    read_reply(fd, reply, n, INIT_REPLY_MS)) {
 		*err = xasprintf("namespace init did not answer");
 		return -1;
 	}
@@ -448,7 +454,7 @@ int sandbox_pidns_new(struct sandbox *sb, struct pidns *ns, const char *name,
 	waitpid(mid, NULL, 0);
 	ns->init_fd = sv[0];
 	if (r != sizeof(init) || init <= 0 ||
-	    read_reply(ns->init_fd, path, sizeof(path), 5000) ||
+	    read_reply(ns->init_fd, path, sizeof(path), INIT_REPLY_MS) ||
 	    strcmp(path, "ready")) {
 		*err = xasprintf("cannot create a holder PID namespace");
 		pidns_close(ns);
