@@ -180,6 +180,9 @@ printf 'title held through a freeze\nholder A B\nlock maxHoldMs=1s timeoutMs=5s\
 out=o.txt
 "$LC" run --holder "$HOLDER" --report r7 fr.scn >o.txt 2>&1
 [ $? -eq 1 ] || fail "a turn frozen past its maxHoldMs did not fail"
-jq -e '(.reason // "") | test("for want of a CPU") | not' r7/fr/result.json >/dev/null ||
+# (B, which reclaims A's lock and holds it, may itself wait for a CPU or
+# the disk past its maxHoldMs beside the soak: that re-run is B's, and
+# right; only A's freeze must never be put down to the machine)
+jq -e '(.reason // "") | test("for want of a CPU[a-z ]*: A waited") | not' r7/fr/result.json >/dev/null ||
 	fail "a frozen holder's lost lock was put down to a CPU: $(jq -r .reason r7/fr/result.json)"
 echo ok
