@@ -30,8 +30,10 @@
 #define LINE_MAX_BYTES (1 << 16)  /* a longer line is dropped, counted */
 #define CMD_EVENTS_MAX 1000	  /* events while one command runs */
 #define CMD_MS 5000		  /* one command, from send to outcome */
-#define CMD_GRACE_FACTOR 12	  /* ... widened by the holder's CPU wait and
-				     time blocked in the kernel, up to 60 s */
+#define CMD_GRACE_FACTOR 24	  /* ... widened by the holder's CPU wait and
+				     time blocked in the kernel, up to 120 s
+				     (beside the soak a Python holder's
+				     acquire sat 60 s in D) */
 #define WRITE_MS 2000		  /* a command line must be taken by then */
 #define STDERR_TAIL 2048	  /* bytes of stderr kept, the last ones */
 #define EXIT_WAIT 200		  /* 10 ms looks for `exit` to end it: 2 s */
