@@ -403,7 +403,10 @@ static void clock_inject(struct run *r, const struct scn_step *st)
 	extra = ev_str(extra, "value", st->args[kind].str);
 	extra = ev_num(extra, "offsetMs", round(eff_s * 1000));
 	extra = ev_num(extra, "rate", rate);
-	extra = ev_num(extra, "wallMs", (double)(now / 1000));
+	/* the wall clock at the event's own time (its t is stamped now):
+	 * not `now`, read before the spec's write, which a stalled disk
+	 * held 3.6 s beside the soak (clock-faults: "lock 2 off by 3.5 s") */
+	extra = ev_num(extra, "wallMs", (double)(real_us() / 1000));
 	extra = ev_str(extra, "spec", line);
 	run_fault_record(r, st, extra);
 	free(line);
