@@ -311,13 +311,20 @@ int conformance_run(char **argv, const char *cmd, const char *catalog,
 		scenario_list_clear(&l);
 		return -1;
 	}
-	report = xasprintf("%s/report", tmp);
+	/* the report outside `tmp`, which the caller removes: it is kept
+	 * when a scenario failed, for its history and timeline (beside the
+	 * soak a toy lock's steal under load could not be looked at) */
+	report = xasprintf("%s/lockchaos-check-holder-XXXXXX",
+			   getenv("TMPDIR") && *getenv("TMPDIR")
+				   ? getenv("TMPDIR")
+				   : "/tmp");
 	scratch = xasprintf("%s/scratch", tmp);
-	if (mkdir(report, 0700) || mkdir(scratch, 0700)) {
+	if (!mkdtemp(report) || mkdir(scratch, 0700)) {
 		printf("not ok %d - conformance profile: cannot create '%s': "
 		       "%s\n",
 		       ++*n, report, strerror(errno));
 		++*failed;
+		rmdir(report); /* made, when it was the scratch that failed */
 		free(report);
 		free(scratch);
 		scenario_list_clear(&l);
@@ -339,7 +346,12 @@ int conformance_run(char **argv, const char *cmd, const char *catalog,
 	run_scenarios(&l, &cfg, sinks, &t);
 	*n = st.n;
 	*failed += st.failed;
-	remove_tree(report);
+	if (st.failed)
+		printf("# the conformance runs' reports, kept for the %d that "
+		       "failed (history.jsonl, timeline.html): %s\n",
+		       st.failed, report);
+	else
+		remove_tree(report);
 	remove_tree(scratch);
 	free(report);
 	free(scratch);

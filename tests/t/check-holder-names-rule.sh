@@ -27,6 +27,12 @@ for case in future-stale:L4 no-empty-grace:L5 pid-unbounded:L6 silent-reclaim:L9
 	if ! grep -Eq "^#   (also )?broke $rule \\(" "$name.out"; then
 		echo "$name: rule $rule not named"; fail=1
 	fi
+	# the failed runs' reports are kept, named, with their histories
+	kept=$(sed -n 's/^# the conformance runs. reports, kept for the [0-9]* that failed (history.jsonl, timeline.html): //p' "$name.out")
+	if [ -z "$kept" ] || ! ls "$kept"/*/history.jsonl >/dev/null 2>&1; then
+		echo "$name: the failed runs' reports were not kept and named"; fail=1
+	fi
+	[ -n "$kept" ] && rm -rf "$kept"
 	[ "$fail" -eq 0 ] || { cat "$name.out"; exit 1; }
 	echo "$name: caught, $rule named"
 done
