@@ -30,13 +30,7 @@ run_frozen() {
 	shift
 	TMPDIR=$FFS "$LC" run --report "$out" --holder "$*" s.scn >o.txt 2>&1 &
 	run=$!
-	i=0
-	until [ -s "$out/s/history.jsonl" ] && grep -q '"type":"acquired"' "$out/s/history.jsonl"; do
-		i=$((i + 1))
-		[ $i -lt 1200 ] || { kill $run; fail "A never acquired"; }
-		sleep 0.05
-	done
-	ffs_freeze || fail "fsfreeze -f failed"
+	ffs_freeze_at "$out/s/history.jsonl" '"type":"acquired"' 1 $run "A never acquired"
 	sleep 3
 	ffs_thaw
 	wait $run

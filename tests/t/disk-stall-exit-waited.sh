@@ -19,13 +19,7 @@ TMPDIR=$FFS "$LC" run --report r \
 	--holder "$LOCKCHAOS_TOP/build/hostile-holder --mode write-exit" s.scn >o.txt 2>&1 &
 run=$!
 # frozen once A answered both commands (it then sleeps 3 s on its exit)
-i=0
-until [ -s r/s/history.jsonl ] && [ "$(grep -c '"type":"ok"' r/s/history.jsonl)" -ge 2 ]; do
-	i=$((i + 1))
-	[ $i -lt 1200 ] || { kill $run; fail "A never answered its release"; }
-	sleep 0.05
-done
-ffs_freeze || fail "fsfreeze -f failed"
+ffs_freeze_at r/s/history.jsonl '"type":"ok"' 2 $run "A never answered its release"
 sleep 10
 ffs_thaw
 wait $run

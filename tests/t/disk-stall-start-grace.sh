@@ -20,13 +20,7 @@ TMPDIR=$FFS "$LC" run --start-timeout 3000 --report r \
 run=$!
 # frozen once the run began (its history's first line, the meta event,
 # is written before the holders start)
-i=0
-until [ -s r/s/history.jsonl ]; do
-	i=$((i + 1))
-	[ $i -lt 1200 ] || { kill $run; fail "the run never began"; }
-	sleep 0.05
-done
-ffs_freeze || fail "fsfreeze -f failed"
+ffs_freeze_at r/s/history.jsonl . 1 $run "the run never began"
 sleep 8
 ffs_thaw
 wait $run

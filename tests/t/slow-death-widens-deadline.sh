@@ -23,13 +23,7 @@ wait 100ms
 SCN
 TMPDIR=$FFS "$LC" run --report r s.scn >o.txt 2>&1 &
 run=$!
-i=0
-until [ -s r/s/history.jsonl ] && grep -q '"type":"ready"' r/s/history.jsonl; do
-	i=$((i + 1))
-	[ $i -lt 1200 ] || { kill $run; fail "the run never got ready"; }
-	sleep 0.05
-done
-ffs_freeze || fail "fsfreeze -f failed"
+ffs_freeze_at r/s/history.jsonl '"type":"ready"' 1 $run "the run never got ready"
 sleep 7
 ffs_thaw
 wait $run

@@ -35,4 +35,16 @@ ffs_make() {
 	ffs_watchdog=$!
 }
 ffs_freeze() { fsfreeze -f "$FFS"; }
+# ffs_freeze_at FILE PATTERN COUNT PID WHAT: freezes once FILE (a live
+# history) has COUNT lines matching PATTERN; after 60 s without them,
+# kills PID and fails the test (its fail) saying WHAT did not happen
+ffs_freeze_at() {
+	ffs_i=0
+	until [ -s "$1" ] && [ "$(grep -c -- "$2" "$1")" -ge "$3" ]; do
+		ffs_i=$((ffs_i + 1))
+		[ $ffs_i -lt 1200 ] || { kill "$4"; fail "$5"; }
+		sleep 0.05
+	done
+	ffs_freeze || fail "fsfreeze -f failed"
+}
 ffs_thaw() { fsfreeze -u "$FFS"; }
