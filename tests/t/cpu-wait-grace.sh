@@ -29,12 +29,8 @@ fail() { echo "FAIL: $*"; cat "$out"; exit 1; }
 command -v taskset >/dev/null || { echo "# SKIP no taskset"; exit 0; }
 hostile="$LOCKCHAOS_TOP/build/hostile-holder"
 pin="taskset -c 0"
-busy=""
-trap 'kill $busy 2>/dev/null' EXIT
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
-	taskset -c 0 sh -c 'while :; do :; done' &
-	busy="$busy $!"
-done
+. "$LOCKCHAOS_TOP/tests/t/lib/busy.sh"
+busy_start
 runs=""
 # starved NAME CMD...: runs CMD in the background, output in NAME.txt,
 # exit status and wall ms in NAME.rc
@@ -71,9 +67,7 @@ printf '#!/bin/sh\nexec sleep 30\n' > silent.sh
 chmod +x silent.sh
 starved r3 "$LC" run --start-timeout 1000 --holder "$pin $PWD/silent.sh" --report r3 s.scn
 wait $runs
-kill $busy 2>/dev/null
-wait $busy 2>/dev/null
-busy=""
+busy_stop
 
 out=r0.txt
 read -r rc ms <r0.rc

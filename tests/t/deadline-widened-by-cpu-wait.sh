@@ -14,16 +14,11 @@ fail() { echo "FAIL: $*"; cat o.txt; exit 1; }
 command -v taskset >/dev/null || { echo "# SKIP no taskset"; exit 0; }
 hostile="$LOCKCHAOS_TOP/build/hostile-holder"
 printf 'title slow to acquire, short deadline\nholder A\nlock deadline=1s\nA acquire\nawait A acquired\nA release\nawait A\n' > a.scn
-busy=""
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
-	taskset -c 0 sh -c 'while :; do :; done' &
-	busy="$busy $!"
-done
-trap 'kill $busy 2>/dev/null' EXIT
+. "$LOCKCHAOS_TOP/tests/t/lib/busy.sh"
+busy_start
 taskset -c 0 "$LC" run --start-timeout 60000 --holder "$hostile --mode busy-acquire" --report r1 a.scn >o.txt 2>&1
 rc=$?
-kill $busy 2>/dev/null
-trap - EXIT
+busy_stop
 # (unless the wait passed the cap: 9 s more, at 10 times the deadline; beside
 # the soak at load 70 the acquire took 12.4 s)
 if grep -q 'deadline of 1000 ms passed during line 5 (await) (+ 9000 ms the holders waited for a CPU or to end, or the harness for a CPU)' r1/a/result.json; then
@@ -56,16 +51,10 @@ grep -q 'deadline of 1000 ms passed during line 7 (await)' r2/n/result.json || f
 	while [ $i -lt 200 ]; do echo "A deliver msg=m$i"; i=$((i + 1)); done
 	echo "await A timeout=60s"
 } > q.scn
-busy=""
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
-	taskset -c 0 sh -c 'while :; do :; done' &
-	busy="$busy $!"
-done
-trap 'kill $busy 2>/dev/null' EXIT
+busy_start
 taskset -c 0 "$LC" run --report r3 --holder "taskset -c 1 $LOCKCHAOS_TOP/build/sessionlock-holder" q.scn >o.txt 2>&1
 rc=$?
-kill $busy 2>/dev/null
-trap - EXIT
+busy_stop
 self=$(jq -s '[.[] | select(.type == "noise") | .selfWaitUs // 0] | max // 0' r3/q/history.jsonl)
 held=$(jq -s '[.[] | select(.type == "sched" and .process == "A") | .runDelayUs] | max // 0' r3/q/history.jsonl)
 took=$(jq -s '[.[] | select(.type == "noise")][0].t // 0' r3/q/history.jsonl)

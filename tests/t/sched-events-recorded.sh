@@ -11,17 +11,13 @@
 set -u
 fail() { echo "FAIL: $*"; cat o.txt; exit 1; }
 command -v taskset >/dev/null || { echo "# SKIP no taskset"; exit 0; }
-busy=""
-trap 'kill $busy 2>/dev/null' EXIT
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
-	taskset -c 0 sh -c 'while :; do :; done' &
-	busy="$busy $!"
-done
+. "$LOCKCHAOS_TOP/tests/t/lib/busy.sh"
+busy_start
 printf 'title busy\nholder A\nA acquire\nawait A acquired timeout=30s\nA release\nawait A released timeout=30s\n' > s.scn
 "$LC" run --start-timeout 60000 --holder "taskset -c 0 $LOCKCHAOS_TOP/build/hostile-holder --mode busy-acquire" \
 	--report r s.scn >o.txt 2>&1
 rc=$?
-kill $busy
+busy_stop
 busy=""
 [ "$rc" -eq 0 ] || fail "the run failed (exit $rc)"
 jq -s -e '[.[] | select(.type == "sched" and .process == "A" and .runDelayUs >= 10000)] | length > 0' \

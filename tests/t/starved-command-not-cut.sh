@@ -49,12 +49,8 @@ for line in sys.stdin:
         say(ev="fail", id=cmd["id"], reason="unsupported", error="puppet")
 EOF
 printf 'title a starved acquire past its budget\nholder A\nlock timeoutMs=10ms\nA acquire as=a1\nexpect a1 ok\n' > s.scn
-busy=""
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
-	taskset -c 0 sh -c 'while :; do :; done' &
-	busy="$busy $!"
-done
-trap 'kill $busy 2>/dev/null' EXIT
+. "$LOCKCHAOS_TOP/tests/t/lib/busy.sh"
+busy_start
 h=r1/s/history.jsonl
 (
 	k=0
@@ -67,8 +63,7 @@ h=r1/s/history.jsonl
 ) &
 "$LC" run --start-timeout 60000 --holder "python3 -I $PWD/puppet.py burn" --report r1 s.scn >o.txt 2>&1
 rc=$?
-kill $busy 2>/dev/null
-trap - EXIT
+busy_stop
 wait
 # the premise: the answer came after the budget (3.01 s after the invoke)
 late=$(jq -s '([.[] | select(.type == "acquired" and .process == "A")][0].t // 1e18) -
