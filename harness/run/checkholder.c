@@ -11,7 +11,6 @@
 #include "sandbox/supervise.h"
 #include "lib/util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jv.h>
@@ -166,69 +165,6 @@ static jv next_event_by(struct conv *c, int64_t end)
 	}
 }
 
-/* Whether a thread of the task folder `path` (/proc/PID/task) is in
- * `state` now. */
-static int tasks_in_state(const char *path, char state)
-{
-	struct dirent *d;
-	DIR *dir = opendir(path);
-	int any = 0;
-
-	if (!dir)
-		return 0;
-	while (!any && (d = readdir(dir))) {
-		char stat[128], buf[512], *p;
-		int fd;
-		ssize_t n;
-
-		if (d->d_name[0] < '0' || d->d_name[0] > '9')
-			continue;
-		snprintf(stat, sizeof(stat), "%s/%.20s/stat", path, d->d_name);
-		fd = open(stat, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = 0;
-		p = strrchr(buf, ')');
-		any = p && p[1] == ' ' && p[2] == state;
-	}
-	closedir(dir);
-	return any;
-}
-
-/* Whether a thread of the holder is blocked in the kernel now (state D:
- * a write, an fsync or a page fault waiting for the disk): every process
- * of the sandbox but its init and us, or the holder's own threads where
- * there is no PID namespace. */
-static int holder_blocked(const struct conv *c)
-{
-	char path[64];
-	struct dirent *d;
-	DIR *dir;
-	int any = 0;
-
-	if (!c->sb.pidns) {
-		snprintf(path, sizeof(path), "/proc/%d/task", (int)c->hp.pid);
-		return tasks_in_state(path, 'D');
-	}
-	dir = opendir("/proc");
-	if (!dir)
-		return 0;
-	while (!any && (d = readdir(dir))) {
-		long pid = strtol(d->d_name, NULL, 10);
-
-		if (pid <= 1 || pid == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/task", pid);
-		any = tasks_in_state(path, 'D');
-	}
-	closedir(dir);
-	return any;
-}
-
 /*
  * How long the holder may take for an answer: `ms`, plus what it waited
  * for a CPU meanwhile, plus the time it was seen blocked in the kernel
@@ -258,7 +194,7 @@ static void patience_start(struct conv *c, struct patience *p, int ms,
 static void patience_read(struct conv *c, struct patience *p)
 {
 	int64_t now = mono_us();
-	int blocked = holder_blocked(c);
+	int blocked = sched_sandbox_in_kernel(c->hp.pid, c->sb.pidns);
 	long long w = sched_sandbox_wait_ns(c->hp.pid, c->sb.pidns);
 
 	if (p->base >= 0 && w > p->base && (w - p->base) / 1000 > p->cpu_us)

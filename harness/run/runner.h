@@ -48,6 +48,11 @@ struct run_opts {
  * init and the caller (with `pidns`: our /proc is the sandbox's), or of
  * `pid` alone (without); -1 when none can be read (run/sched.c). */
 long long sched_sandbox_wait_ns(pid_t pid, int pidns);
+/* Whether a holder is blocked in the kernel now (a thread in state D),
+ * read as sched_sandbox_wait_ns reads its CPU wait: every process of the
+ * sandbox but its init and the caller with `pidns`, else `pid`'s own
+ * threads. For check-holder, which has no run. */
+int sched_sandbox_in_kernel(pid_t pid, int pidns);
 
 /* Statuses, as in summary.json. */
 #define STATUS_PASS "pass"

@@ -443,6 +443,26 @@ static int pid_in_kernel(pid_t pid)
 	return found;
 }
 
+int sched_sandbox_in_kernel(pid_t pid, int pidns)
+{
+	struct dirent *d;
+	DIR *dir;
+	int found = 0;
+
+	if (!pidns)
+		return pid_in_kernel(pid);
+	dir = opendir("/proc"); /* the sandbox's: the holder and its own */
+	if (!dir)
+		return 0;
+	while (!found && (d = readdir(dir))) {
+		pid_t p = (pid_t)strtol(d->d_name, NULL, 10);
+
+		found = p > 1 && p != getpid() && pid_in_kernel(p);
+	}
+	closedir(dir);
+	return found;
+}
+
 int sched_in_kernel(const struct hstate *h)
 {
 	if (h->reaped || h->spid <= 0)
