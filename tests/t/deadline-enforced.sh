@@ -33,15 +33,28 @@ check() { # NAME MAX-SECONDS WANT-TEXT: runs NAME.scn
 	grep -q -- "$3" "$1.out" || { echo "  no '$3' in:"; sed 's/^/  | /' "$1.out" | head -n 20; return 1; }
 	[ "$rc" -eq 1 ] && [ "$secs" -lt "$2" ]
 }
+# judge NAME MAX-SECONDS LINE KIND: the deadline must end line LINE's own
+# wait. Its premise is that the run reaches that line within the deadline:
+# when the machine stalled before it (the deadline passed before LINE,
+# widened by a measured wait: beside the soak a 24 s stall during `A
+# acquire`), the case is tried again, up to 3 times, then not judged.
+judge() {
+	for try in 1 2 3; do
+		check "$1" "$2" "deadline of 2000 ms passed during line $3 ($4)" && return 0
+		grep -q "deadline of 2000 ms passed before line $3 (+ [1-9][0-9]* ms" "$1.out" || return 1
+		echo "$1: not judged (try $try): the machine stalled before line $3 began"
+	done
+	return 0
+}
 printf 'title wait\nholder A\nlock deadline=2s\nA acquire\nwait 20s\nA release\n' >wait.scn
 printf 'title at\nholder A\nlock deadline=2s\nA acquire\nat 20s A release\n' >at.scn
 printf 'title await\nholder A\nlock deadline=2s\nA acquire\nfreeze A\nA release\nawait A timeout=20s\nthaw A\n' >await.scn
 printf "title jq forever\nholder A\nA acquire\nA release\nassert jq 'def f: f; f'\n" >jq.scn
 printf "title jq env\nholder A\nA acquire\nA release\nassert jq '\$ENV == {} and env == {}'\n" >env.scn
 fail=0
-check wait 12 'deadline of 2000 ms passed during line 5 (wait)' || fail=1
-check at 12 'deadline of 2000 ms passed during line 5 (at)' || fail=1
-check await 12 'deadline of 2000 ms passed during line 7 (await)' || fail=1
+judge wait 12 5 wait || fail=1
+judge at 12 5 at || fail=1
+judge await 12 7 await || fail=1
 # jq's limit is 5 s of CPU (a loaded machine stretches its wall time: 32 s
 # beside stress-ng, over 120 s at load 80); its wall-clock backstop (120 s)
 # gives a program still runnable up to 10 times that: the CPU limit must be
