@@ -124,6 +124,8 @@ struct proc {
 		int64_t t, us;
 	} *cpu;
 	int nr_cpu, alloc_cpu;
+	int64_t hello_t;  /* its spawn (its hello): the count is 0 there,
+			     though no event says so; NEVER */
 	int disk_seen;	  /* some of it was the disk's (diskWaitUs > 0) */
 	/* when it said something (acquired, released, appended, log, ok,
 	 * fail), in time order: a `spin` it was sent had not begun yet */
@@ -394,7 +396,9 @@ int64_t model_cpu_wait(const struct model *m, int proc, int64_t a, int64_t b);
  * the last sample at or before b less its count at the first one at or
  * after a, or, from the samples around [a, b), what it waited between
  * them less the time they span outside [a, b) (a wait grows by at most
- * the time that passes), whichever is more; 0 without samples. */
+ * the time that passes), whichever is more; 0 without samples. With none
+ * at or before a, its hello (spawn) is one that says 0: the count starts
+ * there, at or before the harness's first read of it. */
 int64_t model_cpu_wait_within(const struct model *m, int proc, int64_t a,
 			      int64_t b);
 

@@ -264,6 +264,74 @@ START_TEST(test_late_ok_of_running_contender_is_not)
 }
 END_TEST
 
+/* faults/containers-other-pid-alive beside the soak (session 18, round
+ * 11): every process stalled 4.6 s. B's deliver (timeoutMs 1000) is sent
+ * at `sent` ms while A holds s1 until 4990 ms; B acquires at 5053 ms, and
+ * its first `sched` event, saying `b_wait` µs, comes after (the harness
+ * stalled too, and an event is written only once the count grew by 10
+ * ms). A's own event (4.33 s, starved while it held: a cause too) is left
+ * out, so that B's is the one judged. */
+static int late_ok_unsampled(const char *sent, const char *b_wait,
+			     char *buf, size_t n)
+{
+	char invoke[160];
+	jv h;
+	int found;
+
+	snprintf(invoke, sizeof(invoke),
+		 "{'type':'invoke','T':%s,'process':'B','id':1,'op':'deliver',"
+		 "'session':'s1','msg':'m1','timeoutMs':1000,'maxHoldMs':5000}",
+		 sent);
+	h = hist(META, SPAWN("A"), SPAWN("B"),
+		 "{'type':'invoke','T':58,'process':'A','id':1,"
+		 "'op':'turn','session':'s1','holdMs':2000,'maxHoldMs':5000}",
+		 "{'type':'acquired','T':59,'process':'A','session':'s1',"
+		 "'lane':'main','id':1}",
+		 invoke,
+		 "{'type':'released','T':4990,'process':'A',"
+		 "'session':'s1','lane':'main','id':1,'why':'release'}",
+		 "{'type':'ok','T':4991,'process':'A','id':1}",
+		 "{'type':'acquired','T':5053,'process':'B','session':'s1',"
+		 "'lane':'main','id':1}",
+		 NULL);
+	h = with_sched(h, "B", "5054", b_wait);
+	h = jv_array_concat(
+		h, hist("{'type':'released','T':5056,'process':'B',"
+			"'session':'s1','lane':'main','id':1,'why':'release'}",
+			"{'type':'ok','T':5057,'process':'B','id':1}",
+			FINAL_EMPTY("5060"), NULL));
+	found = check_starved_hold(h, buf, n);
+	jv_free(h);
+	return found;
+}
+
+/* B's hello (1 ms) is where its count was 0: of the 4.39 s, all but the
+ * 59 ms before its deliver and the 1 ms after its acquire lie inside the
+ * wait. Without the hello read as 0, no event before the wait: 0 ms. */
+START_TEST(test_late_ok_with_no_sample_before)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(late_ok_unsampled("60", "4390168", buf, sizeof(buf)),
+			 CHECK_STARVED_CPU);
+	ck_assert_str_eq(buf, "B waited 4330 ms for a CPU while its m1 waited "
+			      "for s1 (timeoutMs 1000, acquired after 4993 "
+			      "ms)");
+}
+END_TEST
+
+/* B's deliver sent at 1000 ms, 1.2 s of wait said after its acquire: up
+ * to 999 ms of it may have come before the deliver, so 200 ms are known
+ * to lie inside its wait, less than half its timeout: the late ok is the
+ * lock's. */
+START_TEST(test_late_ok_wait_before_the_command_is_not)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(late_ok_unsampled("1000", "1200000", buf, sizeof(buf)),
+			 0);
+}
+END_TEST
 
 /* A's hold with a `sched` event at 680 ms saying `fields` (run/sched.c:
  * runDelayUs, blockedUs, diskWaitUs); one at 110 ms said nothing yet. */
@@ -377,6 +445,8 @@ static Suite *starved_suite(void)
 	tcase_add_test(tc, test_turn_held_as_asked_is_not_stalled);
 	tcase_add_test(tc, test_late_ok_of_starved_contender);
 	tcase_add_test(tc, test_late_ok_of_running_contender_is_not);
+	tcase_add_test(tc, test_late_ok_with_no_sample_before);
+	tcase_add_test(tc, test_late_ok_wait_before_the_command_is_not);
 	tcase_add_test(tc, test_disk_wait_counts_blocked_alone_does_not);
 	suite_add_tcase(s, tc);
 	return s;
