@@ -257,6 +257,10 @@ long long sched_start_wait_ns(struct run *r);
 /* 1 when a process of a holder that has not said hello yet is blocked in
  * the kernel (D) now (a binary paged in from a stalled disk). */
 int sched_start_in_kernel(struct run *r);
+/* The runner's own run_delay (ns: time runnable, waiting for a CPU), from
+ * its /proc/thread-self/schedstat opened before the sandbox's /proc took
+ * the place of the host's; -1 when unreadable (runner.c). */
+long long run_self_delay_ns(const struct run *r);
 
 
 /* final.c: 1 when holder h is exiting (PF_EXITING, or a zombie): it acted

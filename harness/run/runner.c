@@ -249,7 +249,7 @@ static int64_t real_of(struct run *r, int64_t us)
 /* The runner's run_delay (ns: time runnable, waiting for a CPU), from its
  * /proc/thread-self/schedstat opened before the sandbox's /proc took the
  * place of the host's (where the runner has no pid): -1 when unreadable. */
-static long long self_run_delay_ns(const struct run *r)
+long long run_self_delay_ns(const struct run *r)
 {
 	char buf[128];
 	unsigned long long ran, wait;
@@ -290,7 +290,7 @@ static int deadline_widen(struct run *r)
 	 * before line 117 of 332 queued delivers to a holder that had
 	 * stopped reading, the holder waiting for nothing) */
 	{
-		long long self = self_run_delay_ns(r);
+		long long self = run_self_delay_ns(r);
 
 		if (self >= 0 && r->self_wait_base >= 0 &&
 		    (self - r->self_wait_base) / 1000 > wait)
@@ -547,7 +547,7 @@ static void play(struct run *r)
 	r->ready = run_now(r);
 	r->deadline = r->ready + us_of(s->params.deadline_ms);
 	r->deadline_cpu = cpu_base(r, NULL);
-	r->self_wait_base = self_run_delay_ns(r);
+	r->self_wait_base = run_self_delay_ns(r);
 	history_record(r, ev_num(ev_new("ready", "harness"), "t", (double)r->ready));
 	for (i = 0; i < s->nr_steps; i++) {
 		const struct scn_step *st = &s->steps[i];
@@ -751,7 +751,7 @@ int scenario_run(const struct scenario *s, const struct run_opts *o,
 		{
 			/* the runner's own wait for a CPU, which widens the
 			 * deadline as the holders' does */
-			long long self = self_run_delay_ns(&r);
+			long long self = run_self_delay_ns(&r);
 
 			if (self >= 0 && r.self_wait_base >= 0)
 				ev = ev_num(ev, "selfWaitUs",
