@@ -100,6 +100,20 @@ static inline void unit_not_judged_at(const char *file, int line,
 	longjmp(unit_not_judged_jmp, 1);
 }
 
+/* The 1-minute load average (/proc/loadavg), for a not-judged message;
+ * "?" when it cannot be read. */
+static inline const char *unit_loadavg(void)
+{
+	static char buf[32];
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (!f || fscanf(f, "%31s", buf) != 1)
+		snprintf(buf, sizeof(buf), "?");
+	if (f)
+		fclose(f);
+	return buf;
+}
+
 /* Check's START_TEST (check.h 0.15), its body run by a function that says
  * which test begins and is the way out of unit_not_judged. */
 #undef START_TEST
