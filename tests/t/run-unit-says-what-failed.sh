@@ -2,7 +2,9 @@
 # binary built on tests/unit/unit.h, tests/t/lib/unit-dies.c): a failure
 # message longer than Check's 4096 bytes is that failure (it was "Early
 # exit with return value 2", why said nowhere); one with bytes that are not
-# text is shown (a log grep took for binary showed no failing check); a
+# text is shown (a log grep took for binary showed no failing check), and
+# so is an error in a teardown (Check marks it S, not E: "Errors: 1" was
+# all make unit-asan said of one); a
 # binary that crashes, or is killed at UNIT_TIMEOUT, without fork mode (make
 # unit-asan) names the test it died in; a test whose premise was not given
 # passes, said "not judged".
@@ -42,6 +44,12 @@ run crashes no
 said crashes 'printed no Check summary: it was killed by signal 6 (ABRT) in crashes (.*unit-dies.c:[0-9]*, iteration 0)'
 run crashes yes
 said crashes ':E:all:crashes:0: (after this point) Received signal 6'
+
+# an abort in a teardown: Check's line says ":S:" (it was "Errors: 1"
+# and no line, as make unit-asan's test_sessionlock once)
+run teardown yes
+[ $rc -ne 0 ] || fail "teardown: passed"
+said teardown ':S:torn:last_passes:0: (after this point) Received signal 6'
 
 UNIT_TIMEOUT=3 run hangs no
 [ $rc -ne 0 ] || fail "hangs: passed"

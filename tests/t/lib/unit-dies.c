@@ -75,6 +75,14 @@ START_TEST(premise_not_given)
 }
 END_TEST
 
+/* a teardown that dies: Check prints its result as ":S:" (setup or
+ * teardown), not ":E:" (a timeout in a teardown's waitpid the same) */
+static void teardown(void)
+{
+	if (dies("teardown"))
+		abort();
+}
+
 START_TEST(last_passes)
 {
 	ck_assert_int_eq(2, 2);
@@ -92,6 +100,7 @@ int main(void)
 	tcase_add_test(tc, crashes);
 	tcase_add_test(tc, hangs);
 	tcase_add_test(tc, premise_not_given);
+	tc = unit_tcase(s, "torn", 60, NULL, teardown);
 	tcase_add_test(tc, last_passes);
 	return unit_main(s);
 }
