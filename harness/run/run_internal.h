@@ -133,6 +133,8 @@ struct pend {
 	int64_t deadline;	 /* scenario µs after which we stop waiting */
 	int64_t budget_us;	 /* its share of that: the time it may take,
 				    widened by its holder's CPU wait (quiet) */
+	long long self_sent;	 /* the runner's run_delay (ns) when it was
+				    sent, or -1 */
 	int done;
 };
 
